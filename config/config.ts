@@ -1,0 +1,190 @@
+/**
+ * Loads the one validated configuration: defaults for the embedded mode, overridden by an
+ * optional JSON config file (`CONFIG_FILE`), then by environment variables. A wrong value stops
+ * start-up with one message naming the key and the expected form. The result is frozen.
+ */
+import { type Setting, SETTINGS, type Settings, type SettingValue } from "./settings.ts";
+
+/** Raised for a configuration that cannot start the pipeline; the message lists every problem. */
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+type Raw = { [K in keyof Settings]: ReturnType<Settings[K]["parse"]> };
+
+/** Where the warehouse lives. */
+export type WarehouseTarget =
+  | { kind: "duckdb"; path: string }
+  | { kind: "bigquery"; project: string; dataset: string };
+
+/** Where the Bronze lake lives. */
+export type LakeTarget = { kind: "folder"; path: string } | {
+  kind: "gcs";
+  bucket: string;
+  prefix: string;
+};
+
+/** The validated configuration. */
+export interface Config {
+  readonly dataDir: string;
+  readonly kafka: {
+    readonly brokers: readonly string[];
+    /** True when no brokers were configured and the local dev broker is used. */
+    readonly localDevBroker: boolean;
+    readonly topic: string;
+    readonly group: string;
+    readonly startOffset: "earliest" | "latest";
+    readonly sasl:
+      | {
+        readonly mechanism: "plain" | "scram-sha-256" | "scram-sha-512";
+        readonly username: string;
+        readonly password: string;
+      }
+      | undefined;
+    readonly ssl: boolean;
+  };
+  readonly warehouse: WarehouseTarget;
+  readonly lake: LakeTarget;
+  readonly control: { readonly port: number; readonly token: string | undefined };
+}
+
+/** A source of raw setting texts (environment, file contents). */
+export type Source = (key: string) => string | undefined;
+
+function parseWarehouse(text: string | undefined, dataDir: string): WarehouseTarget | string {
+  if (text === undefined) return { kind: "duckdb", path: `${dataDir}/warehouse.duckdb` };
+  const duck = /^duckdb:(.+)$/.exec(text);
+  if (duck?.[1]) return { kind: "duckdb", path: duck[1] };
+  const bq = /^bigquery:([a-z][a-z0-9-]{4,28}[a-z0-9])\.([A-Za-z0-9_]{1,1024})$/.exec(text);
+  if (bq?.[1] && bq[2]) return { kind: "bigquery", project: bq[1], dataset: bq[2] };
+  return "WAREHOUSE must be duckdb:<path> or bigquery:<project>.<dataset>";
+}
+
+function parseLake(text: string | undefined, dataDir: string): LakeTarget | string {
+  if (text === undefined) return { kind: "folder", path: `${dataDir}/lake` };
+  if (text.startsWith("gs://")) {
+    const m = /^gs:\/\/([a-z0-9][a-z0-9._-]{1,221}[a-z0-9])(?:\/(.*))?$/.exec(text);
+    if (!m?.[1]) return "LAKE must be a folder or gs://bucket/prefix";
+    return { kind: "gcs", bucket: m[1], prefix: (m[2] ?? "").replace(/\/+$/, "") };
+  }
+  if (/^[a-z]+:\/\//.test(text)) return "LAKE must be a folder or gs://bucket/prefix";
+  return { kind: "folder", path: text };
+}
+
+/** Reads each setting from the sources (first source wins), validating as it goes. */
+export function resolveConfig(sources: Source[], readFile: (path: string) => string): Config {
+  const problems: string[] = [];
+  const raw: Partial<Record<string, SettingValue | undefined>> = {};
+  for (const [name, setting] of Object.entries(SETTINGS) as [string, Setting<SettingValue>][]) {
+    let text: string | undefined = undefined;
+    for (const source of sources) {
+      text = source(setting.key);
+      if (text === undefined && setting.secret) {
+        const file = source(`${setting.key}_FILE`);
+        if (file !== undefined) text = readFile(file).trim();
+      }
+      if (text !== undefined) break;
+    }
+    if (text === undefined) {
+      raw[name] = setting.fallback;
+      continue;
+    }
+    const value = setting.parse(text);
+    if (value === undefined) {
+      const shown = setting.secret ? "(secret not shown)" : JSON.stringify(text);
+      problems.push(`${setting.key} must be ${setting.form}, got ${shown}`);
+    }
+    raw[name] = value;
+  }
+  const r = raw as Raw;
+  const dataDir = r.dataDir ?? "data";
+  const warehouse = parseWarehouse(r.warehouse, dataDir);
+  const lake = parseLake(r.lake, dataDir);
+  if (typeof warehouse === "string") problems.push(warehouse);
+  if (typeof lake === "string") problems.push(lake);
+  const mechanism = r.kafkaSaslMechanism ?? "none";
+  if (mechanism !== "none" && (!r.kafkaSaslUsername || !r.kafkaSaslPassword)) {
+    problems.push(
+      `KAFKA_SASL_MECHANISM=${mechanism} needs KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD (or KAFKA_SASL_PASSWORD_FILE)`,
+    );
+  }
+  if (problems.length > 0 || typeof warehouse === "string" || typeof lake === "string") {
+    throw new ConfigError(`Invalid configuration:\n  ${problems.join("\n  ")}`);
+  }
+  const brokers = r.kafkaBrokers ?? [];
+  return deepFreeze<Config>({
+    dataDir,
+    kafka: {
+      brokers: brokers.length > 0 ? brokers : ["127.0.0.1:9092"],
+      localDevBroker: brokers.length === 0,
+      topic: r.kafkaTopic ?? "product_view",
+      group: r.kafkaGroup ?? "lakehouse",
+      startOffset: r.kafkaStartOffset ?? "earliest",
+      sasl: mechanism === "none" ? undefined : {
+        mechanism,
+        username: r.kafkaSaslUsername ?? "",
+        password: r.kafkaSaslPassword ?? "",
+      },
+      ssl: r.kafkaSsl ?? false,
+    },
+    warehouse,
+    lake,
+    control: { port: r.controlPort ?? 8790, token: r.controlToken },
+  });
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === "object") {
+    for (const inner of Object.values(value)) deepFreeze(inner);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+/** Reads a JSON config file into a source; its keys are the environment names. */
+export function fileSource(path: string, contents: string): Source {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(contents);
+  } catch (error) {
+    throw new ConfigError(`Config file ${path} is not valid JSON: ${String(error)}`);
+  }
+  if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) {
+    throw new ConfigError(`Config file ${path} must hold a JSON object of KEY: value`);
+  }
+  const known = new Set(Object.values(SETTINGS).flatMap((s) => [s.key, `${s.key}_FILE`]));
+  const entries = Object.entries(parsed as Record<string, unknown>);
+  const unknown = entries.map(([k]) => k).filter((k) => !known.has(k));
+  if (unknown.length > 0) {
+    throw new ConfigError(`Config file ${path} has unknown keys: ${unknown.join(", ")}`);
+  }
+  return (key) => {
+    const value = (parsed as Record<string, unknown>)[key];
+    return value === undefined || value === null ? undefined : String(value);
+  };
+}
+
+/** Loads the configuration of this process: `CONFIG_FILE` (optional) under the environment. */
+export function loadConfig(env: Source = (k) => Deno.env.get(k)): Config {
+  const readFile = (path: string) => {
+    try {
+      return Deno.readTextFileSync(path);
+    } catch (error) {
+      throw new ConfigError(`Cannot read ${path}: ${(error as Error).message}`);
+    }
+  };
+  const file = env("CONFIG_FILE");
+  const sources = file === undefined ? [env] : [env, fileSource(file, readFile(file))];
+  return resolveConfig(sources, readFile);
+}
+
+/** The configuration with secrets replaced, for logs and the status page. */
+export function redacted(config: Config): unknown {
+  return JSON.parse(
+    JSON.stringify(
+      config,
+      (key, value) =>
+        (key === "password" || key === "token") && value !== undefined ? "***" : value,
+    ),
+  );
+}

@@ -1,0 +1,141 @@
+/**
+ * Every setting of the pipeline, declared once: its environment name, type, default and a line
+ * of doc. The same names are the keys of the optional JSON config file. Later issues add rows.
+ */
+
+/** A parsed setting value. */
+export type SettingValue = string | number | boolean | string[];
+
+/** Declaration of one setting. */
+export interface Setting<T extends SettingValue> {
+  /** Environment variable and config-file key. */
+  readonly key: string;
+  /** One line for the README and for error messages. */
+  readonly doc: string;
+  /** The expected form, as shown in errors ("a port 1-65535"). */
+  readonly form: string;
+  /** Default for the embedded mode; `undefined` means "not set" (optional). */
+  readonly fallback: T | undefined;
+  /** A secret is never printed; its value may also come from `<KEY>_FILE`. */
+  readonly secret: boolean;
+  /** Parses the text form; returns `undefined` when the text does not fit `form`. */
+  parse(text: string): T | undefined;
+}
+
+const text = (
+  key: string,
+  doc: string,
+  fallback: string | undefined,
+  secret = false,
+): Setting<string> => ({
+  key,
+  doc,
+  form: "text",
+  fallback,
+  secret,
+  parse: (t: string) => (t.trim() === "" ? undefined : t.trim()),
+});
+
+const choice = <const C extends string>(
+  key: string,
+  doc: string,
+  choices: readonly C[],
+  fallback: C,
+): Setting<C> => ({
+  key,
+  doc,
+  form: `one of ${choices.join(", ")}`,
+  fallback,
+  secret: false,
+  parse: (t: string) => choices.find((c) => c === t.trim().toLowerCase()),
+});
+
+const integer = (
+  key: string,
+  doc: string,
+  min: number,
+  max: number,
+  fallback: number,
+): Setting<number> => ({
+  key,
+  doc,
+  form: `an integer from ${min} to ${max}`,
+  fallback,
+  secret: false,
+  parse: (t: string) => {
+    const n = /^\s*-?\d+\s*$/.test(t) ? Number(t) : NaN;
+    return Number.isSafeInteger(n) && n >= min && n <= max ? n : undefined;
+  },
+});
+
+const flag = (key: string, doc: string, fallback: boolean): Setting<boolean> => ({
+  key,
+  doc,
+  form: "true or false",
+  fallback,
+  secret: false,
+  parse: (t: string) => {
+    const v = t.trim().toLowerCase();
+    return v === "true" || v === "1" ? true : v === "false" || v === "0" ? false : undefined;
+  },
+});
+
+const HOST_PORT = /^[A-Za-z0-9.\-_]+:\d{1,5}$|^\[[0-9a-fA-F:]+\]:\d{1,5}$/;
+
+const hostList = (key: string, doc: string): Setting<string[]> => ({
+  key,
+  doc,
+  form: "a comma-separated list of host:port",
+  fallback: undefined,
+  secret: false,
+  parse: (t: string) => {
+    const items = t.split(",").map((s) => s.trim()).filter((s) => s !== "");
+    return items.length > 0 && items.every((s) => HOST_PORT.test(s)) ? items : undefined;
+  },
+});
+
+/** All settings, in README order. */
+export const SETTINGS = {
+  dataDir: text("DATA_DIR", "Directory of the embedded warehouse, lake and state.", "data"),
+  kafkaBrokers: hostList(
+    "KAFKA_BROKERS",
+    "Kafka bootstrap servers; unset means the local dev broker (127.0.0.1:9092).",
+  ),
+  kafkaTopic: text("KAFKA_TOPIC", "Topic the clickstream events arrive on.", "product_view"),
+  kafkaGroup: text("KAFKA_GROUP", "Consumer group of the pipeline processes.", "lakehouse"),
+  kafkaStartOffset: choice(
+    "KAFKA_START_OFFSET",
+    "Where a new consumer group starts reading.",
+    ["earliest", "latest"],
+    "earliest",
+  ),
+  kafkaSaslMechanism: choice(
+    "KAFKA_SASL_MECHANISM",
+    "SASL mechanism for the brokers.",
+    ["none", "plain", "scram-sha-256", "scram-sha-512"],
+    "none",
+  ),
+  kafkaSaslUsername: text("KAFKA_SASL_USERNAME", "SASL user name.", undefined),
+  kafkaSaslPassword: text("KAFKA_SASL_PASSWORD", "SASL password (secret).", undefined, true),
+  kafkaSsl: flag("KAFKA_SSL", "Connect to the brokers over TLS.", false),
+  warehouse: text(
+    "WAREHOUSE",
+    "duckdb:<path> or bigquery:<project>.<dataset>; default duckdb:<DATA_DIR>/warehouse.duckdb.",
+    undefined,
+  ),
+  lake: text(
+    "LAKE",
+    "A local folder or gs://bucket/prefix for the Bronze Parquet files; default <DATA_DIR>/lake.",
+    undefined,
+  ),
+  controlPort: integer("CONTROL_PORT", "Port of the control server on 127.0.0.1.", 1, 65535, 8790),
+  controlToken: text(
+    "CONTROL_TOKEN",
+    "Bearer token of the control server (secret); default generated into DATA_DIR.",
+    undefined,
+    true,
+  ),
+} as const satisfies Record<string, Setting<SettingValue>>;
+
+/** The setting table's type. */
+export type Settings = typeof SETTINGS;

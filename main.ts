@@ -1,0 +1,43 @@
+/**
+ * The one command-line entry of the pipeline: `main.ts <command> [args]`. The composition root
+ * only: each command lives in its own module, loaded on demand so that a command needs only its
+ * own permissions (the dev broker does not load DuckDB's native library, for example).
+ */
+import { getLogger } from "./observability/log.ts";
+
+/** A command's module: runs with its arguments and returns the process exit code. */
+interface Command {
+  run(args: string[]): Promise<number>;
+}
+
+const COMMANDS: Record<string, { doc: string; load: () => Promise<Command> }> = {
+  start: { doc: "run the pipeline", load: () => import("./commands/start.ts") },
+  kafka: {
+    doc: "run the local dev Kafka broker",
+    load: () => import("./tools/kafka/kafka_command.ts"),
+  },
+  produce: {
+    doc: "write generated clickstream events to Kafka",
+    load: () => import("./tools/produce/produce_command.ts"),
+  },
+};
+
+function usage(): string {
+  const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(10)} ${c.doc}`);
+  return `usage: main.ts <command> [options]\n\ncommands:\n${lines.join("\n")}\n`;
+}
+
+if (import.meta.main) {
+  const [name, ...rest] = Deno.args;
+  const command = name === undefined ? undefined : COMMANDS[name];
+  if (command === undefined) {
+    Deno.stderr.writeSync(new TextEncoder().encode(usage()));
+    Deno.exit(name === undefined || name === "help" ? 0 : 2);
+  }
+  try {
+    Deno.exit(await (await command.load()).run(rest));
+  } catch (error) {
+    getLogger("main").error("CommandFailed", { command: name, error });
+    Deno.exit(1);
+  }
+}

@@ -1,0 +1,215 @@
+/**
+ * Runs one real single-node KRaft Kafka broker on loopback: PLAINTEXT and SASL_PLAINTEXT (PLAIN)
+ * listeners, a small heap, logs in a file. Used by `deno task kafka` and by the tests.
+ */
+import { Kafka, logLevel } from "kafkajs";
+import { ensureKafka } from "./kafka_dist.ts";
+
+/** How to start a dev broker. */
+export interface BrokerOptions {
+  /** Directory for KRaft metadata, logs and configuration; created when missing. */
+  dataDir: string;
+  /** PLAINTEXT listener port on 127.0.0.1. */
+  plainPort: number;
+  /** SASL_PLAINTEXT (PLAIN) listener port on 127.0.0.1. */
+  saslPort: number;
+  /** KRaft controller port on 127.0.0.1. */
+  controllerPort: number;
+  /** The one SASL/PLAIN user the broker accepts. */
+  saslUsername: string;
+  /** Its password; never logged. */
+  saslPassword: string;
+  /** Default partitions of auto-created topics. */
+  defaultPartitions: number;
+  /** Maximum Java heap in MiB. */
+  heapMiB: number;
+  /** How long to wait for the broker to answer. */
+  startTimeoutMs: number;
+}
+
+/** A started broker. */
+export interface Broker {
+  /** `host:port` of the PLAINTEXT listener. */
+  readonly plainBootstrap: string;
+  /** `host:port` of the SASL listener. */
+  readonly saslBootstrap: string;
+  /** Where the broker writes its log. */
+  readonly logFile: string;
+  /** Process id of the Java broker. */
+  readonly pid: number;
+  /** Resolves when the broker process has exited. */
+  readonly exited: Promise<Deno.CommandStatus>;
+  /** Stops the broker (SIGTERM, then SIGKILL after `graceMs`) and waits for it. */
+  stop(graceMs?: number): Promise<void>;
+}
+
+function jaasQuote(value: string): string {
+  return value.replaceAll("\\", "\\\\").replaceAll('"', '\\"');
+}
+
+function serverProperties(o: BrokerOptions): string {
+  return [
+    "process.roles=broker,controller",
+    "node.id=1",
+    `controller.quorum.voters=1@127.0.0.1:${o.controllerPort}`,
+    `listeners=PLAINTEXT://127.0.0.1:${o.plainPort},CONTROLLER://127.0.0.1:${o.controllerPort},SASL_PLAINTEXT://127.0.0.1:${o.saslPort}`,
+    `advertised.listeners=PLAINTEXT://127.0.0.1:${o.plainPort},SASL_PLAINTEXT://127.0.0.1:${o.saslPort}`,
+    "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT",
+    "controller.listener.names=CONTROLLER",
+    "inter.broker.listener.name=PLAINTEXT",
+    "sasl.enabled.mechanisms=PLAIN",
+    "listener.name.sasl_plaintext.plain.sasl.jaas.config=" +
+    "org.apache.kafka.common.security.plain.PlainLoginModule required " +
+    `user_${o.saslUsername}="${jaasQuote(o.saslPassword)}";`,
+    `log.dirs=${o.dataDir}/kraft`,
+    `num.partitions=${o.defaultPartitions}`,
+    "offsets.topic.replication.factor=1",
+    "offsets.topic.num.partitions=6",
+    "transaction.state.log.replication.factor=1",
+    "transaction.state.log.min.isr=1",
+    "group.initial.rebalance.delay.ms=0",
+    "auto.create.topics.enable=true",
+    "",
+  ].join("\n");
+}
+
+function log4jProperties(logFile: string): string {
+  return [
+    "appender.file.type=File",
+    "appender.file.name=file",
+    `appender.file.fileName=${logFile}`,
+    "appender.file.layout.type=PatternLayout",
+    "appender.file.layout.pattern=[%d] %p %m (%c)%n",
+    "rootLogger.level=INFO",
+    "rootLogger.appenderRef.file.ref=file",
+    "",
+  ].join("\n");
+}
+
+function java(libs: string, args: string[], options: BrokerOptions, logFile: string) {
+  return new Deno.Command("java", {
+    args: [
+      `-Xmx${options.heapMiB}m`,
+      "-Xms64m",
+      "-XX:+UseSerialGC",
+      "-XX:+ExitOnOutOfMemoryError",
+      `-Dlog4j2.configurationFile=${options.dataDir}/log4j2.properties`,
+      `-Dkafka.logs.dir=${options.dataDir}`,
+      "-cp",
+      `${libs}/*`,
+      ...args,
+    ],
+    stdout: "null",
+    stderr: "piped",
+    stdin: "null",
+    env: { KAFKA_LOG_FILE: logFile },
+  });
+}
+
+async function formatStorage(libs: string, o: BrokerOptions, logFile: string): Promise<void> {
+  try {
+    await Deno.stat(`${o.dataDir}/kraft/meta.properties`);
+    return; // Already formatted: a restart keeps its topics and offsets.
+  } catch (error) {
+    if (!(error instanceof Deno.errors.NotFound)) throw error;
+  }
+  // A KRaft cluster id is 16 random bytes in URL-safe base64 without padding.
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  const clusterId = btoa(String.fromCharCode(...bytes)).replaceAll("+", "-").replaceAll("/", "_")
+    .slice(0, 22);
+  const command = java(
+    libs,
+    [
+      "kafka.tools.StorageTool",
+      "format",
+      "-t",
+      clusterId,
+      "-c",
+      `${o.dataDir}/server.properties`,
+    ],
+    o,
+    logFile,
+  );
+  const output = await command.output();
+  if (!output.success) {
+    throw new Error(
+      `Kafka storage format failed in ${o.dataDir}: ${new TextDecoder().decode(output.stderr)}`,
+    );
+  }
+}
+
+async function waitUntilAnswers(bootstrap: string, deadline: number, exited: () => boolean) {
+  const kafka = new Kafka({
+    clientId: "dev-broker-probe",
+    brokers: [bootstrap],
+    logLevel: logLevel.NOTHING,
+    retry: { retries: 0 },
+    connectionTimeout: 1000,
+  });
+  let lastError: unknown = undefined;
+  while (Date.now() < deadline && !exited()) {
+    const admin = kafka.admin();
+    try {
+      await admin.connect();
+      const cluster = await admin.describeCluster();
+      if (cluster.brokers.length > 0 && cluster.controller !== null) return;
+    } catch (error) {
+      lastError = error; // Not up yet: the broker is still starting.
+    } finally {
+      await admin.disconnect();
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error(`Kafka broker did not answer on ${bootstrap} in time`, { cause: lastError });
+}
+
+/** Fetches Kafka when needed, formats storage once, starts the broker and waits until it answers. */
+export async function startBroker(options: BrokerOptions): Promise<Broker> {
+  const libs = await ensureKafka();
+  await Deno.mkdir(options.dataDir, { recursive: true });
+  const logFile = `${options.dataDir}/broker.log`;
+  await Deno.writeTextFile(`${options.dataDir}/server.properties`, serverProperties(options), {
+    mode: 0o600,
+  });
+  await Deno.writeTextFile(`${options.dataDir}/log4j2.properties`, log4jProperties(logFile));
+  await formatStorage(libs, options, logFile);
+  const child = java(
+    libs,
+    ["kafka.Kafka", `${options.dataDir}/server.properties`],
+    options,
+    logFile,
+  )
+    .spawn();
+  let done = false;
+  const stderr = new Response(child.stderr).text();
+  const exited = child.status.then((status) => {
+    done = true;
+    return status;
+  });
+  const plainBootstrap = `127.0.0.1:${options.plainPort}`;
+  try {
+    await waitUntilAnswers(plainBootstrap, Date.now() + options.startTimeoutMs, () => done);
+  } catch (error) {
+    if (!done) child.kill("SIGKILL");
+    await exited;
+    throw new Error(
+      `Kafka broker failed to start (log: ${logFile}): ${(await stderr).slice(-2000)}`,
+      { cause: error },
+    );
+  }
+  return {
+    plainBootstrap,
+    saslBootstrap: `127.0.0.1:${options.saslPort}`,
+    logFile,
+    pid: child.pid,
+    exited,
+    async stop(graceMs = 10_000) {
+      if (done) return;
+      child.kill("SIGTERM");
+      const timer = setTimeout(() => done || child.kill("SIGKILL"), graceMs);
+      await exited;
+      clearTimeout(timer);
+      await stderr;
+    },
+  };
+}
