@@ -20,6 +20,14 @@ const COMMANDS: Record<string, { doc: string; load: () => Promise<Command> }> = 
     doc: "write generated clickstream events to Kafka",
     load: () => import("./tools/produce/produce_command.ts"),
   },
+  geoip: {
+    doc: "build an IP range table or look IPs up in one",
+    load: () => import("./tools/geoip/geoip_command.ts"),
+  },
+  bench: {
+    doc: "run a benchmark and print its figures",
+    load: () => import("./bench/bench_command.ts"),
+  },
 };
 
 function usage(): string {

@@ -1,0 +1,32 @@
+/**
+ * `deno task bench -- <name> [options]`: runs one benchmark and prints its figures. Benchmarks
+ * report numbers; they never pass or fail on speed (tests check behaviour only).
+ */
+
+/** A benchmark module: runs with its arguments and returns the exit code. */
+interface Bench {
+  run(args: string[]): Promise<number>;
+}
+
+const BENCHES: Record<string, { doc: string; load: () => Promise<Bench> }> = {
+  runtime: {
+    doc: "messages/s through a chain of three workers",
+    load: () => import("./runtime_bench.ts"),
+  },
+  geoip: {
+    doc: "range table build, size, lookups/s, time to first lookup",
+    load: () => import("./geoip_bench.ts"),
+  },
+};
+
+/** Runs the benchmark named by the first argument (or lists them). */
+export async function run(args: string[]): Promise<number> {
+  const [name, ...rest] = args;
+  const bench = name === undefined ? undefined : BENCHES[name];
+  if (bench === undefined) {
+    const list = Object.entries(BENCHES).map(([n, b]) => `  ${n.padEnd(10)} ${b.doc}`);
+    console.error(`usage: deno task bench -- <name> [options]\n\nbenchmarks:\n${list.join("\n")}`);
+    return name === undefined ? 0 : 2;
+  }
+  return await (await bench.load()).run(rest);
+}
