@@ -67,7 +67,7 @@ function parseLake(text: string | undefined, dataDir: string): LakeTarget | stri
     if (!m?.[1]) return "LAKE must be a folder or gs://bucket/prefix";
     return { kind: "gcs", bucket: m[1], prefix: (m[2] ?? "").replace(/\/+$/, "") };
   }
-  if (/^[a-z]+:\/\//.test(text)) return "LAKE must be a folder or gs://bucket/prefix";
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(text)) return "LAKE must be a folder or gs://bucket/prefix";
   return { kind: "folder", path: text };
 }
 

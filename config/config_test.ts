@@ -1,0 +1,113 @@
+import assert from "node:assert/strict";
+import { ConfigError, fileSource, redacted, resolveConfig, type Source } from "./config.ts";
+
+const env = (values: Record<string, string>): Source => (key) => values[key];
+const noFiles = (path: string): string => {
+  throw new Error(`unexpected read of ${path}`);
+};
+
+Deno.test("defaults describe the embedded mode: local broker, DuckDB and a lake folder under data", () => {
+  const config = resolveConfig([env({})], noFiles);
+  assert.deepEqual(config.kafka.brokers, ["127.0.0.1:9092"]);
+  assert.equal(config.kafka.localDevBroker, true);
+  assert.equal(config.kafka.topic, "product_view");
+  assert.equal(config.kafka.startOffset, "earliest");
+  assert.deepEqual(config.warehouse, { kind: "duckdb", path: "data/warehouse.duckdb" });
+  assert.deepEqual(config.lake, { kind: "folder", path: "data/lake" });
+  assert.equal(Object.isFrozen(config.kafka), true);
+});
+
+Deno.test("environment values override the config file, which overrides defaults", () => {
+  const file = fileSource(
+    "c.json",
+    JSON.stringify({ KAFKA_TOPIC: "from-file", CONTROL_PORT: 9000 }),
+  );
+  const config = resolveConfig([env({ KAFKA_TOPIC: "from-env" }), file], noFiles);
+  assert.equal(config.kafka.topic, "from-env");
+  assert.equal(config.control.port, 9000);
+});
+
+Deno.test("at-scale targets parse into BigQuery and Cloud Storage", () => {
+  const config = resolveConfig([
+    env({
+      WAREHOUSE: "bigquery:my-project-1.clicks",
+      LAKE: "gs://shop-lake/bronze/",
+      KAFKA_BROKERS: "k1:9094, k2:9094",
+    }),
+  ], noFiles);
+  assert.deepEqual(config.warehouse, {
+    kind: "bigquery",
+    project: "my-project-1",
+    dataset: "clicks",
+  });
+  assert.deepEqual(config.lake, { kind: "gcs", bucket: "shop-lake", prefix: "bronze" });
+  assert.deepEqual(config.kafka.brokers, ["k1:9094", "k2:9094"]);
+  assert.equal(config.kafka.localDevBroker, false);
+});
+
+Deno.test("every wrong value is named with its key and expected form in one error", () => {
+  assert.throws(
+    () =>
+      resolveConfig([
+        env({ CONTROL_PORT: "70000", KAFKA_START_OFFSET: "middle", KAFKA_BROKERS: "nohost" }),
+      ], noFiles),
+    (error: unknown) => {
+      assert.ok(error instanceof ConfigError);
+      assert.match(error.message, /CONTROL_PORT must be an integer from 1 to 65535, got "70000"/);
+      assert.match(
+        error.message,
+        /KAFKA_START_OFFSET must be one of earliest, latest, got "middle"/,
+      );
+      assert.match(error.message, /KAFKA_BROKERS must be a comma-separated list of host:port/);
+      return true;
+    },
+  );
+});
+
+Deno.test("a bad warehouse or lake names the accepted forms", () => {
+  assert.throws(
+    () => resolveConfig([env({ WAREHOUSE: "postgres:x", LAKE: "s3://b" })], noFiles),
+    /WAREHOUSE must be duckdb:<path> or bigquery:<project>\.<dataset>[\s\S]*LAKE must be a folder or gs:\/\/bucket\/prefix/,
+  );
+});
+
+Deno.test("SASL without credentials is refused, and the password can come from a file", () => {
+  assert.throws(
+    () => resolveConfig([env({ KAFKA_SASL_MECHANISM: "plain" })], noFiles),
+    /KAFKA_SASL_MECHANISM=plain needs KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD/,
+  );
+  const config = resolveConfig([
+    env({
+      KAFKA_SASL_MECHANISM: "SCRAM-SHA-512",
+      KAFKA_SASL_USERNAME: "u",
+      KAFKA_SASL_PASSWORD_FILE: "/run/secrets/kafka",
+    }),
+  ], (path) => (path === "/run/secrets/kafka" ? "s3cret\n" : noFiles(path)));
+  assert.deepEqual(config.kafka.sasl, {
+    mechanism: "scram-sha-512",
+    username: "u",
+    password: "s3cret",
+  });
+});
+
+Deno.test("secrets are never shown: not in errors and not in the redacted view", () => {
+  const config = resolveConfig([
+    env({
+      KAFKA_SASL_MECHANISM: "plain",
+      KAFKA_SASL_USERNAME: "u",
+      KAFKA_SASL_PASSWORD: "hunter2",
+      CONTROL_TOKEN: "tok-123",
+    }),
+  ], noFiles);
+  const shown = JSON.stringify(redacted(config));
+  assert.doesNotMatch(shown, /hunter2|tok-123/);
+  assert.match(shown, /"password":"\*\*\*"/);
+});
+
+Deno.test("a config file with unknown keys or bad JSON is refused with its path", () => {
+  assert.throws(() => fileSource("x.json", "{ nope"), /Config file x\.json is not valid JSON/);
+  assert.throws(
+    () => fileSource("x.json", JSON.stringify({ KAFKA_TOPIK: "t" })),
+    /Config file x\.json has unknown keys: KAFKA_TOPIK/,
+  );
+});
