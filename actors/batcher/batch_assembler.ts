@@ -1,0 +1,149 @@
+/**
+ * Assembles enriched chunks into write batches: closes a batch at `maxRows` rows or `maxAgeMs`
+ * after its first chunk, whichever comes first. Chunks of a partition enter batches strictly in
+ * the order the consumer sent them, even when the enricher pool finishes them out of order, so
+ * that per partition every batch continues exactly where the previous one stopped.
+ */
+import type { DeadLetter, RowBatch } from "../../messages/staging_columns.ts";
+
+/** A chunk of one partition's messages after enrichment. */
+export interface EnrichedChunk {
+  /** Tracker id the writer's acknowledgement names. */
+  readonly chunkId: number;
+  readonly topic: string;
+  readonly partition: number;
+  /** Consumer assignment the chunk belongs to; sequence numbers restart with each epoch. */
+  readonly epoch: number;
+  /** Position of the chunk in its partition and epoch: 0, 1, 2, ... */
+  readonly seq: number;
+  readonly rows: RowBatch;
+  readonly deadLetters: readonly DeadLetter[];
+}
+
+/** What the writer receives. */
+export interface WriteBatch {
+  readonly rows: RowBatch;
+  readonly deadLetters: DeadLetter[];
+  readonly chunkIds: number[];
+}
+
+/** Limits of a batch. */
+export interface BatchLimits {
+  readonly maxRows: number;
+  readonly maxAgeMs: number;
+}
+
+/** Orders chunks per partition and cuts batches by size and age. */
+export class BatchAssembler {
+  readonly #limits: BatchLimits;
+  readonly #columnCount: number;
+  /** Next sequence number expected per partition and epoch. */
+  readonly #next = new Map<string, number>();
+  /** Chunks that arrived ahead of their turn. */
+  readonly #early = new Map<string, Map<number, EnrichedChunk>>();
+  #open: EnrichedChunk[] = [];
+  #openRows = 0;
+  #openedAt: number | undefined;
+  /** Chunks received again after they were batched (ignored). */
+  duplicates = 0;
+
+  constructor(limits: BatchLimits, columnCount: number) {
+    if (limits.maxRows < 1 || limits.maxAgeMs < 0) {
+      throw new RangeError(`Batch limits must be positive: ${JSON.stringify(limits)}`);
+    }
+    this.#limits = limits;
+    this.#columnCount = columnCount;
+  }
+
+  /** Adds a chunk; returns the batches it completed (by size). */
+  add(chunk: EnrichedChunk, now: number): WriteBatch[] {
+    const stream = `${chunk.topic}\u0000${chunk.partition}\u0000${chunk.epoch}`;
+    const expected = this.#next.get(stream) ?? 0;
+    if (chunk.seq < expected) {
+      // A redelivery (an enricher crashed after emitting, before its ack): already batched.
+      this.duplicates++;
+      return [];
+    }
+    if (chunk.seq > expected) {
+      let early = this.#early.get(stream);
+      if (early === undefined) this.#early.set(stream, early = new Map());
+      early.set(chunk.seq, chunk);
+      return [];
+    }
+    const out: WriteBatch[] = [];
+    let next: EnrichedChunk | undefined = chunk;
+    let seq = expected;
+    while (next !== undefined) {
+      this.#append(next, now, out);
+      seq++;
+      const early = this.#early.get(stream);
+      next = early?.get(seq);
+      if (next !== undefined) early?.delete(seq);
+    }
+    this.#next.set(stream, seq);
+    return out;
+  }
+
+  /** Closes the open batch when it is older than `maxAgeMs` (call from a timer). */
+  flushDue(now: number): WriteBatch | undefined {
+    if (this.#openedAt === undefined || now - this.#openedAt < this.#limits.maxAgeMs) return;
+    return this.flush();
+  }
+
+  /** When the open batch will be due, or undefined when nothing is open. */
+  dueAt(): number | undefined {
+    return this.#openedAt === undefined ? undefined : this.#openedAt + this.#limits.maxAgeMs;
+  }
+
+  /** Closes the open batch now (shutdown, seal); undefined when nothing is open. */
+  flush(): WriteBatch | undefined {
+    if (this.#open.length === 0) return undefined;
+    const chunks = this.#open;
+    this.#open = [];
+    this.#openRows = 0;
+    this.#openedAt = undefined;
+    return concat(chunks, this.#columnCount);
+  }
+
+  /** Chunks held back waiting for an earlier chunk of their partition. */
+  waiting(): number {
+    let n = 0;
+    for (const early of this.#early.values()) n += early.size;
+    return n;
+  }
+
+  #append(chunk: EnrichedChunk, now: number, out: WriteBatch[]): void {
+    this.#open.push(chunk);
+    this.#openRows += chunk.rows.rowCount + chunk.deadLetters.length;
+    this.#openedAt ??= now;
+    if (this.#openRows >= this.#limits.maxRows) {
+      const batch = this.flush();
+      if (batch !== undefined) out.push(batch);
+    }
+  }
+}
+
+function concat(chunks: readonly EnrichedChunk[], columnCount: number): WriteBatch {
+  if (chunks.length === 1 && chunks[0] !== undefined) {
+    const only = chunks[0];
+    return { rows: only.rows, deadLetters: [...only.deadLetters], chunkIds: [only.chunkId] };
+  }
+  let rowCount = 0;
+  for (const c of chunks) rowCount += c.rows.rowCount;
+  const columns = Array.from({ length: columnCount }, () => new Array(rowCount));
+  let at = 0;
+  const deadLetters: DeadLetter[] = [];
+  for (const c of chunks) {
+    for (let col = 0; col < columnCount; col++) {
+      const source = c.rows.columns[col];
+      const target = columns[col];
+      if (source === undefined || target === undefined) {
+        throw new RangeError(`Chunk ${c.chunkId} lacks column ${col}`);
+      }
+      for (let i = 0; i < c.rows.rowCount; i++) target[at + i] = source[i];
+    }
+    at += c.rows.rowCount;
+    deadLetters.push(...c.deadLetters);
+  }
+  return { rows: { rowCount, columns }, deadLetters, chunkIds: chunks.map((c) => c.chunkId) };
+}

@@ -1,0 +1,85 @@
+import assert from "node:assert/strict";
+import type { DeadLetter, RowBatch } from "../../messages/staging_columns.ts";
+import { BatchAssembler, type EnrichedChunk } from "./batch_assembler.ts";
+
+/** A chunk with `n` rows of two columns (offset, partition) and optional dead letters. */
+function chunk(
+  partition: number,
+  seq: number,
+  first: number,
+  n: number,
+  dead: number[] = [],
+): EnrichedChunk {
+  const offsets = Array.from({ length: n }, (_, i) => first + i).filter((o) => !dead.includes(o));
+  const rows: RowBatch = {
+    rowCount: offsets.length,
+    columns: [offsets, offsets.map(() => partition)],
+  };
+  const deadLetters: DeadLetter[] = dead.map((offset) => ({
+    topic: "t",
+    partition,
+    offset,
+    kafkaTimestampMs: 0,
+    code: "not_json",
+    reason: "test",
+    raw: new Uint8Array([1]),
+  }));
+  return {
+    chunkId: partition * 1000 + seq,
+    topic: "t",
+    partition,
+    epoch: 1,
+    seq,
+    rows,
+    deadLetters,
+  };
+}
+
+Deno.test("a batch closes when it reaches maxRows, counting dead letters", () => {
+  const a = new BatchAssembler({ maxRows: 10, maxAgeMs: 1000 }, 2);
+  assert.deepEqual(a.add(chunk(0, 0, 0, 6), 0), []);
+  const [batch] = a.add(chunk(0, 1, 6, 4, [7]), 1);
+  assert.ok(batch);
+  assert.equal(batch.rows.rowCount, 9);
+  assert.deepEqual(batch.rows.columns[0], [0, 1, 2, 3, 4, 5, 6, 8, 9]);
+  assert.deepEqual(batch.deadLetters.map((d) => d.offset), [7]);
+  assert.deepEqual(batch.chunkIds, [0, 1]);
+  assert.equal(a.flush(), undefined);
+});
+
+Deno.test("a batch closes after maxAgeMs from its first chunk, whichever comes first", () => {
+  const a = new BatchAssembler({ maxRows: 1000, maxAgeMs: 50 }, 2);
+  a.add(chunk(0, 0, 0, 3), 100);
+  assert.equal(a.dueAt(), 150);
+  assert.equal(a.flushDue(149), undefined);
+  const batch = a.flushDue(150);
+  assert.equal(batch?.rows.rowCount, 3);
+  assert.equal(a.dueAt(), undefined);
+});
+
+Deno.test("chunks finished out of order enter batches in the consumer's order per partition", () => {
+  const a = new BatchAssembler({ maxRows: 100, maxAgeMs: 10 }, 2);
+  a.add(chunk(0, 2, 20, 10), 0);
+  a.add(chunk(0, 1, 10, 10), 0);
+  a.add(chunk(1, 0, 0, 5), 0);
+  assert.equal(a.waiting(), 2);
+  a.add(chunk(0, 0, 0, 10), 0);
+  assert.equal(a.waiting(), 0);
+  const batch = a.flush();
+  assert.ok(batch);
+  const p0 = (batch.rows.columns[0] ?? []).filter((_, i) => batch.rows.columns[1]?.[i] === 0);
+  assert.deepEqual(p0, Array.from({ length: 30 }, (_, i) => i));
+  assert.deepEqual(batch.chunkIds, [1000, 0, 1, 2]);
+});
+
+Deno.test("a chunk delivered again after a crash upstream is counted and not batched twice", () => {
+  const a = new BatchAssembler({ maxRows: 100, maxAgeMs: 10 }, 2);
+  a.add(chunk(0, 0, 0, 1), 0);
+  assert.deepEqual(a.add(chunk(0, 0, 0, 1), 0), []);
+  assert.equal(a.duplicates, 1);
+  assert.equal(a.flush()?.rows.rowCount, 1);
+});
+
+Deno.test("impossible limits are refused", () => {
+  assert.throws(() => new BatchAssembler({ maxRows: 0, maxAgeMs: 10 }, 2), RangeError);
+});
