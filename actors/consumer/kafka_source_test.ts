@@ -1,0 +1,124 @@
+import assert from "node:assert/strict";
+import { testKafka, uniqueTopic } from "../../test/kafka_fixture.ts";
+import { kafkaClient } from "./kafka_client.ts";
+import { KafkaSource, type SourceChunk, type SourceOptions } from "./kafka_source.ts";
+
+const broker = await testKafka();
+const settings = {
+  brokers: [broker.sasl],
+  sasl: { mechanism: "plain" as const, username: broker.username, password: broker.password },
+  ssl: false,
+};
+const kafka = kafkaClient(settings, "source-test");
+
+async function fill(topic: string, perPartition: number, partitions: number): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  await admin.createTopics({
+    topics: [{ topic, numPartitions: partitions }],
+    waitForLeaders: true,
+  });
+  await admin.disconnect();
+  const producer = kafka.producer();
+  await producer.connect();
+  for (let p = 0; p < partitions; p++) {
+    const messages = Array.from({ length: perPartition }, (_, i) => ({
+      partition: p,
+      value: `p${p}-m${i}`,
+    }));
+    await producer.send({ topic, messages });
+  }
+  await producer.disconnect();
+}
+
+async function committed(topic: string, group: string): Promise<number[]> {
+  const admin = kafka.admin();
+  await admin.connect();
+  const [result] = await admin.fetchOffsets({ groupId: group, topics: [topic] });
+  await admin.disconnect();
+  return (result?.partitions ?? []).sort((a, b) => a.partition - b.partition).map((p) =>
+    Number(p.offset)
+  );
+}
+
+/** Runs a member until `expected` messages arrived; acks the chunks `keep` accepts. */
+async function consume(
+  options: SourceOptions,
+  expected: number,
+  keep: (chunk: SourceChunk) => boolean,
+): Promise<SourceChunk[]> {
+  const chunks: SourceChunk[] = [];
+  let received = 0;
+  const done = Promise.withResolvers<void>();
+  const source = new KafkaSource(kafka, options, {
+    send(chunk) {
+      chunks.push(chunk);
+      if (keep(chunk)) source.ack([chunk.chunkId]);
+      received += chunk.records.length;
+      if (received >= expected) done.resolve();
+      return Promise.resolve();
+    },
+  });
+  await source.start();
+  await done.promise;
+  await source.stop(() => Promise.resolve(), 1000);
+  return chunks;
+}
+
+Deno.test({
+  name:
+    "commits only acknowledged chunks, and a new member resumes at the first unacknowledged one",
+  sanitizeOps: false,
+  sanitizeResources: false,
+  async fn() {
+    const topic = uniqueTopic("source");
+    const options: SourceOptions = {
+      topic,
+      group: `g-${topic}`,
+      startOffset: "earliest",
+      chunkSize: 10,
+      commitIntervalMs: 5,
+      heartbeatMs: 1000,
+    };
+    await fill(topic, 100, 3);
+    // Partition 0: everything from offset 40 on stays unacknowledged ("not yet durable").
+    const first = await consume(
+      options,
+      300,
+      (c) => c.partition !== 0 || c.records[0]!.offset < 40,
+    );
+    assert.equal(first.reduce((n, c) => n + c.records.length, 0), 300);
+    assert.deepEqual(await committed(topic, options.group), [40, 100, 100]);
+
+    const second = await consume(options, 60, () => true);
+    const replayed = second.flatMap((c) => c.records.map((r) => `${c.partition}:${r.offset}`));
+    assert.deepEqual(replayed, Array.from({ length: 60 }, (_, i) => `0:${40 + i}`));
+    assert.deepEqual(await committed(topic, options.group), [100, 100, 100]);
+  },
+});
+
+Deno.test({
+  name: "chunks of a partition carry consecutive sequence numbers and contiguous offsets",
+  sanitizeOps: false,
+  sanitizeResources: false,
+  async fn() {
+    const topic = uniqueTopic("source-seq");
+    await fill(topic, 55, 1);
+    const chunks = await consume(
+      {
+        topic,
+        group: `g-${topic}`,
+        startOffset: "earliest",
+        chunkSize: 10,
+        commitIntervalMs: 5,
+        heartbeatMs: 1000,
+      },
+      55,
+      () => true,
+    );
+    assert.deepEqual(chunks.map((c) => c.seq), chunks.map((_, i) => i));
+    const offsets = chunks.flatMap((c) => c.records.map((r) => r.offset));
+    assert.deepEqual(offsets, Array.from({ length: 55 }, (_, i) => i));
+    assert.equal(new TextDecoder().decode(chunks[0]?.records[0]?.value), "p0-m0");
+  },
+});
