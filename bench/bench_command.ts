@@ -13,6 +13,10 @@ const BENCHES: Record<string, { doc: string; load: () => Promise<Bench> }> = {
     doc: "messages/s through a chain of three workers",
     load: () => import("./runtime_bench.ts"),
   },
+  duckdb: {
+    doc: "rows/s into the DuckDB warehouse: columnar path vs row appender",
+    load: () => import("../actors/writer/duckdb/duckdb_bench.ts"),
+  },
   geoip: {
     doc: "range table build, size, lookups/s, time to first lookup",
     load: () => import("./geoip_bench.ts"),

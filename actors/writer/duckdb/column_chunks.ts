@@ -1,0 +1,226 @@
+/**
+ * The columnar append path: fills DuckDB data chunks (2048 rows each) column by column straight
+ * from `Cell[][]` through the C API bindings, and appends them with `appendDataChunk`. Numbers,
+ * booleans, validity masks and short strings are written in bulk; only strings over 12 bytes
+ * cross the native boundary one by one. A cell of the wrong type throws a `TypeError`.
+ */
+
+import { BIGINT, BOOLEAN, DOUBLE, INTEGER, LIST, TIMESTAMPTZ, VARCHAR } from "@duckdb/node-api";
+import type { DuckDBAppender, DuckDBType } from "@duckdb/node-api";
+import { DuckDBDataChunk } from "@duckdb/node-api";
+import duckdb from "@duckdb/node-bindings";
+import type { Cell } from "../../../messages/staging_columns.ts";
+
+/** Column types the columnar path writes; `TIMESTAMPTZ` takes epoch milliseconds. */
+export type ChunkColumnType =
+  | "VARCHAR"
+  | "BIGINT"
+  | "INTEGER"
+  | "DOUBLE"
+  | "BOOLEAN"
+  | "VARCHAR[]"
+  | "TIMESTAMPTZ";
+
+/** One column to append: its type, name (for errors) and cells. */
+export interface ChunkColumn {
+  readonly name: string;
+  readonly type: ChunkColumnType;
+  readonly cells: readonly Cell[];
+}
+
+/** Rows per chunk: DuckDB's vector size. */
+export const CHUNK_ROWS: number = duckdb.vector_size();
+
+const DUCK_TYPES: Record<ChunkColumnType, DuckDBType> = {
+  VARCHAR,
+  BIGINT,
+  INTEGER,
+  DOUBLE,
+  BOOLEAN,
+  "VARCHAR[]": LIST(VARCHAR),
+  TIMESTAMPTZ,
+};
+
+const encoder = new TextEncoder();
+const TWO_32 = 4294967296;
+/** Scratch buffers sized for one vector, reused across columns (the writer is single-threaded). */
+const scratch = new ArrayBuffer(CHUNK_ROWS * 16);
+const scratchBytes = new Uint8Array(scratch);
+const scratchWords = new Uint32Array(scratch);
+const scratchDoubles = new Float64Array(scratch);
+const validityWords = new Uint32Array(Math.ceil(CHUNK_ROWS / 64) * 2);
+
+function wrongType(column: ChunkColumn, row: number, expected: string): TypeError {
+  const value = JSON.stringify(column.cells[row]) ?? String(column.cells[row]);
+  return new TypeError(
+    `Cannot append column ${column.name}: row ${row} holds ${
+      value.slice(0, 60)
+    }, expected ${expected}`,
+  );
+}
+
+/**
+ * Writes `text` as UTF-8 into the 12 inline bytes at `at`; returns its byte length, or -1 (bytes
+ * left zero) when it does not fit. ASCII is copied by hand: a subarray per string costs more.
+ */
+function inlineString(text: string, bytes: Uint8Array, at: number): number {
+  let ascii = true;
+  for (let k = 0; k < text.length; k++) {
+    const code = text.charCodeAt(k);
+    if (code >= 0x80) {
+      ascii = false;
+      break;
+    }
+    bytes[at + k] = code;
+  }
+  if (ascii) return text.length;
+  const { read, written } = encoder.encodeInto(text, bytes.subarray(at, at + 12));
+  if (read === text.length) return written;
+  bytes.fill(0, at, at + 12);
+  return -1;
+}
+
+/**
+ * Writes string_t values for `values` into `vector` from row `at`: strings of up to 12 UTF-8
+ * bytes are inlined in one bulk copy, longer ones are assigned natively (list children).
+ */
+function writeStrings(vector: duckdb.Vector, at: number, values: readonly string[]): void {
+  const count = values.length;
+  const bytes = count <= CHUNK_ROWS ? scratchBytes : new Uint8Array(count * 16);
+  const words = count <= CHUNK_ROWS ? scratchWords : new Uint32Array(bytes.buffer);
+  bytes.fill(0, 0, count * 16);
+  const longRows: number[] = [];
+  for (let i = 0; i < count; i++) {
+    const text = values[i] as string;
+    if (text.length <= 12) {
+      const written = inlineString(text, bytes, i * 16 + 4);
+      if (written >= 0) {
+        words[i * 4] = written;
+        continue;
+      }
+    }
+    longRows.push(i);
+  }
+  duckdb.copy_data_to_vector(vector, at * 16, bytes.buffer, 0, count * 16);
+  for (const i of longRows) {
+    const text = values[i] as string;
+    if (text.includes("\0")) {
+      duckdb.vector_assign_string_element_len(vector, at + i, encoder.encode(text));
+    } else duckdb.vector_assign_string_element(vector, at + i, text);
+  }
+}
+
+/** The VARCHAR fast path: validity, inline strings and long strings in one pass over the cells. */
+function fillStrings(vector: duckdb.Vector, column: ChunkColumn, start: number, count: number) {
+  const { cells } = column;
+  validityWords.fill(0);
+  scratchBytes.fill(0, 0, count * 16);
+  const longRows: number[] = [];
+  for (let i = 0; i < count; i++) {
+    const text = cells[start + i];
+    if (text === null || text === undefined) continue;
+    if (typeof text !== "string") throw wrongType(column, start + i, "a string");
+    validityWords[i >>> 5]! |= 1 << (i & 31);
+    if (text.length <= 12) {
+      const written = inlineString(text, scratchBytes, i * 16 + 4);
+      if (written >= 0) {
+        scratchWords[i * 4] = written;
+        continue;
+      }
+    }
+    longRows.push(i);
+  }
+  duckdb.copy_data_to_vector(vector, 0, scratch, 0, count * 16);
+  for (const i of longRows) {
+    const text = cells[start + i] as string;
+    if (text.includes("\0")) {
+      duckdb.vector_assign_string_element_len(vector, i, encoder.encode(text));
+    } else duckdb.vector_assign_string_element(vector, i, text);
+  }
+  duckdb.vector_ensure_validity_writable(vector);
+  duckdb.copy_data_to_vector_validity(vector, 0, validityWords.buffer, 0, validityWords.byteLength);
+}
+
+/** Fills one vector from `cells[start, start + count)`, validating each cell's type. */
+function fillVector(vector: duckdb.Vector, column: ChunkColumn, start: number, count: number) {
+  const { cells, type } = column;
+  if (type === "VARCHAR") return fillStrings(vector, column, start, count);
+  validityWords.fill(0);
+  scratchBytes.fill(0, 0, count * 16);
+  const strings: string[] = [];
+  let listLength = 0;
+  for (let i = 0; i < count; i++) {
+    const value = cells[start + i];
+    if (value === null || value === undefined) continue;
+    validityWords[i >>> 5]! |= 1 << (i & 31);
+    switch (type) {
+      case "INTEGER":
+        if (typeof value !== "number" || (value | 0) !== value) {
+          throw wrongType(column, start + i, "a 32-bit integer");
+        }
+        scratchWords[i] = value;
+        break;
+      case "BIGINT":
+      case "TIMESTAMPTZ": {
+        if (!Number.isSafeInteger(value)) throw wrongType(column, start + i, "a safe integer");
+        const n = type === "TIMESTAMPTZ" ? (value as number) * 1000 : (value as number);
+        const high = Math.floor(n / TWO_32);
+        scratchWords[i * 2] = n - high * TWO_32;
+        scratchWords[i * 2 + 1] = high;
+        break;
+      }
+      case "DOUBLE":
+        if (typeof value !== "number") throw wrongType(column, start + i, "a number");
+        scratchDoubles[i] = value;
+        break;
+      case "BOOLEAN":
+        if (typeof value !== "boolean") throw wrongType(column, start + i, "a boolean");
+        scratchBytes[i] = value ? 1 : 0;
+        break;
+      case "VARCHAR[]": {
+        if (!Array.isArray(value) || !value.every((v) => typeof v === "string")) {
+          throw wrongType(column, start + i, "a list of strings");
+        }
+        scratchWords[i * 4] = listLength;
+        scratchWords[i * 4 + 2] = value.length;
+        listLength += value.length;
+        for (const item of value) strings.push(item);
+        break;
+      }
+    }
+  }
+  if (type === "VARCHAR[]") {
+    duckdb.copy_data_to_vector(vector, 0, scratch, 0, count * 16);
+    duckdb.list_vector_reserve(vector, listLength);
+    duckdb.list_vector_set_size(vector, listLength);
+    writeStrings(duckdb.list_vector_get_child(vector), 0, strings);
+  } else {
+    const width = type === "BOOLEAN" ? 1 : type === "INTEGER" ? 4 : 8;
+    duckdb.copy_data_to_vector(vector, 0, scratch, 0, count * width);
+  }
+  duckdb.vector_ensure_validity_writable(vector);
+  duckdb.copy_data_to_vector_validity(vector, 0, validityWords.buffer, 0, validityWords.byteLength);
+}
+
+/**
+ * Appends `rowCount` rows given as columns (in the table's column order) through `appender`, one
+ * data chunk of up to `CHUNK_ROWS` rows at a time. `afterChunk` runs after each chunk (tests).
+ */
+export function appendColumns(
+  appender: DuckDBAppender,
+  columns: readonly ChunkColumn[],
+  rowCount: number,
+  afterChunk?: (appendedRows: number) => void,
+): void {
+  const types = columns.map((column) => DUCK_TYPES[column.type]);
+  for (let start = 0; start < rowCount; start += CHUNK_ROWS) {
+    const count = Math.min(CHUNK_ROWS, rowCount - start);
+    const chunk = DuckDBDataChunk.create(types, count);
+    for (let c = 0; c < columns.length; c++) {
+      const vector = duckdb.data_chunk_get_vector(chunk.chunk, c);
+      fillVector(vector, columns[c] as ChunkColumn, start, count);
+    }
+    appender.appendDataChunk(chunk);
+    afterChunk?.(start + count);
+  }
+}

@@ -1,0 +1,127 @@
+/**
+ * The user-agent dimension and the product catalog, upserted with each batch: candidates are the
+ * batch's distinct keys not yet known, appended columnar to a temp table and moved with
+ * INSERT OR IGNORE on the primary key, so a product or user agent is never stored twice and
+ * the first URL and first-seen time are kept. Known keys are cached once committed.
+ */
+
+import type { DuckDBConnection } from "@duckdb/node-api";
+import type { Cell, RowBatch } from "../../../messages/staging_columns.ts";
+import { columnOf } from "../batch_columns.ts";
+import { appendColumns, type ChunkColumn, type ChunkColumnType } from "./column_chunks.ts";
+import { STAGING_TABLE_COLUMNS, USER_AGENT_COLUMNS } from "./schema.ts";
+
+/** Keys known to be stored; cleared when full (a cold cache only costs an ignored insert). */
+export class KnownKeys {
+  readonly #keys = new Set<string>();
+  constructor(private readonly capacity = 200_000) {}
+
+  /** Whether `key` is known stored. */
+  has(key: string): boolean {
+    return this.#keys.has(key);
+  }
+
+  /** Records committed keys. */
+  addAll(keys: Iterable<string>): void {
+    for (const key of keys) {
+      if (this.#keys.size >= this.capacity) this.#keys.clear();
+      this.#keys.add(key);
+    }
+  }
+}
+
+/** Rows to insert into one dimension, as columns in table order, and their keys. */
+interface Candidates {
+  readonly keys: string[];
+  readonly columns: ChunkColumn[];
+}
+
+/** Appends `candidates` to a temp copy of `table`, then inserts the ones not there yet. */
+async function insertNew(
+  connection: DuckDBConnection,
+  table: string,
+  candidates: Candidates,
+): Promise<number> {
+  if (candidates.keys.length === 0) return 0;
+  const incoming = `incoming_${table}`;
+  const names = candidates.columns.map((c) => c.name).join(", ");
+  await connection.run(
+    `CREATE TEMP TABLE IF NOT EXISTS ${incoming} AS SELECT ${names} FROM ${table} LIMIT 0`,
+  );
+  await connection.run(`DELETE FROM ${incoming}`);
+  const appender = await connection.createAppender(incoming, "main", "temp");
+  try {
+    appendColumns(appender, candidates.columns, candidates.keys.length);
+  } catch (error: unknown) {
+    appender.clear();
+    appender.closeSync();
+    throw error;
+  }
+  appender.closeSync();
+  const result = await connection.run(
+    `INSERT OR IGNORE INTO ${table} (${names}) SELECT ${names} FROM ${incoming}`,
+  );
+  return result.rowsChanged;
+}
+
+const typeOf = (name: string): ChunkColumnType =>
+  STAGING_TABLE_COLUMNS.find((c) => c.name === name)?.type ?? "VARCHAR";
+
+/** Inserts the batch's unknown user agents; returns how many were new and the keys offered. */
+export async function upsertUserAgents(
+  connection: DuckDBConnection,
+  rows: RowBatch,
+  known: KnownKeys,
+  seenAtMs: number,
+): Promise<{ inserted: number; keys: string[] }> {
+  const ids = columnOf(rows, "user_agent_id");
+  const picked: number[] = [];
+  const keys: string[] = [];
+  const inBatch = new Set<string>();
+  for (let row = 0; row < rows.rowCount; row++) {
+    const id = ids[row];
+    if (typeof id !== "string" || known.has(id) || inBatch.has(id)) continue;
+    inBatch.add(id);
+    keys.push(id);
+    picked.push(row);
+  }
+  const columns: ChunkColumn[] = USER_AGENT_COLUMNS.map((name) => {
+    const source = columnOf(rows, name);
+    return { name, type: typeOf(name), cells: picked.map((row) => source[row] ?? null) };
+  });
+  columns.push({ name: "first_seen_at", type: "TIMESTAMPTZ", cells: keys.map(() => seenAtMs) });
+  return { inserted: await insertNew(connection, "user_agents", { keys, columns }), keys };
+}
+
+/** Inserts the batch's unknown catalog products (from `catalog_product_ids`) as uncrawled. */
+export async function upsertProducts(
+  connection: DuckDBConnection,
+  rows: RowBatch,
+  known: KnownKeys,
+): Promise<{ inserted: number; keys: string[] }> {
+  const lists = columnOf(rows, "catalog_product_ids");
+  const urls = columnOf(rows, "current_url");
+  const eventTimes = columnOf(rows, "event_time_ms");
+  const kafkaTimes = columnOf(rows, "_kafka_timestamp_ms");
+  const keys: string[] = [];
+  const url: Cell[] = [];
+  const firstSeen: Cell[] = [];
+  const inBatch = new Set<string>();
+  for (let row = 0; row < rows.rowCount; row++) {
+    const ids = lists[row];
+    if (!Array.isArray(ids)) continue;
+    for (const id of ids) {
+      if (id === "" || known.has(id) || inBatch.has(id)) continue;
+      inBatch.add(id);
+      keys.push(id);
+      url.push(urls[row] ?? null);
+      firstSeen.push(eventTimes[row] ?? kafkaTimes[row] ?? null);
+    }
+  }
+  const columns: ChunkColumn[] = [
+    { name: "product_id", type: "VARCHAR", cells: keys },
+    { name: "url", type: "VARCHAR", cells: url },
+    { name: "first_seen", type: "TIMESTAMPTZ", cells: firstSeen },
+  ];
+  return { inserted: await insertNew(connection, "products", { keys, columns }), keys };
+}

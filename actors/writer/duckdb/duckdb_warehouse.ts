@@ -1,0 +1,208 @@
+/**
+ * The embedded warehouse: a DuckDB file behind the `Warehouse` interface. Operations run one at a
+ * time on one connection; a batch is one transaction (watermark dedupe, columnar staging append,
+ * dead letters, dimensions, watermarks), retried with backoff, durable when it resolves.
+ */
+
+import { type DuckDBConnection, DuckDBInstance, type JS } from "@duckdb/node-api";
+import { getLogger } from "../../../observability/log.ts";
+import type { FaultHook } from "../fault_hook.ts";
+import { filterReplays, partitionKey } from "../replay_filter.ts";
+import { DEFAULT_RETRY, type RetryPolicy, withRetry } from "../retry.ts";
+import type {
+  CrawlResult,
+  ExportRecord,
+  ProductToCrawl,
+  SealedGeneration,
+  Warehouse,
+  Watermark,
+  WriteBatch,
+  WriteResult,
+} from "../warehouse.ts";
+import { mergeCrawls, uncrawled } from "./catalog.ts";
+import { KnownKeys, upsertProducts, upsertUserAgents } from "./dimensions.ts";
+import * as generations from "./generations.ts";
+import { createSchema } from "./schema.ts";
+import { appendDeadLetters, appendStaging } from "./staging_append.ts";
+import { inTransaction } from "./transaction.ts";
+
+/** Options of the DuckDB warehouse. */
+export interface DuckDBWarehouseOptions {
+  /** Database file (`:memory:` for throwaway use). */
+  readonly path: string;
+  /** Retry budget of one operation (default `DEFAULT_RETRY`). */
+  readonly retry?: RetryPolicy;
+  /** DuckDB worker threads (default 1: the pipeline shares two cores). */
+  readonly threads?: number;
+  /** WAL size that triggers a checkpoint (default "256MB": fewer, larger checkpoints). */
+  readonly checkpointThreshold?: string;
+  /** Test switch for injected failures. */
+  readonly faults?: FaultHook;
+}
+
+const log = getLogger("writer");
+
+/** DuckDB implementation of `Warehouse`. */
+export class DuckDBWarehouse implements Warehouse {
+  readonly #options: DuckDBWarehouseOptions;
+  readonly #userAgents = new KnownKeys();
+  readonly #products = new KnownKeys();
+  #instance: DuckDBInstance | undefined;
+  #connection: DuckDBConnection | undefined;
+  #generation = 0;
+  #queue: Promise<unknown> = Promise.resolve();
+
+  /** Creates the warehouse; nothing is opened until `open()`. */
+  constructor(options: DuckDBWarehouseOptions) {
+    this.#options = options;
+  }
+
+  /** Runs `operation` after every earlier one (one connection, one transaction at a time). */
+  #serial<T>(operation: (connection: DuckDBConnection) => Promise<T>): Promise<T> {
+    const run = this.#queue.then(() => {
+      if (this.#connection === undefined) {
+        throw new Error(`Cannot use the warehouse at ${this.#options.path}: it is not open`);
+      }
+      return operation(this.#connection);
+    });
+    this.#queue = run.catch(() => undefined);
+    return run;
+  }
+
+  async open(): Promise<void> {
+    if (this.#connection !== undefined) return;
+    const { path } = this.#options;
+    try {
+      this.#instance = await DuckDBInstance.create(path, {
+        threads: String(this.#options.threads ?? 1),
+        checkpoint_threshold: this.#options.checkpointThreshold ?? "256MB",
+      });
+    } catch (error: unknown) {
+      throw new Error(`Cannot open warehouse ${path}`, { cause: error });
+    }
+    this.#connection = await this.#instance.connect();
+    this.#generation = await createSchema(this.#connection);
+    log.info("WriterWarehouseOpened", { path, generation: this.#generation });
+  }
+
+  async close(): Promise<void> {
+    await this.#queue;
+    this.#connection?.closeSync();
+    this.#instance?.closeSync();
+    this.#connection = undefined;
+    this.#instance = undefined;
+  }
+
+  writeBatch(batch: WriteBatch): Promise<WriteResult> {
+    const policy = this.#options.retry ?? DEFAULT_RETRY;
+    return this.#serial((connection) =>
+      withRetry("write batch", policy, (attempt) => this.#write(connection, batch, attempt))
+    );
+  }
+
+  async #write(connection: DuckDBConnection, batch: WriteBatch, attempt: number) {
+    const faults = this.#options.faults;
+    const generation = this.#generation;
+    const outcome = await inTransaction(connection, async () => {
+      const stored = new Map<string, number>();
+      for (const w of await watermarksOf(connection)) {
+        stored.set(partitionKey(w.topic, w.partition), w.maxOffset);
+      }
+      const fresh = filterReplays(batch.rows, batch.deadLetters, stored);
+      const now = Date.now();
+      await appendStaging(connection, generation, fresh.rows, now, () => {
+        faults?.("staging-chunk-appended", attempt);
+      });
+      faults?.("staged", attempt);
+      await appendDeadLetters(connection, fresh.deadLetters, now);
+      const agents = await upsertUserAgents(connection, fresh.rows, this.#userAgents, now);
+      const products = await upsertProducts(connection, fresh.rows, this.#products);
+      for (const w of fresh.advanced) {
+        await connection.run(
+          `INSERT INTO ingest_watermarks VALUES ($1, $2, $3, now()) ON CONFLICT DO UPDATE
+           SET max_offset = greatest(max_offset, excluded.max_offset), updated_at = now()`,
+          [w.topic, w.partition, w.maxOffset],
+        );
+      }
+      faults?.("committing", attempt);
+      return { fresh, agents, products };
+    });
+    this.#userAgents.addAll(outcome.agents.keys);
+    this.#products.addAll(outcome.products.keys);
+    const result: WriteResult = {
+      generation,
+      staged: outcome.fresh.rows.rowCount,
+      deadLettered: outcome.fresh.deadLetters.length,
+      replayed: outcome.fresh.replayed,
+      newUserAgents: outcome.agents.inserted,
+      newProducts: outcome.products.inserted,
+      attempts: attempt,
+    };
+    log.debug("WriterBatchCommitted", { ...result });
+    return result;
+  }
+
+  watermarks(): Promise<Watermark[]> {
+    return this.#serial(watermarksOf);
+  }
+
+  currentGeneration(): Promise<number> {
+    return this.#serial(() => Promise.resolve(this.#generation));
+  }
+
+  sealGeneration(): Promise<SealedGeneration> {
+    return this.#serial(async (connection) => {
+      const sealed = await generations.seal(connection, this.#generation);
+      this.#generation = sealed.generation + 1;
+      log.info("WriterGenerationSealed", { ...sealed });
+      return sealed;
+    });
+  }
+
+  sealedGenerations(): Promise<SealedGeneration[]> {
+    return this.#serial(generations.sealedGenerations);
+  }
+
+  stagingCount(generation: number): Promise<number> {
+    return this.#serial((connection) => generations.stagingCount(connection, generation));
+  }
+
+  recordExport(record: ExportRecord): Promise<void> {
+    return this.#serial((connection) => generations.recordExport(connection, record));
+  }
+
+  exportManifest(): Promise<ExportRecord[]> {
+    return this.#serial(generations.exportManifest);
+  }
+
+  dropGeneration(generation: number): Promise<void> {
+    return this.#serial((connection) => generations.drop(connection, generation));
+  }
+
+  /** Runs a read-only diagnostic query (tests, status page) between operations. */
+  query(sql: string): Promise<Record<string, JS>[]> {
+    return this.#serial(async (connection) =>
+      (await connection.runAndReadAll(sql)).getRowObjectsJS()
+    );
+  }
+
+  uncrawledProducts(limit: number): Promise<ProductToCrawl[]> {
+    return this.#serial((connection) => uncrawled(connection, limit));
+  }
+
+  mergeCrawlResults(results: readonly CrawlResult[]): Promise<number> {
+    return this.#serial((connection) => mergeCrawls(connection, results));
+  }
+}
+
+/** Reads every watermark. */
+async function watermarksOf(connection: DuckDBConnection): Promise<Watermark[]> {
+  const reader = await connection.runAndReadAll(
+    `SELECT topic, "partition", max_offset FROM ingest_watermarks ORDER BY 1, 2`,
+  );
+  return reader.getRowsJS().map(([topic, partition, maxOffset]) => ({
+    topic: String(topic),
+    partition: Number(partition),
+    maxOffset: Number(maxOffset),
+  }));
+}

@@ -1,0 +1,90 @@
+import assert from "node:assert/strict";
+import { syntheticBatch } from "../testing.ts";
+import { type ContractSubject, TEST_RETRY, warehouseContract } from "../warehouse_contract.ts";
+import type { FaultSwitch } from "../fault_hook.ts";
+import { DuckDBWarehouse } from "./duckdb_warehouse.ts";
+
+const num = (v: unknown) => Number(v);
+
+async function subject(faults: FaultSwitch, dir?: string): Promise<ContractSubject> {
+  const folder = dir ?? await Deno.makeTempDir({ prefix: "warehouse_" });
+  const warehouse = new DuckDBWarehouse({
+    path: `${folder}/warehouse.duckdb`,
+    retry: TEST_RETRY,
+    faults: faults.hook,
+  });
+  await warehouse.open();
+  const q = (sql: string) => warehouse.query(sql);
+  return {
+    warehouse,
+    faults,
+    probe: {
+      stagedOffsets: async (generation, partition = 0) =>
+        (await q(
+          `SELECT _offset FROM staging_g${generation} WHERE _partition = ${partition} ORDER BY 1`,
+        )).map((r) => num(r._offset)),
+      ingestedAt: async (generation) =>
+        (await q(`SELECT epoch_ms(_ingested_at) AS t FROM staging_g${generation}`)).map((r) =>
+          num(r.t)
+        ),
+      deadLetters: async () =>
+        (await q(`SELECT "offset", code, reason, raw FROM dead_letters ORDER BY 1`)).map((r) => ({
+          offset: num(r.offset),
+          code: String(r.code),
+          reason: String(r.reason),
+          raw: r.raw as Uint8Array,
+        })),
+      userAgents: async () =>
+        (await q("SELECT user_agent_id, user_agent, browser_family FROM user_agents")).map((r) => ({
+          userAgentId: String(r.user_agent_id),
+          userAgent: String(r.user_agent),
+          browserFamily: r.browser_family === null ? null : String(r.browser_family),
+        })),
+      products: async () =>
+        (await q(
+          "SELECT product_id, url, epoch_ms(first_seen) AS first_seen FROM products ORDER BY 1",
+        )).map((r) => ({
+          productId: String(r.product_id),
+          url: r.url === null ? null : String(r.url),
+          firstSeenMs: r.first_seen === null ? null : num(r.first_seen),
+        })),
+    },
+    cleanup: async () => {
+      await warehouse.close();
+      if (dir === undefined) await Deno.remove(folder, { recursive: true });
+    },
+  };
+}
+
+warehouseContract("DuckDB", (faults) => subject(faults));
+
+Deno.test("DuckDB: reopening the file keeps generations, watermarks and replay protection", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "warehouse_" });
+  const { FaultSwitch } = await import("../fault_hook.ts");
+  try {
+    const first = await subject(new FaultSwitch(), dir);
+    await first.warehouse.writeBatch({
+      rows: syntheticBatch({ fromOffset: 0, count: 100 }),
+      deadLetters: [],
+    });
+    await first.warehouse.sealGeneration();
+    await first.cleanup();
+    const second = await subject(new FaultSwitch(), dir);
+    try {
+      assert.equal(await second.warehouse.currentGeneration(), 2);
+      const replay = await second.warehouse.writeBatch({
+        rows: syntheticBatch({ fromOffset: 50, count: 100 }),
+        deadLetters: [],
+      });
+      assert.equal(replay.staged, 50);
+      assert.deepEqual(
+        await second.probe.stagedOffsets(2),
+        Array.from({ length: 50 }, (_, i) => 100 + i),
+      );
+    } finally {
+      await second.cleanup();
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

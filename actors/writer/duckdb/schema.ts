@@ -1,0 +1,124 @@
+/**
+ * The DuckDB schema, created idempotently: one staging table per generation (`staging_g<N>`,
+ * no index: dedupe is by watermark), the generation register, watermarks, dead letters, the
+ * user-agent dimension, the product catalog and the export manifest (keyed where they upsert).
+ */
+
+import type { DuckDBConnection } from "@duckdb/node-api";
+import { STAGING_COLUMNS } from "../../../messages/staging_columns.ts";
+import type { ChunkColumnType } from "./column_chunks.ts";
+
+/** Staging columns in table order: the contract's columns, then `_ingested_at` (epoch ms in). */
+export const STAGING_TABLE_COLUMNS: readonly { name: string; type: ChunkColumnType }[] = [
+  ...STAGING_COLUMNS,
+  { name: "_ingested_at", type: "TIMESTAMPTZ" },
+];
+
+/** The user-agent columns of the staging row that the dimension keeps, key first. */
+export const USER_AGENT_COLUMNS = [
+  "user_agent_id",
+  "user_agent",
+  "browser_family",
+  "browser_version",
+  "os_family",
+  "os_version",
+  "device_family",
+  "device_brand",
+  "device_model",
+  "is_mobile",
+  "is_tablet",
+  "is_touch_capable",
+  "is_pc",
+  "is_bot",
+] as const;
+
+/** Name of a generation's staging table. */
+export function stagingTable(generation: number): string {
+  if (!Number.isSafeInteger(generation) || generation < 1) {
+    throw new RangeError(`Cannot name a staging table for generation ${generation}`);
+  }
+  return `staging_g${generation}`;
+}
+
+const NOT_NULL = new Set(["_topic", "_partition", "_offset", "_ingested_at"]);
+
+/** DDL of a generation's staging table. */
+export function stagingDdl(generation: number): string {
+  const columns = STAGING_TABLE_COLUMNS.map((c) =>
+    `"${c.name}" ${c.type}${NOT_NULL.has(c.name) ? " NOT NULL" : ""}`
+  );
+  return `CREATE TABLE IF NOT EXISTS ${stagingTable(generation)} (${columns.join(", ")})`;
+}
+
+const uaType = (name: string) => STAGING_COLUMNS.find((c) => c.name === name)?.type ?? "VARCHAR";
+
+/** Tables other than staging. */
+const DDL = [
+  `CREATE TABLE IF NOT EXISTS staging_generations (
+    generation INTEGER PRIMARY KEY,
+    state VARCHAR NOT NULL CHECK (state IN ('open', 'sealed', 'dropped')),
+    created_at TIMESTAMPTZ NOT NULL,
+    sealed_at TIMESTAMPTZ,
+    row_count BIGINT,
+    dropped_at TIMESTAMPTZ)`,
+  `CREATE TABLE IF NOT EXISTS ingest_watermarks (
+    topic VARCHAR NOT NULL,
+    "partition" INTEGER NOT NULL,
+    max_offset BIGINT NOT NULL,
+    updated_at TIMESTAMPTZ NOT NULL,
+    PRIMARY KEY (topic, "partition"))`,
+  `CREATE TABLE IF NOT EXISTS dead_letters (
+    topic VARCHAR NOT NULL,
+    "partition" INTEGER NOT NULL,
+    "offset" BIGINT NOT NULL,
+    kafka_timestamp_ms BIGINT,
+    code VARCHAR NOT NULL,
+    reason VARCHAR NOT NULL,
+    raw BLOB NOT NULL,
+    ingested_at TIMESTAMPTZ NOT NULL)`,
+  `CREATE TABLE IF NOT EXISTS user_agents (${
+    USER_AGENT_COLUMNS.map((name) => `${name} ${uaType(name)}`).join(", ")
+  }, first_seen_at TIMESTAMPTZ NOT NULL, PRIMARY KEY (user_agent_id))`,
+  `CREATE TABLE IF NOT EXISTS products (
+    product_id VARCHAR PRIMARY KEY,
+    url VARCHAR,
+    first_seen TIMESTAMPTZ,
+    is_crawled BOOLEAN NOT NULL DEFAULT false,
+    crawled_at TIMESTAMPTZ,
+    http_status INTEGER,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    product_name VARCHAR)`,
+  `CREATE TABLE IF NOT EXISTS export_manifest (
+    generation INTEGER PRIMARY KEY,
+    location VARCHAR NOT NULL,
+    row_count BIGINT NOT NULL,
+    exported_at TIMESTAMPTZ NOT NULL)`,
+];
+
+/** Creates the schema if missing and returns the open generation (creating generation 1). */
+export async function createSchema(connection: DuckDBConnection): Promise<number> {
+  await connection.run("BEGIN TRANSACTION");
+  try {
+    for (const ddl of DDL) await connection.run(ddl);
+    const reader = await connection.runAndReadAll(
+      "SELECT max(generation) FROM staging_generations WHERE state = 'open'",
+    );
+    let open = reader.getRowsJS()[0]?.[0];
+    if (typeof open !== "number") {
+      const last = await connection.runAndReadAll(
+        "SELECT coalesce(max(generation), 0) FROM staging_generations",
+      );
+      open = Number(last.getRowsJS()[0]?.[0] ?? 0) + 1;
+      await connection.run(
+        "INSERT INTO staging_generations (generation, state, created_at) VALUES ($1, 'open', now())",
+        [open],
+      );
+    }
+    await connection.run(stagingDdl(open));
+    await connection.run("COMMIT");
+    return open;
+  } catch (error: unknown) {
+    await connection.run("ROLLBACK");
+    throw new Error("Cannot create the warehouse schema", { cause: error });
+  }
+}

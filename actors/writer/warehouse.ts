@@ -1,0 +1,125 @@
+/**
+ * The warehouse seam: the one narrow interface the writer, exporter and crawler use, implemented
+ * by DuckDB (embedded) and BigQuery (at scale). Promises: a batch is one transaction, durable when
+ * `writeBatch` resolves; replayed Kafka coordinates are a no-op, across staging generations too.
+ */
+
+import type { DeadLetter, RowBatch } from "../../messages/staging_columns.ts";
+
+/** Rows and dead letters of one batch; per partition, offsets arrive in order without gaps. */
+export interface WriteBatch {
+  readonly rows: RowBatch;
+  readonly deadLetters: readonly DeadLetter[];
+}
+
+/** What one `writeBatch` stored. */
+export interface WriteResult {
+  /** Staging generation the rows went to. */
+  readonly generation: number;
+  /** Rows newly staged. */
+  readonly staged: number;
+  /** Dead letters newly stored. */
+  readonly deadLettered: number;
+  /** Rows and dead letters skipped as replays (offset at or below the partition's watermark). */
+  readonly replayed: number;
+  /** User agents and products seen for the first time. */
+  readonly newUserAgents: number;
+  readonly newProducts: number;
+  /** Attempts it took (1 when the first succeeded). */
+  readonly attempts: number;
+}
+
+/** Highest offset of a partition durably stored (rows or dead letters). */
+export interface Watermark {
+  readonly topic: string;
+  readonly partition: number;
+  readonly maxOffset: number;
+}
+
+/** A sealed staging generation and its row count at sealing. */
+export interface SealedGeneration {
+  readonly generation: number;
+  readonly rowCount: number;
+}
+
+/** One entry of the export manifest: a generation verified in the lake. */
+export interface ExportRecord {
+  readonly generation: number;
+  /** Where the lake holds it (folder path or gs:// URI). */
+  readonly location: string;
+  readonly rowCount: number;
+  readonly exportedAtMs: number;
+}
+
+/** A catalog product still to crawl. */
+export interface ProductToCrawl {
+  readonly productId: string;
+  /** The page URL where the product was first seen. */
+  readonly url: string;
+  /** Crawl attempts so far. */
+  readonly attempts: number;
+}
+
+/** The outcome of crawling one product page. */
+export interface CrawlResult {
+  readonly productId: string;
+  readonly crawledAtMs: number;
+  /** HTTP status, or null when no response arrived (timeout, DNS). */
+  readonly httpStatus: number | null;
+  /** The product name found, or null. */
+  readonly productName: string | null;
+  /** Whether the product is done (named, or 403/404); otherwise it stays uncrawled. */
+  readonly done: boolean;
+}
+
+/** The embedded or cloud warehouse behind the writer, exporter and crawler. */
+export interface Warehouse {
+  /** Creates the schema idempotently and loads state; call once before anything else. */
+  open(): Promise<void>;
+  /** Releases the connection; pending operations finish first. */
+  close(): Promise<void>;
+  /**
+   * Stores a batch in one transaction: new rows to the current staging generation (stamped with
+   * `_ingested_at`), dead letters, new user agents and products, and the partition watermarks.
+   * Retries failures with backoff; a lasting failure rejects with `WarehouseUnavailableError`.
+   * A cell of the wrong type rejects with `TypeError` (a bug upstream, not retried).
+   */
+  writeBatch(batch: WriteBatch): Promise<WriteResult>;
+  /** Every partition's watermark. */
+  watermarks(): Promise<Watermark[]>;
+  /** The generation new rows go to. */
+  currentGeneration(): Promise<number>;
+  /** Seals the current generation between batches; new rows go to the next one. */
+  sealGeneration(): Promise<SealedGeneration>;
+  /** Sealed generations not dropped yet, oldest first (to resume an interrupted export). */
+  sealedGenerations(): Promise<SealedGeneration[]>;
+  /** Rows in a generation's staging table; `RangeError` for an unknown or dropped one. */
+  stagingCount(generation: number): Promise<number>;
+  /** Records (or replaces) a generation's entry in the export manifest. */
+  recordExport(record: ExportRecord): Promise<void>;
+  /** The export manifest, by generation. */
+  exportManifest(): Promise<ExportRecord[]>;
+  /**
+   * Drops a sealed generation whose manifest entry matches its row count; a no-op when already
+   * dropped. Refuses (`RangeError`) the open generation or one without a matching export.
+   */
+  dropGeneration(generation: number): Promise<void>;
+  /** Up to `limit` uncrawled products, first seen first. */
+  uncrawledProducts(limit: number): Promise<ProductToCrawl[]>;
+  /** Merges crawl outcomes into the catalog; returns how many products it updated. */
+  mergeCrawlResults(results: readonly CrawlResult[]): Promise<number>;
+}
+
+/** The warehouse kept failing past the retry budget: stop acking until it recovers. */
+export class WarehouseUnavailableError extends Error {
+  /** Attempts made before giving up. */
+  readonly attempts: number;
+
+  /** Wraps the last failure as `cause`. */
+  constructor(operation: string, attempts: number, cause: unknown) {
+    const why = cause instanceof Error ? cause.message : String(cause);
+    super(`Cannot ${operation}: warehouse failed ${attempts} times, last: ${why}`, { cause });
+    this.name = "WarehouseUnavailableError";
+    this.attempts = attempts;
+  }
+}

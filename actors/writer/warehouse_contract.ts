@@ -1,0 +1,250 @@
+/**
+ * The contract every `Warehouse` implementation passes (DuckDB now, BigQuery later): one
+ * transaction per batch, replays are no-ops across generations, dead letters and dimensions
+ * stored exactly once, bounded retries, generations sealed, counted and dropped safely.
+ */
+
+import assert from "node:assert/strict";
+import type { RowBatch } from "../../messages/staging_columns.ts";
+import { columnIndex, columnOf } from "./batch_columns.ts";
+import { FaultSwitch } from "./fault_hook.ts";
+import type { RetryPolicy } from "./retry.ts";
+import { sliceBatch, syntheticBatch, syntheticDeadLetter } from "./testing.ts";
+import { type Warehouse, WarehouseUnavailableError } from "./warehouse.ts";
+
+/** Read access to what a warehouse stored, implemented per backend for the contract. */
+export interface WarehouseProbe {
+  /** Offsets staged in a generation, sorted (with partition for multi-partition tests). */
+  stagedOffsets(generation: number, partition?: number): Promise<number[]>;
+  /** `_ingested_at` of every staged row of a generation, epoch ms. */
+  ingestedAt(generation: number): Promise<number[]>;
+  /** Dead letters by offset. */
+  deadLetters(): Promise<{ offset: number; code: string; reason: string; raw: Uint8Array }[]>;
+  /** User-agent dimension rows. */
+  userAgents(): Promise<{ userAgentId: string; userAgent: string; browserFamily: string | null }[]>;
+  /** Catalog rows. */
+  products(): Promise<{ productId: string; url: string | null; firstSeenMs: number | null }[]>;
+}
+
+/** A fresh, empty, opened warehouse wired to a fault switch, its probe and a cleanup. */
+export interface ContractSubject {
+  readonly warehouse: Warehouse;
+  readonly probe: WarehouseProbe;
+  readonly faults: FaultSwitch;
+  cleanup(): Promise<void>;
+}
+
+/** Fast retries for tests: three attempts, millisecond delays. */
+export const TEST_RETRY: RetryPolicy = { attempts: 3, initialDelayMs: 1, maxDelayMs: 4 };
+
+/** Registers the contract tests for one implementation. */
+export function warehouseContract(
+  name: string,
+  create: (faults: FaultSwitch) => Promise<ContractSubject>,
+): void {
+  const test = (title: string, body: (s: ContractSubject) => Promise<void>) =>
+    Deno.test(`${name}: ${title}`, async () => {
+      const subject = await create(new FaultSwitch());
+      try {
+        await body(subject);
+      } finally {
+        await subject.cleanup();
+      }
+    });
+  const rows = (fromOffset: number, count: number, partition = 0): RowBatch =>
+    syntheticBatch({ fromOffset, count, partition });
+  const range = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => from + i);
+
+  test("a failure anywhere in a batch leaves nothing of it visible", async (s) => {
+    const batch = { rows: rows(0, 5000), deadLetters: [syntheticDeadLetter(5000)] };
+    for (const stage of ["staging-chunk-appended", "staged", "committing"] as const) {
+      s.faults.arm(stage, Infinity);
+      await assert.rejects(() => s.warehouse.writeBatch(batch), WarehouseUnavailableError);
+      assert.deepEqual(await s.probe.stagedOffsets(1), [], `no staged rows after ${stage}`);
+      assert.deepEqual(await s.probe.deadLetters(), []);
+      assert.deepEqual(await s.probe.userAgents(), []);
+      assert.deepEqual(await s.probe.products(), []);
+      assert.deepEqual(await s.warehouse.watermarks(), []);
+    }
+    s.faults.disarm();
+    const result = await s.warehouse.writeBatch(batch);
+    assert.equal(result.staged, 5000);
+    assert.deepEqual(await s.probe.stagedOffsets(1), range(0, 5000));
+  });
+
+  test("replaying an identical batch adds nothing", async (s) => {
+    const batch = { rows: rows(0, 3000), deadLetters: [syntheticDeadLetter(3000)] };
+    await s.warehouse.writeBatch(batch);
+    const again = await s.warehouse.writeBatch(batch);
+    assert.deepEqual({ staged: again.staged, dead: again.deadLettered, replayed: again.replayed }, {
+      staged: 0,
+      dead: 0,
+      replayed: 3001,
+    });
+    assert.equal(await s.warehouse.stagingCount(1), 3000);
+    assert.equal((await s.probe.deadLetters()).length, 1);
+  });
+
+  test("a partly overlapping replay stores only the offsets not stored yet", async (s) => {
+    const all = rows(0, 300);
+    await s.warehouse.writeBatch({ rows: sliceBatch(all, 0, 200), deadLetters: [] });
+    const overlap = await s.warehouse.writeBatch({
+      rows: sliceBatch(all, 100, 300),
+      deadLetters: [syntheticDeadLetter(150), syntheticDeadLetter(300)],
+    });
+    assert.equal(overlap.staged, 100);
+    assert.equal(overlap.deadLettered, 1);
+    assert.equal(overlap.replayed, 101);
+    assert.deepEqual(await s.probe.stagedOffsets(1), range(0, 300));
+    assert.deepEqual((await s.probe.deadLetters()).map((d) => d.offset), [300]);
+    assert.deepEqual(await s.warehouse.watermarks(), [
+      { topic: "product_view", partition: 0, maxOffset: 300 },
+    ]);
+  });
+
+  test("partitions keep their own watermarks", async (s) => {
+    await s.warehouse.writeBatch({ rows: rows(0, 50, 0), deadLetters: [] });
+    await s.warehouse.writeBatch({ rows: rows(0, 20, 1), deadLetters: [] });
+    assert.deepEqual(await s.probe.stagedOffsets(1, 1), range(0, 20));
+    assert.deepEqual((await s.warehouse.watermarks()).map((w) => [w.partition, w.maxOffset]), [
+      [0, 49],
+      [1, 19],
+    ]);
+  });
+
+  test("after sealing, a replayed batch does not land again in the next generation", async (s) => {
+    const batch = { rows: rows(0, 1000), deadLetters: [] };
+    await s.warehouse.writeBatch(batch);
+    assert.deepEqual(await s.warehouse.sealGeneration(), { generation: 1, rowCount: 1000 });
+    const replay = await s.warehouse.writeBatch(batch);
+    assert.equal(replay.generation, 2);
+    assert.equal(replay.staged, 0);
+    assert.equal(await s.warehouse.stagingCount(2), 0);
+    const next = await s.warehouse.writeBatch({ rows: rows(1000, 10), deadLetters: [] });
+    assert.equal(next.staged, 10);
+    assert.deepEqual(await s.probe.stagedOffsets(2), range(1000, 1010));
+  });
+
+  test("dead letters keep their raw bytes, reason and coordinates", async (s) => {
+    const letters = [syntheticDeadLetter(7), syntheticDeadLetter(8)];
+    await s.warehouse.writeBatch({ rows: rows(0, 7), deadLetters: letters });
+    const stored = await s.probe.deadLetters();
+    assert.deepEqual(
+      stored.map((d) => ({ ...d, raw: [...d.raw] })),
+      letters.map((d) => ({ offset: d.offset, code: d.code, reason: d.reason, raw: [...d.raw] })),
+    );
+  });
+
+  test("the user-agent dimension holds one row per distinct user agent across batches", async (s) => {
+    await s.warehouse.writeBatch({
+      rows: syntheticBatch({ fromOffset: 0, count: 500, userAgents: 10 }),
+      deadLetters: [],
+    });
+    const second = await s.warehouse.writeBatch({
+      rows: syntheticBatch({ fromOffset: 500, count: 500, userAgents: 15 }),
+      deadLetters: [],
+    });
+    assert.equal(second.newUserAgents, 5);
+    const agents = await s.probe.userAgents();
+    assert.equal(agents.length, 15);
+    assert.equal(new Set(agents.map((a) => a.userAgentId)).size, 15);
+    assert.ok(agents.every((a) => a.userAgent.startsWith("Mozilla/5.0") && a.browserFamily));
+  });
+
+  test("a product is stored once, keeping the URL and time where it was first seen", async (s) => {
+    const first = syntheticBatch({ fromOffset: 0, count: 100, products: 3 });
+    await s.warehouse.writeBatch({ rows: first, deadLetters: [] });
+    const before = await s.probe.products();
+    assert.equal(before.length, 3);
+    const later = syntheticBatch({ fromOffset: 100, count: 100, products: 4 });
+    const url = columnIndex("current_url");
+    later.columns[url] = columnOf(later, "current_url").map(() =>
+      "https://www.glamira.fr/changed.html"
+    );
+    await s.warehouse.writeBatch({ rows: later, deadLetters: [] });
+    const after = await s.probe.products();
+    assert.equal(after.length, 4);
+    for (const product of before) {
+      assert.deepEqual(after.find((p) => p.productId === product.productId), product);
+    }
+  });
+
+  test("every staged row carries _ingested_at set at write time", async (s) => {
+    const start = Date.now();
+    await s.warehouse.writeBatch({ rows: rows(0, 100), deadLetters: [] });
+    const stamps = await s.probe.ingestedAt(1);
+    assert.equal(stamps.length, 100);
+    assert.ok(
+      stamps.every((t) => t >= start && t <= Date.now()),
+      `stamps ${stamps[0]} >= ${start}`,
+    );
+  });
+
+  test("a transient failure is retried and the batch then commits once", async (s) => {
+    s.faults.arm("committing", 2);
+    const result = await s.warehouse.writeBatch({ rows: rows(0, 100), deadLetters: [] });
+    assert.equal(result.attempts, 3);
+    assert.equal(s.faults.injected, 2);
+    assert.deepEqual(await s.probe.stagedOffsets(1), range(0, 100));
+  });
+
+  test("a lasting failure surfaces as WarehouseUnavailableError, and a later write recovers", async (s) => {
+    s.faults.arm("staged", Infinity);
+    const batch = { rows: rows(0, 10), deadLetters: [] };
+    await assert.rejects(() => s.warehouse.writeBatch(batch), (e: unknown) => {
+      assert.ok(e instanceof WarehouseUnavailableError);
+      assert.equal(e.attempts, TEST_RETRY.attempts);
+      assert.match(e.message, /injected failure at staged/);
+      return true;
+    });
+    s.faults.disarm();
+    assert.equal((await s.warehouse.writeBatch(batch)).staged, 10);
+  });
+
+  test("sealing opens the next generation and rows are counted per generation", async (s) => {
+    assert.equal(await s.warehouse.currentGeneration(), 1);
+    await s.warehouse.writeBatch({ rows: rows(0, 40), deadLetters: [] });
+    await s.warehouse.sealGeneration();
+    await s.warehouse.writeBatch({ rows: rows(40, 15), deadLetters: [] });
+    assert.equal(await s.warehouse.currentGeneration(), 2);
+    assert.equal(await s.warehouse.stagingCount(1), 40);
+    assert.equal(await s.warehouse.stagingCount(2), 15);
+    assert.deepEqual(await s.warehouse.sealedGenerations(), [{ generation: 1, rowCount: 40 }]);
+  });
+
+  test("a generation is dropped only after an export with its row count is recorded", async (s) => {
+    await s.warehouse.writeBatch({ rows: rows(0, 40), deadLetters: [] });
+    await assert.rejects(() => s.warehouse.dropGeneration(1), RangeError, "the open one stays");
+    await s.warehouse.sealGeneration();
+    await assert.rejects(() => s.warehouse.dropGeneration(1), RangeError, "no export yet");
+    const record = { generation: 1, location: "bronze/g1", rowCount: 39, exportedAtMs: 1_000 };
+    await s.warehouse.recordExport(record);
+    await assert.rejects(() => s.warehouse.dropGeneration(1), RangeError, "count mismatch");
+    await s.warehouse.recordExport({ ...record, rowCount: 40 });
+    await s.warehouse.dropGeneration(1);
+    await s.warehouse.dropGeneration(1);
+    assert.deepEqual(await s.warehouse.sealedGenerations(), []);
+    await assert.rejects(() => s.warehouse.stagingCount(1), RangeError);
+    assert.deepEqual(await s.warehouse.exportManifest(), [{ ...record, rowCount: 40 }]);
+  });
+
+  test("uncrawled products are listed and crawl results merged into the catalog", async (s) => {
+    await s.warehouse.writeBatch({
+      rows: syntheticBatch({ fromOffset: 0, count: 50, products: 3 }),
+      deadLetters: [],
+    });
+    const todo = await s.warehouse.uncrawledProducts(10);
+    assert.equal(todo.length, 3);
+    const [a, b, c] = todo.map((p) => p.productId) as [string, string, string];
+    const updated = await s.warehouse.mergeCrawlResults([
+      { productId: a, crawledAtMs: 1, httpStatus: 200, productName: "Ring Aurora", done: true },
+      { productId: b, crawledAtMs: 2, httpStatus: 404, productName: null, done: true },
+      { productId: c, crawledAtMs: 3, httpStatus: 429, productName: null, done: false },
+      { productId: "unknown", crawledAtMs: 4, httpStatus: 200, productName: "x", done: true },
+    ]);
+    assert.equal(updated, 3);
+    assert.deepEqual(await s.warehouse.uncrawledProducts(10), [
+      { productId: c, url: todo[2]!.url, attempts: 1 },
+    ]);
+  });
+}
