@@ -49,6 +49,12 @@ export interface ExportRecord {
   readonly location: string;
   readonly rowCount: number;
   readonly exportedAtMs: number;
+  /** The generation's files, relative to `location`. */
+  readonly files: readonly string[];
+  /** Their total size. */
+  readonly bytes: number;
+  /** SHA-256 hex over the files' contents in `files` order. */
+  readonly checksum: string;
 }
 
 /** A catalog product still to crawl. */
@@ -95,6 +101,11 @@ export interface Warehouse {
   sealedGenerations(): Promise<SealedGeneration[]>;
   /** Rows in a generation's staging table; `RangeError` for an unknown or dropped one. */
   stagingCount(generation: number): Promise<number>;
+  /**
+   * Writes a sealed generation as ZSTD Parquet under the local folder `dir`, in Hive partitions
+   * by event date (`dt=YYYY-MM-DD/part-g<N>-<i>.parquet`); replaces what `dir` held.
+   */
+  exportParquet(generation: number, dir: string): Promise<void>;
   /** Records (or replaces) a generation's entry in the export manifest. */
   recordExport(record: ExportRecord): Promise<void>;
   /** The export manifest, by generation. */

@@ -217,7 +217,15 @@ export function warehouseContract(
     await assert.rejects(() => s.warehouse.dropGeneration(1), RangeError, "the open one stays");
     await s.warehouse.sealGeneration();
     await assert.rejects(() => s.warehouse.dropGeneration(1), RangeError, "no export yet");
-    const record = { generation: 1, location: "bronze/g1", rowCount: 39, exportedAtMs: 1_000 };
+    const record = {
+      generation: 1,
+      location: "bronze/summary",
+      rowCount: 39,
+      exportedAtMs: 1_000,
+      files: ["dt=2020-06-01/part-g1-0.parquet", "dt=2020-06-02/part-g1-0.parquet"],
+      bytes: 2048,
+      checksum: "ab".repeat(32),
+    };
     await s.warehouse.recordExport(record);
     await assert.rejects(() => s.warehouse.dropGeneration(1), RangeError, "count mismatch");
     await s.warehouse.recordExport({ ...record, rowCount: 40 });

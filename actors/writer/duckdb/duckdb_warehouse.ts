@@ -22,6 +22,7 @@ import type {
 import { mergeCrawls, uncrawled } from "./catalog.ts";
 import { KnownKeys, upsertProducts, upsertUserAgents } from "./dimensions.ts";
 import * as generations from "./generations.ts";
+import { exportParquet } from "./parquet_export.ts";
 import { createSchema } from "./schema.ts";
 import { appendDeadLetters, appendStaging } from "./staging_append.ts";
 import { inTransaction } from "./transaction.ts";
@@ -165,6 +166,10 @@ export class DuckDBWarehouse implements Warehouse {
 
   stagingCount(generation: number): Promise<number> {
     return this.#serial((connection) => generations.stagingCount(connection, generation));
+  }
+
+  exportParquet(generation: number, dir: string): Promise<void> {
+    return this.#serial((connection) => exportParquet(connection, generation, dir));
   }
 
   recordExport(record: ExportRecord): Promise<void> {

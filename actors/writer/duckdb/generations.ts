@@ -67,8 +67,17 @@ export async function stagingCount(connection: DuckDBConnection, generation: num
 /** Inserts or replaces a manifest entry. */
 export async function recordExport(connection: DuckDBConnection, record: ExportRecord) {
   await connection.run(
-    `INSERT OR REPLACE INTO export_manifest VALUES ($1, $2, $3, to_timestamp($4::DOUBLE / 1000))`,
-    [record.generation, record.location, record.rowCount, record.exportedAtMs],
+    `INSERT OR REPLACE INTO export_manifest
+     VALUES ($1, $2, $3, to_timestamp($4::DOUBLE / 1000), from_json($5, '["VARCHAR"]'), $6, $7)`,
+    [
+      record.generation,
+      record.location,
+      record.rowCount,
+      record.exportedAtMs,
+      JSON.stringify(record.files),
+      record.bytes,
+      record.checksum,
+    ],
   );
 }
 
@@ -76,14 +85,26 @@ export async function recordExport(connection: DuckDBConnection, record: ExportR
 export async function exportManifest(connection: DuckDBConnection): Promise<ExportRecord[]> {
   const found = await rows(
     connection,
-    `SELECT generation, location, row_count, epoch_ms(exported_at) FROM export_manifest ORDER BY 1`,
+    `SELECT generation, location, row_count, epoch_ms(exported_at), to_json(files)::VARCHAR,
+       bytes, checksum FROM export_manifest ORDER BY 1`,
   );
-  return found.map(([generation, location, rowCount, exportedAtMs]) => ({
+  return found.map(([generation, location, rowCount, exportedAtMs, files, bytes, checksum]) => ({
     generation: Number(generation),
     location: String(location),
     rowCount: Number(rowCount),
     exportedAtMs: Number(exportedAtMs),
+    files: parseFiles(files),
+    bytes: Number(bytes),
+    checksum: String(checksum),
   }));
+}
+
+function parseFiles(value: unknown): string[] {
+  const parsed: unknown = JSON.parse(String(value));
+  if (!Array.isArray(parsed) || !parsed.every((f) => typeof f === "string")) {
+    throw new TypeError(`export_manifest.files is not a list of names: ${String(value)}`);
+  }
+  return parsed;
 }
 
 /** Drops a sealed generation that the manifest shows exported with its exact row count. */

@@ -92,7 +92,10 @@ const DDL = [
     generation INTEGER PRIMARY KEY,
     location VARCHAR NOT NULL,
     row_count BIGINT NOT NULL,
-    exported_at TIMESTAMPTZ NOT NULL)`,
+    exported_at TIMESTAMPTZ NOT NULL,
+    files VARCHAR[] NOT NULL,
+    bytes BIGINT NOT NULL,
+    checksum VARCHAR NOT NULL)`,
 ];
 
 /** Creates the schema if missing and returns the open generation (creating generation 1). */

@@ -1,0 +1,35 @@
+/**
+ * The lake seam: where verified Parquet files of a staging generation end up (the Bronze layer).
+ * Two implementations: a local folder (embedded default) and Cloud Storage (at scale). Files are
+ * written locally first (`stagingDir`), then published under their final names.
+ */
+
+/** A generation's files as published. */
+export interface Published {
+  /** Where the files are, e.g. `/data/lake/bronze/summary` or `gs://bucket/prefix/bronze/summary`. */
+  readonly location: string;
+  /** Paths relative to `location`, sorted: `dt=YYYY-MM-DD/part-g<N>-<i>.parquet`. */
+  readonly files: readonly string[];
+}
+
+/** The Bronze lake. */
+export interface Lake {
+  /** Human-readable root, for logs and the manifest. */
+  readonly location: string;
+  /** A local folder where the generation's Parquet files are written before publishing. */
+  stagingDir(generation: number): string;
+  /**
+   * Moves the staged files of `generation` into place, first removing any file an interrupted
+   * earlier attempt published for the same generation, and then removes the staging folder.
+   */
+  publish(generation: number): Promise<Published>;
+  /** Local paths of the published files, to verify them (may download for a remote lake). */
+  localCopies(generation: number, published: Published): Promise<string[]>;
+  /** Removes leftovers of an attempt that will not be published (staging folder). */
+  discardStaging(generation: number): Promise<void>;
+}
+
+/** The relative name pattern of a generation's files. */
+export function isGenerationFile(relative: string, generation: number): boolean {
+  return new RegExp(`^dt=\\d{4}-\\d{2}-\\d{2}/part-g${generation}-\\d+\\.parquet$`).test(relative);
+}

@@ -1,0 +1,39 @@
+/**
+ * Writes a sealed staging generation as ZSTD Parquet with DuckDB's own COPY: Hive partitions by
+ * event date (`dt=YYYY-MM-DD`, from `event_time_ms`, else the Kafka timestamp), file names that
+ * carry the generation so a retried export rewrites the same names instead of adding files.
+ */
+
+import type { DuckDBConnection } from "@duckdb/node-api";
+import { stagingTable } from "./schema.ts";
+
+function sqlString(text: string): string {
+  return `'${text.replaceAll("'", "''")}'`;
+}
+
+/** Copies generation `generation` into the empty or missing folder `dir`. */
+export async function exportParquet(
+  connection: DuckDBConnection,
+  generation: number,
+  dir: string,
+): Promise<void> {
+  const [[state] = []] = (await connection.runAndReadAll(
+    "SELECT state FROM staging_generations WHERE generation = $1",
+    [generation],
+  )).getRowsJS();
+  if (state !== "sealed") {
+    throw new RangeError(
+      `Cannot export generation ${generation}: it is ${state ?? "unknown"}, not sealed`,
+    );
+  }
+  await Deno.remove(dir, { recursive: true }).catch((error: unknown) => {
+    if (!(error instanceof Deno.errors.NotFound)) throw error;
+  });
+  await Deno.mkdir(dir, { recursive: true });
+  await connection.run(
+    `COPY (SELECT *, strftime(epoch_ms(coalesce(event_time_ms, _kafka_timestamp_ms)), '%Y-%m-%d')
+           AS dt FROM ${stagingTable(generation)})
+     TO ${sqlString(dir)} (FORMAT PARQUET, COMPRESSION ZSTD, PARTITION_BY (dt),
+       FILENAME_PATTERN 'part-g${generation}-{i}')`,
+  );
+}
