@@ -12,6 +12,10 @@ interface Command {
 
 const COMMANDS: Record<string, { doc: string; load: () => Promise<Command> }> = {
   start: { doc: "run the pipeline", load: () => import("./commands/start.ts") },
+  export: {
+    doc: "export staging to the lake (asks the running pipeline)",
+    load: () => import("./commands/export.ts"),
+  },
   kafka: {
     doc: "run the local dev Kafka broker",
     load: () => import("./tools/kafka/kafka_command.ts"),
