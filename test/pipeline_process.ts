@@ -1,0 +1,107 @@
+/**
+ * Test helper: runs the real pipeline (`main.ts start`) as a child process with its own data
+ * directory and control port, waits until its control server answers, and can stop it with a
+ * signal (SIGTERM to drain, SIGKILL to crash it). Output goes to a log file for failures.
+ */
+import { freePorts } from "./free_port.ts";
+
+/** A running pipeline process. */
+export interface PipelineProcess {
+  readonly pid: number;
+  readonly controlPort: number;
+  readonly token: string;
+  readonly logFile: string;
+  readonly exited: Promise<Deno.CommandStatus>;
+  /** Sends a signal; resolves when the process has exited. */
+  stop(signal: Deno.Signal): Promise<Deno.CommandStatus>;
+  /** GETs a control path with the token. */
+  get(path: string): Promise<Response>;
+}
+
+/** How to run one pipeline process. */
+export interface PipelineSpec {
+  readonly dataDir: string;
+  /** Extra environment (Kafka brokers, topic, batch sizes...). */
+  readonly env: Record<string, string>;
+  /** How long to wait for the control server. */
+  readonly startTimeoutMs?: number;
+}
+
+const PERMISSIONS = [
+  "--allow-env",
+  "--allow-sys",
+  "--allow-read",
+  "--allow-write",
+  "--allow-net=127.0.0.1,localhost",
+  "--allow-run",
+  "--allow-ffi",
+];
+
+/** Starts `main.ts start` and resolves once `/health` answers 200. */
+export async function startPipeline(spec: PipelineSpec): Promise<PipelineProcess> {
+  const [controlPort] = freePorts(1) as [number];
+  const token = crypto.randomUUID();
+  const logFile = `${spec.dataDir}/pipeline-${Date.now()}.log`;
+  await Deno.mkdir(spec.dataDir, { recursive: true });
+  const log = await Deno.open(logFile, { create: true, append: true });
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", ...PERMISSIONS, new URL("../main.ts", import.meta.url).pathname, "start"],
+    env: {
+      ...spec.env,
+      DATA_DIR: spec.dataDir,
+      CONTROL_PORT: String(controlPort),
+      CONTROL_TOKEN: token,
+      LOG_LEVEL: spec.env.LOG_LEVEL ?? "info",
+    },
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  const pumps = Promise.all([
+    child.stdout.pipeTo(log.writable, { preventClose: true }),
+    child.stderr.pipeTo(log.writable, { preventClose: true }),
+  ]).finally(() => log.close());
+  const exited = child.status.then(async (status) => {
+    await pumps;
+    return status;
+  });
+  let gone = false;
+  exited.then(() => gone = true);
+  const base = `http://127.0.0.1:${controlPort}`;
+  const deadline = Date.now() + (spec.startTimeoutMs ?? 120_000);
+  while (true) {
+    if (gone) {
+      const tail = (await Deno.readTextFile(logFile)).slice(-3000);
+      throw new Error(`The pipeline exited before it answered (log ${logFile}):\n${tail}`);
+    }
+    if (Date.now() > deadline) {
+      child.kill("SIGKILL");
+      await exited;
+      throw new Error(`The pipeline did not answer on ${base} in time (log ${logFile})`);
+    }
+    const answer = await fetch(`${base}/health`).then(
+      async (r) => {
+        await r.body?.cancel();
+        return r.status;
+      },
+      (error: unknown) => {
+        if (error instanceof TypeError) return 0; // Not listening yet.
+        throw error;
+      },
+    );
+    if (answer === 200) break;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  return {
+    pid: child.pid,
+    controlPort,
+    token,
+    logFile,
+    exited,
+    async stop(signal) {
+      if (!gone) child.kill(signal);
+      return await exited;
+    },
+    get: (path) => fetch(`${base}${path}`, { headers: { authorization: `Bearer ${token}` } }),
+  };
+}
