@@ -1,0 +1,40 @@
+import assert from "node:assert/strict";
+import { NO_GEOIP_NOTICE, resolveGeoipSource } from "./geoip_source.ts";
+
+Deno.test("resolves GEOIP_TABLE to a built table copied under the data directory", () => {
+  assert.deepEqual(resolveGeoipSource({ table: "/srv/geo.bin", dataDir: "data" }), {
+    kind: "table",
+    tablePath: "/srv/geo.bin",
+    tableDir: "data/geoip",
+  });
+});
+
+Deno.test("resolves GEOIP_CSV and GEOIP_CSV_IPV6 to sources built into the data directory", () => {
+  assert.deepEqual(
+    resolveGeoipSource({ csv: "db5.csv", csvIpv6: "db5v6.csv", dataDir: "/var/lib/p" }),
+    { kind: "csv", ipv4Csv: "db5.csv", ipv6Csv: "db5v6.csv", tableDir: "/var/lib/p/geoip" },
+  );
+  assert.deepEqual(resolveGeoipSource({ csvIpv6: "db5v6.csv", dataDir: "d" }), {
+    kind: "csv",
+    ipv4Csv: null,
+    ipv6Csv: "db5v6.csv",
+    tableDir: "d/geoip",
+  });
+});
+
+Deno.test("says the geo columns stay empty when neither is set (empty counts as unset)", () => {
+  assert.deepEqual(resolveGeoipSource({ dataDir: "data" }), {
+    kind: "none",
+    notice: NO_GEOIP_NOTICE,
+  });
+  assert.deepEqual(resolveGeoipSource({ table: " ", csv: "", dataDir: "data" }), {
+    kind: "none",
+    notice: NO_GEOIP_NOTICE,
+  });
+});
+
+Deno.test("refuses GEOIP_TABLE together with GEOIP_CSV, naming both", () => {
+  const result = resolveGeoipSource({ table: "t.bin", csv: "db5.csv", dataDir: "data" });
+  assert.equal(typeof result, "string");
+  assert.match(String(result), /GEOIP_TABLE \(t\.bin\) and GEOIP_CSV/);
+});
