@@ -84,6 +84,7 @@ export const STAGING_COLUMNS = [
   c("geo_table_version", "VARCHAR", "version of the range table used; null without one"),
   // Catalog seam: product ids seen in this event (cart_products ids, else product_id).
   c("catalog_product_ids", "VARCHAR[]", "product ids for the catalog, with current_url"),
+  c("extra", "VARCHAR", "top-level fields the schema does not declare, cleaned, as JSON text"),
 ] as const satisfies readonly ColumnSpec[];
 
 /** Names of the staging columns. */
