@@ -1,0 +1,148 @@
+/**
+ * The at-scale lake: Cloud Storage. Files are written to a local staging folder, then uploaded
+ * (resumable) under `<prefix>/bronze/summary/dt=.../part-g<N>-<i>.parquet`, each verified after
+ * upload against the object's size, MD5 and CRC32C; stale objects of the same generation go first.
+ */
+
+import { Buffer } from "node:buffer";
+import { createHash } from "node:crypto";
+import { CRC32C, type Storage } from "@google-cloud/storage";
+import { isGenerationFile, type Lake, type Published } from "./lake.ts";
+
+/** Where the lake lives. */
+export interface GcsLakeOptions {
+  readonly storage: Storage;
+  readonly bucket: string;
+  /** Object prefix without slashes at either end ("" for the bucket root). */
+  readonly prefix: string;
+  /** Local scratch folder for staging and downloaded copies. */
+  readonly scratchDir: string;
+}
+
+async function listFiles(root: string, prefix = ""): Promise<string[]> {
+  const out: string[] = [];
+  try {
+    for await (const entry of Deno.readDir(`${root}/${prefix}`)) {
+      const relative = prefix === "" ? entry.name : `${prefix}/${entry.name}`;
+      if (entry.isDirectory) out.push(...await listFiles(root, relative));
+      else if (entry.isFile) out.push(relative);
+    }
+  } catch (error: unknown) {
+    if (error instanceof Deno.errors.NotFound) return out;
+    throw error;
+  }
+  return out;
+}
+
+async function removeIfPresent(path: string): Promise<void> {
+  try {
+    await Deno.remove(path, { recursive: true });
+  } catch (error: unknown) {
+    if (!(error instanceof Deno.errors.NotFound)) throw error;
+  }
+}
+
+/** Size, MD5 (base64) and CRC32C (base64) of a local file, as GCS reports them. */
+async function digests(path: string) {
+  const data = await Deno.readFile(path);
+  const crc = new CRC32C();
+  crc.update(Buffer.from(data.buffer, data.byteOffset, data.byteLength));
+  return {
+    size: data.byteLength,
+    md5: createHash("md5").update(data).digest("base64"),
+    crc32c: crc.toString(),
+  };
+}
+
+/** Thrown when an uploaded object does not match the local file. */
+export class UploadVerificationError extends Error {
+  override name = "UploadVerificationError";
+}
+
+/** A lake in a Cloud Storage bucket. */
+export class GcsLake implements Lake {
+  readonly location: string;
+  readonly #options: GcsLakeOptions;
+  readonly #root: string;
+
+  /** Files go under `gs://<bucket>/<prefix>/bronze/summary`. */
+  constructor(options: GcsLakeOptions) {
+    this.#options = options;
+    const prefix = options.prefix.replace(/^\/+|\/+$/g, "");
+    this.#root = prefix === "" ? "bronze/summary" : `${prefix}/bronze/summary`;
+    this.location = `gs://${options.bucket}/${this.#root}`;
+  }
+
+  stagingDir(generation: number): string {
+    return `${this.#options.scratchDir}/_staging/g${generation}`;
+  }
+
+  #bucket() {
+    return this.#options.storage.bucket(this.#options.bucket);
+  }
+
+  async publish(generation: number): Promise<Published> {
+    const staged = (await listFiles(this.stagingDir(generation))).sort();
+    const foreign = staged.filter((f) => !isGenerationFile(f, generation));
+    if (foreign.length > 0) {
+      throw new Error(
+        `Staging folder of generation ${generation} holds unexpected files: ${foreign}`,
+      );
+    }
+    const [existing] = await this.#bucket().getFiles({ prefix: `${this.#root}/` });
+    for (const old of existing) {
+      if (isGenerationFile(old.name.slice(this.#root.length + 1), generation)) {
+        await old.delete({ ignoreNotFound: true });
+      }
+    }
+    for (const file of staged) {
+      const local = `${this.stagingDir(generation)}/${file}`;
+      const name = `${this.#root}/${file}`;
+      await this.#bucket().upload(local, {
+        destination: name,
+        resumable: true,
+        validation: "crc32c",
+        metadata: { contentType: "application/vnd.apache.parquet" },
+      });
+      await this.#verify(local, name);
+    }
+    await removeIfPresent(this.stagingDir(generation));
+    return { location: this.location, files: staged };
+  }
+
+  async #verify(local: string, name: string): Promise<void> {
+    const expected = await digests(local);
+    const [metadata] = await this.#bucket().file(name).getMetadata();
+    const actual = {
+      size: Number(metadata.size),
+      md5: metadata.md5Hash,
+      crc32c: metadata.crc32c,
+    };
+    if (
+      actual.size !== expected.size || actual.md5 !== expected.md5 ||
+      actual.crc32c !== expected.crc32c
+    ) {
+      throw new UploadVerificationError(
+        `Uploaded gs://${this.#options.bucket}/${name} does not match ${local}: ` +
+          `expected ${JSON.stringify(expected)}, object has ${JSON.stringify(actual)}`,
+      );
+    }
+  }
+
+  async localCopies(generation: number, published: Published): Promise<string[]> {
+    const dir = `${this.#options.scratchDir}/_verify`;
+    await removeIfPresent(dir);
+    const paths: string[] = [];
+    for (const file of published.files) {
+      const path = `${dir}/g${generation}/${file}`;
+      await Deno.mkdir(path.slice(0, path.lastIndexOf("/")), { recursive: true });
+      await this.#bucket().file(`${this.#root}/${file}`).download({ destination: path });
+      paths.push(path);
+    }
+    return paths;
+  }
+
+  discardStaging(generation: number): Promise<void> {
+    return removeIfPresent(this.stagingDir(generation));
+  }
+}

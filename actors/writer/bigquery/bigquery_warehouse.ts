@@ -1,0 +1,217 @@
+/**
+ * The at-scale warehouse: BigQuery behind the `Warehouse` interface, append-only. BigQuery has no
+ * transaction spanning streaming inserts and refuses UPDATE/DELETE/MERGE on rows streamed in the
+ * last ~30 minutes, so the no-loss, no-duplicate promise is built from appends alone:
+ *
+ * - A batch streams its rows (insertId = topic-partition-offset), dead letters and new dimension
+ *   rows first, and then one commit row per partition: (generation, partition, from..to offset).
+ * - Readers see only rows a commit covers, first copy per key (`visible_rows.ts`). A crash before
+ *   the commit leaves invisible rows; the replay writes them again and commits them.
+ * - Watermarks are max(to_offset) over the commits, read on every attempt: replays at or below
+ *   them are dropped before streaming. Real BigQuery also drops a repeated insertId within its
+ *   dedupe window; the emulator ignores insertId, which the design does not rely on.
+ * - Generations, the manifest and crawl outcomes are event rows resolved by query (latest or most
+ *   advanced wins); dropping a generation deletes its table, never rows.
+ */
+
+import type { BigQuery } from "@google-cloud/bigquery";
+import { getLogger } from "../../../observability/log.ts";
+import type { FaultHook } from "../fault_hook.ts";
+import { DEFAULT_RETRY, type RetryPolicy } from "../retry.ts";
+import type {
+  CrawlResult,
+  ExportRecord,
+  ProductToCrawl,
+  SealedGeneration,
+  Warehouse,
+  Watermark,
+  WriteBatch,
+  WriteResult,
+} from "../warehouse.ts";
+import { readWatermarks, writeAttempt } from "./batch_write.ts";
+import { mergeCrawls, uncrawled } from "./catalog.ts";
+import { ClassifiedRetry, DEFAULT_QUOTA_RETRY, type WarehouseHealth } from "./classified_retry.ts";
+import { type BigQueryTarget, createBigQuery, query, type Row } from "./client.ts";
+import { KnownKeys } from "./dimensions.ts";
+import * as generations from "./generations.ts";
+import { exportParquet } from "./parquet_export.ts";
+import { createSchema } from "./schema.ts";
+
+/** Options of the BigQuery warehouse. */
+export interface BigQueryWarehouseOptions extends BigQueryTarget {
+  /** Retry budget for transient failures (default `DEFAULT_RETRY`). */
+  readonly retry?: RetryPolicy;
+  /** Retry budget for quota and rate-limit failures (default `DEFAULT_QUOTA_RETRY`). */
+  readonly quotaRetry?: RetryPolicy;
+  /** Test switch for injected failures. */
+  readonly faults?: FaultHook;
+}
+
+const log = getLogger("writer");
+
+/** BigQuery implementation of `Warehouse`. */
+export class BigQueryWarehouse implements Warehouse {
+  readonly #options: BigQueryWarehouseOptions;
+  readonly #client: BigQuery;
+  readonly #retry: ClassifiedRetry;
+  readonly #userAgents = new KnownKeys();
+  readonly #products = new KnownKeys();
+  #generation = 0;
+  #queue: Promise<unknown> = Promise.resolve();
+
+  /** Creates the warehouse; nothing is contacted until `open()`. */
+  constructor(options: BigQueryWarehouseOptions) {
+    this.#options = options;
+    this.#client = createBigQuery(options);
+    this.#retry = new ClassifiedRetry({
+      transient: options.retry ?? DEFAULT_RETRY,
+      quota: options.quotaRetry ?? DEFAULT_QUOTA_RETRY,
+    });
+  }
+
+  /** Healthy, degraded (retrying) or unhealthy (gave up; the last failure and its class). */
+  get health(): WarehouseHealth {
+    return this.#retry.health;
+  }
+
+  /** The dataset it writes to. */
+  get dataset(): string {
+    return this.#options.dataset;
+  }
+
+  get #dataset(): string {
+    return this.#options.dataset;
+  }
+
+  /** Runs `operation` after every earlier one, with classified retries. */
+  #serial<T>(name: string, operation: (attempt: number) => Promise<T>): Promise<T> {
+    const run = this.#queue.then(() => {
+      if (this.#generation === 0) {
+        throw new Error(`Cannot ${name}: warehouse ${this.#options.dataset} is not open`);
+      }
+      return this.#retry.run(name, operation);
+    });
+    this.#queue = run.catch(() => undefined);
+    return run;
+  }
+
+  async open(): Promise<void> {
+    if (this.#generation !== 0) return;
+    const { projectId, location } = this.#options;
+    await this.#retry.run("open warehouse", async () => {
+      await createSchema(this.#client.dataset(this.#dataset), location);
+      this.#generation = await generations.openGeneration(this.#client, this.#dataset);
+    });
+    log.info("WriterWarehouseOpened", {
+      warehouse: `bigquery:${projectId}.${this.#dataset}`,
+      generation: this.#generation,
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.#queue;
+    this.#generation = 0;
+  }
+
+  writeBatch(batch: WriteBatch): Promise<WriteResult> {
+    return this.#serial("write batch", async (attempt) => {
+      const { keys, ...result } = await writeAttempt(
+        {
+          client: this.#client,
+          dataset: this.#dataset,
+          generation: this.#generation,
+          userAgents: this.#userAgents,
+          products: this.#products,
+          faults: this.#options.faults,
+        },
+        batch,
+        attempt,
+      );
+      this.#userAgents.addAll(keys.agents);
+      this.#products.addAll(keys.products);
+      log.debug("WriterBatchCommitted", { ...result });
+      return result;
+    });
+  }
+
+  watermarks(): Promise<Watermark[]> {
+    return this.#serial("read watermarks", () => readWatermarks(this.#client, this.#dataset));
+  }
+
+  currentGeneration(): Promise<number> {
+    return this.#serial("read the generation", () => Promise.resolve(this.#generation));
+  }
+
+  sealGeneration(): Promise<SealedGeneration> {
+    return this.#serial("seal generation", async () => {
+      const sealed = await generations.seal(this.#client, this.#dataset, this.#generation);
+      this.#generation = sealed.generation + 1;
+      log.info("WriterGenerationSealed", { ...sealed });
+      return sealed;
+    });
+  }
+
+  sealedGenerations(): Promise<SealedGeneration[]> {
+    return this.#serial(
+      "list sealed generations",
+      () => generations.sealedGenerations(this.#client, this.#dataset),
+    );
+  }
+
+  stagingCount(generation: number): Promise<number> {
+    return this.#serial("count staging rows", async () => {
+      await generations.liveState(this.#client, this.#dataset, generation, "count");
+      return await generations.committedCount(this.#client, this.#dataset, generation);
+    });
+  }
+
+  exportParquet(generation: number, dir: string): Promise<void> {
+    return this.#serial("export parquet", async () => {
+      const state = await generations.liveState(this.#client, this.#dataset, generation, "export");
+      if (state.state !== "sealed") {
+        throw new RangeError(`Cannot export generation ${generation}: it is open, not sealed`);
+      }
+      await exportParquet(this.#client, this.#dataset, generation, dir);
+    });
+  }
+
+  recordExport(record: ExportRecord): Promise<void> {
+    return this.#serial(
+      "record export",
+      () => generations.recordExport(this.#client, this.#dataset, record),
+    );
+  }
+
+  exportManifest(): Promise<ExportRecord[]> {
+    return this.#serial(
+      "read the export manifest",
+      () => generations.exportManifest(this.#client, this.#dataset),
+    );
+  }
+
+  dropGeneration(generation: number): Promise<void> {
+    return this.#serial(
+      "drop generation",
+      () => generations.drop(this.#client, this.#dataset, generation),
+    );
+  }
+
+  uncrawledProducts(limit: number): Promise<ProductToCrawl[]> {
+    return this.#serial(
+      "list uncrawled products",
+      () => uncrawled(this.#client, this.#dataset, limit),
+    );
+  }
+
+  mergeCrawlResults(results: readonly CrawlResult[]): Promise<number> {
+    return this.#serial(
+      "merge crawl results",
+      () => mergeCrawls(this.#client, this.#dataset, results),
+    );
+  }
+
+  /** Runs a read-only diagnostic query (tests, status page) between operations. */
+  query(sql: string): Promise<Row[]> {
+    return this.#serial("run a query", () => query(this.#client, sql));
+  }
+}

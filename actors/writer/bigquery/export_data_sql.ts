@@ -1,0 +1,51 @@
+/**
+ * Server-side export, the efficient production path: BigQuery's `EXPORT DATA` writes a sealed
+ * generation's committed rows straight to Cloud Storage as ZSTD Parquet, one statement per event
+ * date into `.../dt=YYYY-MM-DD/part-g<N>-*.parquet`. The emulator cannot run it (opt-in test).
+ */
+
+import type { BigQuery } from "@google-cloud/bigquery";
+import { STAGING_TABLE_COLUMNS } from "../duckdb/schema.ts";
+import { query, str } from "./client.ts";
+import { stagingTable } from "./schema.ts";
+import { committedStaging } from "./visible_rows.ts";
+
+/** The EXPORT DATA statement for one event date of a generation, under `gs://` prefix `uri`. */
+export function exportDataSql(
+  dataset: string,
+  generation: number,
+  date: string,
+  uri: string,
+): string {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) throw new RangeError(`Not a date: ${date}`);
+  if (!/^gs:\/\/[a-z0-9._-]+(\/[^'*\\]*)?$/.test(uri)) {
+    throw new RangeError(`Cannot export to ${uri}: expected gs://bucket/prefix`);
+  }
+  const columns = STAGING_TABLE_COLUMNS.map((c) => c.name).join(", ");
+  const target = `${uri.replace(/\/+$/, "")}/dt=${date}/part-g${generation}-*.parquet`;
+  return `EXPORT DATA OPTIONS (
+  uri = '${target}',
+  format = 'PARQUET',
+  compression = 'ZSTD',
+  overwrite = true)
+AS SELECT ${columns}
+FROM (${committedStaging(dataset, stagingTable(generation), generation)})
+WHERE dt = DATE '${date}'`;
+}
+
+/** Runs the export of every event date of a sealed generation; returns the dates written. */
+export async function exportDataServerSide(
+  client: BigQuery,
+  dataset: string,
+  generation: number,
+  uri: string,
+): Promise<string[]> {
+  const dates = (await query(
+    client,
+    `SELECT DISTINCT CAST(dt AS STRING) AS dt FROM (${
+      committedStaging(dataset, stagingTable(generation), generation)
+    }) ORDER BY dt`,
+  )).map((r) => str(r, "dt"));
+  for (const date of dates) await query(client, exportDataSql(dataset, generation, date, uri));
+  return dates;
+}

@@ -1,0 +1,95 @@
+/**
+ * Client-side Parquet export of a sealed generation, the default (and the only one the emulator
+ * can run): pages through the committed rows, loads them into an in-memory DuckDB with the local
+ * lake's column types, and writes them with the same COPY as the embedded warehouse.
+ */
+
+import type { BigQuery, Query, QueryRowsResponse } from "@google-cloud/bigquery";
+import { DuckDBInstance } from "@duckdb/node-api";
+import type { Cell } from "../../../messages/staging_columns.ts";
+import { appendColumns } from "../duckdb/column_chunks.ts";
+import { STAGING_TABLE_COLUMNS } from "../duckdb/schema.ts";
+import { stagingTable } from "./schema.ts";
+import { committedStaging } from "./visible_rows.ts";
+
+/** Rows fetched per page. */
+const PAGE_ROWS = 20_000;
+
+function sqlString(text: string): string {
+  return `'${text.replaceAll("'", "''")}'`;
+}
+
+function toCell(value: unknown, type: string, name: string): Cell {
+  if (value === null || value === undefined) return null;
+  // BigQuery stores no NULL arrays: an empty list reads back as NULL, like the local lake.
+  if (Array.isArray(value)) {
+    if (!value.every((v) => typeof v === "string")) throw new TypeError(`${name} is not strings`);
+    return value.length === 0 ? null : value;
+  }
+  if (typeof value === "string" && (type === "BIGINT" || type === "INTEGER")) return Number(value);
+  if (typeof value === "string" || typeof value === "number" || typeof value === "boolean") {
+    return value;
+  }
+  throw new TypeError(`BigQuery column ${name} has an unexpected value: ${String(value)}`);
+}
+
+/** Copies committed generation `generation` into the (replaced) local folder `dir`. */
+export async function exportParquet(
+  client: BigQuery,
+  dataset: string,
+  generation: number,
+  dir: string,
+): Promise<void> {
+  const names = STAGING_TABLE_COLUMNS.map((c) =>
+    c.name === "_ingested_at" ? "UNIX_MILLIS(_ingested_at) AS _ingested_at" : c.name
+  );
+  const [job] = await client.createQueryJob({
+    query: `SELECT ${names.join(", ")} FROM (${
+      committedStaging(dataset, stagingTable(generation), generation)
+    })`,
+    useLegacySql: false,
+  });
+  await Deno.remove(dir, { recursive: true }).catch((error: unknown) => {
+    if (!(error instanceof Deno.errors.NotFound)) throw error;
+  });
+  await Deno.mkdir(dir, { recursive: true });
+  const instance = await DuckDBInstance.create(":memory:", { threads: "1" });
+  const connection = await instance.connect();
+  try {
+    const ddl = STAGING_TABLE_COLUMNS.map((c) => `"${c.name}" ${c.type}`).join(", ");
+    await connection.run(`CREATE TABLE rows (${ddl})`);
+    let pageToken: string | undefined = undefined;
+    do {
+      const response: QueryRowsResponse = await job.getQueryResults({
+        autoPaginate: false,
+        maxResults: PAGE_ROWS,
+        ...(pageToken === undefined ? {} : { pageToken }),
+      });
+      const rows: unknown[] = response[0];
+      const next: Query | null | undefined = response[1];
+      const columns = STAGING_TABLE_COLUMNS.map((c) => ({
+        name: c.name,
+        type: c.type,
+        cells: rows.map((row) => {
+          const value = typeof row === "object" && row !== null && c.name in row
+            ? Object.getOwnPropertyDescriptor(row, c.name)?.value
+            : undefined;
+          return toCell(value, c.type, c.name);
+        }),
+      }));
+      const appender = await connection.createAppender("rows");
+      appendColumns(appender, columns, rows.length);
+      appender.closeSync();
+      pageToken = next?.pageToken ?? undefined;
+    } while (pageToken !== undefined);
+    await connection.run(
+      `COPY (SELECT *, strftime(epoch_ms(coalesce(event_time_ms, _kafka_timestamp_ms)), '%Y-%m-%d')
+             AS dt FROM rows)
+       TO ${sqlString(dir)} (FORMAT PARQUET, COMPRESSION ZSTD, PARTITION_BY (dt),
+         FILENAME_PATTERN 'part-g${generation}-{i}')`,
+    );
+  } finally {
+    connection.closeSync();
+    instance.closeSync();
+  }
+}

@@ -1,0 +1,201 @@
+/**
+ * The BigQuery schema, declared as explicit table resources and created idempotently: one staging
+ * table per generation (partitioned by event date `dt`, clustered by Kafka coordinates), and the
+ * append-only tables the warehouse resolves by query: commits, generation events, dead letters,
+ * user agents, products, crawl outcomes and the export manifest.
+ */
+
+import type { Dataset, TableMetadata } from "@google-cloud/bigquery";
+import { type ColumnType, STAGING_COLUMNS } from "../../../messages/staging_columns.ts";
+import { USER_AGENT_COLUMNS } from "../duckdb/schema.ts";
+
+/** One BigQuery column. */
+export interface Field {
+  readonly name: string;
+  readonly type: "STRING" | "INT64" | "FLOAT64" | "BOOL" | "BYTES" | "TIMESTAMP" | "DATE";
+  readonly mode: "NULLABLE" | "REQUIRED" | "REPEATED";
+}
+
+const BIGQUERY_TYPE: Record<ColumnType, Field["type"]> = {
+  VARCHAR: "STRING",
+  BIGINT: "INT64",
+  INTEGER: "INT64",
+  DOUBLE: "FLOAT64",
+  BOOLEAN: "BOOL",
+  "VARCHAR[]": "STRING",
+};
+
+const f = (name: string, type: Field["type"], mode: Field["mode"] = "NULLABLE"): Field => ({
+  name,
+  type,
+  mode,
+});
+
+const KEY = new Set(["_topic", "_partition", "_offset"]);
+
+/** Staging columns in table order: the contract's columns, `_ingested_at`, then `dt`. */
+export const STAGING_FIELDS: readonly Field[] = [
+  ...STAGING_COLUMNS.map((c) =>
+    f(
+      c.name,
+      BIGQUERY_TYPE[c.type],
+      c.type === "VARCHAR[]" ? "REPEATED" : KEY.has(c.name) ? "REQUIRED" : "NULLABLE",
+    )
+  ),
+  f("_ingested_at", "TIMESTAMP", "REQUIRED"),
+  // Event date (UTC) of event_time_ms, else the Kafka timestamp: the partitioning column.
+  f("dt", "DATE", "REQUIRED"),
+];
+
+/** Where a dimension row was first seen: it is visible once that offset is committed. */
+const SEEN_AT = [f("_topic", "STRING", "REQUIRED"), f("_partition", "INT64", "REQUIRED")]
+  .concat([f("_offset", "INT64", "REQUIRED")]);
+
+const uaType = (name: string) =>
+  BIGQUERY_TYPE[STAGING_COLUMNS.find((c) => c.name === name)?.type ?? "VARCHAR"];
+
+/** A table's schema, partitioning and clustering. */
+export interface TableSpec {
+  readonly fields: readonly Field[];
+  /** Column that partitions the table by day. */
+  readonly partitionBy?: string;
+  readonly clusterBy?: readonly string[];
+}
+
+/** Tables other than staging, by name. */
+export const TABLES: Readonly<Record<string, TableSpec>> = {
+  // A batch's rows are visible once its commit row (per generation and partition) covers them.
+  write_commits: {
+    fields: [
+      f("generation", "INT64", "REQUIRED"),
+      f("topic", "STRING", "REQUIRED"),
+      f("kafka_partition", "INT64", "REQUIRED"),
+      f("from_offset", "INT64", "REQUIRED"),
+      f("to_offset", "INT64", "REQUIRED"),
+      f("batch_id", "STRING", "REQUIRED"),
+      f("committed_at", "TIMESTAMP", "REQUIRED"),
+    ],
+    clusterBy: ["generation", "topic", "kafka_partition"],
+  },
+  generation_events: {
+    fields: [
+      f("generation", "INT64", "REQUIRED"),
+      f("state", "STRING", "REQUIRED"),
+      f("row_count", "INT64"),
+      f("at", "TIMESTAMP", "REQUIRED"),
+    ],
+  },
+  dead_letters: {
+    fields: [
+      f("topic", "STRING", "REQUIRED"),
+      f("kafka_partition", "INT64", "REQUIRED"),
+      f("kafka_offset", "INT64", "REQUIRED"),
+      f("kafka_timestamp_ms", "INT64"),
+      f("code", "STRING", "REQUIRED"),
+      f("reason", "STRING", "REQUIRED"),
+      // Base64 text, not BYTES: the emulator stores insertAll BYTES undecoded, so a BYTES column
+      // would read back differently there and in BigQuery; text reads back the same in both.
+      f("raw_base64", "STRING", "REQUIRED"),
+      f("ingested_at", "TIMESTAMP", "REQUIRED"),
+    ],
+    partitionBy: "ingested_at",
+    clusterBy: ["code", "topic", "kafka_partition"],
+  },
+  user_agents: {
+    fields: [
+      ...USER_AGENT_COLUMNS.map((name) => f(name, uaType(name), "NULLABLE")),
+      f("first_seen_at", "TIMESTAMP", "REQUIRED"),
+      ...SEEN_AT,
+    ],
+    clusterBy: ["user_agent_id"],
+  },
+  products: {
+    fields: [
+      f("product_id", "STRING", "REQUIRED"),
+      f("url", "STRING"),
+      f("first_seen", "TIMESTAMP"),
+    ]
+      .concat(SEEN_AT),
+    clusterBy: ["product_id"],
+  },
+  product_crawls: {
+    fields: [
+      f("product_id", "STRING", "REQUIRED"),
+      f("crawled_at", "TIMESTAMP", "REQUIRED"),
+      f("http_status", "INT64"),
+      f("product_name", "STRING"),
+      f("done", "BOOL", "REQUIRED"),
+      f("recorded_at", "TIMESTAMP", "REQUIRED"),
+    ],
+    clusterBy: ["product_id"],
+  },
+  export_manifest: {
+    fields: [
+      f("generation", "INT64", "REQUIRED"),
+      f("location", "STRING", "REQUIRED"),
+      f("row_count", "INT64", "REQUIRED"),
+      f("exported_at", "TIMESTAMP", "REQUIRED"),
+      f("files", "STRING", "REPEATED"),
+      f("bytes", "INT64", "REQUIRED"),
+      f("checksum", "STRING", "REQUIRED"),
+      // Microseconds since the epoch: the latest entry of a generation wins.
+      f("recorded_us", "INT64", "REQUIRED"),
+    ],
+  },
+};
+
+/** Name of a generation's staging table. */
+export function stagingTable(generation: number): string {
+  if (!Number.isSafeInteger(generation) || generation < 1) {
+    throw new RangeError(`Cannot name a staging table for generation ${generation}`);
+  }
+  return `staging_g${generation}`;
+}
+
+/** The staging table's spec. */
+export const STAGING_SPEC: TableSpec = {
+  fields: STAGING_FIELDS,
+  partitionBy: "dt",
+  clusterBy: ["_topic", "_partition", "_offset"],
+};
+
+/** The table resource BigQuery expects for `spec`. */
+export function tableMetadata(spec: TableSpec): TableMetadata {
+  return {
+    schema: { fields: spec.fields.map((field) => ({ ...field })) },
+    ...(spec.partitionBy === undefined
+      ? {}
+      : { timePartitioning: { type: "DAY", field: spec.partitionBy } }),
+    ...(spec.clusterBy === undefined ? {} : { clustering: { fields: [...spec.clusterBy] } }),
+  };
+}
+
+/** Creates `name` unless it exists (a concurrent creator's 409 counts as success). */
+export async function ensureTable(dataset: Dataset, name: string, spec: TableSpec): Promise<void> {
+  const table = dataset.table(name);
+  const [exists] = await table.exists();
+  if (exists) return;
+  try {
+    await dataset.createTable(name, tableMetadata(spec));
+  } catch (error: unknown) {
+    if (!isAlreadyExists(error)) throw error;
+  }
+}
+
+/** Whether a BigQuery call failed because the resource already exists. */
+export function isAlreadyExists(error: unknown): boolean {
+  return typeof error === "object" && error !== null && "code" in error && error.code === 409;
+}
+
+/** Creates the dataset and every non-staging table if missing. */
+export async function createSchema(dataset: Dataset, location?: string): Promise<void> {
+  const [exists] = await dataset.exists();
+  if (!exists) {
+    try {
+      await dataset.create(location === undefined ? {} : { location });
+    } catch (error: unknown) {
+      if (!isAlreadyExists(error)) throw error;
+    }
+  }
+  for (const [name, spec] of Object.entries(TABLES)) await ensureTable(dataset, name, spec);
+}

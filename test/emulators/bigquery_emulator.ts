@@ -1,0 +1,62 @@
+/**
+ * Test setup: the BigQuery emulator (goccy/bigquery-emulator, pinned), built once into the
+ * binary cache and started lazily once per test module (one suite) on free loopback ports. A
+ * fresh process per suite keeps its ever-growing memory bounded; it stops when the module unloads.
+ */
+
+import { freePorts } from "../free_port.ts";
+import { startEmulator } from "./emulator_process.ts";
+import { ensureGoBinary, type GoCommand } from "./go_binary.ts";
+
+/** The pinned emulator command. */
+export const BIGQUERY_EMULATOR: GoCommand = {
+  name: "bigquery-emulator",
+  module: "github.com/goccy/bigquery-emulator",
+  version: "v0.8.1",
+  pkg: "cmd/bigquery-emulator",
+  overrideEnv: "BIGQUERY_EMULATOR_BIN",
+};
+
+/** How tests reach the suite's emulator. */
+export interface TestBigQuery {
+  /** `http://127.0.0.1:<port>`, for the client's `apiEndpoint`. */
+  readonly endpoint: string;
+  readonly projectId: string;
+  /** Milliseconds from spawn to ready. */
+  readonly startMs: number;
+}
+
+let shared: Promise<TestBigQuery> | undefined;
+
+/** Keeps Google client libraries from looking for credentials off this machine. */
+export function isolateFromGoogleCloud(): void {
+  Deno.env.set("METADATA_SERVER_DETECTION", "none");
+  Deno.env.delete("STORAGE_EMULATOR_HOST");
+}
+
+async function startOwn(): Promise<TestBigQuery> {
+  isolateFromGoogleCloud();
+  const binary = await ensureGoBinary(BIGQUERY_EMULATOR);
+  const [port, grpcPort] = freePorts(2) as [number, number];
+  const projectId = "test-project";
+  const endpoint = `http://127.0.0.1:${port}`;
+  const emulator = await startEmulator({
+    name: "bigquery-emulator",
+    binary,
+    args: [
+      `--project=${projectId}`,
+      "--host=127.0.0.1",
+      `--port=${port}`,
+      `--grpc-port=${grpcPort}`,
+      "--log-level=error",
+    ],
+    readyUrl: `${endpoint}/bigquery/v2/projects/${projectId}/datasets`,
+  });
+  return { endpoint, projectId, startMs: emulator.startMs };
+}
+
+/** The suite's emulator, started on first use. */
+export function testBigQuery(): Promise<TestBigQuery> {
+  shared ??= startOwn();
+  return shared;
+}
