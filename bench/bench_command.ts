@@ -17,6 +17,10 @@ const BENCHES: Record<string, { doc: string; load: () => Promise<Bench> }> = {
     doc: "rows/s into the DuckDB warehouse: columnar path vs row appender",
     load: () => import("../actors/writer/duckdb/duckdb_bench.ts"),
   },
+  enrich: {
+    doc: "events/s through one enricher: decode, coerce, UA lookup, columns",
+    load: () => import("../actors/enricher/enrich_bench.ts"),
+  },
   geoip: {
     doc: "range table build, size, lookups/s, time to first lookup",
     load: () => import("./geoip_bench.ts"),
@@ -25,7 +29,8 @@ const BENCHES: Record<string, { doc: string; load: () => Promise<Bench> }> = {
 
 /** Runs the benchmark named by the first argument (or lists them). */
 export async function run(args: string[]): Promise<number> {
-  const [name, ...rest] = args;
+  // `deno task bench -- geoip` passes the "--" through; it separates nothing here.
+  const [name, ...rest] = args[0] === "--" ? args.slice(1) : args;
   const bench = name === undefined ? undefined : BENCHES[name];
   if (bench === undefined) {
     const list = Object.entries(BENCHES).map(([n, b]) => `  ${n.padEnd(10)} ${b.doc}`);

@@ -1,0 +1,402 @@
+/**
+ * An actor address backed by N Workers running one module: typed send (waits for credit), ask
+ * with a timeout, dispatch to the least-loaded member, and let-it-crash recovery. A member that
+ * fails is replaced after a backoff; what it held is delivered again (to it or another member);
+ * a message that crashed its receiver `poisonAfter` times in a row goes to the dead letters.
+ * Too many restarts escalate to the owner (the supervisor) instead of looping.
+ */
+import { getLogger } from "../../observability/log.ts";
+import { CreditGate } from "./credit_gate.ts";
+import {
+  type BodyOf,
+  checkMessage,
+  checkReply,
+  type MessageOf,
+  type Protocol,
+  type ReplyOf,
+  type Specs,
+} from "./protocol.ts";
+import {
+  backoffDelay,
+  DEFAULT_RESTART_POLICY,
+  RestartIntensity,
+  type RestartPolicy,
+} from "./restart_policy.ts";
+import type { ActorSnapshot, ActorState } from "./snapshot.ts";
+import { exitProcess } from "./supervisor.ts";
+import { WorkerHandle } from "./worker_handle.ts";
+
+const log = getLogger("runtime");
+
+/** A message that kept crashing its receiver, with the last error. */
+export interface RuntimeDeadLetter {
+  readonly actor: string;
+  readonly name: string;
+  readonly body: unknown;
+  readonly error: Error;
+  readonly attempts: number;
+}
+
+/** How to run an actor, as data plus the callbacks that route what it emits. */
+export interface PoolSpec<In extends Specs, Out extends Specs> {
+  readonly name: string;
+  /** URL of the worker module (it calls `serve`). */
+  readonly module: string;
+  readonly protocol: Protocol<In, Out>;
+  /** Workers behind the address (default 1). */
+  readonly size?: number;
+  /** Messages each Worker may hold unfinished (default 4); the mailbox bound is size × this. */
+  readonly capacity?: number;
+  /** Init arguments, plain data. */
+  readonly args?: unknown;
+  readonly restart?: RestartPolicy;
+  /** Crashes in a row one message may cause before it is dead-lettered (default 3). */
+  readonly poisonAfter?: number;
+  /** Receives emitted messages; the emitting Worker waits (credit) until this resolves. */
+  readonly onEmit?: (message: MessageOf<Out>, member: number) => void | Promise<void>;
+  /** Receives poison messages (default: logged). */
+  readonly onDeadLetter?: (letter: RuntimeDeadLetter) => void | Promise<void>;
+}
+
+interface Envelope {
+  readonly id: number;
+  readonly name: string;
+  readonly body: unknown;
+  attempts: number;
+  readonly reply?: { resolve: (value: unknown) => void; reject: (error: Error) => void };
+}
+
+interface Member {
+  readonly index: number;
+  handle: WorkerHandle | undefined;
+  incarnation: number;
+  state: ActorState;
+  readonly inFlight: Map<number, Envelope>;
+  consecutiveFailures: number;
+  restartTimer: ReturnType<typeof setTimeout> | undefined;
+  ready: PromiseWithResolvers<void> | undefined;
+  stopped: PromiseWithResolvers<void> | undefined;
+}
+
+/** A running actor (one or more Workers behind one address). */
+export class ActorPool<In extends Specs, Out extends Specs> {
+  readonly #spec: PoolSpec<In, Out>;
+  readonly #capacity: number;
+  readonly #poisonAfter: number;
+  readonly #policy: RestartPolicy;
+  readonly #intensity: RestartIntensity;
+  readonly #gate: CreditGate;
+  readonly #members: Member[];
+  readonly #pending: Envelope[] = [];
+  #nextId = 1;
+  #state: ActorState = "stopped";
+  #restarts = 0;
+  #processed = 0;
+  #deadLetters = 0;
+  #lastError: string | null = null;
+  /** Called when restarts exceed the intensity; set by the owning supervisor. */
+  onEscalate: (error: Error) => void = exitProcess;
+
+  constructor(spec: PoolSpec<In, Out>) {
+    this.#spec = spec;
+    this.#capacity = spec.capacity ?? 4;
+    this.#poisonAfter = spec.poisonAfter ?? 3;
+    this.#policy = spec.restart ?? DEFAULT_RESTART_POLICY;
+    this.#intensity = new RestartIntensity(this.#policy);
+    const size = spec.size ?? 1;
+    this.#gate = new CreditGate(spec.name, size * this.#capacity);
+    this.#members = Array.from({ length: size }, (_, index) => ({
+      index,
+      handle: undefined,
+      incarnation: -1,
+      state: "stopped",
+      inFlight: new Map(),
+      consecutiveFailures: 0,
+      restartTimer: undefined,
+      ready: undefined,
+      stopped: undefined,
+    }));
+  }
+
+  get name(): string {
+    return this.#spec.name;
+  }
+
+  /** Starts every member; resolves when all are ready. */
+  async start(): Promise<void> {
+    this.#state = "starting";
+    await this.#spawnAll();
+    this.#state = "running";
+  }
+
+  /** Sends a message; waits while the mailbox is full. */
+  async send<K extends keyof In & string>(name: K, body: BodyOf<In, K>): Promise<void> {
+    checkMessage(this.#spec.name, "accepts", this.#spec.protocol.accepts, name, body);
+    await this.#gate.acquire();
+    this.#enqueue({ id: this.#nextId++, name, body, attempts: 0 });
+  }
+
+  /** Sends a message if the mailbox has room; false when full. */
+  trySend<K extends keyof In & string>(name: K, body: BodyOf<In, K>): boolean {
+    checkMessage(this.#spec.name, "accepts", this.#spec.protocol.accepts, name, body);
+    if (!this.#gate.tryAcquire()) return false;
+    this.#enqueue({ id: this.#nextId++, name, body, attempts: 0 });
+    return true;
+  }
+
+  /** Sends a request and waits for its reply, rejecting with a `TimeoutError` after `timeoutMs`. */
+  async ask<K extends keyof In & string>(
+    name: K,
+    body: BodyOf<In, K>,
+    timeoutMs: number,
+  ): Promise<ReplyOf<In, K>> {
+    checkMessage(this.#spec.name, "accepts", this.#spec.protocol.accepts, name, body);
+    const reply = Promise.withResolvers<unknown>();
+    const timer = setTimeout(() => {
+      reply.reject(
+        new DOMException(
+          `Actor "${this.#spec.name}" did not answer ${name} in ${timeoutMs} ms`,
+          "TimeoutError",
+        ),
+      );
+    }, timeoutMs);
+    try {
+      await this.#gate.acquire();
+      this.#enqueue({ id: this.#nextId++, name, body, attempts: 0, reply });
+      return await reply.promise as ReplyOf<In, K>;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** True while a send would wait. */
+  get full(): boolean {
+    return this.#gate.full;
+  }
+
+  /** Calls `listener(full)` when the mailbox turns full or gets room; returns an unsubscribe. */
+  onPressure(listener: (full: boolean) => void): () => void {
+    return this.#gate.onPressure(listener);
+  }
+
+  /** Resolves when nothing sent is unfinished. */
+  drained(): Promise<void> {
+    return this.#gate.idle();
+  }
+
+  /**
+   * Orderly stop: refuses new messages, lets the members finish what they hold, runs their stop
+   * hooks, and terminates whatever is still running when `deadlineMs` has passed.
+   */
+  async stop(deadlineMs: number): Promise<void> {
+    if (this.#state === "stopped") return;
+    this.#state = "stopping";
+    this.#gate.close();
+    const deadline = Promise.withResolvers<"late">();
+    const timer = setTimeout(() => deadline.resolve("late"), deadlineMs);
+    try {
+      await Promise.race([this.#gate.idle(), deadline.promise]);
+      const stops = this.#members.map((m) => {
+        if (m.restartTimer !== undefined) clearTimeout(m.restartTimer);
+        m.restartTimer = undefined;
+        if (m.handle === undefined || m.state !== "running") return Promise.resolve();
+        m.state = "stopping";
+        m.stopped = Promise.withResolvers();
+        m.handle.stop();
+        return m.stopped.promise;
+      });
+      if (await Promise.race([Promise.all(stops), deadline.promise]) === "late") {
+        log.warn("ActorStopTimedOut", {
+          actor: this.#spec.name,
+          deadlineMs,
+          unfinished: this.#gate.used,
+        });
+      }
+    } finally {
+      clearTimeout(timer);
+      for (const m of this.#members) {
+        m.handle?.terminate();
+        m.handle = undefined;
+        m.state = "stopped";
+        m.ready?.reject(new Error(`Actor "${this.#spec.name}" stopped before it was ready`));
+      }
+      this.#state = "stopped";
+    }
+  }
+
+  /** Replaces every member now (the supervisor's answer to an escalation it can absorb). */
+  restartAll(): void {
+    this.#intensity.reset();
+    for (const m of this.#members) {
+      if (m.restartTimer !== undefined) clearTimeout(m.restartTimer);
+      m.restartTimer = undefined;
+      m.handle?.terminate();
+      m.handle = undefined;
+      this.#requeue(m);
+    }
+    this.#state = "running";
+    for (const m of this.#members) this.#spawn(m);
+  }
+
+  /** Starts every member; resolves when all are ready (after restarts if need be). */
+  #spawnAll(): Promise<void> {
+    const ready = this.#members.map((m) => {
+      m.ready = Promise.withResolvers();
+      this.#spawn(m);
+      return m.ready.promise;
+    });
+    return Promise.all(ready).then(() => undefined);
+  }
+
+  /** The actor's state for the status page and metrics. */
+  snapshot(): ActorSnapshot {
+    return {
+      kind: "actor",
+      name: this.#spec.name,
+      state: this.#state === "running" && this.#members.some((m) => m.state === "restarting")
+        ? "restarting"
+        : this.#state,
+      members: this.#members.length,
+      running: this.#members.filter((m) => m.state === "running").length,
+      restarts: this.#restarts,
+      mailboxDepth: this.#gate.used,
+      mailboxCapacity: this.#gate.capacity,
+      processed: this.#processed,
+      deadLetters: this.#deadLetters,
+      lastError: this.#lastError,
+    };
+  }
+
+  #spawn(m: Member): void {
+    m.incarnation++;
+    m.state = "starting";
+    const identity = { actor: this.#spec.name, member: m.index, incarnation: m.incarnation };
+    const handle: WorkerHandle = new WorkerHandle(this.#spec.module, identity, this.#spec.args, {
+      ready: () => {
+        m.state = "running";
+        m.ready?.resolve();
+        m.ready = undefined;
+        this.#dispatch();
+      },
+      emit: (name, body) => this.#emitted(m, name, body),
+      done: (id, reply) => this.#done(m, id, reply),
+      failed: (id, error) => this.#failed(m, handle, id, error),
+      stopped: () => m.stopped?.resolve(),
+    });
+    m.handle = handle;
+  }
+
+  async #emitted(m: Member, name: string, body: unknown): Promise<void> {
+    checkMessage(this.#spec.name, "emits", this.#spec.protocol.emits, name, body);
+    await this.#spec.onEmit?.({ type: name, body } as MessageOf<Out>, m.index);
+  }
+
+  #enqueue(envelope: Envelope): void {
+    this.#pending.push(envelope);
+    this.#dispatch();
+  }
+
+  #dispatch(): void {
+    while (this.#pending.length > 0) {
+      let best: Member | undefined;
+      for (const m of this.#members) {
+        if (m.state !== "running" || m.inFlight.size >= this.#capacity) continue;
+        if (best === undefined || m.inFlight.size < best.inFlight.size) best = m;
+      }
+      const envelope = best === undefined ? undefined : this.#pending.shift();
+      if (best === undefined || envelope === undefined) return;
+      best.inFlight.set(envelope.id, envelope);
+      best.handle?.deliver(envelope.id, envelope.name, envelope.body);
+    }
+  }
+
+  #done(m: Member, id: number, reply: unknown): void {
+    const envelope = m.inFlight.get(id);
+    if (envelope === undefined) return;
+    m.inFlight.delete(id);
+    m.consecutiveFailures = 0;
+    this.#processed++;
+    try {
+      checkReply(this.#spec.name, this.#spec.protocol.accepts, envelope.name, reply);
+      envelope.reply?.resolve(reply);
+    } catch (error) {
+      envelope.reply?.reject(error instanceof Error ? error : new Error(String(error)));
+    }
+    this.#gate.release();
+    this.#dispatch();
+  }
+
+  #failed(m: Member, handle: WorkerHandle, id: number | null, error: Error): void {
+    if (m.handle !== handle) return;
+    m.handle = undefined;
+    this.#lastError = `${error.name}: ${error.message}`;
+    const culprit = id !== null ? m.inFlight.get(id) : m.inFlight.values().next().value;
+    if (culprit !== undefined) culprit.attempts++;
+    this.#requeue(
+      m,
+      culprit !== undefined && culprit.attempts >= this.#poisonAfter ? culprit : undefined,
+      error,
+    );
+    log.warn("ActorCrashed", {
+      actor: this.#spec.name,
+      member: m.index,
+      incarnation: m.incarnation,
+      error: this.#lastError,
+    });
+    if (this.#state === "stopping" || this.#state === "stopped") {
+      m.state = "stopped";
+      m.stopped?.resolve();
+      return;
+    }
+    if (!this.#intensity.allow(Date.now())) {
+      m.state = "failed";
+      this.#state = "failed";
+      this.onEscalate(
+        new Error(
+          `Actor "${this.#spec.name}" restarted more than ${this.#policy.maxRestarts} times in ` +
+            `${this.#policy.withinMs} ms; last error: ${this.#lastError}`,
+          { cause: error },
+        ),
+      );
+      return;
+    }
+    m.state = "restarting";
+    m.consecutiveFailures++;
+    this.#restarts++;
+    m.restartTimer = setTimeout(() => {
+      m.restartTimer = undefined;
+      this.#spawn(m);
+    }, backoffDelay(this.#policy, m.consecutiveFailures));
+    this.#dispatch();
+  }
+
+  /** Moves a member's unfinished messages back to the front of the queue, except `poison`. */
+  #requeue(m: Member, poison?: Envelope, error?: Error): void {
+    const again = [...m.inFlight.values()].filter((e) => e !== poison);
+    m.inFlight.clear();
+    this.#pending.unshift(...again);
+    if (poison === undefined || error === undefined) return;
+    this.#deadLetters++;
+    const letter: RuntimeDeadLetter = {
+      actor: this.#spec.name,
+      name: poison.name,
+      body: poison.body,
+      error,
+      attempts: poison.attempts,
+    };
+    poison.reply?.reject(
+      new Error(`Actor "${this.#spec.name}" dead-lettered ${poison.name}`, { cause: error }),
+    );
+    log.error("ActorMessageDeadLettered", {
+      actor: letter.actor,
+      message: letter.name,
+      attempts: letter.attempts,
+      error: error.message,
+    });
+    Promise.resolve(this.#spec.onDeadLetter?.(letter)).finally(() => this.#gate.release()).catch((
+      e: unknown,
+    ) =>
+      this.onEscalate(new Error(`Dead-letter handler of "${this.#spec.name}" failed`, { cause: e }))
+    );
+  }
+}

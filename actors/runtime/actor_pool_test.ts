@@ -1,0 +1,208 @@
+import assert from "node:assert/strict";
+import { ActorPool, type PoolSpec, type RuntimeDeadLetter } from "./actor_pool.ts";
+import { MailboxClosedError } from "./credit_gate.ts";
+import { ProtocolError } from "./protocol.ts";
+import { DEFAULT_RESTART_POLICY } from "./restart_policy.ts";
+import {
+  CALM,
+  COUNTER_PROTOCOL,
+  type CounterArgs,
+  type WorkDone,
+} from "./testdata/counter_protocol.ts";
+
+const MODULE = new URL("./testdata/counter_actor.ts", import.meta.url).href;
+const QUICK_RESTART = {
+  ...DEFAULT_RESTART_POLICY,
+  initialDelayMs: 1,
+  maxDelayMs: 20,
+  maxRestarts: 50,
+};
+type In = typeof COUNTER_PROTOCOL.accepts;
+type Out = typeof COUNTER_PROTOCOL.emits;
+
+/** A counter pool whose effects land in `effects`. */
+function counter(
+  args: Partial<CounterArgs>,
+  spec: Partial<PoolSpec<In, Out>> = {},
+): { pool: ActorPool<In, Out>; effects: WorkDone[]; stops: string[] } {
+  const effects: WorkDone[] = [];
+  const stops: string[] = [];
+  const pool = new ActorPool<In, Out>({
+    name: "counter",
+    module: MODULE,
+    protocol: COUNTER_PROTOCOL,
+    args: { ...CALM, ...args },
+    restart: QUICK_RESTART,
+    onEmit: (message) => {
+      switch (message.type) {
+        case "counter.worked":
+          effects.push(message.body);
+          return;
+        case "counter.stopped":
+          stops.push(message.body.name);
+          return;
+        default:
+          message satisfies never;
+      }
+    },
+    ...spec,
+  });
+  return { pool, effects, stops };
+}
+
+function countsOf(effects: readonly WorkDone[]): Map<number, number> {
+  const counts = new Map<number, number>();
+  for (const e of effects) counts.set(e.n, (counts.get(e.n) ?? 0) + 1);
+  return counts;
+}
+
+Deno.test("typed messages cross the Worker boundary both ways, requests get replies", async () => {
+  const { pool, effects } = counter({});
+  await pool.start();
+  for (let n = 0; n < 100; n++) await pool.send("counter.work", { n });
+  assert.deepEqual(await pool.ask("counter.double", { n: 21 }, 5_000), { doubled: 42 });
+  await pool.drained();
+  assert.deepEqual(effects.map((e) => e.n), Array.from({ length: 100 }, (_, n) => n));
+  await pool.stop(5_000);
+});
+
+Deno.test("a message outside the protocol is rejected at the boundary, named", async () => {
+  const { pool } = counter({});
+  await pool.start();
+  const send = pool.send.bind(pool) as (name: string, body: unknown) => Promise<void>;
+  await assert.rejects(send("counter.launch", {}), (e: unknown) => {
+    assert.ok(e instanceof ProtocolError);
+    assert.match(e.message, /"counter\.launch".*not declared/);
+    return true;
+  });
+  await assert.rejects(send("counter.work", { n: "seven" }), /"counter\.work".*guard/);
+  await pool.stop(5_000);
+});
+
+Deno.test("an emit outside the protocol crashes the emitting Worker with the name in its error", async () => {
+  const { pool } = counter({});
+  await pool.start();
+  await pool.send("counter.emitUndeclared", {});
+  await pool.send("counter.work", { n: 1 });
+  await pool.drained();
+  const snap = pool.snapshot();
+  assert.match(snap.lastError ?? "", /counter\.secret/);
+  assert.ok(snap.restarts >= 1);
+  await pool.stop(5_000);
+});
+
+Deno.test("a pool spreads work over its members", async () => {
+  const { pool, effects } = counter({ delayMs: 2 }, { size: 3, capacity: 2 });
+  await pool.start();
+  for (let n = 0; n < 60; n++) await pool.send("counter.work", { n });
+  await pool.drained();
+  const perMember = [0, 1, 2].map((m) => effects.filter((e) => e.member === m).length);
+  assert.equal(perMember.reduce((a, b) => a + b), 60);
+  for (const count of perMember) assert.ok(count >= 10, `uneven spread: ${perMember}`);
+  await pool.stop(5_000);
+});
+
+Deno.test("backpressure keeps the mailbox under its bound with a receiver 100x slower", async () => {
+  const { pool, effects } = counter({ delayMs: 1 }, { capacity: 8 });
+  await pool.start();
+  const pressure: boolean[] = [];
+  pool.onPressure((full) => pressure.push(full));
+  let deepest = 0;
+  for (let n = 0; n < 300; n++) {
+    await pool.send("counter.work", { n }); // the sender is as fast as it can be
+    deepest = Math.max(deepest, pool.snapshot().mailboxDepth);
+  }
+  await pool.drained();
+  assert.equal(deepest, 8);
+  assert.ok(pressure.includes(true) && pressure.at(-1) === false);
+  assert.equal(effects.length, 300);
+  await pool.stop(5_000);
+});
+
+Deno.test("a Worker that throws on every 100th message: every effect happens exactly once", async () => {
+  const { pool, effects } = counter({ failEvery: 100 }, { size: 2 });
+  await pool.start();
+  for (let n = 0; n < 1_000; n++) await pool.send("counter.work", { n });
+  await pool.drained();
+  const counts = countsOf(effects);
+  assert.equal(counts.size, 1_000);
+  assert.ok([...counts.values()].every((c) => c === 1));
+  const { restarts, processed } = pool.snapshot();
+  assert.ok(restarts >= 9, `restarts ${restarts}`);
+  assert.equal(processed, 1_000);
+  await pool.stop(5_000);
+});
+
+Deno.test("a poison message reaches the dead letters after K attempts; the rest flow", async () => {
+  const letters: RuntimeDeadLetter[] = [];
+  const { pool, effects } = counter({ poison: 13 }, {
+    poisonAfter: 3,
+    onDeadLetter: (letter) => {
+      letters.push(letter);
+    },
+  });
+  await pool.start();
+  for (let n = 0; n < 50; n++) await pool.send("counter.work", { n });
+  await pool.drained();
+  assert.equal(letters.length, 1);
+  assert.deepEqual([letters[0]?.name, letters[0]?.body, letters[0]?.attempts], [
+    "counter.work",
+    { n: 13 },
+    3,
+  ]);
+  assert.match(letters[0]?.error.message ?? "", /work 13 is poison/);
+  assert.deepEqual(
+    [...countsOf(effects).keys()].sort((a, b) => a - b),
+    Array.from({ length: 50 }, (_, n) => n).filter((n) => n !== 13),
+  );
+  assert.equal(pool.snapshot().deadLetters, 1);
+  await pool.stop(5_000);
+});
+
+Deno.test("a Worker that dies outside a handler is restarted and work goes on", async () => {
+  const { pool, effects } = counter({});
+  await pool.start();
+  await pool.send("counter.dieLater", {});
+  for (let n = 0; n < 20; n++) await pool.send("counter.work", { n });
+  await pool.drained();
+  assert.equal(countsOf(effects).size, 20);
+  const snap = pool.snapshot();
+  assert.match(snap.lastError ?? "", /died outside a handler/);
+  assert.equal(snap.restarts, 3); // it killed three incarnations, then it was dead-lettered
+  assert.equal(snap.deadLetters, 1);
+  await pool.stop(5_000);
+});
+
+Deno.test("restarts past the intensity escalate to the owner", async () => {
+  const { pool } = counter({ failEvery: 1 }, {
+    restart: { ...QUICK_RESTART, maxRestarts: 3, withinMs: 60_000 },
+    poisonAfter: 100,
+  });
+  const escalated = Promise.withResolvers<Error>();
+  pool.onEscalate = (error) => escalated.resolve(error);
+  await pool.start();
+  await pool.send("counter.work", { n: 1 });
+  const error = await escalated.promise;
+  assert.match(error.message, /"counter" restarted more than 3 times/);
+  assert.equal(pool.snapshot().state, "failed");
+  await pool.stop(1_000);
+});
+
+Deno.test("ask rejects with a TimeoutError when no reply comes in time", async () => {
+  const { pool } = counter({});
+  await pool.start();
+  await pool.send("counter.hang", {});
+  await assert.rejects(pool.ask("counter.double", { n: 1 }, 50), { name: "TimeoutError" });
+  await pool.stop(200);
+});
+
+Deno.test("stop drains what was sent, runs stop hooks, then refuses new messages", async () => {
+  const { pool, effects, stops } = counter({ delayMs: 2 }, { size: 2 });
+  await pool.start();
+  for (let n = 0; n < 40; n++) await pool.send("counter.work", { n });
+  await pool.stop(10_000);
+  assert.equal(effects.length, 40);
+  assert.deepEqual(stops.sort(), ["counter#0", "counter#1"]);
+  await assert.rejects(pool.send("counter.work", { n: 41 }), MailboxClosedError);
+  assert.equal(pool.snapshot().state, "stopped");
+});

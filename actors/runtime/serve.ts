@@ -1,0 +1,170 @@
+/**
+ * The worker side of an actor: installs the message handler before anything is awaited, starts
+ * the behaviour with the host's init arguments, handles delivered messages one at a time in
+ * arrival order, answers each with `sys.done`, and reports any failure as `sys.failed` before
+ * the host ends the Worker. Emits wait for credit, so a fast actor cannot flood its host.
+ */
+import {
+  type HostToWorker,
+  isHostToWorker,
+  toWireError,
+  type WorkerToHost,
+} from "../../messages/actor_wire.ts";
+import {
+  type BodyOf,
+  checkMessage,
+  checkReply,
+  type Guard,
+  type Protocol,
+  type ReplyOf,
+  type Specs,
+} from "./protocol.ts";
+
+/** What an actor's behaviour can do besides answering messages. */
+export interface ActorContext<Out extends Specs> {
+  readonly actor: string;
+  /** Index of this Worker in its pool. */
+  readonly member: number;
+  /** 0 for the first start, then one more per restart. */
+  readonly incarnation: number;
+  /** Sends a message to the host; resolves when the host has taken it (credit). */
+  emit<K extends keyof Out & string>(
+    name: K,
+    body: BodyOf<Out, K>,
+    transfer?: Transferable[],
+  ): Promise<void>;
+}
+
+/** One handler per accepted message; the returned value is the reply. */
+export type Handlers<In extends Specs> = {
+  [K in keyof In & string]: (
+    body: BodyOf<In, K>,
+  ) => ReplyOf<In, K> extends undefined ? void | Promise<void>
+    : ReplyOf<In, K> | Promise<ReplyOf<In, K>>;
+};
+
+/** A started actor: its handlers and what to do at an orderly stop. */
+export interface Behaviour<In extends Specs> {
+  readonly handlers: Handlers<In>;
+  stop?(): void | Promise<void>;
+}
+
+/** How many emits may be unanswered before `emit` waits (the host grants more as it takes them). */
+export const EMIT_WINDOW = 4;
+
+interface WorkerScope {
+  onmessage: ((event: MessageEvent) => void) | null;
+  postMessage(message: WorkerToHost, transfer?: Transferable[]): void;
+  addEventListener(type: "error" | "unhandledrejection", listener: (event: Event) => void): void;
+  close(): void;
+}
+
+/**
+ * Runs the calling Worker module as an actor. Call at the top level of the worker module.
+ * `start` receives the init arguments (checked by `args`) and returns the behaviour.
+ */
+export function serve<In extends Specs, Out extends Specs, A>(
+  protocol: Protocol<In, Out>,
+  args: Guard<A>,
+  start: (args: A, ctx: ActorContext<Out>) => Behaviour<In> | Promise<Behaviour<In>>,
+): void {
+  const scope = globalThis as unknown as WorkerScope;
+  const inbox: Extract<HostToWorker, { type: "sys.deliver" }>[] = [];
+  let behaviour: Behaviour<In> | undefined;
+  let busy = false;
+  let failed = false;
+  let stopping = false;
+  let credit = EMIT_WINDOW;
+  const creditWaiters: (() => void)[] = [];
+
+  const post = (message: WorkerToHost, transfer?: Transferable[]) =>
+    scope.postMessage(message, transfer);
+  const fail = (id: number | null, error: unknown) => {
+    if (failed) return;
+    failed = true;
+    post({ type: "sys.failed", id, error: toWireError(error) });
+  };
+
+  const ctx = (init: Extract<HostToWorker, { type: "sys.init" }>): ActorContext<Out> => ({
+    actor: init.actor,
+    member: init.member,
+    incarnation: init.incarnation,
+    emit: async (name, body, transfer) => {
+      checkMessage(protocol.name, "emits", protocol.emits, name, body);
+      while (credit === 0) await new Promise<void>((resolve) => creditWaiters.push(resolve));
+      credit--;
+      post({ type: "sys.emit", name, body }, transfer);
+    },
+  });
+
+  const finish = async () => {
+    try {
+      await behaviour?.stop?.();
+      post({ type: "sys.stopped" });
+    } catch (error) {
+      fail(null, error);
+    }
+  };
+
+  const pump = async () => {
+    if (busy || behaviour === undefined || failed) return;
+    busy = true;
+    for (let next = inbox.shift(); next !== undefined && !failed; next = inbox.shift()) {
+      try {
+        checkMessage(protocol.name, "accepts", protocol.accepts, next.name, next.body);
+        const handler = behaviour.handlers[next.name] as (body: unknown) => unknown;
+        const reply = await handler(next.body);
+        checkReply(protocol.name, protocol.accepts, next.name, reply);
+        post({ type: "sys.done", id: next.id, reply });
+      } catch (error) {
+        fail(next.id, error);
+      }
+    }
+    busy = false;
+    if (stopping && !failed) await finish();
+  };
+
+  const receive = async (message: HostToWorker) => {
+    switch (message.type) {
+      case "sys.init": {
+        if (!args(message.args)) {
+          throw new TypeError(`Actor "${protocol.name}" got init arguments of the wrong shape`);
+        }
+        behaviour = await start(message.args, ctx(message));
+        post({ type: "sys.ready" });
+        return await pump();
+      }
+      case "sys.deliver":
+        inbox.push(message);
+        return await pump();
+      case "sys.credit":
+        credit += message.count;
+        for (const wake of creditWaiters.splice(0)) wake();
+        return;
+      case "sys.stop":
+        stopping = true;
+        if (!busy && behaviour !== undefined) await finish();
+        return;
+      default:
+        message satisfies never;
+    }
+  };
+
+  // Installed before any await: messages posted right after the Worker starts are not lost.
+  scope.onmessage = (event: MessageEvent) => {
+    const data: unknown = event.data;
+    if (!isHostToWorker(data)) {
+      fail(null, new TypeError(`Actor "${protocol.name}" got a message that is not sys.*`));
+      return;
+    }
+    receive(data).catch((error: unknown) => fail(null, error));
+  };
+  scope.addEventListener("error", (event) => {
+    event.preventDefault();
+    fail(null, event instanceof ErrorEvent ? event.error ?? event.message : event);
+  });
+  scope.addEventListener("unhandledrejection", (event) => {
+    event.preventDefault();
+    fail(null, (event as PromiseRejectionEvent).reason);
+  });
+}

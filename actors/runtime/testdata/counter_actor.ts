@@ -1,0 +1,36 @@
+/** Worker entry of the runtime's test actor (see counter_protocol.ts). */
+import { serve } from "../serve.ts";
+import { COUNTER_PROTOCOL, isCounterArgs } from "./counter_protocol.ts";
+
+serve(COUNTER_PROTOCOL, isCounterArgs, (args, ctx) => {
+  if (args.failInit) throw new Error("counter cannot start (failInit)");
+  let handled = 0;
+  const pause = () =>
+    args.delayMs > 0 ? new Promise((resolve) => setTimeout(resolve, args.delayMs)) : undefined;
+  return {
+    handlers: {
+      "counter.work": async ({ n }) => {
+        handled++;
+        if (args.failEvery > 0 && handled % args.failEvery === 0) {
+          throw new Error(`counter fails on its message #${handled}`);
+        }
+        if (n === args.poison) throw new Error(`work ${n} is poison`);
+        await pause();
+        await ctx.emit("counter.worked", { n, member: ctx.member, incarnation: ctx.incarnation });
+      },
+      "counter.double": ({ n }) => ({ doubled: n * 2 }),
+      // Never finishes: the Worker dies from a timer, outside any handler's try.
+      "counter.dieLater": () =>
+        new Promise<void>(() => {
+          setTimeout(() => {
+            throw new Error("counter died outside a handler");
+          }, 0);
+        }),
+      "counter.hang": () => new Promise<void>(() => {}),
+      "counter.emitUndeclared": async () => {
+        await (ctx.emit as (name: string, body: unknown) => Promise<void>)("counter.secret", {});
+      },
+    },
+    stop: () => ctx.emit("counter.stopped", { name: `${ctx.actor}#${ctx.member}` }),
+  };
+});

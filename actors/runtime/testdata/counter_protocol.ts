@@ -1,0 +1,66 @@
+/**
+ * Protocol of the runtime's test actor: does numbered work, answers requests, and misbehaves on
+ * demand (throws, dies, hangs, emits what it must not) so tests can watch the runtime recover.
+ */
+import { type Guard, message, request } from "../protocol.ts";
+
+/** A numbered piece of work. */
+export interface Work {
+  readonly n: number;
+}
+
+/** The effect of one piece of work, with who did it. */
+export interface WorkDone {
+  readonly n: number;
+  readonly member: number;
+  readonly incarnation: number;
+}
+
+/** How the test actor behaves, chosen per test. */
+export interface CounterArgs {
+  /** Throw on the Nth message of every incarnation (0: never). */
+  readonly failEvery: number;
+  /** This work number always throws (-1: none). */
+  readonly poison: number;
+  /** Milliseconds each piece of work takes. */
+  readonly delayMs: number;
+  /** Throw while starting. */
+  readonly failInit: boolean;
+}
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null;
+
+const isWork: Guard<Work> = (v): v is Work => isRecord(v) && typeof v.n === "number";
+const isWorkDone: Guard<WorkDone> = (v): v is WorkDone =>
+  isRecord(v) && typeof v.n === "number" && typeof v.member === "number" &&
+  typeof v.incarnation === "number";
+const isEmpty: Guard<Record<string, never>> = (v): v is Record<string, never> =>
+  isRecord(v) && Object.keys(v).length === 0;
+const isDoubled: Guard<{ doubled: number }> = (v): v is { doubled: number } =>
+  isRecord(v) && typeof v.doubled === "number";
+const isName: Guard<{ name: string }> = (v): v is { name: string } =>
+  isRecord(v) && typeof v.name === "string";
+
+/** Checks init arguments. */
+export const isCounterArgs: Guard<CounterArgs> = (v): v is CounterArgs =>
+  isRecord(v) && typeof v.failEvery === "number" && typeof v.poison === "number" &&
+  typeof v.delayMs === "number" && typeof v.failInit === "boolean";
+
+/** The test actor's protocol. */
+export const COUNTER_PROTOCOL = {
+  name: "test.counter",
+  accepts: {
+    "counter.work": message(isWork),
+    "counter.double": request(isWork, isDoubled),
+    "counter.dieLater": message(isEmpty),
+    "counter.hang": message(isEmpty),
+    "counter.emitUndeclared": message(isEmpty),
+  },
+  emits: {
+    "counter.worked": message(isWorkDone),
+    "counter.stopped": message(isName),
+  },
+} as const;
+
+/** Default behaviour: well-behaved and fast. */
+export const CALM: CounterArgs = { failEvery: 0, poison: -1, delayMs: 0, failInit: false };

@@ -1,0 +1,111 @@
+/**
+ * The host side of one actor Worker incarnation: starts it with its init message, posts
+ * deliveries and emit credit, and turns everything the Worker says (or its death) into calls on
+ * `WorkerEvents`, one at a time in arrival order. A crash never reaches `main.ts` as an
+ * uncaught error: the error event is prevented and reported as a failure.
+ */
+import { fromWireError, isWorkerToHost, type WorkerToHost } from "../../messages/actor_wire.ts";
+
+/** What the owner of a Worker learns from it. */
+export interface WorkerEvents {
+  ready(): void;
+  /** An emitted message; the Worker gets its credit back when this resolves. */
+  emit(name: string, body: unknown): Promise<void>;
+  done(id: number, reply: unknown): void;
+  /** The Worker failed (processing `id`, when known) and must be replaced. */
+  failed(id: number | null, error: Error): void;
+  stopped(): void;
+}
+
+/** Identity of one incarnation. */
+export interface WorkerIdentity {
+  readonly actor: string;
+  readonly member: number;
+  readonly incarnation: number;
+}
+
+/** One running Worker of an actor. */
+export class WorkerHandle {
+  readonly #worker: Worker;
+  readonly #events: WorkerEvents;
+  #chain: Promise<void> = Promise.resolve();
+  #dead = false;
+
+  constructor(module: string, identity: WorkerIdentity, args: unknown, events: WorkerEvents) {
+    this.#events = events;
+    this.#worker = new Worker(module, {
+      type: "module",
+      name: `${identity.actor}#${identity.member}`,
+    });
+    this.#worker.onmessage = (event: MessageEvent) => {
+      const data: unknown = event.data;
+      this.#chain = this.#chain.then(() => this.#receive(data));
+    };
+    this.#worker.onerror = (event: ErrorEvent) => {
+      // Without this the error would end the whole process instead of reaching the supervisor.
+      event.preventDefault();
+      const error = event.error instanceof Error ? event.error : new Error(event.message);
+      this.#chain = this.#chain.then(() => this.#fail(null, error));
+    };
+    this.#worker.onmessageerror = () => {
+      this.#chain = this.#chain.then(() =>
+        this.#fail(
+          null,
+          new TypeError(`Actor "${identity.actor}" sent a message that cannot be read`),
+        )
+      );
+    };
+    this.#worker.postMessage({ type: "sys.init", ...identity, args });
+  }
+
+  /** Delivers an application message. */
+  deliver(id: number, name: string, body: unknown): void {
+    if (!this.#dead) this.#worker.postMessage({ type: "sys.deliver", id, name, body });
+  }
+
+  /** Asks the Worker to finish what it holds, run its stop hook and report `stopped`. */
+  stop(): void {
+    if (!this.#dead) this.#worker.postMessage({ type: "sys.stop" });
+  }
+
+  /** Ends the Worker at once; nothing it says afterwards is heard. */
+  terminate(): void {
+    this.#dead = true;
+    this.#worker.terminate();
+  }
+
+  async #receive(data: unknown): Promise<void> {
+    if (this.#dead) return;
+    if (!isWorkerToHost(data)) {
+      return this.#fail(null, new TypeError("Actor Worker sent a message that is not sys.*"));
+    }
+    const message: WorkerToHost = data;
+    switch (message.type) {
+      case "sys.ready":
+        return this.#events.ready();
+      case "sys.emit":
+        try {
+          await this.#events.emit(message.name, message.body);
+        } catch (error) {
+          // An emit that does not fit the protocol, or that downstream refused: the Worker fails.
+          return this.#fail(null, error instanceof Error ? error : new Error(String(error)));
+        }
+        if (!this.#dead) this.#worker.postMessage({ type: "sys.credit", count: 1 });
+        return;
+      case "sys.done":
+        return this.#events.done(message.id, message.reply);
+      case "sys.failed":
+        return this.#fail(message.id, fromWireError(message.error));
+      case "sys.stopped":
+        return this.#events.stopped();
+      default:
+        message satisfies never;
+    }
+  }
+
+  #fail(id: number | null, error: Error): void {
+    if (this.#dead) return;
+    this.terminate();
+    this.#events.failed(id, error);
+  }
+}

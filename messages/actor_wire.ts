@@ -1,0 +1,99 @@
+/**
+ * The runtime's own messages between a host and its actor Workers (`sys.*`), declared once.
+ * Host to worker: init, deliver, emit credit, stop. Worker to host: ready, emit, done, failed,
+ * stopped. Application messages travel inside `sys.deliver` and `sys.emit`.
+ */
+
+/** A failure as plain data (Error objects lose their class across Workers). */
+export interface WireError {
+  readonly name: string;
+  readonly message: string;
+  readonly stack: string;
+}
+
+/** Host to worker. */
+export type HostToWorker =
+  | {
+    readonly type: "sys.init";
+    readonly actor: string;
+    readonly member: number;
+    readonly incarnation: number;
+    readonly args: unknown;
+  }
+  | {
+    readonly type: "sys.deliver";
+    readonly id: number;
+    readonly name: string;
+    readonly body: unknown;
+  }
+  | { readonly type: "sys.credit"; readonly count: number }
+  | { readonly type: "sys.stop" };
+
+/** Worker to host. */
+export type WorkerToHost =
+  | { readonly type: "sys.ready" }
+  | { readonly type: "sys.emit"; readonly name: string; readonly body: unknown }
+  | { readonly type: "sys.done"; readonly id: number; readonly reply: unknown }
+  | { readonly type: "sys.failed"; readonly id: number | null; readonly error: WireError }
+  | { readonly type: "sys.stopped" };
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null;
+}
+
+/** Checks a value received by a worker. */
+export function isHostToWorker(v: unknown): v is HostToWorker {
+  if (!isRecord(v)) return false;
+  switch (v.type) {
+    case "sys.init":
+      return typeof v.actor === "string" && typeof v.member === "number" &&
+        typeof v.incarnation === "number";
+    case "sys.deliver":
+      return typeof v.id === "number" && typeof v.name === "string";
+    case "sys.credit":
+      return typeof v.count === "number";
+    case "sys.stop":
+      return true;
+    default:
+      return false;
+  }
+}
+
+/** Checks a value received by a host. */
+export function isWorkerToHost(v: unknown): v is WorkerToHost {
+  if (!isRecord(v)) return false;
+  switch (v.type) {
+    case "sys.ready":
+    case "sys.stopped":
+      return true;
+    case "sys.emit":
+      return typeof v.name === "string";
+    case "sys.done":
+      return typeof v.id === "number";
+    case "sys.failed":
+      return (v.id === null || typeof v.id === "number") && isWireError(v.error);
+    default:
+      return false;
+  }
+}
+
+function isWireError(v: unknown): v is WireError {
+  return isRecord(v) && typeof v.name === "string" && typeof v.message === "string" &&
+    typeof v.stack === "string";
+}
+
+/** Converts anything thrown into plain data. */
+export function toWireError(error: unknown): WireError {
+  if (error instanceof Error) {
+    return { name: error.name, message: error.message, stack: error.stack ?? "" };
+  }
+  return { name: "Error", message: String(error), stack: "" };
+}
+
+/** Rebuilds an Error from plain data, keeping the remote stack. */
+export function fromWireError(wire: WireError): Error {
+  const error = new Error(wire.message);
+  error.name = wire.name;
+  if (wire.stack !== "") error.stack = wire.stack;
+  return error;
+}
