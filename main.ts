@@ -24,6 +24,10 @@ const COMMANDS: Record<string, { doc: string; load: () => Promise<Command> }> = 
     doc: "write generated clickstream events to Kafka",
     load: () => import("./tools/produce/produce_command.ts"),
   },
+  crawl: {
+    doc: "name uncrawled catalog products by crawling their pages once",
+    load: () => import("./tools/crawl/crawl_command.ts"),
+  },
   geoip: {
     doc: "build an IP range table or look IPs up in one",
     load: () => import("./tools/geoip/geoip_command.ts"),

@@ -3,6 +3,8 @@
  * of doc. The same names are the keys of the optional JSON config file. Later issues add rows.
  */
 
+import { SHOP_HOSTS } from "../actors/crawler/shop_hosts.ts";
+
 /** A parsed setting value. */
 export type SettingValue = string | number | boolean | string[];
 
@@ -94,6 +96,39 @@ const hostList = (key: string, doc: string): Setting<string[]> => ({
   },
 });
 
+// A host (name, IPv4 or [IPv6]) with an optional port.
+const HOST_MAYBE_PORT = /^[A-Za-z0-9.\-_]+(:\d{1,5})?$|^\[[0-9a-fA-F:]+\](:\d{1,5})?$/;
+
+const hostOrPortList = (key: string, doc: string, fallback: string[]): Setting<string[]> => ({
+  key,
+  doc,
+  form: "a comma-separated list of host or host:port",
+  fallback,
+  secret: false,
+  parse: (t: string) => {
+    const items = t.split(",").map((s) => s.trim()).filter((s) => s !== "");
+    return items.length > 0 && items.every((s) => HOST_MAYBE_PORT.test(s)) ? items : undefined;
+  },
+});
+
+const decimal = (
+  key: string,
+  doc: string,
+  min: number,
+  max: number,
+  fallback: number,
+): Setting<number> => ({
+  key,
+  doc,
+  form: `a number from ${min} to ${max}`,
+  fallback,
+  secret: false,
+  parse: (t: string) => {
+    const n = /^\s*\d+(\.\d+)?\s*$/.test(t) ? Number(t) : NaN;
+    return n >= min && n <= max ? n : undefined;
+  },
+});
+
 /** All settings, in README order. */
 export const SETTINGS = {
   dataDir: text("DATA_DIR", "Directory of the embedded warehouse, lake and state.", "data"),
@@ -134,6 +169,58 @@ export const SETTINGS = {
     "Bearer token of the control server (secret); default generated into DATA_DIR.",
     undefined,
     true,
+  ),
+  crawlAllowedHosts: hostOrPortList(
+    "CRAWL_ALLOWED_HOSTS",
+    "Hosts the product crawler may request (host = default port only); default the shop's stores.",
+    [...SHOP_HOSTS],
+  ),
+  crawlConcurrency: integer(
+    "CRAWL_CONCURRENCY",
+    "Crawler requests in flight over all hosts.",
+    1,
+    256,
+    8,
+  ),
+  crawlHostConcurrency: integer(
+    "CRAWL_HOST_CONCURRENCY",
+    "Crawler requests in flight to one host.",
+    1,
+    64,
+    2,
+  ),
+  crawlRatePerHost: decimal(
+    "CRAWL_RATE_PER_HOST",
+    "Crawler requests started per second to one host.",
+    0.01,
+    1000,
+    1,
+  ),
+  crawlTimeoutMs: integer(
+    "CRAWL_TIMEOUT_MS",
+    "Time cap of one crawler request, body included.",
+    100,
+    300_000,
+    15_000,
+  ),
+  crawlUserAgent: text(
+    "CRAWL_USER_AGENT",
+    "User-Agent of the crawler; its first word is the token robots.txt groups are matched on.",
+    "ClickstreamLakehouseBot/1.0 (product names for analytics)",
+  ),
+  crawlMaxBytes: integer(
+    "CRAWL_MAX_BYTES",
+    "Size cap of one product page; the rest is not downloaded.",
+    1024,
+    100 * 1024 * 1024,
+    5 * 1024 * 1024,
+  ),
+  crawlMaxTries: integer(
+    "CRAWL_MAX_TRIES",
+    "Tries per product after 429, 5xx or timeouts before it is failed and deferred.",
+    1,
+    10,
+    4,
   ),
 } as const satisfies Record<string, Setting<SettingValue>>;
 
