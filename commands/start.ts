@@ -1,13 +1,26 @@
 /**
  * `deno task start`: loads the configuration, starts the local dev broker when no Kafka brokers
- * are configured, runs the pipeline until SIGINT or SIGTERM, then drains and exits.
+ * are configured, prepares the geoip table, runs the pipeline with its control server and
+ * crawler until SIGINT or SIGTERM, then drains, commits and exits within a deadline.
  */
+import { Crawler } from "../actors/crawler/crawler.ts";
+import { loadCrawlerSettings } from "../actors/crawler/crawler_settings.ts";
+import { Pipeline } from "../actors/pipeline/pipeline.ts";
 import { loadConfig, redacted } from "../config/config.ts";
+import { ensureToken } from "../control/control_token.ts";
+import { serveControl } from "../control/control_server.ts";
 import { getLogger } from "../observability/log.ts";
 import { startDevBroker } from "../tools/kafka/kafka_command.ts";
+import { controlHandlers } from "./control_handlers.ts";
+import { prepareGeoip } from "./geoip_table.ts";
+import { ensureTopic } from "./kafka_topic.ts";
 import { assertWritable } from "./permissions.ts";
+import { ExportSchedule } from "./export_schedule.ts";
+import { testFaults } from "./test_faults.ts";
 
 const log = getLogger("main");
+/** Time allowed to drain, commit and stop after a signal. */
+const STOP_DEADLINE_MS = 30_000;
 
 /** Runs until a signal; returns the exit code. */
 export async function run(_args: string[]): Promise<number> {
@@ -25,17 +38,40 @@ export async function run(_args: string[]): Promise<number> {
     })
     : undefined;
   const stopped = Promise.withResolvers<string>();
-  const onSignal = (signal: Deno.Signal) => () => stopped.resolve(signal);
-  const onInt = onSignal("SIGINT");
-  const onTerm = onSignal("SIGTERM");
+  const onInt = () => stopped.resolve("SIGINT");
+  const onTerm = () => stopped.resolve("SIGTERM");
   Deno.addSignalListener("SIGINT", onInt);
   Deno.addSignalListener("SIGTERM", onTerm);
-  log.info("PipelineStarted", { brokers: config.kafka.brokers, topic: config.kafka.topic });
-  const signal = await stopped.promise;
-  log.info("PipelineStopping", { signal });
-  Deno.removeSignalListener("SIGINT", onInt);
-  Deno.removeSignalListener("SIGTERM", onTerm);
-  await broker?.stop();
+  try {
+    await ensureTopic(config);
+    const geoipTable = await prepareGeoip(config);
+    const token = await ensureToken(config.control.token, config.dataDir);
+    const pipeline = new Pipeline({ config, geoipTable, faults: testFaults() });
+    await pipeline.start();
+    const control = serveControl(config.control.port, token, controlHandlers(pipeline));
+    const schedule = new ExportSchedule(pipeline, config.pipeline);
+    const crawler = !config.pipeline.crawl ? undefined : new Crawler({
+      uncrawledProducts: async (limit) =>
+        (await pipeline.writer.ask("writer.uncrawled", { limit }, 60_000)).products,
+      mergeCrawlResults: async (results) =>
+        (await pipeline.writer.ask("writer.mergeCrawl", { results: [...results] }, 60_000)).updated,
+    }, loadCrawlerSettings());
+    const crawling = crawler?.start().catch((error: unknown) =>
+      log.error("CrawlerStopped", { error, hint: "ingestion goes on; restart to crawl again" })
+    );
+    log.info("PipelineStarted", { brokers: config.kafka.brokers, topic: config.kafka.topic });
+    const signal = await stopped.promise;
+    log.info("PipelineStopping", { signal, deadlineMs: STOP_DEADLINE_MS });
+    schedule.stop();
+    await crawler?.stop();
+    await crawling;
+    await pipeline.stop(STOP_DEADLINE_MS);
+    await control.shutdown();
+  } finally {
+    Deno.removeSignalListener("SIGINT", onInt);
+    Deno.removeSignalListener("SIGTERM", onTerm);
+    await broker?.stop();
+  }
   log.info("PipelineStopped", {});
   return 0;
 }

@@ -46,6 +46,26 @@ export interface Config {
   readonly warehouse: WarehouseTarget;
   readonly lake: LakeTarget;
   readonly control: { readonly port: number; readonly token: string | undefined };
+  readonly pipeline: {
+    readonly enrichers: number;
+    readonly chunkSize: number;
+    readonly batchMaxRows: number;
+    readonly batchMaxAgeMs: number;
+    readonly exportIntervalMinutes: number;
+    readonly exportMaxRows: number;
+    /** Run the crawler pool beside ingestion. */
+    readonly crawl: boolean;
+  };
+  readonly geoip: {
+    readonly table: string | undefined;
+    readonly csv: string | undefined;
+    readonly csvIpv6: string | undefined;
+  };
+  /** Emulator endpoints; undefined in production. */
+  readonly endpoints: {
+    readonly bigquery: string | undefined;
+    readonly storage: string | undefined;
+  };
 }
 
 /** A source of raw setting texts (environment, file contents). */
@@ -130,6 +150,17 @@ export function resolveConfig(sources: Source[], readFile: (path: string) => str
     warehouse,
     lake,
     control: { port: r.controlPort ?? 8790, token: r.controlToken },
+    pipeline: {
+      enrichers: r.enrichers ?? 2,
+      chunkSize: r.chunkSize ?? 500,
+      batchMaxRows: r.batchMaxRows ?? 20_000,
+      batchMaxAgeMs: r.batchMaxAgeMs ?? 1_000,
+      exportIntervalMinutes: r.exportIntervalMinutes ?? 0,
+      exportMaxRows: r.exportMaxRows ?? 0,
+      crawl: r.crawlEnabled ?? true,
+    },
+    geoip: { table: r.geoipTable, csv: r.geoipCsv, csvIpv6: r.geoipCsvIpv6 },
+    endpoints: { bigquery: r.bigqueryEndpoint, storage: r.storageEndpoint },
   });
 }
 

@@ -93,6 +93,28 @@ export class Registry {
     series.sum += v;
   }
 
+  /**
+   * Records many observations at once: `perBucket[i]` values fell in bucket i (not cumulative;
+   * one extra entry for values above the last bound), summing to `sum`.
+   */
+  observeMany(
+    name: string,
+    help: string,
+    buckets: readonly number[],
+    labels: Labels,
+    perBucket: readonly number[],
+    sum: number,
+  ): void {
+    const series = this.#series(this.#family(name, help, "histogram", buckets), labels);
+    let running = 0;
+    for (let i = 0; i < buckets.length; i++) {
+      running += perBucket[i] ?? 0;
+      series.counts[i] = (series.counts[i] ?? 0) + running;
+    }
+    series.value += running + (perBucket[buckets.length] ?? 0);
+    series.sum += sum;
+  }
+
   /** Renders every family in the Prometheus text format. */
   render(): string {
     const out: string[] = [];

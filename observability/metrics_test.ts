@@ -35,3 +35,12 @@ Deno.test("a counter never decreases and a name is used for one kind only", () =
   assert.throws(() => r.set("pipeline_x_total", "x", {}, 1), /is a counter/);
   assert.throws(() => r.inc("bad name", "x"), /Invalid metric name/);
 });
+
+Deno.test("observeMany adds per-bucket counts as if each value was observed", () => {
+  const one = new Registry();
+  const many = new Registry();
+  const buckets = [1, 5, 10];
+  for (const v of [0.5, 3, 3, 7, 50]) one.observe("lat", "latency", buckets, {}, v);
+  many.observeMany("lat", "latency", buckets, {}, [1, 2, 1, 1], 63.5);
+  assert.equal(many.render(), one.render());
+});

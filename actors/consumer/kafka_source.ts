@@ -44,6 +44,12 @@ export interface SourceOptions {
   readonly commitIntervalMs: number;
   /** How often to heartbeat while waiting for downstream. */
   readonly heartbeatMs: number;
+  /**
+   * First chunk id and first epoch (default 1 and 0). A restarted consumer passes higher ones,
+   * so its chunks never share an id or an epoch with chunks of its previous incarnation.
+   */
+  readonly idBase?: number;
+  readonly epochBase?: number;
 }
 
 const NO_VALUE = new Uint8Array(0);
@@ -53,9 +59,11 @@ export class KafkaSource {
   readonly #consumer: Consumer;
   readonly #options: SourceOptions;
   readonly #sink: ChunkSink;
-  readonly #tracker = new OffsetTracker();
+  readonly #tracker: OffsetTracker;
   readonly #seq = new Map<number, number>();
-  #epoch = 0;
+  #epoch: number;
+  #handing = 0;
+  #handed: PromiseWithResolvers<void> | undefined;
   #commitTimer: ReturnType<typeof setTimeout> | undefined;
   #committing: Promise<void> = Promise.resolve();
   #stopping = false;
@@ -65,11 +73,16 @@ export class KafkaSource {
   delivered = 0;
 
   constructor(kafka: Kafka, options: SourceOptions, sink: ChunkSink) {
+    this.#tracker = new OffsetTracker(options.idBase ?? 1);
+    this.#epoch = options.epochBase ?? 0;
     this.#consumer = kafka.consumer({
       groupId: options.group,
       allowAutoTopicCreation: false,
       // Bounds how long a stop waits for an idle fetch to return.
       maxWaitTimeInMs: 500,
+      // A member that died (SIGKILL, crashed Worker) gives its partitions up after 10 s, not 30.
+      sessionTimeout: 10_000,
+      rebalanceTimeout: 10_000,
     });
     this.#options = options;
     this.#sink = sink;
@@ -148,10 +161,12 @@ export class KafkaSource {
     const beat = setInterval(() => {
       heartbeat().catch((error: unknown) => log.warn("ConsumerHeartbeatFailed", { error }));
     }, this.#options.heartbeatMs);
+    this.#handing++;
     try {
       await this.#sink.send(chunk);
     } finally {
       clearInterval(beat);
+      if (--this.#handing === 0) this.#handed?.resolve();
     }
     this.delivered += records.length;
   }
@@ -174,6 +189,16 @@ export class KafkaSource {
       offsets.map((o) => ({ topic: o.topic, partition: o.partition, offset: String(o.offset) })),
     );
     log.debug("ConsumerOffsetsCommitted", { offsets });
+  }
+
+  /** Stops handing chunks downstream; resolves once no hand-over is under way. */
+  async pause(): Promise<void> {
+    this.#stopping = true;
+    this.#consumer.pause([{ topic: this.#options.topic }]);
+    while (this.#handing > 0) {
+      this.#handed = Promise.withResolvers();
+      await this.#handed.promise;
+    }
   }
 
   /** Chunks handed downstream and not yet acknowledged. */

@@ -29,9 +29,14 @@ const key = (topic: string, partition: number) => `${topic}\u0000${partition}`;
 
 /** Tracks chunks per partition and answers what may be committed. */
 export class OffsetTracker {
-  #nextId = 1;
+  #nextId: number;
   readonly #partitions = new Map<string, PartitionState>();
   readonly #byId = new Map<number, { ref: ChunkRef; acked: boolean }>();
+
+  /** Ids start at `firstId`: give each consumer incarnation its own range so ids never repeat. */
+  constructor(firstId = 1) {
+    this.#nextId = firstId;
+  }
 
   /** Records a chunk handed downstream; chunks of a partition must be tracked in offset order. */
   track(topic: string, partition: number, firstOffset: number, lastOffset: number): ChunkRef {

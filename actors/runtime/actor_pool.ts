@@ -54,6 +54,11 @@ export interface PoolSpec<In extends Specs, Out extends Specs> {
   readonly poisonAfter?: number;
   /** Receives emitted messages; the emitting Worker waits (credit) until this resolves. */
   readonly onEmit?: (message: MessageOf<Out>, member: number) => void | Promise<void>;
+  /**
+   * Called when a member is replaced: an actor whose state others depend on (the batcher's open
+   * batch) uses it to restart those too, as OTP's rest_for_one does.
+   */
+  readonly onRestart?: (member: number) => void;
   /** Receives poison messages (default: logged). */
   readonly onDeadLetter?: (letter: RuntimeDeadLetter) => void | Promise<void>;
 }
@@ -235,7 +240,10 @@ export class ActorPool<In extends Specs, Out extends Specs> {
       this.#requeue(m);
     }
     this.#state = "running";
-    for (const m of this.#members) this.#spawn(m);
+    for (const m of this.#members) {
+      this.#spec.onRestart?.(m.index);
+      this.#spawn(m);
+    }
   }
 
   /** Starts every member; resolves when all are ready (after restarts if need be). */
@@ -365,6 +373,7 @@ export class ActorPool<In extends Specs, Out extends Specs> {
     this.#restarts++;
     m.restartTimer = setTimeout(() => {
       m.restartTimer = undefined;
+      this.#spec.onRestart?.(m.index);
       this.#spawn(m);
     }, backoffDelay(this.#policy, m.consecutiveFailures));
     this.#dispatch();

@@ -1,0 +1,75 @@
+/**
+ * The batcher actor's behaviour: feeds enriched chunks to the assembler, emits each closed
+ * batch in the order it was closed (by size on `batcher.add`, by age from a timer, or on
+ * `batcher.flush`), and drops chunks of a consumer epoch older than one already seen for their
+ * partition: the newer epoch re-reads them from the committed offset, so writing the old copy
+ * later could leave a gap under the writer's watermark.
+ */
+import type { BATCHER_PROTOCOL } from "../../messages/batcher.ts";
+import { STAGING_COLUMNS } from "../../messages/staging_columns.ts";
+import type { ActorContext, Behaviour } from "../runtime/serve.ts";
+import {
+  BatchAssembler,
+  type BatchLimits,
+  type EnrichedChunk,
+  type WriteBatch,
+} from "./batch_assembler.ts";
+
+type Protocol = typeof BATCHER_PROTOCOL;
+
+/** Starts a batcher with `limits`; `clock` is for tests. */
+export function startBatcher(
+  limits: BatchLimits,
+  ctx: ActorContext<Protocol["emits"]>,
+  clock: () => number = Date.now,
+): Behaviour<Protocol["accepts"]> {
+  const assembler = new BatchAssembler(limits, STAGING_COLUMNS.length);
+  const newestEpoch = new Map<string, number>();
+  let emitted: Promise<void> = Promise.resolve();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+
+  const emit = (batches: readonly (WriteBatch | undefined)[]): Promise<void> => {
+    for (const batch of batches) {
+      if (batch !== undefined) emitted = emitted.then(() => ctx.emit("batcher.batchClosed", batch));
+    }
+    return emitted;
+  };
+  const arm = () => {
+    if (timer !== undefined) clearTimeout(timer);
+    timer = undefined;
+    const due = assembler.dueAt();
+    if (due === undefined) return;
+    timer = setTimeout(() => {
+      timer = undefined;
+      // A failed emit rejects `emitted`; the next handler awaiting it crashes the actor.
+      emit([assembler.flushDue(clock())]).then(arm, arm);
+    }, Math.max(0, due - clock()));
+  };
+  const current = (chunk: EnrichedChunk): boolean => {
+    const key = `${chunk.topic}\u0000${chunk.partition}`;
+    const newest = newestEpoch.get(key) ?? -1;
+    if (chunk.epoch < newest) return false;
+    newestEpoch.set(key, chunk.epoch);
+    return true;
+  };
+
+  return {
+    handlers: {
+      "batcher.add": async (chunk) => {
+        if (!current(chunk)) return;
+        await emit(assembler.add(chunk, clock()));
+        arm();
+      },
+      "batcher.flush": async () => {
+        const batch = assembler.flush();
+        arm();
+        await emit([batch]);
+        return { closed: batch === undefined ? 0 : 1 };
+      },
+    },
+    stop: async () => {
+      if (timer !== undefined) clearTimeout(timer);
+      await emit([assembler.flush()]);
+    },
+  };
+}

@@ -1,0 +1,45 @@
+/**
+ * Worker entry of an enricher: maps the geoip range table (when configured), unpacks each chunk,
+ * enriches it, and emits rows and dead letters with the chunk's identity. An internal error
+ * crashes the Worker (the runtime retries, then dead-letters the chunk as poison).
+ */
+import { ENRICHER_PROTOCOL, isEnricherArgs } from "../../messages/enricher.ts";
+import { type PackedChunk, valueAt } from "../../messages/packed_chunk.ts";
+import { openTable } from "../geoip/open_table.ts";
+import { serve } from "../runtime/serve.ts";
+import { enrichBatch, type KafkaMessage } from "./enrich_batch.ts";
+import { UserAgentCache } from "./user_agent_cache.ts";
+
+function unpack(chunk: PackedChunk): KafkaMessage[] {
+  return Array.from({ length: chunk.count }, (_, i) => ({
+    topic: chunk.topic,
+    partition: chunk.partition,
+    offset: chunk.offsets[i] ?? -1,
+    timestampMs: chunk.timestamps[i] ?? 0,
+    key: null,
+    value: valueAt(chunk, i),
+  }));
+}
+
+serve(ENRICHER_PROTOCOL, isEnricherArgs, async (args, ctx) => {
+  const userAgents = new UserAgentCache(args.userAgentCacheSize);
+  const geo = args.geoipTable === null ? undefined : await openTable(args.geoipTable, "auto");
+  return {
+    handlers: {
+      "enricher.enrich": async (chunk) => {
+        const out = enrichBatch(unpack(chunk), { userAgents, geo });
+        const { chunkId, topic, partition, epoch, seq } = chunk;
+        await ctx.emit("enricher.enriched", {
+          chunkId,
+          topic,
+          partition,
+          epoch,
+          seq,
+          rows: out.rows,
+          deadLetters: out.deadLetters,
+        });
+      },
+    },
+    stop: () => geo?.close(),
+  };
+});

@@ -1,0 +1,33 @@
+/**
+ * What becomes of a chunk that crashed every enricher it was given: each of its messages turns
+ * into a `poison` dead letter, and the chunk goes on to the batcher with no rows, so its offsets
+ * are committed in order and nothing is silently skipped.
+ */
+import type { EnrichedChunk } from "../batcher/batch_assembler.ts";
+import { isPackedChunk, valueAt } from "../../messages/packed_chunk.ts";
+import { type Cell, STAGING_COLUMNS } from "../../messages/staging_columns.ts";
+
+/** The dead-letter form of a poison chunk; throws `TypeError` when `body` is not a chunk. */
+export function poisonChunk(body: unknown, error: Error): EnrichedChunk {
+  if (!isPackedChunk(body)) throw new TypeError("A dead-lettered enricher message is not a chunk");
+  const reason = `crashed the enricher repeatedly: ${error.name}: ${error.message}`;
+  const deadLetters = Array.from({ length: body.count }, (_, i) => ({
+    topic: body.topic,
+    partition: body.partition,
+    offset: body.offsets[i] ?? -1,
+    kafkaTimestampMs: body.timestamps[i] ?? 0,
+    code: "poison",
+    reason,
+    raw: valueAt(body, i).slice(),
+  }));
+  const { chunkId, topic, partition, epoch, seq } = body;
+  return {
+    chunkId,
+    topic,
+    partition,
+    epoch,
+    seq,
+    rows: { rowCount: 0, columns: STAGING_COLUMNS.map((): Cell[] => []) },
+    deadLetters,
+  };
+}

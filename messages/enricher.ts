@@ -1,0 +1,38 @@
+/**
+ * Protocol of the enricher pool: a packed chunk in, the chunk's staged rows and dead letters
+ * out, with the chunk's identity so the batcher keeps partition order and the consumer can
+ * commit it.
+ */
+import type { EnrichedChunk } from "../actors/batcher/batch_assembler.ts";
+import { message } from "../actors/runtime/protocol.ts";
+import { isDeadLetters, isRecord, isRowBatch } from "./guards.ts";
+import { isPackedChunk } from "./packed_chunk.ts";
+
+/** Init arguments. */
+export interface EnricherArgs {
+  /** A built range table to map, or null (geo columns stay empty). */
+  readonly geoipTable: string | null;
+  readonly userAgentCacheSize: number;
+}
+
+/** Checks enricher init arguments. */
+export const isEnricherArgs = (v: unknown): v is EnricherArgs =>
+  isRecord(v) && (v.geoipTable === null || typeof v.geoipTable === "string") &&
+  typeof v.userAgentCacheSize === "number";
+
+/** Checks an enriched chunk. */
+export const isEnrichedChunk = (v: unknown): v is EnrichedChunk =>
+  isRecord(v) && typeof v.chunkId === "number" && typeof v.topic === "string" &&
+  typeof v.partition === "number" && typeof v.epoch === "number" && typeof v.seq === "number" &&
+  isRowBatch(v.rows) && isDeadLetters(v.deadLetters);
+
+/** What an enricher accepts and emits. */
+export const ENRICHER_PROTOCOL = {
+  name: "enricher",
+  accepts: {
+    "enricher.enrich": message(isPackedChunk),
+  },
+  emits: {
+    "enricher.enriched": message(isEnrichedChunk),
+  },
+} as const;
