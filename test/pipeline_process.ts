@@ -43,7 +43,9 @@ export async function startPipeline(spec: PipelineSpec): Promise<PipelineProcess
   const token = crypto.randomUUID();
   const logFile = `${spec.dataDir}/pipeline-${Date.now()}.log`;
   await Deno.mkdir(spec.dataDir, { recursive: true });
-  const log = await Deno.open(logFile, { create: true, append: true });
+  // One handle per stream: a WritableStream takes one writer at a time.
+  const out = await Deno.open(logFile, { create: true, append: true });
+  const err = await Deno.open(logFile, { create: true, append: true });
   const child = new Deno.Command(Deno.execPath(), {
     args: ["run", ...PERMISSIONS, new URL("../main.ts", import.meta.url).pathname, "start"],
     env: {
@@ -58,9 +60,9 @@ export async function startPipeline(spec: PipelineSpec): Promise<PipelineProcess
     stderr: "piped",
   }).spawn();
   const pumps = Promise.all([
-    child.stdout.pipeTo(log.writable, { preventClose: true }),
-    child.stderr.pipeTo(log.writable, { preventClose: true }),
-  ]).finally(() => log.close());
+    child.stdout.pipeTo(out.writable),
+    child.stderr.pipeTo(err.writable),
+  ]);
   const exited = child.status.then(async (status) => {
     await pumps;
     return status;
