@@ -4,7 +4,6 @@
  * acknowledge), exports (sealed at a batch boundary because the writer handles one message at a
  * time), and the catalog pages the crawler pool reads and merges.
  */
-import type { WriteBatch } from "../actors/batcher/batch_assembler.ts";
 import { message, request } from "../actors/runtime/protocol.ts";
 import type { CrawlResult, ProductToCrawl } from "../actors/writer/warehouse.ts";
 import type { LakeTarget, WarehouseTarget } from "../config/config.ts";
