@@ -8,6 +8,10 @@ import { DuckDBInstance } from "@duckdb/node-api";
 export interface WarehouseContents {
   /** Staged rows per partition, as offsets. */
   readonly staged: Map<number, number[]>;
+  /** Rows in the lake's Parquet files per partition, as offsets (empty without a lake). */
+  readonly exported: Map<number, number[]>;
+  /** Files left in the lake's temporary staging area (orphans, when not empty). */
+  readonly orphans: string[];
   /** Dead letters per partition, as offsets. */
   readonly dead: Map<number, number[]>;
   /** Dead letters by code. */
@@ -31,7 +35,11 @@ function grouped(rows: unknown[][]): Map<number, number[]> {
 }
 
 /** Reads the contents of `dbPath` for `topic` (the pipeline must be stopped). */
-export async function readWarehouse(dbPath: string, topic: string): Promise<WarehouseContents> {
+export async function readWarehouse(
+  dbPath: string,
+  topic: string,
+  lakeDir?: string,
+): Promise<WarehouseContents> {
   const instance = await DuckDBInstance.create(dbPath, { access_mode: "READ_ONLY" });
   const db = await instance.connect();
   try {
@@ -57,10 +65,19 @@ export async function readWarehouse(dbPath: string, topic: string): Promise<Ware
     const codes = await query(
       `SELECT code, count(*) FROM dead_letters WHERE topic = '${t}' GROUP BY code`,
     );
+    const files = lakeDir === undefined ? [] : await parquetFiles(`${lakeDir}/bronze/summary`);
+    const exportedRows = files.length === 0 ? [] : await query(
+      `SELECT _partition, _offset FROM read_parquet([${
+        files.map((f) => `'${f}'`).join(", ")
+      }]) WHERE _topic = '${t}'`,
+    );
+    const orphans = lakeDir === undefined ? [] : await parquetFiles(`${lakeDir}/_staging`);
     const [[userAgents]] = await query("SELECT count(*) FROM user_agents") as [[bigint]];
     const [[products]] = await query("SELECT count(*) FROM products") as [[bigint]];
     return {
       staged: grouped(stagedRows),
+      exported: grouped(exportedRows),
+      orphans,
       dead: grouped(deadRows),
       deadByCode: Object.fromEntries(codes.map(([code, n]) => [String(code), Number(n)])),
       rowsWithProblems: Number(problems[0]?.[0] ?? 0),
@@ -74,9 +91,24 @@ export async function readWarehouse(dbPath: string, topic: string): Promise<Ware
   }
 }
 
+/** Every file under `dir`, recursively (none when it does not exist). */
+async function parquetFiles(dir: string): Promise<string[]> {
+  const out: string[] = [];
+  try {
+    for await (const entry of Deno.readDir(dir)) {
+      const path = `${dir}/${entry.name}`;
+      if (entry.isDirectory) out.push(...await parquetFiles(path));
+      else out.push(path);
+    }
+  } catch (error) {
+    if (!(error instanceof Deno.errors.NotFound)) throw error;
+  }
+  return out;
+}
+
 /**
  * Problems with the exactly-once promise: for each partition, offsets 0..end-1 must appear
- * exactly once over staging and dead letters. Empty when the promise holds.
+ * exactly once over staging, the lake and the dead letters. Empty when the promise holds.
  */
 export function exactlyOnceProblems(
   contents: WarehouseContents,
@@ -85,7 +117,11 @@ export function exactlyOnceProblems(
   const problems: string[] = [];
   for (const [partition, end] of ends) {
     const seen = new Uint8Array(end);
-    const all = [...contents.staged.get(partition) ?? [], ...contents.dead.get(partition) ?? []];
+    const all = [
+      ...contents.staged.get(partition) ?? [],
+      ...contents.exported.get(partition) ?? [],
+      ...contents.dead.get(partition) ?? [],
+    ];
     for (const offset of all) {
       if (offset < 0 || offset >= end) {
         problems.push(`p${partition}: offset ${offset} is past the end ${end}`);

@@ -37,6 +37,8 @@ export interface DuckDBWarehouseOptions {
   readonly threads?: number;
   /** WAL size that triggers a checkpoint (default "256MB": fewer, larger checkpoints). */
   readonly checkpointThreshold?: string;
+  /** DuckDB's buffer memory limit (default "1GB"). */
+  readonly memoryLimit?: string;
   /** Test switch for injected failures. */
   readonly faults?: FaultHook;
 }
@@ -77,6 +79,8 @@ export class DuckDBWarehouse implements Warehouse {
       this.#instance = await DuckDBInstance.create(path, {
         threads: String(this.#options.threads ?? 1),
         checkpoint_threshold: this.#options.checkpointThreshold ?? "256MB",
+        // DuckDB's default is 80% of RAM; the pipeline shares the machine with Kafka.
+        memory_limit: this.#options.memoryLimit ?? "1GB",
       });
     } catch (error: unknown) {
       throw new Error(`Cannot open warehouse ${path}`, { cause: error });

@@ -1,0 +1,68 @@
+/**
+ * Export through the real pipeline process and the real `deno task export` command: exports
+ * while events stream in leave every event in exactly one place (lake, staging or dead letters),
+ * and with no pipeline the command says so and exits 3.
+ */
+import assert from "node:assert/strict";
+import { freePorts } from "../free_port.ts";
+import { startPipeline } from "../pipeline_process.ts";
+import { exactlyOnceProblems, readWarehouse } from "../warehouse_probe.ts";
+import { caughtUp, freshTopic, pipelineEnv, produce } from "./ingestion_fixture.ts";
+
+const MAIN = new URL("../../main.ts", import.meta.url).pathname;
+
+/** Runs `main.ts export` as a user would, against a control port and token. */
+async function exportCommand(dataDir: string, port: number, token: string) {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "--allow-env", "--allow-read", "--allow-net=127.0.0.1", MAIN, "export"],
+    env: { DATA_DIR: dataDir, CONTROL_PORT: String(port), CONTROL_TOKEN: token },
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const decode = (b: Uint8Array) => new TextDecoder().decode(b);
+  return { code: out.code, stdout: decode(out.stdout), stderr: decode(out.stderr) };
+}
+
+Deno.test({
+  name: "exports while 20,000 events stream in leave every event in exactly one place",
+  sanitizeOps: false,
+  sanitizeResources: false,
+  async fn() {
+    const t = await freshTopic("e2e-export");
+    const dataDir = await Deno.makeTempDir({ prefix: "e2e-export-" });
+    const pipeline = await startPipeline({ dataDir, env: pipelineEnv(t) });
+    const producing = produce(t.brokers, t.topic, 20_000, 0.02, 5_000);
+    const exported: number[] = [];
+    for (let round = 0; round < 2; round++) {
+      // Wait for some rows, then export while the producer keeps sending.
+      while ((await (await pipeline.get("/status")).json()).events.staged <= round * 8_000) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      const result = await exportCommand(dataDir, pipeline.controlPort, pipeline.token);
+      assert.equal(result.code, 0, result.stderr);
+      const report = JSON.parse(result.stdout);
+      assert.ok(report.rows > 0 && report.files > 0 && report.bytes > 0, result.stdout);
+      exported.push(report.rows);
+    }
+    const sent = await producing;
+    assert.ok(sent.sent === 20_000);
+    const ends = await caughtUp(t);
+    assert.equal((await pipeline.stop("SIGTERM")).code, 0);
+
+    const got = await readWarehouse(`${dataDir}/warehouse.duckdb`, t.topic, `${dataDir}/lake`);
+    assert.deepEqual(exactlyOnceProblems(got, ends), []);
+    const inLake = [...got.exported.values()].reduce((n, l) => n + l.length, 0);
+    assert.equal(inLake, exported[0]! + exported[1]!);
+    assert.deepEqual(got.orphans, []);
+    await Deno.remove(dataDir, { recursive: true });
+  },
+});
+
+Deno.test("export with no pipeline running exits 3 and says how to start one", async () => {
+  const dataDir = await Deno.makeTempDir({ prefix: "e2e-export-none-" });
+  const [port] = freePorts(1) as [number];
+  const result = await exportCommand(dataDir, port, "some-token");
+  assert.equal(result.code, 3);
+  assert.match(result.stderr, /No pipeline answers on http:\/\/127\.0\.0\.1:\d+\/export: start it/);
+  await Deno.remove(dataDir, { recursive: true });
+});
