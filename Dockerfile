@@ -2,17 +2,24 @@
 # Build:  docker build -t clickstream-lakehouse .
 # Run:    docker run --env-file pipeline.env -v lakehouse-data:/data clickstream-lakehouse
 # The image runs against a configured Kafka cluster (KAFKA_BROKERS); the dev broker is for laptops.
+# Its permissions differ from `deno task compile` where a container needs it: network to the
+# configured brokers and Google APIs (hosts are only known at run time; the container's own
+# network policy narrows them), and writes only under /data. The control server stays on the
+# container's 127.0.0.1 (probe it with `docker exec ... curl`), so nothing is exposed.
 FROM node:20-bookworm-slim AS build
 WORKDIR /src
 COPY . .
-RUN ./denow install --frozen && ./denow task compile
+RUN ./denow install --frozen && ./denow compile --allow-env --allow-sys --allow-read \
+    --allow-write=/data --allow-net --allow-ffi \
+    --include actors/consumer/consumer_actor.ts --include actors/enricher/enricher_actor.ts \
+    --include actors/batcher/batcher_actor.ts --include actors/writer/writer_actor.ts \
+    --output dist/clickstream-lakehouse main.ts
 
 FROM debian:bookworm-slim
 RUN useradd --system --home /data lakehouse && mkdir -p /data && chown lakehouse /data
-COPY --from=build /src/dist/lakehouse /usr/local/bin/lakehouse
+COPY --from=build /src/dist/clickstream-lakehouse /usr/local/bin/clickstream-lakehouse
 USER lakehouse
 WORKDIR /data
 ENV DATA_DIR=/data
-EXPOSE 8790
-ENTRYPOINT ["/usr/local/bin/lakehouse"]
+ENTRYPOINT ["/usr/local/bin/clickstream-lakehouse"]
 CMD ["start"]

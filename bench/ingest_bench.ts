@@ -29,11 +29,21 @@ async function createTopic(brokers: string, topic: string): Promise<void> {
   await admin.disconnect();
 }
 
-async function status(p: PipelineProcess): Promise<{ done: number }> {
+interface Fill {
+  readonly name: string;
+  readonly mailboxDepth: number;
+  readonly mailboxCapacity: number;
+}
+
+async function status(p: PipelineProcess): Promise<{ done: number; actors: Fill[] }> {
   const body = await (await p.get("/status")).json() as {
     events: { staged: number; deadLettered: number };
+    supervision: { children: Fill[] };
   };
-  return { done: body.events.staged + body.events.deadLettered };
+  return {
+    done: body.events.staged + body.events.deadLettered,
+    actors: body.supervision.children,
+  };
 }
 
 /** Resident set size of `pid` in MiB, from `ps` (Deno guards /proc/<pid> behind --allow-all). */
@@ -64,9 +74,13 @@ async function throughput(t: Target, count: number, dataDir: string): Promise<vo
   const p = await startPipeline({ dataDir, env: env(t) });
   const marks: { at: number; done: number }[] = [];
   let rss = 0;
+  const fill = new Map<string, number[]>();
   while (true) {
-    const { done } = await status(p);
+    const { done, actors } = await status(p);
     marks.push({ at: performance.now(), done });
+    for (const a of actors) {
+      fill.set(a.name, [...fill.get(a.name) ?? [], a.mailboxDepth / a.mailboxCapacity]);
+    }
     rss = Math.max(rss, await rssMiB(p.pid));
     if (done >= count) break;
     await tick();
@@ -84,6 +98,12 @@ async function throughput(t: Target, count: number, dataDir: string): Promise<vo
     `ingest: ${sustained.toFixed(0)} events/s sustained (10%..90%), ${count} events in ${
       (total / 1000).toFixed(1)
     } s including start-up`,
+  );
+  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
+  console.log(
+    `ingest: mean mailbox fill (a full mailbox sits upstream of the slowest stage): ${
+      [...fill].map(([name, xs]) => `${name} ${(100 * mean(xs)).toFixed(0)}%`).join(", ")
+    }`,
   );
   console.log(
     `ingest: peak RSS of the pipeline process ${rss.toFixed(0)} MiB (sampled every 200 ms)`,

@@ -3,8 +3,6 @@
  * are configured, prepares the geoip table, runs the pipeline with its control server and
  * crawler until SIGINT or SIGTERM, then drains, commits and exits within a deadline.
  */
-import { Crawler } from "../actors/crawler/crawler.ts";
-import { loadCrawlerSettings } from "../actors/crawler/crawler_settings.ts";
 import { Pipeline } from "../actors/pipeline/pipeline.ts";
 import { loadConfig, redacted } from "../config/config.ts";
 import { ensureToken } from "../control/control_token.ts";
@@ -12,6 +10,7 @@ import { serveControl } from "../control/control_server.ts";
 import { getLogger } from "../observability/log.ts";
 import { startDevBroker } from "../tools/kafka/kafka_command.ts";
 import { controlHandlers } from "./control_handlers.ts";
+import { startCrawler } from "./crawler_service.ts";
 import { prepareGeoip } from "./geoip_table.ts";
 import { ensureTopic } from "./kafka_topic.ts";
 import { assertWritable } from "./permissions.ts";
@@ -50,21 +49,12 @@ export async function run(_args: string[]): Promise<number> {
     await pipeline.start();
     const control = serveControl(config.control.port, token, controlHandlers(pipeline));
     const schedule = new ExportSchedule(pipeline, config.pipeline);
-    const crawler = !config.pipeline.crawl ? undefined : new Crawler({
-      uncrawledProducts: async (limit) =>
-        (await pipeline.writer.ask("writer.uncrawled", { limit }, 60_000)).products,
-      mergeCrawlResults: async (results) =>
-        (await pipeline.writer.ask("writer.mergeCrawl", { results: [...results] }, 60_000)).updated,
-    }, loadCrawlerSettings());
-    const crawling = crawler?.start().catch((error: unknown) =>
-      log.error("CrawlerStopped", { error, hint: "ingestion goes on; restart to crawl again" })
-    );
+    const crawler = config.pipeline.crawl ? await startCrawler(pipeline) : undefined;
     log.info("PipelineStarted", { brokers: config.kafka.brokers, topic: config.kafka.topic });
     const signal = await stopped.promise;
     log.info("PipelineStopping", { signal, deadlineMs: STOP_DEADLINE_MS });
     schedule.stop();
     await crawler?.stop();
-    await crawling;
     await pipeline.stop(STOP_DEADLINE_MS);
     await control.shutdown();
   } finally {
