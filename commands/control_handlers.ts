@@ -42,6 +42,7 @@ export function controlHandlers(pipeline: Pipeline): ControlHandlers {
           batches: m.batches,
         },
         lastEndToEndLatencyMs: m.lastLatencyMs ?? null,
+        geoipTable: pipeline.geoipTable,
       };
     },
   };

@@ -60,6 +60,7 @@ export interface Config {
     readonly table: string | undefined;
     readonly csv: string | undefined;
     readonly csvIpv6: string | undefined;
+    readonly refreshMs: number;
   };
   /** Emulator endpoints; undefined in production. */
   readonly endpoints: {
@@ -159,7 +160,12 @@ export function resolveConfig(sources: Source[], readFile: (path: string) => str
       exportMaxRows: r.exportMaxRows ?? 0,
       crawl: r.crawlEnabled ?? true,
     },
-    geoip: { table: r.geoipTable, csv: r.geoipCsv, csvIpv6: r.geoipCsvIpv6 },
+    geoip: {
+      table: r.geoipTable,
+      csv: r.geoipCsv,
+      csvIpv6: r.geoipCsvIpv6,
+      refreshMs: r.geoipRefreshMs ?? 60_000,
+    },
     endpoints: { bigquery: r.bigqueryEndpoint, storage: r.storageEndpoint },
   });
 }

@@ -206,6 +206,13 @@ export const SETTINGS = {
     undefined,
   ),
   geoipCsvIpv6: text("GEOIP_CSV_IPV6", "The DB5 IPv6 CSV, built with GEOIP_CSV.", undefined),
+  geoipRefreshMs: integer(
+    "GEOIP_REFRESH_MS",
+    "How often the geoip source is checked for changes and swapped in (0: only at start).",
+    0,
+    86_400_000,
+    60_000,
+  ),
   bigqueryEndpoint: text(
     "BIGQUERY_ENDPOINT",
     "BigQuery API endpoint (emulators only; unset uses Google with ADC credentials).",
@@ -275,6 +282,13 @@ export const SETTINGS = {
     1,
     10,
     4,
+  ),
+  crawlWorkers: integer(
+    "CRAWL_WORKERS",
+    "Crawler Workers; each host is crawled by one of them, CRAWL_CONCURRENCY is shared out.",
+    1,
+    64,
+    1,
   ),
 } as const satisfies Record<string, Setting<SettingValue>>;
 

@@ -26,11 +26,16 @@ export const isEnrichedChunk = (v: unknown): v is EnrichedChunk =>
   typeof v.partition === "number" && typeof v.epoch === "number" && typeof v.seq === "number" &&
   isRowBatch(v.rows) && isDeadLetters(v.deadLetters);
 
+const isUseTable = (v: unknown): v is { path: string | null } =>
+  isRecord(v) && (v.path === null || typeof v.path === "string");
+
 /** What an enricher accepts and emits. */
 export const ENRICHER_PROTOCOL = {
   name: "enricher",
   accepts: {
     "enricher.enrich": message(isPackedChunk),
+    /** Map this range table from now on (null: none); broadcast to every enricher on a swap. */
+    "enricher.useTable": message(isUseTable),
   },
   emits: {
     "enricher.enriched": message(isEnrichedChunk),

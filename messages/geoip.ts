@@ -3,6 +3,7 @@
  * range table: it tells every enricher which table file to map (or hands the SharedArrayBuffer
  * it read, where FFI is not permitted), and enrichers look up locally, without messages.
  */
+import { request } from "../actors/runtime/protocol.ts";
 
 /** Command: check the sources now (a control-server request; the periodic check is private). */
 export interface GeoipRefresh {
@@ -59,3 +60,35 @@ export function asGeoipEvent(value: unknown): GeoipEvent | null {
 export function asGeoipCommand(value: unknown): GeoipCommand | null {
   return isRecord(value) && value.type === "geoip.refresh" ? { type: value.type } : null;
 }
+
+/** Init arguments of the geoip actor: where its sources are. */
+export interface GeoipArgs {
+  readonly dataDir: string;
+  readonly table: string | null;
+  readonly csv: string | null;
+  readonly csvIpv6: string | null;
+}
+
+/** The current table after a refresh (null: none configured). */
+export interface GeoipRefreshed {
+  readonly table: { readonly path: string; readonly version: string } | null;
+}
+
+/** Checks geoip init arguments. */
+export const isGeoipArgs = (v: unknown): v is GeoipArgs =>
+  isRecord(v) && typeof v.dataDir === "string" &&
+  [v.table, v.csv, v.csvIpv6].every((x) => x === null || typeof x === "string");
+
+const isRefreshed = (v: unknown): v is GeoipRefreshed =>
+  isRecord(v) && (v.table === null ||
+    (isRecord(v.table) && typeof v.table.path === "string" &&
+      typeof v.table.version === "string"));
+const isNothing = (v: unknown): v is Record<string, never> =>
+  isRecord(v) && Object.keys(v).length === 0;
+
+/** The geoip actor on the runtime: refresh builds or copies a changed source into a new table. */
+export const GEOIP_PROTOCOL = {
+  name: "geoip",
+  accepts: { "geoip.refresh": request(isNothing, isRefreshed) },
+  emits: {},
+} as const;

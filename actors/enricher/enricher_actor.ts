@@ -23,7 +23,7 @@ function unpack(chunk: PackedChunk): KafkaMessage[] {
 
 serve(ENRICHER_PROTOCOL, isEnricherArgs, async (args, ctx) => {
   const userAgents = new UserAgentCache(args.userAgentCacheSize);
-  const geo = args.geoipTable === null ? undefined : await openTable(args.geoipTable, "auto");
+  let geo = args.geoipTable === null ? undefined : await openTable(args.geoipTable, "auto");
   return {
     handlers: {
       "enricher.enrich": async (chunk) => {
@@ -38,6 +38,13 @@ serve(ENRICHER_PROTOCOL, isEnricherArgs, async (args, ctx) => {
           rows: out.rows,
           deadLetters: out.deadLetters,
         });
+      },
+      // Handled between chunks, so no lookup can be using the table being closed.
+      "enricher.useTable": async ({ path }) => {
+        const next = path === null ? undefined : await openTable(path, "auto");
+        const previous = geo;
+        geo = next;
+        previous?.close();
       },
     },
     stop: () => geo?.close(),

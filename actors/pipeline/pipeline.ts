@@ -9,6 +9,7 @@ import type { Config } from "../../config/config.ts";
 import { BATCHER_PROTOCOL } from "../../messages/batcher.ts";
 import { CONSUMER_PROTOCOL } from "../../messages/consumer.ts";
 import { ENRICHER_PROTOCOL } from "../../messages/enricher.ts";
+import { GEOIP_PROTOCOL } from "../../messages/geoip.ts";
 import { type ExportReport, WRITER_PROTOCOL, type WriterFaults } from "../../messages/writer.ts";
 import { getLogger } from "../../observability/log.ts";
 import { ActorPool } from "../runtime/actor_pool.ts";
@@ -32,6 +33,7 @@ export interface PipelineOptions {
 }
 
 type Protocols = {
+  geoip: typeof GEOIP_PROTOCOL;
   consumer: typeof CONSUMER_PROTOCOL;
   enricher: typeof ENRICHER_PROTOCOL;
   batcher: typeof BATCHER_PROTOCOL;
@@ -47,6 +49,11 @@ export class Pipeline {
   readonly batcher: Pool<"batcher">;
   readonly enrichers: Pool<"enricher">;
   readonly consumer: Pool<"consumer">;
+  readonly geoip: Pool<"geoip">;
+  /** The range table the enrichers map (null: none). */
+  geoipTable: string | null;
+  #geoipTimer: ReturnType<typeof setInterval> | undefined;
+  readonly #geoipRefreshMs: number;
   #exports: Promise<unknown> = Promise.resolve();
   #stopping = false;
   #lagTimer: ReturnType<typeof setInterval> | undefined;
@@ -54,6 +61,22 @@ export class Pipeline {
   constructor(options: PipelineOptions) {
     const { config } = options;
     const metrics = this.metrics;
+    this.geoipTable = options.geoipTable;
+    this.#geoipRefreshMs = config.geoip.refreshMs;
+    this.geoip = this.root.add(
+      new ActorPool({
+        name: "geoip",
+        module: module("../geoip/geoip_actor.ts"),
+        protocol: GEOIP_PROTOCOL,
+        capacity: 1,
+        args: {
+          dataDir: config.dataDir,
+          table: config.geoip.table ?? null,
+          csv: config.geoip.csv ?? null,
+          csvIpv6: config.geoip.csvIpv6 ?? null,
+        },
+      }),
+    );
     this.writer = this.root.add(
       new ActorPool({
         name: "writer",
@@ -131,6 +154,18 @@ export class Pipeline {
   /** Starts every actor, downstream first. */
   async start(): Promise<void> {
     await this.root.start();
+    if (this.#geoipRefreshMs > 0) {
+      this.#geoipTimer = setInterval(() => {
+        if (!this.geoip.full) {
+          this.refreshGeoip().catch((error: unknown) =>
+            log.error("PipelineGeoipRefreshFailed", {
+              error,
+              hint: "enrichers keep the table they map",
+            })
+          );
+        }
+      }, this.#geoipRefreshMs);
+    }
     this.#lagTimer = setInterval(() => {
       this.refreshLag().catch((error: unknown) => log.warn("PipelineLagUnknown", { error }));
     }, 5_000);
@@ -146,6 +181,7 @@ export class Pipeline {
     if (this.#stopping) return;
     this.#stopping = true;
     clearInterval(this.#lagTimer);
+    clearInterval(this.#geoipTimer);
     const end = Date.now() + deadlineMs;
     const left = () => Math.max(1, end - Date.now());
     try {
@@ -178,6 +214,24 @@ export class Pipeline {
   /** Waits for exports under way. */
   exports(): Promise<unknown> {
     return this.#exports;
+  }
+
+  /**
+   * Checks the geoip source; when its table changed, every enricher maps the new one between two
+   * chunks (restarted enrichers start with it), so no lookup ever fails during the swap.
+   */
+  async refreshGeoip(): Promise<void> {
+    const { table } = await this.geoip.ask("geoip.refresh", {}, EXPORT_TIMEOUT_MS);
+    const path = table?.path ?? null;
+    if (path === this.geoipTable) return;
+    this.enrichers.setArgs({ geoipTable: path, userAgentCacheSize: 10_000 });
+    await this.enrichers.broadcast("enricher.useTable", { path });
+    log.info("PipelineGeoipTableSwapped", {
+      from: this.geoipTable,
+      to: path,
+      version: table?.version,
+    });
+    this.geoipTable = path;
   }
 
   /** Asks the consumer for its lag and records it. */

@@ -69,6 +69,8 @@ interface Envelope {
   readonly body: unknown;
   attempts: number;
   readonly reply?: { resolve: (value: unknown) => void; reject: (error: Error) => void };
+  /** A broadcast copy: meant for one member only, outside the mailbox bound, never redelivered. */
+  readonly pinned?: boolean;
 }
 
 interface Member {
@@ -94,6 +96,7 @@ export class ActorPool<In extends Specs, Out extends Specs> {
   readonly #members: Member[];
   readonly #pending: Envelope[] = [];
   #nextId = 1;
+  #args: unknown;
   #state: ActorState = "stopped";
   #restarts = 0;
   #processed = 0;
@@ -104,6 +107,7 @@ export class ActorPool<In extends Specs, Out extends Specs> {
 
   constructor(spec: PoolSpec<In, Out>) {
     this.#spec = spec;
+    this.#args = spec.args;
     this.#capacity = spec.capacity ?? 4;
     this.#poisonAfter = spec.poisonAfter ?? 3;
     this.#policy = spec.restart ?? DEFAULT_RESTART_POLICY;
@@ -172,6 +176,35 @@ export class ActorPool<In extends Specs, Out extends Specs> {
     } finally {
       clearTimeout(timer);
     }
+  }
+
+  /** Init arguments for Workers started from now on (restarts included). */
+  setArgs(args: unknown): void {
+    this.#args = args;
+  }
+
+  /**
+   * Delivers a control message to every running member and resolves when each has handled it.
+   * One copy per member, outside the mailbox bound; a member that crashes meanwhile restarts
+   * with the current init arguments instead of getting the copy again (use `setArgs` first).
+   */
+  async broadcast<K extends keyof In & string>(name: K, body: BodyOf<In, K>): Promise<void> {
+    checkMessage(this.#spec.name, "accepts", this.#spec.protocol.accepts, name, body);
+    const replies = this.#members.filter((m) => m.state === "running").map((m) => {
+      const reply = Promise.withResolvers<unknown>();
+      const envelope: Envelope = {
+        id: this.#nextId++,
+        name,
+        body,
+        attempts: 0,
+        reply,
+        pinned: true,
+      };
+      m.inFlight.set(envelope.id, envelope);
+      m.handle?.deliver(envelope.id, name, body);
+      return reply.promise;
+    });
+    await Promise.all(replies);
   }
 
   /** True while a send would wait. */
@@ -279,7 +312,7 @@ export class ActorPool<In extends Specs, Out extends Specs> {
     m.incarnation++;
     m.state = "starting";
     const identity = { actor: this.#spec.name, member: m.index, incarnation: m.incarnation };
-    const handle: WorkerHandle = new WorkerHandle(this.#spec.module, identity, this.#spec.args, {
+    const handle: WorkerHandle = new WorkerHandle(this.#spec.module, identity, this.#args, {
       ready: () => {
         m.state = "running";
         m.ready?.resolve();
@@ -330,7 +363,7 @@ export class ActorPool<In extends Specs, Out extends Specs> {
     } catch (error) {
       envelope.reply?.reject(error instanceof Error ? error : new Error(String(error)));
     }
-    this.#gate.release();
+    if (!envelope.pinned) this.#gate.release();
     this.#dispatch();
   }
 
@@ -381,7 +414,8 @@ export class ActorPool<In extends Specs, Out extends Specs> {
 
   /** Moves a member's unfinished messages back to the front of the queue, except `poison`. */
   #requeue(m: Member, poison?: Envelope, error?: Error): void {
-    const again = [...m.inFlight.values()].filter((e) => e !== poison);
+    const again = [...m.inFlight.values()].filter((e) => e !== poison && !e.pinned);
+    for (const e of m.inFlight.values()) if (e.pinned) e.reply?.resolve(undefined);
     m.inFlight.clear();
     this.#pending.unshift(...again);
     if (poison === undefined || error === undefined) return;

@@ -206,3 +206,25 @@ Deno.test("stop drains what was sent, runs stop hooks, then refuses new messages
   await assert.rejects(pool.send("counter.work", { n: 41 }), MailboxClosedError);
   assert.equal(pool.snapshot().state, "stopped");
 });
+
+Deno.test("a broadcast reaches every member once", async () => {
+  const { pool, effects } = counter({}, { size: 3 });
+  await pool.start();
+  await pool.broadcast("counter.work", { n: -7 });
+  assert.deepEqual(effects.map((e) => e.member).sort(), [0, 1, 2]);
+  await pool.stop(5_000);
+});
+
+Deno.test("restarts use the init arguments set last", async () => {
+  const { pool, effects } = counter({});
+  await pool.start();
+  // From the next restart on, each incarnation throws on its 2nd piece of work.
+  pool.setArgs({ ...CALM, failEvery: 2 });
+  await pool.send("counter.dieLater", {}); // kills three incarnations, then is dead-lettered
+  for (let n = 0; n < 10; n++) await pool.send("counter.work", { n });
+  await pool.drained();
+  assert.ok([...countsOf(effects).values()].every((c) => c === 1));
+  assert.equal(countsOf(effects).size, 10);
+  assert.ok(pool.snapshot().restarts >= 3 + 4, `restarts: ${pool.snapshot().restarts}`);
+  await pool.stop(5_000);
+});

@@ -51,3 +51,52 @@ Deno.test({
     await Deno.remove(dataDir, { recursive: true });
   },
 });
+
+Deno.test({
+  name: "a changed GEOIP_CSV is swapped into running enrichers; rows record the version they used",
+  sanitizeOps: false,
+  sanitizeResources: false,
+  async fn() {
+    const t = await freshTopic("e2e-geoswap");
+    const dataDir = await Deno.makeTempDir({ prefix: "e2e-geoswap-" });
+    const csv = `${dataDir}/DB5.CSV`;
+    const everywhere = (code: string, country: string) =>
+      `"0","4294967295","${code}","${country}","-","-","0.000000","0.000000"\n`;
+    await Deno.writeTextFile(csv, everywhere("NL", "Netherlands"));
+    const pipeline = await startPipeline({
+      dataDir,
+      env: pipelineEnv(t, { GEOIP_CSV: csv, GEOIP_REFRESH_MS: "200" }),
+    });
+    await produce(t.brokers, t.topic, 1_000, 0);
+    const before = await caughtUp(t);
+    const first = (await (await pipeline.get("/status")).json()).geoipTable;
+    await Deno.writeTextFile(csv, everywhere("FR", "France"));
+    while ((await (await pipeline.get("/status")).json()).geoipTable === first) {
+      await new Promise((resolve) => setTimeout(resolve, 100)); // the swap is what we wait for
+    }
+    await produce(t.brokers, t.topic, 1_000, 0);
+    await caughtUp(t);
+    assert.equal((await pipeline.stop("SIGTERM")).code, 0);
+
+    const instance = await DuckDBInstance.create(`${dataDir}/warehouse.duckdb`, {
+      access_mode: "READ_ONLY",
+    });
+    const db = await instance.connect();
+    const rows = (await db.runAndReadAll(
+      `SELECT _partition, _offset, country_code, geo_table_version FROM staging_g1
+       WHERE ip LIKE '%.%' AND ip NOT LIKE '%:%'`,
+    )).getRowsJS();
+    db.closeSync();
+    instance.closeSync();
+    const early = rows.filter(([p, o]) => Number(o) < (before.get(Number(p)) ?? 0));
+    const late = rows.filter(([p, o]) => Number(o) >= (before.get(Number(p)) ?? 0));
+    assert.ok(early.length > 300 && late.length > 300, `${early.length} / ${late.length}`);
+    assert.ok(early.every(([, , code]) => code === "NL"));
+    assert.ok(late.every(([, , code]) => code === "FR"));
+    const versions = (list: unknown[][]) => new Set(list.map(([, , , v]) => v));
+    assert.equal(versions(early).size, 1);
+    assert.equal(versions(late).size, 1);
+    assert.notDeepEqual(versions(early), versions(late));
+    await Deno.remove(dataDir, { recursive: true });
+  },
+});
