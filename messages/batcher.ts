@@ -5,7 +5,8 @@
 import type { BatchLimits, WriteBatch } from "../actors/batcher/batch_assembler.ts";
 import { message, request } from "../actors/runtime/protocol.ts";
 import { isEnrichedChunk } from "./enricher.ts";
-import { isDeadLetters, isEmpty, isNumberArray, isRecord, isRowBatch } from "./guards.ts";
+import { isDeadLetters, isEmpty, isNumberArray, isRecord } from "./guards.ts";
+import { isPackedRows } from "./packed_rows.ts";
 
 /** Checks batcher init arguments (its limits). */
 export const isBatchLimits = (v: unknown): v is BatchLimits =>
@@ -13,7 +14,7 @@ export const isBatchLimits = (v: unknown): v is BatchLimits =>
 
 /** Checks a write batch. */
 export const isWriteBatch = (v: unknown): v is WriteBatch =>
-  isRecord(v) && isRowBatch(v.rows) && isDeadLetters(v.deadLetters) && isNumberArray(v.chunkIds);
+  isRecord(v) && isPackedRows(v.rows) && isDeadLetters(v.deadLetters) && isNumberArray(v.chunkIds);
 
 const isClosed = (v: unknown): v is { closed: number } =>
   isRecord(v) && typeof v.closed === "number";

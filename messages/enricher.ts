@@ -5,7 +5,8 @@
  */
 import type { EnrichedChunk } from "../actors/batcher/batch_assembler.ts";
 import { message } from "../actors/runtime/protocol.ts";
-import { isDeadLetters, isRecord, isRowBatch } from "./guards.ts";
+import { isDeadLetters, isRecord } from "./guards.ts";
+import { isPackedRows } from "./packed_rows.ts";
 import { isPackedChunk } from "./packed_chunk.ts";
 
 /** Init arguments. */
@@ -24,7 +25,7 @@ export const isEnricherArgs = (v: unknown): v is EnricherArgs =>
 export const isEnrichedChunk = (v: unknown): v is EnrichedChunk =>
   isRecord(v) && typeof v.chunkId === "number" && typeof v.topic === "string" &&
   typeof v.partition === "number" && typeof v.epoch === "number" && typeof v.seq === "number" &&
-  isRowBatch(v.rows) && isDeadLetters(v.deadLetters);
+  isPackedRows(v.rows) && isDeadLetters(v.deadLetters);
 
 const isUseTable = (v: unknown): v is { path: string | null } =>
   isRecord(v) && (v.path === null || typeof v.path === "string");

@@ -3,8 +3,7 @@
  * on purpose (a chunk's thousands of cells are not walked): they catch a wrong message, and the
  * warehouse checks cell types where they are stored.
  */
-import type { DeadLetter, RowBatch } from "./staging_columns.ts";
-import { STAGING_COLUMNS } from "./staging_columns.ts";
+import type { DeadLetter } from "./staging_columns.ts";
 
 /** An object (not null). */
 export const isRecord = (v: unknown): v is Record<string, unknown> =>
@@ -17,12 +16,6 @@ export const isNumberArray = (v: unknown): v is number[] =>
 /** An empty object: a message with no fields. */
 export const isEmpty = (v: unknown): v is Record<string, never> =>
   isRecord(v) && Object.keys(v).length === 0;
-
-/** A columnar row batch with one column per staging column. */
-export const isRowBatch = (v: unknown): v is RowBatch =>
-  isRecord(v) && typeof v.rowCount === "number" && Array.isArray(v.columns) &&
-  v.columns.length === STAGING_COLUMNS.length &&
-  v.columns.every((c) => Array.isArray(c) && c.length === v.rowCount);
 
 /** A dead letter: Kafka coordinates, a code, a reason and the raw bytes. */
 export const isDeadLetter = (v: unknown): v is DeadLetter =>

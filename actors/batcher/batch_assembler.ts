@@ -4,7 +4,8 @@
  * the order the consumer sent them, even when the enricher pool finishes them out of order, so
  * that per partition every batch continues exactly where the previous one stopped.
  */
-import type { DeadLetter, RowBatch } from "../../messages/staging_columns.ts";
+import { concatRows, type PackedRows } from "../../messages/packed_rows.ts";
+import type { DeadLetter } from "../../messages/staging_columns.ts";
 
 /** A chunk of one partition's messages after enrichment. */
 export interface EnrichedChunk {
@@ -16,13 +17,14 @@ export interface EnrichedChunk {
   readonly epoch: number;
   /** Position of the chunk in its partition and epoch: 0, 1, 2, ... */
   readonly seq: number;
-  readonly rows: RowBatch;
+  /** Staged rows, packed once by the enricher and unpacked once by the writer. */
+  readonly rows: PackedRows;
   readonly deadLetters: readonly DeadLetter[];
 }
 
 /** What the writer receives. */
 export interface WriteBatch {
-  readonly rows: RowBatch;
+  readonly rows: PackedRows;
   readonly deadLetters: DeadLetter[];
   readonly chunkIds: number[];
 }
@@ -36,7 +38,6 @@ export interface BatchLimits {
 /** Orders chunks per partition and cuts batches by size and age. */
 export class BatchAssembler {
   readonly #limits: BatchLimits;
-  readonly #columnCount: number;
   /** Next sequence number expected per partition and epoch. */
   readonly #next = new Map<string, number>();
   /** Chunks that arrived ahead of their turn. */
@@ -47,12 +48,11 @@ export class BatchAssembler {
   /** Chunks received again after they were batched (ignored). */
   duplicates = 0;
 
-  constructor(limits: BatchLimits, columnCount: number) {
+  constructor(limits: BatchLimits) {
     if (limits.maxRows < 1 || limits.maxAgeMs < 0) {
       throw new RangeError(`Batch limits must be positive: ${JSON.stringify(limits)}`);
     }
     this.#limits = limits;
-    this.#columnCount = columnCount;
   }
 
   /** Adds a chunk; returns the batches it completed (by size). */
@@ -102,7 +102,7 @@ export class BatchAssembler {
     this.#open = [];
     this.#openRows = 0;
     this.#openedAt = undefined;
-    return concat(chunks, this.#columnCount);
+    return concat(chunks);
   }
 
   /** Chunks held back waiting for an earlier chunk of their partition. */
@@ -123,27 +123,10 @@ export class BatchAssembler {
   }
 }
 
-function concat(chunks: readonly EnrichedChunk[], columnCount: number): WriteBatch {
-  if (chunks.length === 1 && chunks[0] !== undefined) {
-    const only = chunks[0];
-    return { rows: only.rows, deadLetters: [...only.deadLetters], chunkIds: [only.chunkId] };
-  }
-  let rowCount = 0;
-  for (const c of chunks) rowCount += c.rows.rowCount;
-  const columns = Array.from({ length: columnCount }, () => new Array(rowCount));
-  let at = 0;
-  const deadLetters: DeadLetter[] = [];
-  for (const c of chunks) {
-    for (let col = 0; col < columnCount; col++) {
-      const source = c.rows.columns[col];
-      const target = columns[col];
-      if (source === undefined || target === undefined) {
-        throw new RangeError(`Chunk ${c.chunkId} lacks column ${col}`);
-      }
-      for (let i = 0; i < c.rows.rowCount; i++) target[at + i] = source[i];
-    }
-    at += c.rows.rowCount;
-    deadLetters.push(...c.deadLetters);
-  }
-  return { rows: { rowCount, columns }, deadLetters, chunkIds: chunks.map((c) => c.chunkId) };
+function concat(chunks: readonly EnrichedChunk[]): WriteBatch {
+  return {
+    rows: concatRows(chunks.map((c) => c.rows)),
+    deadLetters: chunks.flatMap((c) => c.deadLetters),
+    chunkIds: chunks.map((c) => c.chunkId),
+  };
 }

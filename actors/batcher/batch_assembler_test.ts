@@ -1,8 +1,9 @@
 import assert from "node:assert/strict";
-import type { DeadLetter, RowBatch } from "../../messages/staging_columns.ts";
+import { packRows, unpackRows } from "../../messages/packed_rows.ts";
+import { type Cell, type DeadLetter, STAGING_COLUMNS } from "../../messages/staging_columns.ts";
 import { BatchAssembler, type EnrichedChunk } from "./batch_assembler.ts";
 
-/** A chunk with `n` rows of two columns (offset, partition) and optional dead letters. */
+/** A chunk with `n` rows whose first two columns hold offset and partition, and dead letters. */
 function chunk(
   partition: number,
   seq: number,
@@ -11,10 +12,12 @@ function chunk(
   dead: number[] = [],
 ): EnrichedChunk {
   const offsets = Array.from({ length: n }, (_, i) => first + i).filter((o) => !dead.includes(o));
-  const rows: RowBatch = {
+  const rows = packRows({
     rowCount: offsets.length,
-    columns: [offsets, offsets.map(() => partition)],
-  };
+    columns: STAGING_COLUMNS.map((_, col): Cell[] =>
+      col === 0 ? offsets : col === 1 ? offsets.map(() => partition) : offsets.map(() => null)
+    ),
+  });
   const deadLetters: DeadLetter[] = dead.map((offset) => ({
     topic: "t",
     partition,
@@ -36,19 +39,19 @@ function chunk(
 }
 
 Deno.test("a batch closes when it reaches maxRows, counting dead letters", () => {
-  const a = new BatchAssembler({ maxRows: 10, maxAgeMs: 1000 }, 2);
+  const a = new BatchAssembler({ maxRows: 10, maxAgeMs: 1000 });
   assert.deepEqual(a.add(chunk(0, 0, 0, 6), 0), []);
   const [batch] = a.add(chunk(0, 1, 6, 4, [7]), 1);
   assert.ok(batch);
   assert.equal(batch.rows.rowCount, 9);
-  assert.deepEqual(batch.rows.columns[0], [0, 1, 2, 3, 4, 5, 6, 8, 9]);
+  assert.deepEqual(unpackRows(batch.rows).columns[0], [0, 1, 2, 3, 4, 5, 6, 8, 9]);
   assert.deepEqual(batch.deadLetters.map((d) => d.offset), [7]);
   assert.deepEqual(batch.chunkIds, [0, 1]);
   assert.equal(a.flush(), undefined);
 });
 
 Deno.test("a batch closes after maxAgeMs from its first chunk, whichever comes first", () => {
-  const a = new BatchAssembler({ maxRows: 1000, maxAgeMs: 50 }, 2);
+  const a = new BatchAssembler({ maxRows: 1000, maxAgeMs: 50 });
   a.add(chunk(0, 0, 0, 3), 100);
   assert.equal(a.dueAt(), 150);
   assert.equal(a.flushDue(149), undefined);
@@ -58,7 +61,7 @@ Deno.test("a batch closes after maxAgeMs from its first chunk, whichever comes f
 });
 
 Deno.test("chunks finished out of order enter batches in the consumer's order per partition", () => {
-  const a = new BatchAssembler({ maxRows: 100, maxAgeMs: 10 }, 2);
+  const a = new BatchAssembler({ maxRows: 100, maxAgeMs: 10 });
   a.add(chunk(0, 2, 20, 10), 0);
   a.add(chunk(0, 1, 10, 10), 0);
   a.add(chunk(1, 0, 0, 5), 0);
@@ -67,13 +70,15 @@ Deno.test("chunks finished out of order enter batches in the consumer's order pe
   assert.equal(a.waiting(), 0);
   const batch = a.flush();
   assert.ok(batch);
-  const p0 = (batch.rows.columns[0] ?? []).filter((_, i) => batch.rows.columns[1]?.[i] === 0);
+  const p0 = (unpackRows(batch.rows).columns[0] ?? []).filter((_, i) =>
+    unpackRows(batch.rows).columns[1]?.[i] === 0
+  );
   assert.deepEqual(p0, Array.from({ length: 30 }, (_, i) => i));
   assert.deepEqual(batch.chunkIds, [1000, 0, 1, 2]);
 });
 
 Deno.test("a chunk delivered again after a crash upstream is counted and not batched twice", () => {
-  const a = new BatchAssembler({ maxRows: 100, maxAgeMs: 10 }, 2);
+  const a = new BatchAssembler({ maxRows: 100, maxAgeMs: 10 });
   a.add(chunk(0, 0, 0, 1), 0);
   assert.deepEqual(a.add(chunk(0, 0, 0, 1), 0), []);
   assert.equal(a.duplicates, 1);
@@ -81,5 +86,5 @@ Deno.test("a chunk delivered again after a crash upstream is counted and not bat
 });
 
 Deno.test("impossible limits are refused", () => {
-  assert.throws(() => new BatchAssembler({ maxRows: 0, maxAgeMs: 10 }, 2), RangeError);
+  assert.throws(() => new BatchAssembler({ maxRows: 0, maxAgeMs: 10 }), RangeError);
 });

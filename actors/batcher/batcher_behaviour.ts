@@ -6,7 +6,6 @@
  * later could leave a gap under the writer's watermark.
  */
 import type { BATCHER_PROTOCOL } from "../../messages/batcher.ts";
-import { STAGING_COLUMNS } from "../../messages/staging_columns.ts";
 import type { ActorContext, Behaviour } from "../runtime/serve.ts";
 import {
   BatchAssembler,
@@ -23,7 +22,7 @@ export function startBatcher(
   ctx: ActorContext<Protocol["emits"]>,
   clock: () => number = Date.now,
 ): Behaviour<Protocol["accepts"]> {
-  const assembler = new BatchAssembler(limits, STAGING_COLUMNS.length);
+  const assembler = new BatchAssembler(limits);
   const newestEpoch = new Map<string, number>();
   let emitted: Promise<void> = Promise.resolve();
   let timer: ReturnType<typeof setTimeout> | undefined;

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { BATCHER_PROTOCOL } from "../../messages/batcher.ts";
+import { packRows } from "../../messages/packed_rows.ts";
 import { type Cell, STAGING_COLUMNS } from "../../messages/staging_columns.ts";
 import { inProcess } from "../runtime/testing.ts";
 import type { EnrichedChunk } from "./batch_assembler.ts";
@@ -12,10 +13,10 @@ function chunk(partition: number, epoch: number, seq: number, rows: number): Enr
     partition,
     epoch,
     seq,
-    rows: {
+    rows: packRows({
       rowCount: rows,
       columns: STAGING_COLUMNS.map((): Cell[] => new Array(rows).fill(null)),
-    },
+    }),
     deadLetters: [],
   };
 }

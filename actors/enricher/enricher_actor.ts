@@ -5,6 +5,7 @@
  */
 import { ENRICHER_PROTOCOL, isEnricherArgs } from "../../messages/enricher.ts";
 import { type PackedChunk, valueAt } from "../../messages/packed_chunk.ts";
+import { packRows } from "../../messages/packed_rows.ts";
 import { openTable } from "../geoip/open_table.ts";
 import { serve } from "../runtime/serve.ts";
 import { enrichBatch, type KafkaMessage } from "./enrich_batch.ts";
@@ -35,7 +36,7 @@ serve(ENRICHER_PROTOCOL, isEnricherArgs, async (args, ctx) => {
           partition,
           epoch,
           seq,
-          rows: out.rows,
+          rows: packRows(out.rows),
           deadLetters: out.deadLetters,
         });
       },

@@ -5,7 +5,7 @@
  */
 import type { EnrichedChunk } from "../batcher/batch_assembler.ts";
 import { isPackedChunk, valueAt } from "../../messages/packed_chunk.ts";
-import { type Cell, STAGING_COLUMNS } from "../../messages/staging_columns.ts";
+import { emptyRows } from "../../messages/packed_rows.ts";
 
 /** The dead-letter form of a poison chunk; throws `TypeError` when `body` is not a chunk. */
 export function poisonChunk(body: unknown, error: Error): EnrichedChunk {
@@ -27,7 +27,7 @@ export function poisonChunk(body: unknown, error: Error): EnrichedChunk {
     partition,
     epoch,
     seq,
-    rows: { rowCount: 0, columns: STAGING_COLUMNS.map((): Cell[] => []) },
+    rows: emptyRows(),
     deadLetters,
   };
 }

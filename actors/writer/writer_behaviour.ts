@@ -9,6 +9,7 @@ import {
   type WRITER_PROTOCOL,
   type WriterArgs,
 } from "../../messages/writer.ts";
+import { unpackRows } from "../../messages/packed_rows.ts";
 import { type RowBatch, STAGING_COLUMNS } from "../../messages/staging_columns.ts";
 import { getLogger } from "../../observability/log.ts";
 import { runExport } from "../exporter/export_run.ts";
@@ -61,12 +62,13 @@ export async function startWriter(
     handlers: {
       "writer.write": async (batch) => {
         const started = performance.now();
-        const result = await warehouse.writeBatch(batch);
+        const rows = unpackRows(batch.rows);
+        const result = await warehouse.writeBatch({ rows, deadLetters: batch.deadLetters });
         writes++;
         if (crashAfterEveryNthWrite > 0 && writes % crashAfterEveryNthWrite === 0) {
           throw new Error(`injected crash after durable write ${writes} (test fault)`);
         }
-        const latency = latencyOf(batch.rows, Date.now());
+        const latency = latencyOf(rows, Date.now());
         await ctx.emit("writer.batchWritten", {
           chunkIds: batch.chunkIds,
           generation: result.generation,
