@@ -252,7 +252,11 @@ export class ActorPool<In extends Specs, Out extends Specs> {
       }
     } finally {
       clearTimeout(timer);
+      const unanswered = new Error(`Actor "${this.#spec.name}" stopped before it answered`);
+      for (const envelope of this.#pending.splice(0)) envelope.reply?.reject(unanswered);
       for (const m of this.#members) {
+        for (const envelope of m.inFlight.values()) envelope.reply?.reject(unanswered);
+        m.inFlight.clear();
         m.handle?.terminate();
         m.handle = undefined;
         m.state = "stopped";

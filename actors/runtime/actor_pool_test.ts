@@ -228,3 +228,12 @@ Deno.test("restarts use the init arguments set last", async () => {
   assert.ok(pool.snapshot().restarts >= 3 + 4, `restarts: ${pool.snapshot().restarts}`);
   await pool.stop(5_000);
 });
+
+Deno.test("stop rejects requests still waiting for an answer", async () => {
+  const { pool } = counter({});
+  await pool.start();
+  await pool.send("counter.hang", {});
+  const waiting = pool.ask("counter.double", { n: 1 }, 60_000);
+  await pool.stop(50);
+  await assert.rejects(waiting, /stopped before it answered/);
+});
