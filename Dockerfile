@@ -13,6 +13,7 @@ RUN ./denow install --frozen && ./denow compile --allow-env --allow-sys --allow-
     --allow-write=/data --allow-net --allow-ffi \
     --include actors/consumer/consumer_actor.ts --include actors/enricher/enricher_actor.ts \
     --include actors/batcher/batcher_actor.ts --include actors/writer/writer_actor.ts \
+    --include actors/crawler/crawler_actor.ts \
     --output dist/clickstream-lakehouse main.ts
 
 FROM debian:bookworm-slim

@@ -1,0 +1,141 @@
+import assert from "node:assert/strict";
+import type { CrawlerSettings } from "../actors/crawler/crawler_options.ts";
+import { magentoPage } from "../actors/crawler/store_pages.ts";
+import { MemoryCatalog, type ShopHandler, TestShop } from "../actors/crawler/testing.ts";
+import type { CrawlResult } from "../actors/writer/warehouse.ts";
+import { hostOwner } from "../messages/crawler.ts";
+import { startCrawlerPool } from "./crawler_service.ts";
+
+const page = (name: string) =>
+  new Response(magentoPage({ name, price: "100.00", currency: "EUR" }), {
+    headers: { "content-type": "text/html" },
+  });
+const noRobots = () => new Response("", { status: 404 });
+
+function settings(hosts: readonly string[], over: Partial<CrawlerSettings> = {}): CrawlerSettings {
+  return {
+    allowedHosts: hosts,
+    userAgent: "GlamiraNameBot/1.0 (+https://example.org/bot)",
+    concurrency: 8,
+    hostConcurrency: 8,
+    ratePerHost: 10_000,
+    timeoutMs: 2_000,
+    maxBytes: 1_000_000,
+    maxTries: 3,
+    ...over,
+  };
+}
+
+/** Two local shops whose hosts belong to different Workers of a pool of two. */
+function twoShops(handler: (shops: TestShop[]) => ShopHandler): [TestShop, TestShop, TestShop[]] {
+  const shops: TestShop[] = [];
+  while (new Set(shops.map((s) => hostOwner(s.host, 2))).size < 2) {
+    shops.push(new TestShop(handler(shops)));
+  }
+  const [a, b] = shops.slice(-2) as [TestShop, TestShop];
+  return [a, b, shops];
+}
+
+/** A catalog that resolves `done` once every product is crawled (done). */
+function watchedCatalog(products: { productId: string; url: string }[]) {
+  const catalog = new MemoryCatalog(products);
+  const done = Promise.withResolvers<void>();
+  const merge = catalog.mergeCrawlResults.bind(catalog);
+  catalog.mergeCrawlResults = async (results: readonly CrawlResult[]) => {
+    const updated = await merge(results);
+    if ([...catalog.entries.values()].every((e) => e.done)) done.resolve();
+    return updated;
+  };
+  return { catalog, done: done.promise };
+}
+
+Deno.test("the per-host rate limit holds in every window across a pool of two Workers", async () => {
+  const [a, b, shops] = twoShops(() => (_request, url) =>
+    url.pathname === "/robots.txt" ? noRobots() : page(`Ring ${url.pathname}`)
+  );
+  try {
+    const products = Array.from({ length: 24 }, (_, n) => ({
+      productId: `p${n}`,
+      url: `${(n % 2 === 0 ? a : b).origin}/p${n}.html`,
+    }));
+    const { catalog, done } = watchedCatalog(products);
+    const rate = 20;
+    const crawler = await startCrawlerPool(
+      catalog,
+      settings([a.host, b.host], { ratePerHost: rate }),
+      { workers: 2, pageSize: 10, idlePollMs: 5 },
+    );
+    await done;
+    const snapshots = crawler.snapshots();
+    await crawler.stop();
+    assert.deepEqual(snapshots.map((s) => s.processed > 0), [true, true], "both Workers crawl");
+    assert.equal(crawler.counters.named, 24);
+    assert.equal(crawler.counters.merged, 24);
+    assert.equal(catalog.get("p7").productName, "Ring /p7.html");
+    const windowMs = 250;
+    // burst 1 + rate × window, plus one for arrival jitter on the loopback
+    const bound = 1 + (rate * windowMs) / 1000 + 1;
+    for (const shop of [a, b]) {
+      const times = shop.requests.map((r) => r.atMs);
+      assert.equal(times.length, 13, "12 pages and robots.txt");
+      for (const start of times) {
+        const inWindow = times.filter((t) => t >= start && t < start + windowMs).length;
+        assert.ok(inWindow <= bound, `${inWindow} requests within ${windowMs} ms, bound ${bound}`);
+      }
+    }
+  } finally {
+    for (const shop of shops) await shop.close();
+  }
+});
+
+Deno.test("a redirect to the host of the other Worker is crawled there and named", async () => {
+  const [from, to, shops] = twoShops((earlier) => {
+    const target = earlier.at(-1); // each new shop redirects to the one made before it
+    return (_request, url) => {
+      if (url.pathname === "/robots.txt") return noRobots();
+      return url.pathname === "/old.html" && target !== undefined
+        ? Response.redirect(`${target.origin}/new.html`, 301)
+        : page(`Ring ${url.pathname}`);
+    };
+  });
+  try {
+    const { catalog, done } = watchedCatalog([{ productId: "r", url: `${to.origin}/old.html` }]);
+    const crawler = await startCrawlerPool(catalog, settings([from.host, to.host]), {
+      workers: 2,
+      idlePollMs: 5,
+    });
+    await done;
+    await crawler.stop();
+    assert.deepEqual([catalog.get("r").productName, catalog.get("r").httpStatus], [
+      "Ring /new.html",
+      200,
+    ]);
+    assert.deepEqual([to.count("/old.html"), from.count("/new.html")], [1, 1]);
+  } finally {
+    for (const shop of shops) await shop.close();
+  }
+});
+
+Deno.test({
+  name: "stop ends the loop and the Workers while a crawl waits out a Retry-After",
+  // The ended Worker's reply is abandoned: ActorPool.ask keeps its timer until the timeout.
+  sanitizeOps: false,
+  async fn() {
+    const asked = Promise.withResolvers<void>();
+    const shop = new TestShop((_request, url) => {
+      if (url.pathname === "/robots.txt") return noRobots();
+      asked.resolve();
+      return new Response("slow down", { status: 429, headers: { "retry-after": "60" } });
+    });
+    try {
+      const catalog = new MemoryCatalog([{ productId: "w", url: `${shop.origin}/w.html` }]);
+      const crawler = await startCrawlerPool(catalog, settings([shop.host]), { workers: 1 });
+      await asked.promise;
+      await crawler.stop();
+      assert.deepEqual([catalog.get("w").attempts, crawler.counters.merged], [0, 0]);
+      assert.equal(crawler.snapshots()[0]?.state, "stopped");
+    } finally {
+      await shop.close();
+    }
+  },
+});
