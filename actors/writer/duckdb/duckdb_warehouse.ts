@@ -37,7 +37,7 @@ export interface DuckDBWarehouseOptions {
   readonly threads?: number;
   /** WAL size that triggers a checkpoint (default "256MB": fewer, larger checkpoints). */
   readonly checkpointThreshold?: string;
-  /** DuckDB's buffer memory limit (default "1GB"). */
+  /** DuckDB's buffer memory limit (default "512MB"). */
   readonly memoryLimit?: string;
   /** Test switch for injected failures. */
   readonly faults?: FaultHook;
@@ -80,7 +80,7 @@ export class DuckDBWarehouse implements Warehouse {
         threads: String(this.#options.threads ?? 1),
         checkpoint_threshold: this.#options.checkpointThreshold ?? "256MB",
         // DuckDB's default is 80% of RAM; the pipeline shares the machine with Kafka.
-        memory_limit: this.#options.memoryLimit ?? "1GB",
+        memory_limit: this.#options.memoryLimit ?? "512MB",
       });
     } catch (error: unknown) {
       throw new Error(`Cannot open warehouse ${path}`, { cause: error });
