@@ -152,8 +152,8 @@ export function resolveConfig(sources: Source[], readFile: (path: string) => str
     lake,
     control: { port: r.controlPort ?? 8790, token: r.controlToken },
     pipeline: {
-      enrichers: r.enrichers ?? 2,
-      chunkSize: r.chunkSize ?? 500,
+      enrichers: r.enrichers ?? SETTINGS.enrichers.fallback ?? 1,
+      chunkSize: r.chunkSize ?? 2_000,
       batchMaxRows: r.batchMaxRows ?? 20_000,
       batchMaxAgeMs: r.batchMaxAgeMs ?? 1_000,
       exportIntervalMinutes: r.exportIntervalMinutes ?? 0,

@@ -129,6 +129,12 @@ const decimal = (
   },
 });
 
+/**
+ * Enrichers by default: measured on 2 cores, one enricher beside the writer, consumer and routing
+ * threads ingests faster (40.9k events/s) than two competing for the same cores (38.3k).
+ */
+const DEFAULT_ENRICHERS = Math.max(1, navigator.hardwareConcurrency - 1);
+
 /** All settings, in README order. */
 export const SETTINGS = {
   dataDir: text("DATA_DIR", "Directory of the embedded warehouse, lake and state.", "data"),
@@ -163,13 +169,19 @@ export const SETTINGS = {
     "A local folder or gs://bucket/prefix for the Bronze Parquet files; default <DATA_DIR>/lake.",
     undefined,
   ),
-  enrichers: integer("ENRICHERS", "Enricher Workers in the pool.", 1, 64, 2),
+  enrichers: integer(
+    "ENRICHERS",
+    "Enricher Workers in the pool; default one per core but one (the writer and consumer need one).",
+    1,
+    64,
+    DEFAULT_ENRICHERS,
+  ),
   chunkSize: integer(
     "CHUNK_SIZE",
-    "Kafka messages per chunk handed to an enricher.",
+    "Kafka messages per chunk handed to an enricher (at most one fetch of a partition).",
     1,
     10_000,
-    500,
+    2_000,
   ),
   batchMaxRows: integer(
     "BATCH_MAX_ROWS",
