@@ -12,7 +12,6 @@ import {
   checkMessage,
   checkReply,
   type MessageOf,
-  type Protocol,
   type ReplyOf,
   type Specs,
 } from "./protocol.ts";
@@ -23,67 +22,19 @@ import {
   type RestartPolicy,
 } from "./restart_policy.ts";
 import type { ActorSnapshot, ActorState } from "./snapshot.ts";
+import {
+  type Envelope,
+  type Member,
+  newMember,
+  type PoolSpec,
+  type RuntimeDeadLetter,
+} from "./pool_spec.ts";
 import { exitProcess } from "./supervisor.ts";
 import { WorkerHandle } from "./worker_handle.ts";
 
+export type { PoolSpec, RuntimeDeadLetter } from "./pool_spec.ts";
+
 const log = getLogger("runtime");
-
-/** A message that kept crashing its receiver, with the last error. */
-export interface RuntimeDeadLetter {
-  readonly actor: string;
-  readonly name: string;
-  readonly body: unknown;
-  readonly error: Error;
-  readonly attempts: number;
-}
-
-/** How to run an actor, as data plus the callbacks that route what it emits. */
-export interface PoolSpec<In extends Specs, Out extends Specs> {
-  readonly name: string;
-  /** URL of the worker module (it calls `serve`). */
-  readonly module: string;
-  readonly protocol: Protocol<In, Out>;
-  /** Workers behind the address (default 1). */
-  readonly size?: number;
-  /** Messages each Worker may hold unfinished (default 4); the mailbox bound is size × this. */
-  readonly capacity?: number;
-  /** Init arguments, plain data. */
-  readonly args?: unknown;
-  readonly restart?: RestartPolicy;
-  /** Crashes in a row one message may cause before it is dead-lettered (default 3). */
-  readonly poisonAfter?: number;
-  /** Receives emitted messages; the emitting Worker waits (credit) until this resolves. */
-  readonly onEmit?: (message: MessageOf<Out>, member: number) => void | Promise<void>;
-  /**
-   * Called when a member is replaced: an actor whose state others depend on (the batcher's open
-   * batch) uses it to restart those too, as OTP's rest_for_one does.
-   */
-  readonly onRestart?: (member: number) => void;
-  /** Receives poison messages (default: logged). */
-  readonly onDeadLetter?: (letter: RuntimeDeadLetter) => void | Promise<void>;
-}
-
-interface Envelope {
-  readonly id: number;
-  readonly name: string;
-  readonly body: unknown;
-  attempts: number;
-  readonly reply?: { resolve: (value: unknown) => void; reject: (error: Error) => void };
-  /** A broadcast copy: meant for one member only, outside the mailbox bound, never redelivered. */
-  readonly pinned?: boolean;
-}
-
-interface Member {
-  readonly index: number;
-  handle: WorkerHandle | undefined;
-  incarnation: number;
-  state: ActorState;
-  readonly inFlight: Map<number, Envelope>;
-  consecutiveFailures: number;
-  restartTimer: ReturnType<typeof setTimeout> | undefined;
-  ready: PromiseWithResolvers<void> | undefined;
-  stopped: PromiseWithResolvers<void> | undefined;
-}
 
 /** A running actor (one or more Workers behind one address). */
 export class ActorPool<In extends Specs, Out extends Specs> {
@@ -114,17 +65,7 @@ export class ActorPool<In extends Specs, Out extends Specs> {
     this.#intensity = new RestartIntensity(this.#policy);
     const size = spec.size ?? 1;
     this.#gate = new CreditGate(spec.name, size * this.#capacity);
-    this.#members = Array.from({ length: size }, (_, index) => ({
-      index,
-      handle: undefined,
-      incarnation: -1,
-      state: "stopped",
-      inFlight: new Map(),
-      consecutiveFailures: 0,
-      restartTimer: undefined,
-      ready: undefined,
-      stopped: undefined,
-    }));
+    this.#members = Array.from({ length: size }, (_, index) => newMember(index));
   }
 
   get name(): string {
