@@ -1,6 +1,13 @@
 import assert from "node:assert/strict";
 import { type Cell, type RowBatch, STAGING_COLUMNS } from "./staging_columns.ts";
-import { concatRows, emptyRows, isPackedRows, packRows, unpackRows } from "./packed_rows.ts";
+import {
+  concatRows,
+  emptyRows,
+  isPackedRows,
+  packRows,
+  rowsTransferables,
+  unpackRows,
+} from "./packed_rows.ts";
 
 function rows(from: number, count: number): RowBatch {
   return {
@@ -37,4 +44,18 @@ Deno.test("concatenated packed rows equal the rows of all parts in order, empty 
 Deno.test("a column that does not hold rowCount values is refused on unpack, named", () => {
   const packed = packRows(rows(0, 2));
   assert.throws(() => unpackRows({ ...packed, rowCount: 3 }), /Packed column _topic/);
+});
+
+Deno.test("packed rows cross a port as transferred buffers and arrive whole", async () => {
+  const batch = rows(0, 5);
+  const packed = packRows(batch);
+  const { port1, port2 } = new MessageChannel();
+  const received = new Promise<unknown>((resolve) => port2.onmessage = (e) => resolve(e.data));
+  port1.postMessage(packed, rowsTransferables(packed));
+  const got = await received;
+  port1.close();
+  port2.close();
+  assert.equal(packed.bytes.byteLength, 0); // moved, not copied
+  assert.ok(isPackedRows(got));
+  assert.deepEqual(unpackRows(got), batch);
 });

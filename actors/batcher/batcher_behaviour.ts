@@ -6,6 +6,7 @@
  * later could leave a gap under the writer's watermark.
  */
 import type { BATCHER_PROTOCOL } from "../../messages/batcher.ts";
+import { rowsTransferables } from "../../messages/packed_rows.ts";
 import type { ActorContext, Behaviour } from "../runtime/serve.ts";
 import {
   BatchAssembler,
@@ -29,7 +30,11 @@ export function startBatcher(
 
   const emit = (batches: readonly (WriteBatch | undefined)[]): Promise<void> => {
     for (const batch of batches) {
-      if (batch !== undefined) emitted = emitted.then(() => ctx.emit("batcher.batchClosed", batch));
+      if (batch === undefined) continue;
+      // The rows' buffers move to the host: the batch is not used here after this.
+      emitted = emitted.then(() =>
+        ctx.emit("batcher.batchClosed", batch, rowsTransferables(batch.rows))
+      );
     }
     return emitted;
   };

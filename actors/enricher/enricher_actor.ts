@@ -5,7 +5,7 @@
  */
 import { ENRICHER_PROTOCOL, isEnricherArgs } from "../../messages/enricher.ts";
 import { type PackedChunk, valueAt } from "../../messages/packed_chunk.ts";
-import { packRows } from "../../messages/packed_rows.ts";
+import { packRows, rowsTransferables } from "../../messages/packed_rows.ts";
 import { openTable } from "../geoip/open_table.ts";
 import { serve } from "../runtime/serve.ts";
 import { enrichBatch, type KafkaMessage } from "./enrich_batch.ts";
@@ -30,15 +30,16 @@ serve(ENRICHER_PROTOCOL, isEnricherArgs, async (args, ctx) => {
       "enricher.enrich": async (chunk) => {
         const out = enrichBatch(unpack(chunk), { userAgents, geo });
         const { chunkId, topic, partition, epoch, seq } = chunk;
+        const rows = packRows(out.rows);
         await ctx.emit("enricher.enriched", {
           chunkId,
           topic,
           partition,
           epoch,
           seq,
-          rows: packRows(out.rows),
+          rows,
           deadLetters: out.deadLetters,
-        });
+        }, rowsTransferables(rows));
       },
       // Handled between chunks, so no lookup can be using the table being closed.
       "enricher.useTable": async ({ path }) => {
