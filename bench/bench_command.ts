@@ -21,6 +21,10 @@ const BENCHES: Record<string, { doc: string; load: () => Promise<Bench> }> = {
     doc: "rows/s exporting staged rows to Parquet, next to DuckDB's own COPY",
     load: () => import("./export_bench.ts"),
   },
+  "kafka-clients": {
+    doc: "consumption msgs/s: kafkajs next to @platformatic/kafka on the same topic",
+    load: () => import("./kafka_clients_bench.ts"),
+  },
   duckdb: {
     doc: "rows/s into the DuckDB warehouse: columnar path vs row appender",
     load: () => import("../actors/writer/duckdb/duckdb_bench.ts"),
