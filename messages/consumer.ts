@@ -32,8 +32,11 @@ const isAck = (v: unknown): v is { chunkIds: number[] } => isRecord(v) && isNumb
 const isPaused = (v: unknown): v is { pendingChunks: number } =>
   isRecord(v) && typeof v.pendingChunks === "number";
 const isCommitted = (v: unknown): v is { pendingChunks: number } => isPaused(v);
-const isLag = (v: unknown): v is { partitions: PartitionLag[]; delivered: number } =>
-  isRecord(v) && Array.isArray(v.partitions) && typeof v.delivered === "number";
+const isLag = (
+  v: unknown,
+): v is { partitions: PartitionLag[]; delivered: number; paused: number[] } =>
+  isRecord(v) && Array.isArray(v.partitions) && typeof v.delivered === "number" &&
+  isNumberArray(v.paused);
 
 /** What the consumer accepts and emits. */
 export const CONSUMER_PROTOCOL = {

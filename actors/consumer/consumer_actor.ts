@@ -36,6 +36,7 @@ serve(CONSUMER_PROTOCOL, isConsumerArgs, async (args, ctx) => {
       "consumer.lag": () => ({
         partitions: [...source.lag].map(([partition, l]) => ({ partition, ...l })),
         delivered: source.delivered,
+        paused: [...source.paused],
       }),
     },
     stop: () => source.stop(() => Promise.resolve(), 0),

@@ -50,6 +50,13 @@ export interface SourceOptions {
    */
   readonly idBase?: number;
   readonly epochBase?: number;
+  /**
+   * A hand-over downstream has not accepted within this many ms pauses its partition's fetching
+   * until it is accepted (default 100): a full pipeline stops reading instead of buffering.
+   */
+  readonly pauseAfterMs?: number;
+  /** Observes pauses and resumes (tests, metrics). */
+  readonly onPause?: (partition: number, paused: boolean) => void;
 }
 
 const NO_VALUE = new Uint8Array(0);
@@ -71,6 +78,9 @@ export class KafkaSource {
   readonly lag = new Map<number, { seen: number; high: number }>();
   /** Messages handed downstream so far. */
   delivered = 0;
+  /** Partitions paused now because downstream is full, and how many pauses there were. */
+  readonly paused = new Set<number>();
+  pauses = 0;
 
   constructor(kafka: Kafka, options: SourceOptions, sink: ChunkSink) {
     this.#tracker = new OffsetTracker(options.idBase ?? 1);
@@ -162,10 +172,25 @@ export class KafkaSource {
       heartbeat().catch((error: unknown) => log.warn("ConsumerHeartbeatFailed", { error }));
     }, this.#options.heartbeatMs);
     this.#handing++;
+    let paused = false;
+    const pause = setTimeout(() => {
+      paused = true;
+      this.paused.add(partition);
+      this.pauses++;
+      this.#consumer.pause([{ topic, partitions: [partition] }]);
+      this.#options.onPause?.(partition, true);
+    }, this.#options.pauseAfterMs ?? 100);
     try {
       await this.#sink.send(chunk);
     } finally {
       clearInterval(beat);
+      clearTimeout(pause);
+      if (paused) {
+        this.paused.delete(partition);
+        // While stopping, the whole topic stays paused.
+        if (!this.#stopping) this.#consumer.resume([{ topic, partitions: [partition] }]);
+        this.#options.onPause?.(partition, false);
+      }
       if (--this.#handing === 0) this.#handed?.resolve();
     }
     this.delivered += records.length;

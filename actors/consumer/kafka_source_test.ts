@@ -122,3 +122,45 @@ Deno.test({
     assert.equal(new TextDecoder().decode(chunks[0]?.records[0]?.value), "p0-m0");
   },
 });
+
+Deno.test({
+  name: "a partition whose hand-over waits is paused, then resumed, and nothing is lost",
+  sanitizeOps: false,
+  sanitizeResources: false,
+  async fn() {
+    const topic = uniqueTopic("source-pause");
+    await fill(topic, 50, 1);
+    const events: string[] = [];
+    const unblock = Promise.withResolvers<void>();
+    const done = Promise.withResolvers<void>();
+    const offsets: number[] = [];
+    const source = new KafkaSource(kafka, {
+      topic,
+      group: `g-${topic}`,
+      startOffset: "earliest",
+      chunkSize: 10,
+      commitIntervalMs: 5,
+      heartbeatMs: 1000,
+      pauseAfterMs: 20,
+      // Downstream frees up exactly when the pause happened.
+      onPause: (partition, paused) => {
+        events.push(`${partition}:${paused ? "paused" : "resumed"}`);
+        if (paused) unblock.resolve();
+      },
+    }, {
+      async send(chunk) {
+        if (chunk.seq === 1) await unblock.promise; // downstream full for the second chunk
+        offsets.push(...chunk.records.map((r) => r.offset));
+        source.ack([chunk.chunkId]);
+        if (offsets.length >= 50) done.resolve();
+      },
+    });
+    await source.start();
+    await done.promise;
+    await source.stop(() => Promise.resolve(), 1000);
+    assert.deepEqual(events, ["0:paused", "0:resumed"]);
+    assert.equal(source.pauses, 1);
+    assert.equal(source.paused.size, 0);
+    assert.deepEqual(offsets, Array.from({ length: 50 }, (_, i) => i));
+  },
+});

@@ -237,7 +237,7 @@ export class Pipeline {
   /** Asks the consumer for its lag and records it. */
   async refreshLag(): Promise<void> {
     const lag = await this.consumer.ask("consumer.lag", {}, ASK_TIMEOUT_MS);
-    this.metrics.lag(lag.partitions);
+    this.metrics.lag(lag.partitions, lag.paused);
   }
 
   /** The supervision tree, as data. */

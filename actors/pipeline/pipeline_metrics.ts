@@ -70,14 +70,20 @@ export class PipelineMetrics {
     );
   }
 
-  /** Consumer lag per partition (high watermark minus the next offset to read). */
-  lag(partitions: readonly PartitionLag[]): void {
+  /** Consumer lag per partition (high watermark minus the next offset to read), and pauses. */
+  lag(partitions: readonly PartitionLag[], paused: readonly number[] = []): void {
     for (const p of partitions) {
       this.registry.set(
         "pipeline_consumer_lag_messages",
         "Messages in the partition not yet read by this process.",
         { partition: String(p.partition) },
         Math.max(0, p.high - p.seen - 1),
+      );
+      this.registry.set(
+        "pipeline_consumer_partition_paused",
+        "1 while the partition's fetching is paused because the pipeline is full.",
+        { partition: String(p.partition) },
+        paused.includes(p.partition) ? 1 : 0,
       );
     }
   }
