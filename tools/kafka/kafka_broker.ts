@@ -106,6 +106,19 @@ function java(libs: string, args: string[], options: BrokerOptions, logFile: str
   });
 }
 
+/**
+ * A KRaft cluster id: 16 random bytes in URL-safe base64 without padding, never starting with
+ * "-" (the storage tool would read such an id as an option and fail, 1 start in 64).
+ */
+export function newClusterId(): string {
+  while (true) {
+    const bytes = crypto.getRandomValues(new Uint8Array(16));
+    const id = btoa(String.fromCharCode(...bytes)).replaceAll("+", "-").replaceAll("/", "_")
+      .slice(0, 22);
+    if (!id.startsWith("-")) return id;
+  }
+}
+
 async function formatStorage(libs: string, o: BrokerOptions, logFile: string): Promise<void> {
   try {
     await Deno.stat(`${o.dataDir}/kraft/meta.properties`);
@@ -113,10 +126,7 @@ async function formatStorage(libs: string, o: BrokerOptions, logFile: string): P
   } catch (error) {
     if (!(error instanceof Deno.errors.NotFound)) throw error;
   }
-  // A KRaft cluster id is 16 random bytes in URL-safe base64 without padding.
-  const bytes = crypto.getRandomValues(new Uint8Array(16));
-  const clusterId = btoa(String.fromCharCode(...bytes)).replaceAll("+", "-").replaceAll("/", "_")
-    .slice(0, 22);
+  const clusterId = newClusterId();
   const command = java(
     libs,
     [
