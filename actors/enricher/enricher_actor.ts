@@ -6,7 +6,9 @@
 import { ENRICHER_PROTOCOL, isEnricherArgs } from "../../messages/enricher.ts";
 import { type PackedChunk, valueAt } from "../../messages/packed_chunk.ts";
 import { packRows, rowsTransferables } from "../../messages/packed_rows.ts";
+import { CachedGeoLookup } from "../geoip/cached_lookup.ts";
 import { openTable } from "../geoip/open_table.ts";
+import type { RangeTable } from "../geoip/range_table.ts";
 import { serve } from "../runtime/serve.ts";
 import { enrichBatch, type KafkaMessage } from "./enrich_batch.ts";
 import { UserAgentCache } from "./user_agent_cache.ts";
@@ -24,7 +26,11 @@ function unpack(chunk: PackedChunk): KafkaMessage[] {
 
 serve(ENRICHER_PROTOCOL, isEnricherArgs, async (args, ctx) => {
   const userAgents = new UserAgentCache(args.userAgentCacheSize);
-  let geo = args.geoipTable === null ? undefined : await openTable(args.geoipTable, "auto");
+  // The mapped table, and a cache of its answers (IPs repeat within sessions).
+  let table: RangeTable | undefined = args.geoipTable === null
+    ? undefined
+    : await openTable(args.geoipTable, "auto");
+  let geo = table === undefined ? undefined : new CachedGeoLookup(table);
   return {
     handlers: {
       "enricher.enrich": async (chunk) => {
@@ -44,11 +50,12 @@ serve(ENRICHER_PROTOCOL, isEnricherArgs, async (args, ctx) => {
       // Handled between chunks, so no lookup can be using the table being closed.
       "enricher.useTable": async ({ path }) => {
         const next = path === null ? undefined : await openTable(path, "auto");
-        const previous = geo;
-        geo = next;
+        const previous = table;
+        table = next;
+        geo = next === undefined ? undefined : new CachedGeoLookup(next);
         previous?.close();
       },
     },
-    stop: () => geo?.close(),
+    stop: () => table?.close(),
   };
 });
