@@ -34,6 +34,18 @@ function grouped(rows: unknown[][]): Map<number, number[]> {
   return out;
 }
 
+/** Runs one query on a stopped pipeline's DuckDB file, read-only, and returns its rows. */
+export async function queryWarehouse(dbPath: string, sql: string): Promise<unknown[][]> {
+  const instance = await DuckDBInstance.create(dbPath, { access_mode: "READ_ONLY" });
+  const db = await instance.connect();
+  try {
+    return (await db.runAndReadAll(sql)).getRowsJS();
+  } finally {
+    db.closeSync();
+    instance.closeSync();
+  }
+}
+
 /** Reads the contents of `dbPath` for `topic` (the pipeline must be stopped). */
 export async function readWarehouse(
   dbPath: string,

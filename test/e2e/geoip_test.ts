@@ -4,8 +4,8 @@
  * range's location and the table version it was looked up in.
  */
 import assert from "node:assert/strict";
-import { DuckDBInstance } from "@duckdb/node-api";
 import { startPipeline } from "../pipeline_process.ts";
+import { queryWarehouse } from "../warehouse_probe.ts";
 import { caughtUp, freshTopic, pipelineEnv, produce } from "./ingestion_fixture.ts";
 
 Deno.test({
@@ -27,20 +27,15 @@ Deno.test({
     await caughtUp(t);
     assert.equal((await pipeline.stop("SIGTERM")).code, 0);
 
-    const instance = await DuckDBInstance.create(`${dataDir}/warehouse.duckdb`, {
-      access_mode: "READ_ONLY",
-    });
-    const db = await instance.connect();
-    const rows = (await db.runAndReadAll(
+    const rows = await queryWarehouse(
+      `${dataDir}/warehouse.duckdb`,
       `SELECT
          count(*) FILTER (ip LIKE '%.%' AND ip NOT LIKE '%:%'),
          count(*) FILTER (country_code = 'NL' AND city = 'Amsterdam' AND latitude BETWEEN 52.37 AND 52.38),
          count(*) FILTER (country_code = 'FR' AND region = 'Ile-de-France'),
          count(DISTINCT geo_table_version) FILTER (country_code IS NOT NULL)
        FROM staging_g1`,
-    )).getRowsJS();
-    db.closeSync();
-    instance.closeSync();
+    );
     const [v4, amsterdam, paris, versions] = (rows[0] ?? []).map(Number);
     assert.ok((v4 ?? 0) > 1_000, `IPv4 rows: ${v4}`);
     assert.equal((amsterdam ?? 0) + (paris ?? 0), v4);
@@ -78,16 +73,11 @@ Deno.test({
     await caughtUp(t);
     assert.equal((await pipeline.stop("SIGTERM")).code, 0);
 
-    const instance = await DuckDBInstance.create(`${dataDir}/warehouse.duckdb`, {
-      access_mode: "READ_ONLY",
-    });
-    const db = await instance.connect();
-    const rows = (await db.runAndReadAll(
+    const rows = await queryWarehouse(
+      `${dataDir}/warehouse.duckdb`,
       `SELECT _partition, _offset, country_code, geo_table_version FROM staging_g1
        WHERE ip LIKE '%.%' AND ip NOT LIKE '%:%'`,
-    )).getRowsJS();
-    db.closeSync();
-    instance.closeSync();
+    );
     const early = rows.filter(([p, o]) => Number(o) < (before.get(Number(p)) ?? 0));
     const late = rows.filter(([p, o]) => Number(o) >= (before.get(Number(p)) ?? 0));
     assert.ok(early.length > 300 && late.length > 300, `${early.length} / ${late.length}`);
