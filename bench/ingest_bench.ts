@@ -8,11 +8,9 @@
  *     pipeline: end-to-end latency percentiles (Kafka timestamp to durable commit) from the
  *     pipeline's own histogram.
  */
-import { Kafka, logLevel } from "kafkajs";
 import { parseArgs } from "node:util";
-import { startBroker } from "../tools/kafka/kafka_broker.ts";
 import { produceEvents } from "../tools/produce/mod.ts";
-import { freePorts } from "../test/free_port.ts";
+import { withBenchKafka } from "./bench_kafka.ts";
 import { type PipelineProcess, startPipeline } from "../test/pipeline_process.ts";
 import { parsePrometheus } from "../test/prometheus.ts";
 
@@ -20,13 +18,6 @@ interface Target {
   readonly brokers: string;
   readonly topic: string;
   readonly group: string;
-}
-
-async function createTopic(brokers: string, topic: string): Promise<void> {
-  const admin = new Kafka({ brokers: [brokers], logLevel: logLevel.NOTHING }).admin();
-  await admin.connect();
-  await admin.createTopics({ topics: [{ topic, numPartitions: 6 }], waitForLeaders: true });
-  await admin.disconnect();
 }
 
 interface Fill {
@@ -162,29 +153,13 @@ export async function run(args: string[]): Promise<number> {
       "latency-count": { type: "string", default: "200000" },
     },
   });
-  const scratch = await Deno.makeTempDir({ prefix: "ingest-bench-" });
-  const [plainPort, saslPort, controllerPort] = freePorts(3) as [number, number, number];
-  const broker = await startBroker({
-    dataDir: `${scratch}/kafka`,
-    plainPort,
-    saslPort,
-    controllerPort,
-    saslUsername: "bench",
-    saslPassword: crypto.randomUUID(),
-    defaultPartitions: 6,
-    heapMiB: 1024,
-    startTimeoutMs: 120_000,
+  await withBenchKafka("ingest-bench-", async (kafka) => {
+    const a = { brokers: kafka.brokers, topic: "bench-throughput", group: "bench-a" };
+    await kafka.createTopic(a.topic);
+    await throughput(a, Number(values.count), `${kafka.scratch}/a`);
+    const b = { brokers: kafka.brokers, topic: "bench-latency", group: "bench-b" };
+    await kafka.createTopic(b.topic);
+    await latency(b, Number(values["latency-count"]), Number(values.rate), `${kafka.scratch}/b`);
   });
-  try {
-    const a = { brokers: broker.plainBootstrap, topic: "bench-throughput", group: "bench-a" };
-    await createTopic(a.brokers, a.topic);
-    await throughput(a, Number(values.count), `${scratch}/a`);
-    const b = { brokers: broker.plainBootstrap, topic: "bench-latency", group: "bench-b" };
-    await createTopic(b.brokers, b.topic);
-    await latency(b, Number(values["latency-count"]), Number(values.rate), `${scratch}/b`);
-  } finally {
-    await broker.stop();
-    await Deno.remove(scratch, { recursive: true });
-  }
   return 0;
 }

@@ -9,9 +9,8 @@
 import { Consumer as PlatformaticConsumer } from "@platformatic/kafka";
 import { Kafka, logLevel } from "kafkajs";
 import { parseArgs } from "node:util";
-import { freePorts } from "../test/free_port.ts";
-import { startBroker } from "../tools/kafka/kafka_broker.ts";
 import { produceEvents } from "../tools/produce/mod.ts";
+import { withBenchKafka } from "./bench_kafka.ts";
 
 interface Figures {
   readonly seconds: number;
@@ -66,28 +65,11 @@ async function withPlatformatic(brokers: string, topic: string, count: number): 
 export async function run(args: string[]): Promise<number> {
   const { values } = parseArgs({ args, options: { count: { type: "string", default: "300000" } } });
   const count = Number(values.count);
-  const scratch = await Deno.makeTempDir({ prefix: "kafka-clients-bench-" });
-  const [plainPort, saslPort, controllerPort] = freePorts(3) as [number, number, number];
-  const broker = await startBroker({
-    dataDir: `${scratch}/kafka`,
-    plainPort,
-    saslPort,
-    controllerPort,
-    saslUsername: "bench",
-    saslPassword: crypto.randomUUID(),
-    defaultPartitions: 6,
-    heapMiB: 1024,
-    startTimeoutMs: 120_000,
-  });
-  try {
+  await withBenchKafka("kafka-clients-bench-", async (kafka) => {
     const topic = "bench-clients";
-    const admin = new Kafka({ brokers: [broker.plainBootstrap], logLevel: logLevel.NOTHING })
-      .admin();
-    await admin.connect();
-    await admin.createTopics({ topics: [{ topic, numPartitions: 6 }], waitForLeaders: true });
-    await admin.disconnect();
+    await kafka.createTopic(topic);
     await produceEvents({
-      brokers: [broker.plainBootstrap],
+      brokers: [kafka.brokers],
       sasl: undefined,
       ssl: false,
       topic,
@@ -101,16 +83,13 @@ export async function run(args: string[]): Promise<number> {
         withPlatformatic,
       ]] as const
     ) {
-      const f = await consume(broker.plainBootstrap, topic, count);
+      const f = await consume(kafka.brokers, topic, count);
       console.log(
         `${name.padEnd(28)} ${(count / f.seconds).toFixed(0).padStart(8)} msgs/s  ${
           (f.bytes / f.seconds / 2 ** 20).toFixed(1)
         } MiB/s  (${count} msgs in ${f.seconds.toFixed(2)} s)`,
       );
     }
-  } finally {
-    await broker.stop();
-    await Deno.remove(scratch, { recursive: true });
-  }
+  });
   return 0;
 }
