@@ -1,27 +1,16 @@
 import assert from "node:assert/strict";
-import { asGeoipCommand, asGeoipEvent, type GeoipTableChanged } from "./geoip.ts";
+import { isGeoipArgs, isGeoipRefreshed } from "./geoip.ts";
 
-Deno.test("a tableChanged event survives structured clone, shared buffer included", () => {
-  const event: GeoipTableChanged = {
-    type: "geoip.tableChanged",
-    path: "data/geoip/table-0123456789abcdef.bin",
-    version: "0123456789abcdef",
-    shared: new SharedArrayBuffer(8),
-    builtAtMs: 1_700_000_000_000,
-  };
-  const cloned = structuredClone(event);
-  assert.deepEqual(asGeoipEvent(cloned), cloned);
-  assert.ok(cloned.shared instanceof SharedArrayBuffer);
+Deno.test("geoip init arguments survive structured clone and wrong shapes are refused", () => {
+  const args = { dataDir: "data", table: null, csv: "db5.csv", csvIpv6: null };
+  assert.ok(isGeoipArgs(structuredClone(args)));
+  assert.ok(!isGeoipArgs({ ...args, csv: 5 }));
+  assert.ok(!isGeoipArgs({ table: null, csv: null, csvIpv6: null }));
 });
 
-Deno.test("refuses received data that is not a geoip message", () => {
-  assert.equal(asGeoipEvent({ type: "geoip.tableChanged", path: 1, version: "v" }), null);
-  assert.equal(asGeoipEvent({ type: "geoip.tableUnavailable" }), null);
-  assert.equal(asGeoipEvent("geoip.tableChanged"), null);
-  assert.deepEqual(asGeoipEvent({ type: "geoip.tableUnavailable", reason: "none" }), {
-    type: "geoip.tableUnavailable",
-    reason: "none",
-  });
-  assert.deepEqual(asGeoipCommand({ type: "geoip.refresh", extra: 1 }), { type: "geoip.refresh" });
-  assert.equal(asGeoipCommand({ type: "writer.write" }), null);
+Deno.test("a refresh answer names a table file and its version, or no table", () => {
+  assert.ok(isGeoipRefreshed({ table: { path: "data/geoip/table-ab.bin", version: "ab" } }));
+  assert.ok(isGeoipRefreshed({ table: null }));
+  assert.ok(!isGeoipRefreshed({ table: { path: "t.bin" } }));
+  assert.ok(!isGeoipRefreshed("geoip.refreshed"));
 });
