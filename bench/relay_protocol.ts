@@ -1,7 +1,7 @@
 /** Protocol of the benchmark's relay actor: passes what it gets to its host, unchanged. */
 import { type Guard, message } from "../actors/runtime/protocol.ts";
+import { isRecord } from "../messages/guards.ts";
 
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null;
 const isOne: Guard<{ n: number }> = (v): v is { n: number } =>
   isRecord(v) && typeof v.n === "number";
 const isBatch: Guard<{ items: number[] }> = (v): v is { items: number[] } =>

@@ -3,6 +3,7 @@
  * demand (throws, dies, hangs, emits what it must not) so tests can watch the runtime recover.
  */
 import { type Guard, message, request } from "../protocol.ts";
+import { isEmpty, isRecord } from "../../../messages/guards.ts";
 
 /** A numbered piece of work. */
 export interface Work {
@@ -28,14 +29,10 @@ export interface CounterArgs {
   readonly failInit: boolean;
 }
 
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null;
-
 const isWork: Guard<Work> = (v): v is Work => isRecord(v) && typeof v.n === "number";
 const isWorkDone: Guard<WorkDone> = (v): v is WorkDone =>
   isRecord(v) && typeof v.n === "number" && typeof v.member === "number" &&
   typeof v.incarnation === "number";
-const isEmpty: Guard<Record<string, never>> = (v): v is Record<string, never> =>
-  isRecord(v) && Object.keys(v).length === 0;
 const isDoubled: Guard<{ doubled: number }> = (v): v is { doubled: number } =>
   isRecord(v) && typeof v.doubled === "number";
 const isName: Guard<{ name: string }> = (v): v is { name: string } =>
