@@ -118,12 +118,12 @@ export function resolveConfig(sources: Source[], readFile: (path: string) => str
     raw[name] = value;
   }
   const r = raw as Raw;
-  const dataDir = r.dataDir ?? "data";
+  const dataDir = set(r.dataDir, "dataDir");
   const warehouse = parseWarehouse(r.warehouse, dataDir);
   const lake = parseLake(r.lake, dataDir);
   if (typeof warehouse === "string") problems.push(warehouse);
   if (typeof lake === "string") problems.push(lake);
-  const mechanism = r.kafkaSaslMechanism ?? "none";
+  const mechanism = set(r.kafkaSaslMechanism, "kafkaSaslMechanism");
   if (mechanism !== "none" && (!r.kafkaSaslUsername || !r.kafkaSaslPassword)) {
     problems.push(
       `KAFKA_SASL_MECHANISM=${mechanism} needs KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD (or KAFKA_SASL_PASSWORD_FILE)`,
@@ -138,36 +138,49 @@ export function resolveConfig(sources: Source[], readFile: (path: string) => str
     kafka: {
       brokers: brokers.length > 0 ? brokers : ["127.0.0.1:9092"],
       localDevBroker: brokers.length === 0,
-      topic: r.kafkaTopic ?? "product_view",
-      group: r.kafkaGroup ?? "lakehouse",
-      startOffset: r.kafkaStartOffset ?? "earliest",
+      topic: set(r.kafkaTopic, "kafkaTopic"),
+      group: set(r.kafkaGroup, "kafkaGroup"),
+      startOffset: set(r.kafkaStartOffset, "kafkaStartOffset"),
       sasl: mechanism === "none" ? undefined : {
         mechanism,
         username: r.kafkaSaslUsername ?? "",
         password: r.kafkaSaslPassword ?? "",
       },
-      ssl: r.kafkaSsl ?? false,
+      ssl: set(r.kafkaSsl, "kafkaSsl"),
     },
     warehouse,
     lake,
-    control: { port: r.controlPort ?? 8790, token: r.controlToken },
+    control: { port: set(r.controlPort, "controlPort"), token: r.controlToken },
     pipeline: {
-      enrichers: r.enrichers ?? SETTINGS.enrichers.fallback ?? 1,
-      chunkSize: r.chunkSize ?? 2_000,
-      batchMaxRows: r.batchMaxRows ?? 20_000,
-      batchMaxAgeMs: r.batchMaxAgeMs ?? 1_000,
-      exportIntervalMinutes: r.exportIntervalMinutes ?? 0,
-      exportMaxRows: r.exportMaxRows ?? 0,
-      crawl: r.crawlEnabled ?? true,
+      enrichers: set(r.enrichers, "enrichers"),
+      chunkSize: set(r.chunkSize, "chunkSize"),
+      batchMaxRows: set(r.batchMaxRows, "batchMaxRows"),
+      batchMaxAgeMs: set(r.batchMaxAgeMs, "batchMaxAgeMs"),
+      exportIntervalMinutes: set(r.exportIntervalMinutes, "exportIntervalMinutes"),
+      exportMaxRows: set(r.exportMaxRows, "exportMaxRows"),
+      crawl: set(r.crawlEnabled, "crawlEnabled"),
     },
     geoip: {
       table: r.geoipTable,
       csv: r.geoipCsv,
       csvIpv6: r.geoipCsvIpv6,
-      refreshMs: r.geoipRefreshMs ?? 60_000,
+      refreshMs: set(r.geoipRefreshMs, "geoipRefreshMs"),
     },
     endpoints: { bigquery: r.bigqueryEndpoint, storage: r.storageEndpoint },
   });
+}
+
+/**
+ * The value of a setting that has a default: once validation passed it is always set (its text
+ * parsed, or the default). The defaults live in `SETTINGS` only.
+ */
+function set<T>(value: T | undefined, name: keyof Settings): T {
+  if (value === undefined) {
+    throw new Error(
+      `Setting ${SETTINGS[name].key} has no value and no default: fix config/settings.ts`,
+    );
+  }
+  return value;
 }
 
 function deepFreeze<T>(value: T): T {

@@ -111,3 +111,22 @@ Deno.test("a config file with unknown keys or bad JSON is refused with its path"
     /Config file x\.json has unknown keys: KAFKA_TOPIK/,
   );
 });
+
+Deno.test("pipeline settings default from the settings table and refuse values out of range", () => {
+  const config = resolveConfig([env({})], noFiles);
+  assert.equal(config.pipeline.chunkSize, 2_000);
+  assert.equal(config.pipeline.batchMaxRows, 20_000);
+  assert.ok(config.pipeline.enrichers >= 1);
+  assert.equal(config.geoip.refreshMs, 60_000);
+  assert.throws(
+    () =>
+      resolveConfig([env({ CHUNK_SIZE: "0", ENRICHERS: "many", GEOIP_REFRESH_MS: "-5" })], noFiles),
+    (error: unknown) => {
+      assert.ok(error instanceof ConfigError);
+      assert.match(error.message, /CHUNK_SIZE must be an integer from 1 to 10000, got "0"/);
+      assert.match(error.message, /ENRICHERS must be an integer from 1 to 64, got "many"/);
+      assert.match(error.message, /GEOIP_REFRESH_MS must be an integer from 0 to 86400000/);
+      return true;
+    },
+  );
+});
