@@ -97,7 +97,11 @@ export function serve<In extends Specs, Out extends Specs, A>(
     },
   });
 
+  let finished = false;
+  // Runs the stop hook once, whichever of `sys.stop` and the end of the inbox comes last.
   const finish = async () => {
+    if (finished) return;
+    finished = true;
     try {
       await behaviour?.stop?.();
       post({ type: "sys.stopped" });
