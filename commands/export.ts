@@ -1,16 +1,30 @@
 /**
- * `deno task export`: asks the running pipeline (its control server on 127.0.0.1:CONTROL_PORT)
+ * `deno task export`: asks the running pipeline (its control server on CONTROL_HOST:CONTROL_PORT)
  * to export the staging generation to the lake, waits, and prints what was exported. Exits
  * non-zero with a clear message when no pipeline answers or the export fails.
  */
 import { loadConfig } from "../config/config.ts";
 import { readToken, tokenFile } from "../control/control_token.ts";
 
+/** Where to reach a server bound to `host`: a wildcard bind is reached on loopback. */
+function clientHost(host: string): string {
+  if (host === "0.0.0.0") return "127.0.0.1";
+  if (host === "::" || host === "[::]") return "[::1]";
+  return host.includes(":") && !host.startsWith("[") ? `[${host}]` : host;
+}
+
 /** Exit codes: 0 exported, 1 export failed, 3 no pipeline running. */
 export async function run(_args: string[]): Promise<number> {
   const config = loadConfig();
-  const token = await readToken(config.control.token, config.dataDir);
-  const url = `http://127.0.0.1:${config.control.port}/export`;
+  let token: string | undefined;
+  try {
+    token = await readToken(config.control.token, config.dataDir);
+  } catch (error) {
+    if (!(error instanceof RangeError)) throw error;
+    console.error(error.message); // a token file too short to use
+    return 3;
+  }
+  const url = `http://${clientHost(config.control.host)}:${config.control.port}/export`;
   if (token === undefined) {
     console.error(
       `No control token: set CONTROL_TOKEN or start the pipeline once (it writes ${

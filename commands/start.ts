@@ -6,7 +6,7 @@
 import { Pipeline } from "../actors/pipeline/pipeline.ts";
 import { loadConfig, redacted } from "../config/config.ts";
 import { ensureToken } from "../control/control_token.ts";
-import { serveControl } from "../control/control_server.ts";
+import { servePipelineControl } from "../control/control_server.ts";
 import { getLogger } from "../observability/log.ts";
 import { startDevBroker } from "../tools/kafka/kafka_command.ts";
 import { controlHandlers } from "./control_handlers.ts";
@@ -47,7 +47,7 @@ export async function run(_args: string[]): Promise<number> {
     const token = await ensureToken(config.control.token, config.dataDir);
     const pipeline = new Pipeline({ config, geoipTable, faults: testFaults() });
     await pipeline.start();
-    const control = serveControl(config.control.port, token, controlHandlers(pipeline));
+    const control = servePipelineControl(controlHandlers(pipeline), { ...config.control, token });
     const schedule = new ExportSchedule(pipeline, config.pipeline);
     const crawler = config.pipeline.crawl ? await startCrawler(pipeline) : undefined;
     log.info("PipelineStarted", { brokers: config.kafka.brokers, topic: config.kafka.topic });

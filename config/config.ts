@@ -45,7 +45,13 @@ export interface Config {
   };
   readonly warehouse: WarehouseTarget;
   readonly lake: LakeTarget;
-  readonly control: { readonly port: number; readonly token: string | undefined };
+  readonly control: {
+    readonly host: string;
+    readonly port: number;
+    readonly token: string | undefined;
+    /** Port serving the scrape routes without a token; undefined: none. */
+    readonly metricsPort: number | undefined;
+  };
   readonly pipeline: {
     readonly enrichers: number;
     readonly chunkSize: number;
@@ -150,7 +156,12 @@ export function resolveConfig(sources: Source[], readFile: (path: string) => str
     },
     warehouse,
     lake,
-    control: { port: set(r.controlPort, "controlPort"), token: r.controlToken },
+    control: {
+      host: set(r.controlHost, "controlHost"),
+      port: set(r.controlPort, "controlPort"),
+      token: r.controlToken,
+      metricsPort: set(r.metricsPort, "metricsPort") || undefined,
+    },
     pipeline: {
       enrichers: set(r.enrichers, "enrichers"),
       chunkSize: set(r.chunkSize, "chunkSize"),

@@ -235,12 +235,30 @@ export const SETTINGS = {
     "Cloud Storage API endpoint (emulators only; unset uses Google with ADC credentials).",
     undefined,
   ),
-  controlPort: integer("CONTROL_PORT", "Port of the control server on 127.0.0.1.", 1, 65535, 8790),
-  controlToken: text(
-    "CONTROL_TOKEN",
-    "Bearer token of the control server (secret); default generated into DATA_DIR.",
-    undefined,
-    true,
+  controlHost: {
+    key: "CONTROL_HOST",
+    doc: "Address the control server binds; off loopback every route needs the token.",
+    form: "an IP address or host name",
+    fallback: "127.0.0.1",
+    secret: false,
+    parse: (t: string) =>
+      /^[A-Za-z0-9.\-_:]+$|^\[[0-9a-fA-F:]+\]$/.test(t.trim()) ? t.trim() : undefined,
+  },
+  controlPort: integer("CONTROL_PORT", "Port of the control server.", 1, 65535, 8790),
+  controlToken: {
+    key: "CONTROL_TOKEN",
+    doc: "Bearer token of the control server (secret); default generated into DATA_DIR.",
+    form: "at least 32 characters",
+    fallback: undefined,
+    secret: true,
+    parse: (t: string) => t.trim().length >= 32 ? t.trim() : undefined,
+  },
+  metricsPort: integer(
+    "METRICS_PORT",
+    "A second port serving /metrics, /health and /ready without the token (0: none).",
+    0,
+    65535,
+    0,
   ),
   crawlEnabled: flag("CRAWL_ENABLED", "Crawl product pages for names while ingesting.", true),
   crawlAllowedHosts: hostOrPortList(

@@ -1,0 +1,102 @@
+/**
+ * The control plane's routes as data: method, path, who may call it, and the handler. The server
+ * (control_server.ts) applies the access rules; adding a page is adding one `Route` (a path
+ * ending in `/*` mounts a handler on everything under it).
+ */
+import { statusPage } from "./status_page.ts";
+
+/** What the control server asks of the running pipeline. */
+export interface ControlHandlers {
+  /** Runs an export to completion; throws when it fails (logged, answered with an id). */
+  export(): Promise<unknown>;
+  /** Live: the process runs and its supervision tree is up. */
+  live(): boolean;
+  /** Ready: consuming and not stalled; `reason` says why not. */
+  ready(): { ready: boolean; reason?: string };
+  /** Prometheus text. */
+  metrics(): string;
+  /** JSON snapshot of the supervision tree and pipeline state. */
+  status(): Record<string, unknown>;
+}
+
+/** One route of the control server. */
+export interface Route {
+  readonly method: "GET" | "POST";
+  /** An exact path, or a prefix ending in `/*` that also matches the prefix itself. */
+  readonly path: string;
+  /**
+   * `probe`: open on a loopback bind (orchestrator probes); `token`: the bearer token in the
+   * `Authorization` header. Off loopback every route needs the token.
+   */
+  readonly access: "probe" | "token";
+  /** An HTML page a browser opens: a GET may also carry the token as `?token=`. */
+  readonly page?: boolean;
+  /** Also served without a token on `METRICS_PORT` when the operator sets one. */
+  readonly scrape?: boolean;
+  readonly handle: (request: Request, url: URL) => Response | Promise<Response>;
+}
+
+/** A JSON response. */
+export const json = (status: number, body: unknown): Response =>
+  new Response(JSON.stringify(body, null, 2) + "\n", {
+    status,
+    headers: { "content-type": "application/json; charset=utf-8" },
+  });
+
+/** Whether `route` answers `method path`. */
+export function routeMatches(route: Route, method: string, path: string): boolean {
+  if (route.method !== method) return false;
+  if (!route.path.endsWith("/*")) return route.path === path;
+  const prefix = route.path.slice(0, -2);
+  return path === prefix || path.startsWith(prefix + "/");
+}
+
+/** The pipeline's routes. */
+export function controlRoutes(handlers: ControlHandlers): Route[] {
+  return [
+    {
+      method: "GET",
+      path: "/health",
+      access: "probe",
+      scrape: true,
+      handle: () => handlers.live() ? json(200, { live: true }) : json(503, { live: false }),
+    },
+    {
+      method: "GET",
+      path: "/ready",
+      access: "probe",
+      scrape: true,
+      handle: () => {
+        const r = handlers.ready();
+        return json(r.ready ? 200 : 503, r);
+      },
+    },
+    {
+      method: "GET",
+      path: "/metrics",
+      access: "token",
+      scrape: true,
+      handle: () =>
+        new Response(handlers.metrics(), {
+          headers: { "content-type": "text/plain; version=0.0.4; charset=utf-8" },
+        }),
+    },
+    { method: "GET", path: "/status", access: "token", handle: () => json(200, handlers.status()) },
+    {
+      method: "GET",
+      path: "/",
+      access: "token",
+      page: true,
+      handle: () =>
+        new Response(statusPage(handlers.status()), {
+          headers: { "content-type": "text/html; charset=utf-8" },
+        }),
+    },
+    {
+      method: "POST",
+      path: "/export",
+      access: "token",
+      handle: async () => json(200, await handlers.export()),
+    },
+  ];
+}
