@@ -7,6 +7,7 @@ import { Pipeline } from "../actors/pipeline/pipeline.ts";
 import { loadConfig, redacted } from "../config/config.ts";
 import { ensureToken } from "../control/control_token.ts";
 import { servePipelineControl } from "../control/control_server.ts";
+import { DataDirInUseError, lockDataDir, makePrivate } from "../files/data_dir.ts";
 import { getLogger } from "../observability/log.ts";
 import { startDevBroker } from "../tools/kafka/kafka_command.ts";
 import { controlHandlers } from "./control_handlers.ts";
@@ -25,6 +26,18 @@ const STOP_DEADLINE_MS = 30_000;
 export async function run(_args: string[]): Promise<number> {
   const config = loadConfig();
   await assertWritable(config.dataDir, "DATA_DIR");
+  const widerMode = await makePrivate(config.dataDir);
+  if (widerMode !== undefined) {
+    log.warn("PipelineDataDirMadePrivate", { dataDir: config.dataDir, was: widerMode.toString(8) });
+  }
+  let lock;
+  try {
+    lock = await lockDataDir(config.dataDir);
+  } catch (error) {
+    if (!(error instanceof DataDirInUseError)) throw error;
+    log.error("PipelineDataDirInUse", { message: error.message, pid: error.pid });
+    return 1;
+  }
   log.info("PipelineConfigLoaded", { config: redacted(config) });
   const broker = config.kafka.localDevBroker
     ? await startDevBroker({
@@ -61,6 +74,7 @@ export async function run(_args: string[]): Promise<number> {
     Deno.removeSignalListener("SIGINT", onInt);
     Deno.removeSignalListener("SIGTERM", onTerm);
     await broker?.stop();
+    lock.release();
   }
   log.info("PipelineStopped", {});
   return 0;
