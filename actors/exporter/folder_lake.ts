@@ -1,8 +1,20 @@
 /**
  * The embedded lake: a local folder. Staging lives inside the lake root (`_staging/g<N>`), so
  * publishing is a same-filesystem rename into `bronze/summary/dt=.../part-g<N>-<i>.parquet`.
+ * Publishing is durable before it returns (and so before the manifest records it): every file
+ * is fsynced before its rename, and every directory whose entries changed after the renames.
  */
+import { dirOf, syncDir, syncFile } from "../../files/durable_file.ts";
 import { isGenerationFile, type Lake, type Published } from "./lake.ts";
+
+/** The file operations publishing makes durable (a seam to observe their order in tests). */
+export interface LakeFiles {
+  syncFile(path: string): Promise<void>;
+  syncDir(path: string): Promise<void>;
+  rename(from: string, to: string): Promise<void>;
+}
+
+const localFiles: LakeFiles = { syncFile, syncDir, rename: Deno.rename };
 
 async function listFiles(root: string, prefix = ""): Promise<string[]> {
   const out: string[] = [];
@@ -33,11 +45,13 @@ async function removeIfPresent(path: string): Promise<void> {
 export class FolderLake implements Lake {
   readonly location: string;
   readonly #root: string;
+  readonly #files: LakeFiles;
 
   /** `root` is the lake folder (`LAKE`); files go under `<root>/bronze/summary`. */
-  constructor(root: string) {
+  constructor(root: string, files: LakeFiles = localFiles) {
     this.#root = root.replace(/\/+$/, "");
     this.location = `${this.#root}/bronze/summary`;
+    this.#files = files;
   }
 
   stagingDir(generation: number): string {
@@ -55,11 +69,19 @@ export class FolderLake implements Lake {
     for (const old of await listFiles(this.location)) {
       if (isGenerationFile(old, generation)) await Deno.remove(`${this.location}/${old}`);
     }
+    const fs = this.#files;
+    for (const file of staged) await fs.syncFile(`${this.stagingDir(generation)}/${file}`);
+    const changed = new Set<string>();
     for (const file of staged) {
       const target = `${this.location}/${file}`;
-      await Deno.mkdir(target.slice(0, target.lastIndexOf("/")), { recursive: true });
-      await Deno.rename(`${this.stagingDir(generation)}/${file}`, target);
+      await Deno.mkdir(dirOf(target), { recursive: true });
+      await fs.rename(`${this.stagingDir(generation)}/${file}`, target);
+      changed.add(dirOf(target));
     }
+    // The renamed entries, and the entries of folders mkdir may have created, up to the root's.
+    const root = this.#root === "" ? "/" : this.#root;
+    for (const dir of [this.location, `${this.#root}/bronze`, root, dirOf(root)]) changed.add(dir);
+    for (const dir of changed) await fs.syncDir(dir);
     await removeIfPresent(this.stagingDir(generation));
     return { location: this.location, files: staged };
   }
