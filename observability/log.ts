@@ -1,8 +1,10 @@
 /**
  * The one logger of the pipeline: structured JSON lines on stderr, one event per line.
  * Event names read `<Actor><Noun><Verb>` (`WriterBatchCommitted`); fields are plain data.
- * Secrets never reach it: callers pass redacted configuration only.
+ * Secrets never reach it: callers pass redacted configuration, and every field is passed
+ * through `redactForLog` (URL credentials, and bytes, which may be personal data).
  */
+import { redactForLog } from "./redact.ts";
 
 /** Severity of a log event, lowest first. */
 export type LogLevel = "debug" | "info" | "warn" | "error";
@@ -40,17 +42,15 @@ export function setLogLevel(level: LogLevel): void {
   threshold = level;
 }
 
-function errorFields(value: unknown): unknown {
-  if (value instanceof Error) {
-    return { name: value.name, message: value.message, cause: errorFields(value.cause) };
-  }
-  return value;
+/** Whether events of `level` are written. */
+export function logsAt(level: LogLevel): boolean {
+  return ORDER[level] >= ORDER[threshold];
 }
 
 function write(level: LogLevel, component: string, event: string, fields: LogFields): void {
   if (ORDER[level] < ORDER[threshold]) return;
   const record: LogFields = { time: new Date().toISOString(), level, component, event };
-  for (const [key, value] of Object.entries(fields)) record[key] = errorFields(value);
+  for (const [key, value] of Object.entries(fields)) record[key] = redactForLog(value);
   const bytes = encoder.encode(JSON.stringify(record) + "\n");
   for (let written = 0; written < bytes.length;) {
     written += Deno.stderr.writeSync(bytes.subarray(written));

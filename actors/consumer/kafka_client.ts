@@ -1,12 +1,10 @@
 /**
  * Builds the kafkajs client from the validated Kafka configuration: brokers, SASL (PLAIN or
- * SCRAM) and TLS. kafkajs logs go through the pipeline's logger.
+ * SCRAM) and TLS. kafkajs logs go through the pipeline's logger, never with message bytes.
  */
-import { Kafka, type KafkaConfig, logLevel, type SASLOptions } from "kafkajs";
+import { Kafka, type KafkaConfig, type SASLOptions } from "kafkajs";
 import type { Config } from "../../config/config.ts";
-import { getLogger } from "../../observability/log.ts";
-
-const log = getLogger("kafkajs");
+import { kafkaLogCreator, kafkaLogLevel } from "../../observability/kafka_log.ts";
 
 /** The Kafka slice of the configuration. */
 export type KafkaSettings = Pick<Config["kafka"], "brokers" | "sasl" | "ssl">;
@@ -31,13 +29,8 @@ export function kafkaClient(settings: KafkaSettings, clientId: string): Kafka {
     clientId,
     brokers: [...settings.brokers],
     ssl: settings.ssl,
-    logLevel: logLevel.WARN,
-    logCreator: () => ({ namespace, level, log: entry }) => {
-      const { message, ...fields } = entry;
-      const event = `Kafka${namespace || "Client"}`;
-      if (level <= logLevel.ERROR) log.error(event, { message, ...fields });
-      else log.warn(event, { message, ...fields });
-    },
+    logLevel: kafkaLogLevel(),
+    logCreator: kafkaLogCreator,
   };
   const options = sasl(settings);
   return new Kafka(options === undefined ? config : { ...config, sasl: options });

@@ -3,6 +3,7 @@
  * listeners, a small heap, logs in a file. Used by `deno task kafka` and by the tests.
  */
 import { Kafka, logLevel } from "kafkajs";
+import { kafkaLogCreator } from "../../observability/kafka_log.ts";
 import { ensureKafka } from "./kafka_dist.ts";
 
 /** How to start a dev broker. */
@@ -153,6 +154,7 @@ async function waitUntilAnswers(bootstrap: string, deadline: number, exited: () 
     clientId: "dev-broker-probe",
     brokers: [bootstrap],
     logLevel: logLevel.NOTHING,
+    logCreator: kafkaLogCreator, // even with KAFKAJS_LOG_LEVEL set: our logger, no payloads
     retry: { retries: 0 },
     connectionTimeout: 1000,
   });
