@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import type { CrawlerSettings } from "../actors/crawler/crawler_options.ts";
-import { magentoPage } from "../actors/crawler/store_pages.ts";
+import { PAGE_PARSE_LIMITS } from "../actors/crawler/bounded_parse.ts";
+import { deepPage, magentoPage } from "../actors/crawler/store_pages.ts";
 import { MemoryCatalog, type ShopHandler, TestShop } from "../actors/crawler/testing.ts";
 import type { CrawlResult } from "../actors/writer/warehouse.ts";
 import { hostOwner } from "../messages/crawler.ts";
@@ -138,4 +139,46 @@ Deno.test({
       await shop.close();
     }
   },
+});
+
+Deno.test("a page nested 200,000 deep fails its product within the page time cap; the next is crawled", async () => {
+  const served = new Map<string, number>();
+  const shop = new TestShop((_request, url) => {
+    if (url.pathname === "/robots.txt") return noRobots();
+    served.set(url.pathname, performance.now());
+    return url.pathname === "/deep.html"
+      ? new Response(deepPage(200_000), { headers: { "content-type": "text/html" } })
+      : page("Ring Calm");
+  });
+  try {
+    const catalog = new MemoryCatalog([
+      { productId: "deep", url: `${shop.origin}/deep.html` },
+      { productId: "calm", url: `${shop.origin}/calm.html` },
+    ]);
+    const merged = Promise.withResolvers<number>();
+    const merge = catalog.mergeCrawlResults.bind(catalog);
+    catalog.mergeCrawlResults = async (results: readonly CrawlResult[]) => {
+      const at = performance.now();
+      const updated = await merge(results);
+      if (catalog.get("deep").attempts > 0 && catalog.get("calm").done) merged.resolve(at);
+      return updated;
+    };
+    const crawler = await startCrawlerPool(catalog, settings([shop.host], { concurrency: 1 }), {
+      workers: 1,
+      pageSize: 1, // one product per Worker request: the deep page first, then the next
+      idlePollMs: 5,
+    });
+    const mergedAt = await merged.promise;
+    const snapshot = crawler.snapshots()[0];
+    await crawler.stop();
+    const deep = catalog.get("deep");
+    assert.deepEqual([deep.done, deep.httpStatus, deep.productName], [false, 200, null]);
+    assert.equal(catalog.get("calm").productName, "Ring Calm");
+    assert.equal(crawler.counters.rejected, 1);
+    assert.equal(snapshot?.restarts, 0, "the crawler Worker never crashed");
+    const seconds = (mergedAt - (served.get("/deep.html") ?? 0)) / 1000;
+    assert.ok(seconds < PAGE_PARSE_LIMITS.budgetMs / 1000, `failed after ${seconds} s`);
+  } finally {
+    await shop.close();
+  }
 });

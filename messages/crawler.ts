@@ -108,6 +108,8 @@ const COUNTER_KEYS = [
   "robotsDisallowed",
   "circuitOpen",
   "truncated",
+  "rejected",
+  "bytesReceived",
   "merged",
 ] as const satisfies readonly (keyof CrawlCounters)[];
 

@@ -25,6 +25,10 @@ export interface CrawlCounters {
   circuitOpen: number;
   /** Bodies cut at the byte cap. */
   truncated: number;
+  /** Pages refused as too deep or too slow to parse (their products failed, tried later). */
+  rejected: number;
+  /** Bytes received from the shops for product pages (heads and bodies, as sent). */
+  bytesReceived: number;
   /** Products updated in the catalog. */
   merged: number;
 }
@@ -42,6 +46,8 @@ export function zeroCounters(): CrawlCounters {
     robotsDisallowed: 0,
     circuitOpen: 0,
     truncated: 0,
+    rejected: 0,
+    bytesReceived: 0,
     merged: 0,
   };
 }

@@ -1,11 +1,14 @@
 /**
  * Crawls one product page: each URL (the first and every redirect hop) passes the allow-list,
  * robots.txt and the politeness gate before it is requested; 429, 5xx, timeouts and lost
- * connections are retried with backoff; the answer becomes a `CrawlResult` or a skip.
+ * connections are retried with backoff; a page too deep or slow to parse fails the product (not
+ * the crawler); the answer becomes a `CrawlResult` or a skip.
  */
 
+import { getLogger } from "../../observability/log.ts";
 import type { CrawlResult, ProductToCrawl } from "../writer/warehouse.ts";
 import type { AllowList } from "./allow_list.ts";
+import { PageRejectedError, type ParseLimits } from "./bounded_parse.ts";
 import type { CrawlCounters } from "./crawl_counters.ts";
 import { type FetchLimits, fetchOnce } from "./fetch_once.ts";
 import type { HostGate } from "./host_gate.ts";
@@ -18,6 +21,8 @@ import {
 } from "./retry_policy.ts";
 import type { RobotsCache } from "./robots_cache.ts";
 
+const log = getLogger("crawler");
+
 /** What crawling a product needs. */
 export interface ProductCrawlContext {
   readonly allowList: AllowList;
@@ -27,6 +32,8 @@ export interface ProductCrawlContext {
   readonly retry: RetryOptions;
   readonly maxRedirects: number;
   readonly nameSelectors: readonly string[];
+  /** Bounds of parsing one page (depth, time). */
+  readonly parseLimits: ParseLimits;
   readonly counters: CrawlCounters;
   /** Waits between tries (injected in tests to record the waits). */
   readonly wait: (ms: number, signal: AbortSignal) => Promise<void>;
@@ -82,9 +89,27 @@ export async function crawlProduct(
       return { kind: "skipped", reason: t.reason, retryAtMs: t.retryAtMs };
     }
     if (t.kind === "final") {
-      const facts = t.status >= 200 && t.status <= 299
-        ? extractProduct(t.body, ctx.nameSelectors)
-        : undefined;
+      let facts: ProductFacts | undefined;
+      try {
+        facts = t.status >= 200 && t.status <= 299
+          ? extractProduct(t.body, ctx.nameSelectors, ctx.parseLimits)
+          : undefined;
+      } catch (error) {
+        if (!(error instanceof PageRejectedError)) throw error;
+        // Failed for now, not crashed: a crash would repeat on this page after every restart.
+        ctx.counters.rejected++;
+        ctx.counters.failed++;
+        const reason = `page rejected: ${error.message}`;
+        log.warn("CrawlerPageRejected", { productId: product.productId, url: product.url, reason });
+        return {
+          kind: "crawled",
+          result: result({ status: t.status, name: null, done: false }),
+          facts: undefined,
+          tries,
+          reason,
+          notBeforeMs: undefined,
+        };
+      }
       const name = facts?.name ?? null;
       if (name !== null) ctx.counters.named++;
       if (t.status === 404 || t.status === 410) ctx.counters.notFound++;
@@ -166,6 +191,7 @@ async function tryOnce(start: string, ctx: ProductCrawlContext, signal: AbortSig
       redirectStatus = outcome.status;
       continue;
     }
+    ctx.counters.bytesReceived += outcome.receivedBytes;
     if (outcome.truncated) ctx.counters.truncated++;
     if (isRetryableStatus(outcome.status)) {
       const retryAfterMs = parseRetryAfter(outcome.retryAfter, ctx.now());

@@ -69,6 +69,7 @@ export class Crawler {
       retry: o,
       maxRedirects: o.maxRedirects,
       nameSelectors: o.nameSelectors,
+      parseLimits: o.parseLimits,
       counters: this.#counters,
       wait: o.wait,
       random: o.random,

@@ -73,6 +73,7 @@ export function startCrawlerBehaviour(
     retry: o,
     maxRedirects: o.maxRedirects,
     nameSelectors: o.nameSelectors,
+    parseLimits: o.parseLimits,
     wait: o.wait,
     random: o.random,
     now: o.now,

@@ -5,6 +5,7 @@
  */
 
 import { abortableSleep } from "./abortable_sleep.ts";
+import { PAGE_PARSE_LIMITS, type ParseLimits } from "./bounded_parse.ts";
 import { DEFAULT_NAME_SELECTORS } from "./page_extract.ts";
 
 /** What configuration sets (see `CRAWL_*` in config/settings.ts). */
@@ -35,6 +36,7 @@ export interface CrawlerOptions extends CrawlerSettings {
   readonly robotsErrorTtlMs?: number;
   readonly maxRedirects?: number;
   readonly nameSelectors?: readonly string[];
+  readonly parseLimits?: ParseLimits;
   readonly pageSize?: number;
   readonly idlePollMs?: number;
   readonly failureDelayMs?: number;
@@ -70,6 +72,7 @@ export function resolveCrawlerOptions(options: CrawlerOptions): ResolvedCrawlerO
     robotsErrorTtlMs: 300_000,
     maxRedirects: 5,
     nameSelectors: DEFAULT_NAME_SELECTORS,
+    parseLimits: PAGE_PARSE_LIMITS, // nesting 256 deep, 2 s to parse and search a page
     pageSize: 50, // products taken from the catalog at a time (bounds memory and the merge)
     idlePollMs: 5_000, // how often an idle crawler asks the catalog for new products
     failureDelayMs: 300_000, // a failed product waits 5 min × 2^attempts ...

@@ -1,10 +1,12 @@
 /**
- * One HTTP request of the crawler, never more: redirects are not followed (`redirect: "manual"`)
- * but returned, so the caller checks each hop against the allow-list before requesting it. The
- * whole request, body included, is bounded by a timeout and the body by a byte cap.
+ * One HTTP request of the crawler, never more: redirects are not followed but returned, so the
+ * caller checks each hop against the allow-list before requesting it. The whole request, body
+ * included, is bounded by a timeout, and the body by a byte cap at which reading stops and the
+ * connection closes (see http_get.ts).
  */
 
 import { readCappedBody } from "./capped_body.ts";
+import { httpGet, HttpGetError } from "./http_get.ts";
 
 /** Limits and identity of one request. */
 export interface FetchLimits {
@@ -22,6 +24,8 @@ export type FetchOutcome =
     readonly body: string;
     readonly truncated: boolean;
     readonly retryAfter: string | null;
+    /** Bytes received on the connection (head, body as sent). */
+    readonly receivedBytes: number;
   }
   | { readonly kind: "redirect"; readonly status: number; readonly location: string }
   | { readonly kind: "timeout" }
@@ -42,30 +46,31 @@ export async function fetchOnce(
   );
   const both = AbortSignal.any([signal, timeout.signal]);
   try {
-    const response = await fetch(url, {
-      redirect: "manual",
-      signal: both,
-      headers: { "user-agent": limits.userAgent, accept: "text/html,*/*;q=0.5" },
-    });
+    const response = await httpGet(
+      url,
+      { "user-agent": limits.userAgent, accept: "text/html,*/*;q=0.5" },
+      both,
+    );
     const location = response.headers.get("location");
     if (REDIRECTS.has(response.status) && location !== null) {
-      await response.body?.cancel();
+      await response.body.cancel();
       return { kind: "redirect", status: response.status, location: resolve(location, url) };
     }
     const ok = response.status >= 200 && response.status <= 299;
     const body = ok ? await readCappedBody(response.body, limits.maxBytes) : undefined;
-    if (!ok) await response.body?.cancel();
+    if (!ok) await response.body.cancel();
     return {
       kind: "response",
       status: response.status,
       body: body?.text ?? "",
       truncated: body?.truncated ?? false,
       retryAfter: response.headers.get("retry-after"),
+      receivedBytes: response.received(),
     };
   } catch (error) {
     if (signal.aborted) throw signal.reason;
     if (timeout.signal.aborted) return { kind: "timeout" };
-    if (error instanceof TypeError) return { kind: "network", message: error.message };
+    if (error instanceof HttpGetError) return { kind: "network", message: error.message };
     throw error;
   } finally {
     clearTimeout(timer);

@@ -1,10 +1,12 @@
 /**
  * Reads a product page: the name from the first CSS selector that finds text (then the JSON-LD
  * `Product` name), price and currency from JSON-LD `Offer` data or `itemprop` microdata. Pages
- * are untrusted and often broken: nothing here throws on bad HTML or bad JSON, it finds less.
+ * are untrusted and often broken: bad HTML or bad JSON finds less; a page too deep or too slow to
+ * parse is refused with a `PageRejectedError` (see bounded_parse.ts), never a crash.
  */
 
 import * as cheerio from "cheerio";
+import { PAGE_PARSE_LIMITS, parseDeadline, type ParseLimits, parsePage } from "./bounded_parse.ts";
 
 /** Name selectors tried in order: the shop's Magento layout first, then common variants. */
 export const DEFAULT_NAME_SELECTORS: readonly string[] = Object.freeze([
@@ -28,17 +30,27 @@ export interface ProductFacts {
 
 const MAX_NAME_CHARS = 500;
 
-/** Extracts the facts of one page's HTML, trying `selectors` for the name. */
+/**
+ * Extracts the facts of one page's HTML, trying `selectors` for the name, within `limits`
+ * (`PageRejectedError` past them).
+ */
 export function extractProduct(
   html: string,
   selectors: readonly string[] = DEFAULT_NAME_SELECTORS,
+  limits: ParseLimits = PAGE_PARSE_LIMITS,
 ): ProductFacts {
-  const $ = cheerio.load(html);
+  const deadline = parseDeadline(limits.budgetMs);
+  const $ = cheerio.load(parsePage(html, limits, deadline));
   const offers = jsonLdProducts($);
-  const name = selectors.map((s) => cleanText(selectText($, s))).find((t) => t !== null) ??
-    offers.map((p) => cleanText(typeof p.name === "string" ? p.name : null))
-      .find((t) => t !== null) ??
-    null;
+  deadline.check("read its structured data");
+  let name: string | null = null;
+  for (const selector of selectors) {
+    name = cleanText(selectText($, selector));
+    deadline.check("search for the name");
+    if (name !== null) break;
+  }
+  name ??= offers.map((p) => cleanText(typeof p.name === "string" ? p.name : null))
+    .find((t) => t !== null) ?? null;
   const offer = offers.flatMap((p) => asList(p.offers)).find(isRecord);
   const price = parsePrice(offer?.price ?? offer?.lowPrice) ??
     parsePrice(attrOrText($, "[itemprop=price]")) ??

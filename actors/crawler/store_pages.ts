@@ -78,3 +78,10 @@ export function malformedPage(name: string): string {
 <body><div class="product-info-main"><h1 class="page-title"><span class="base">${name}
 <div><p><table><tr><td>broken</h1></span></div></td></body>`;
 }
+
+/** A hostile page: `depth` nested `<div>`s (200,000 is 2.2 MB), with a name at the bottom. */
+export function deepPage(depth: number): string {
+  return `<html><body>${"<div>".repeat(depth)}<h1 class="page-title">Deep</h1>${
+    "</div>".repeat(depth)
+  }</body></html>`;
+}

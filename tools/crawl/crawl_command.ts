@@ -26,7 +26,7 @@ export function summaryText(summary: CrawlRunSummary): string {
     `crawl summary: products=${summary.products} named=${c.named} not_found=${c.notFound} ` +
     `forbidden=${c.forbidden} failed=${c.failed} retried=${c.retried} ` +
     `off_allow_list=${c.skippedOffAllowList} robots_disallowed=${c.robotsDisallowed} ` +
-    `circuit_open=${c.circuitOpen} truncated=${c.truncated} merged=${c.merged} ` +
+    `circuit_open=${c.circuitOpen} truncated=${c.truncated} rejected=${c.rejected} merged=${c.merged} ` +
     `seconds=${summary.seconds.toFixed(1)}`,
     ...summary.problems.map((p) => `  ${p.productId} ${p.url}: ${p.reason}`),
   ];
