@@ -33,6 +33,10 @@ const BENCHES: Record<string, { doc: string; load: () => Promise<Bench> }> = {
     doc: "events/s through one enricher: decode, coerce, UA lookup, columns",
     load: () => import("../actors/enricher/enrich_bench.ts"),
   },
+  hostile: {
+    doc: "ms one enricher spends on hostile events (50,000-id cart, 1.7 MB of problems, ...)",
+    load: () => import("../actors/enricher/hostile_bench.ts"),
+  },
   geoip: {
     doc: "range table build, size, lookups/s, time to first lookup",
     load: () => import("./geoip_bench.ts"),

@@ -4,8 +4,10 @@
  * other value gives null and a problem text (`order_id: expected integer, got "abc"`).
  */
 
-/** Field problems of the row being staged, as `<field>: <what is wrong>`. */
-export type Problems = string[];
+/** Where the field problems of the row being staged go, as `<field>: <what is wrong>`. */
+export interface Problems {
+  push(problem: string): unknown;
+}
 
 const PREVIEW_CHARS = 60;
 // An integer written as text, optionally with a zero fraction ("720251727.0"), spaces around.

@@ -1,7 +1,9 @@
 /**
  * One event object -> the cells of its staged row: every declared field coerced without loss
  * (problems recorded on the row, never thrown), cleaned, then event time, catalog ids, the
- * User-Agent and IP enrichment, and undeclared fields kept as JSON in `extra`.
+ * User-Agent and IP enrichment, and undeclared fields kept as JSON in `extra`. Per-event work
+ * is linear in the event's size, and problems and `extra` are capped (problem_list.ts,
+ * extra_fields.ts).
  */
 
 import type { Cell } from "../../messages/staging_columns.ts";
@@ -18,7 +20,9 @@ import {
   isEmpty,
   type Problems,
 } from "./field_coercion.ts";
-import { cartProductsJson, cleanJson, optionJson } from "./json_columns.ts";
+import { ExtraFields } from "./extra_fields.ts";
+import { cartProductsJson, optionJson } from "./json_columns.ts";
+import { ProblemList } from "./problem_list.ts";
 import { cellAt, put } from "./row_cells.ts";
 import type { UserAgentCache } from "./user_agent_cache.ts";
 
@@ -107,9 +111,9 @@ export function stageEvent(
   row: number,
   context: StageContext,
 ): void {
-  const problems: Problems = [];
+  const problems = new ProblemList();
   const cartIds: string[] = [];
-  let extra: [string, unknown][] | null = null;
+  const extra = new ExtraFields();
   let timeStampSent = false;
   for (const key in event) {
     // JSON.parse makes "__proto__" an own key; reading it with [] would give the prototype.
@@ -119,8 +123,7 @@ export function stageEvent(
     if (isEmpty(value)) continue;
     const f = EVENT_FIELDS.get(key);
     if (f === undefined) {
-      const cleaned = cleanJson(value);
-      if (cleaned !== undefined) (extra ??= []).push([key, cleaned]);
+      extra.add(key, value);
       continue;
     }
     if (f.kind === "seconds") timeStampSent = true;
@@ -138,6 +141,7 @@ export function stageEvent(
   if (typeof ua === "string") putUserAgent(columns, row, ua, context.userAgents);
   const ip = cellAt(columns, COL.ip, row);
   putLocation(columns, row, typeof ip === "string" ? ip : null, context.geo, problems);
-  if (extra !== null) put(columns, COL.extra, row, JSON.stringify(Object.fromEntries(extra)));
-  if (problems.length > 0) put(columns, COL.problems, row, problems);
+  put(columns, COL.extra, row, extra.json());
+  extra.report(problems);
+  if (problems.length > 0) put(columns, COL.problems, row, problems.list());
 }
