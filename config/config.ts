@@ -57,6 +57,7 @@ export interface Config {
     readonly chunkSize: number;
     readonly batchMaxRows: number;
     readonly batchMaxAgeMs: number;
+    readonly batchMaxBytes: number;
     readonly exportIntervalMinutes: number;
     readonly exportMaxRows: number;
     /** Run the crawler pool beside ingestion. */
@@ -167,6 +168,7 @@ export function resolveConfig(sources: Source[], readFile: (path: string) => str
       chunkSize: set(r.chunkSize, "chunkSize"),
       batchMaxRows: set(r.batchMaxRows, "batchMaxRows"),
       batchMaxAgeMs: set(r.batchMaxAgeMs, "batchMaxAgeMs"),
+      batchMaxBytes: set(r.batchMaxBytes, "batchMaxBytes"),
       exportIntervalMinutes: set(r.exportIntervalMinutes, "exportIntervalMinutes"),
       exportMaxRows: set(r.exportMaxRows, "exportMaxRows"),
       crawl: set(r.crawlEnabled, "crawlEnabled"),

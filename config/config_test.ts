@@ -96,12 +96,36 @@ Deno.test("secrets are never shown: not in errors and not in the redacted view",
       KAFKA_SASL_MECHANISM: "plain",
       KAFKA_SASL_USERNAME: "u",
       KAFKA_SASL_PASSWORD: "hunter2",
-      CONTROL_TOKEN: "tok-123",
+      CONTROL_TOKEN: "tok-123-0123456789abcdef0123456789",
     }),
   ], noFiles);
   const shown = JSON.stringify(redacted(config));
   assert.doesNotMatch(shown, /hunter2|tok-123/);
   assert.match(shown, /"password":"\*\*\*"/);
+  assert.throws(
+    () => resolveConfig([env({ CONTROL_TOKEN: "short-secret" })], noFiles),
+    (error: unknown) =>
+      error instanceof ConfigError &&
+      /CONTROL_TOKEN must be at least 32 characters, got \(secret not shown\)/.test(
+        error.message,
+      ) &&
+      !error.message.includes("short-secret"),
+  );
+});
+
+Deno.test("the control plane binds loopback by default, without a metrics port", () => {
+  assert.deepEqual(resolveConfig([env({})], noFiles).control, {
+    host: "127.0.0.1",
+    port: 8790,
+    token: undefined,
+    metricsPort: undefined,
+  });
+  const exposed = resolveConfig([env({ CONTROL_HOST: "0.0.0.0", METRICS_PORT: "9464" })], noFiles);
+  assert.deepEqual([exposed.control.host, exposed.control.metricsPort], ["0.0.0.0", 9464]);
+  assert.throws(
+    () => resolveConfig([env({ CONTROL_HOST: "a b" })], noFiles),
+    /CONTROL_HOST must be/,
+  );
 });
 
 Deno.test("a config file with unknown keys or bad JSON is refused with its path", () => {
@@ -116,6 +140,7 @@ Deno.test("pipeline settings default from the settings table and refuse values o
   const config = resolveConfig([env({})], noFiles);
   assert.equal(config.pipeline.chunkSize, 2_000);
   assert.equal(config.pipeline.batchMaxRows, 20_000);
+  assert.equal(config.pipeline.batchMaxBytes, 64 * 1024 * 1024);
   assert.ok(config.pipeline.enrichers >= 1);
   assert.equal(config.geoip.refreshMs, 60_000);
   assert.throws(

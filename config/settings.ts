@@ -197,6 +197,13 @@ export const SETTINGS = {
     600_000,
     1_000,
   ),
+  batchMaxBytes: integer(
+    "BATCH_MAX_BYTES",
+    "...or before its rows and dead letters would pass this many bytes (a larger chunk goes alone).",
+    1024 * 1024,
+    256 * 1024 * 1024,
+    64 * 1024 * 1024,
+  ),
   exportIntervalMinutes: integer(
     "EXPORT_INTERVAL_MINUTES",
     "Export to the lake every N minutes (0: only on `deno task export`).",

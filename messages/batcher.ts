@@ -10,7 +10,8 @@ import { isPackedRows } from "./packed_rows.ts";
 
 /** Checks batcher init arguments (its limits). */
 export const isBatchLimits = (v: unknown): v is BatchLimits =>
-  isRecord(v) && typeof v.maxRows === "number" && typeof v.maxAgeMs === "number";
+  isRecord(v) && typeof v.maxRows === "number" && typeof v.maxAgeMs === "number" &&
+  typeof v.maxBytes === "number";
 
 /** Checks a write batch. */
 export const isWriteBatch = (v: unknown): v is WriteBatch =>

@@ -1,6 +1,8 @@
 /**
  * Assembles enriched chunks into write batches: closes a batch at `maxRows` rows or `maxAgeMs`
- * after its first chunk, whichever comes first. Chunks of a partition enter batches strictly in
+ * after its first chunk, whichever comes first, and before a chunk would take it past `maxBytes`
+ * (a column's JSON text must stay far below V8's string limit when the writer unpacks it; a
+ * single chunk larger than that is a batch of its own). Chunks of a partition enter batches strictly in
  * the order the consumer sent them, even when the enricher pool finishes them out of order, so
  * that per partition every batch continues exactly where the previous one stopped.
  */
@@ -33,6 +35,15 @@ export interface WriteBatch {
 export interface BatchLimits {
   readonly maxRows: number;
   readonly maxAgeMs: number;
+  /** Packed row bytes plus dead-letter bytes of one batch. */
+  readonly maxBytes: number;
+}
+
+/** What a chunk weighs in a batch: its packed rows and its dead letters' raw bytes and reasons. */
+export function chunkBytes(chunk: EnrichedChunk): number {
+  let bytes = chunk.rows.bytes.byteLength;
+  for (const letter of chunk.deadLetters) bytes += letter.raw.byteLength + letter.reason.length;
+  return bytes;
 }
 
 /** Orders chunks per partition and cuts batches by size and age. */
@@ -44,12 +55,13 @@ export class BatchAssembler {
   readonly #early = new Map<string, Map<number, EnrichedChunk>>();
   #open: EnrichedChunk[] = [];
   #openRows = 0;
+  #openBytes = 0;
   #openedAt: number | undefined;
   /** Chunks received again after they were batched (ignored). */
   duplicates = 0;
 
   constructor(limits: BatchLimits) {
-    if (limits.maxRows < 1 || limits.maxAgeMs < 0) {
+    if (limits.maxRows < 1 || limits.maxAgeMs < 0 || !(limits.maxBytes >= 1)) {
       throw new RangeError(`Batch limits must be positive: ${JSON.stringify(limits)}`);
     }
     this.#limits = limits;
@@ -101,6 +113,7 @@ export class BatchAssembler {
     const chunks = this.#open;
     this.#open = [];
     this.#openRows = 0;
+    this.#openBytes = 0;
     this.#openedAt = undefined;
     return concat(chunks);
   }
@@ -113,10 +126,16 @@ export class BatchAssembler {
   }
 
   #append(chunk: EnrichedChunk, now: number, out: WriteBatch[]): void {
+    const bytes = chunkBytes(chunk);
+    if (this.#open.length > 0 && this.#openBytes + bytes > this.#limits.maxBytes) {
+      const batch = this.flush();
+      if (batch !== undefined) out.push(batch);
+    }
     this.#open.push(chunk);
     this.#openRows += chunk.rows.rowCount + chunk.deadLetters.length;
+    this.#openBytes += bytes;
     this.#openedAt ??= now;
-    if (this.#openRows >= this.#limits.maxRows) {
+    if (this.#openRows >= this.#limits.maxRows || this.#openBytes >= this.#limits.maxBytes) {
       const batch = this.flush();
       if (batch !== undefined) out.push(batch);
     }

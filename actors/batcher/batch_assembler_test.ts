@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { packRows, unpackRows } from "../../messages/packed_rows.ts";
 import { type Cell, type DeadLetter, STAGING_COLUMNS } from "../../messages/staging_columns.ts";
-import { BatchAssembler, type EnrichedChunk } from "./batch_assembler.ts";
+import { BatchAssembler, chunkBytes, type EnrichedChunk } from "./batch_assembler.ts";
 
 /** A chunk with `n` rows whose first two columns hold offset and partition, and dead letters. */
 function chunk(
@@ -39,7 +39,7 @@ function chunk(
 }
 
 Deno.test("a batch closes when it reaches maxRows, counting dead letters", () => {
-  const a = new BatchAssembler({ maxRows: 10, maxAgeMs: 1000 });
+  const a = new BatchAssembler({ maxRows: 10, maxAgeMs: 1000, maxBytes: 1e9 });
   assert.deepEqual(a.add(chunk(0, 0, 0, 6), 0), []);
   const [batch] = a.add(chunk(0, 1, 6, 4, [7]), 1);
   assert.ok(batch);
@@ -51,7 +51,7 @@ Deno.test("a batch closes when it reaches maxRows, counting dead letters", () =>
 });
 
 Deno.test("a batch closes after maxAgeMs from its first chunk, whichever comes first", () => {
-  const a = new BatchAssembler({ maxRows: 1000, maxAgeMs: 50 });
+  const a = new BatchAssembler({ maxRows: 1000, maxAgeMs: 50, maxBytes: 1e9 });
   a.add(chunk(0, 0, 0, 3), 100);
   assert.equal(a.dueAt(), 150);
   assert.equal(a.flushDue(149), undefined);
@@ -61,7 +61,7 @@ Deno.test("a batch closes after maxAgeMs from its first chunk, whichever comes f
 });
 
 Deno.test("chunks finished out of order enter batches in the consumer's order per partition", () => {
-  const a = new BatchAssembler({ maxRows: 100, maxAgeMs: 10 });
+  const a = new BatchAssembler({ maxRows: 100, maxAgeMs: 10, maxBytes: 1e9 });
   a.add(chunk(0, 2, 20, 10), 0);
   a.add(chunk(0, 1, 10, 10), 0);
   a.add(chunk(1, 0, 0, 5), 0);
@@ -78,13 +78,28 @@ Deno.test("chunks finished out of order enter batches in the consumer's order pe
 });
 
 Deno.test("a chunk delivered again after a crash upstream is counted and not batched twice", () => {
-  const a = new BatchAssembler({ maxRows: 100, maxAgeMs: 10 });
+  const a = new BatchAssembler({ maxRows: 100, maxAgeMs: 10, maxBytes: 1e9 });
   a.add(chunk(0, 0, 0, 1), 0);
   assert.deepEqual(a.add(chunk(0, 0, 0, 1), 0), []);
   assert.equal(a.duplicates, 1);
   assert.equal(a.flush()?.rows.rowCount, 1);
 });
 
+Deno.test("a batch closes before a chunk would take it past maxBytes; a bigger chunk goes alone", () => {
+  const one = chunkBytes(chunk(0, 0, 0, 100));
+  const a = new BatchAssembler({ maxRows: 1_000_000, maxAgeMs: 1000, maxBytes: one * 2.5 });
+  assert.deepEqual(a.add(chunk(0, 0, 0, 100), 0), []);
+  assert.deepEqual(a.add(chunk(0, 1, 100, 100), 0), []);
+  const [first] = a.add(chunk(0, 2, 200, 100), 0);
+  assert.deepEqual(first?.chunkIds, [0, 1], "closed before the third chunk");
+  assert.ok((first?.rows.bytes.byteLength ?? Infinity) <= one * 2.5);
+  const [second, big] = a.add(chunk(0, 3, 300, 400), 0);
+  assert.deepEqual([second?.chunkIds, big?.chunkIds], [[2], [3]], "the big chunk alone");
+  assert.equal(a.flush(), undefined);
+  assert.equal(unpackRows(big!.rows).rowCount, 400);
+});
+
 Deno.test("impossible limits are refused", () => {
-  assert.throws(() => new BatchAssembler({ maxRows: 0, maxAgeMs: 10 }), RangeError);
+  assert.throws(() => new BatchAssembler({ maxRows: 0, maxAgeMs: 10, maxBytes: 1e9 }), RangeError);
+  assert.throws(() => new BatchAssembler({ maxRows: 1, maxAgeMs: 10, maxBytes: 0 }), RangeError);
 });

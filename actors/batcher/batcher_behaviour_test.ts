@@ -25,6 +25,7 @@ const batcher = (maxRows: number) =>
   inProcess(BATCHER_PROTOCOL, (limits, ctx) => startBatcher(limits, ctx, () => 0), {
     maxRows,
     maxAgeMs: 60_000,
+    maxBytes: 1e9,
   });
 
 Deno.test("emits a batch when it reaches its row limit, with the chunk ids to acknowledge", async () => {

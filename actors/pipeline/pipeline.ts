@@ -110,7 +110,11 @@ export class Pipeline {
         module: module("../batcher/batcher_actor.ts"),
         protocol: BATCHER_PROTOCOL,
         capacity: 8,
-        args: { maxRows: config.pipeline.batchMaxRows, maxAgeMs: config.pipeline.batchMaxAgeMs },
+        args: {
+          maxRows: config.pipeline.batchMaxRows,
+          maxAgeMs: config.pipeline.batchMaxAgeMs,
+          maxBytes: config.pipeline.batchMaxBytes,
+        },
         onEmit: (m) => this.writer.send("writer.write", m.body),
         // Its open batch died with it: the consumer re-reads from the last commit.
         onRestart: () => this.consumer.restartAll(),
