@@ -25,9 +25,12 @@ export interface PipelineSpec {
   readonly env: Record<string, string>;
   /** How long to wait for the control server. */
   readonly startTimeoutMs?: number;
+  /** Let the pipeline use (or make) `<dataDir>/control-token` instead of passing CONTROL_TOKEN. */
+  readonly tokenFromFile?: boolean;
 }
 
-const PERMISSIONS = [
+/** Permissions the test pipeline runs with (those `deno task test` grants). */
+export const PERMISSIONS = [
   "--allow-env",
   "--allow-sys",
   "--allow-read",
@@ -40,7 +43,7 @@ const PERMISSIONS = [
 /** Starts `main.ts start` and resolves once `/health` answers 200. */
 export async function startPipeline(spec: PipelineSpec): Promise<PipelineProcess> {
   const [controlPort] = freePorts(1) as [number];
-  const token = crypto.randomUUID();
+  let token: string = crypto.randomUUID();
   const logFile = `${spec.dataDir}/pipeline-${Date.now()}.log`;
   await Deno.mkdir(spec.dataDir, { recursive: true });
   // One handle per stream: a WritableStream takes one writer at a time.
@@ -52,7 +55,7 @@ export async function startPipeline(spec: PipelineSpec): Promise<PipelineProcess
       ...spec.env,
       DATA_DIR: spec.dataDir,
       CONTROL_PORT: String(controlPort),
-      CONTROL_TOKEN: token,
+      ...(spec.tokenFromFile === true ? {} : { CONTROL_TOKEN: token }),
       LOG_LEVEL: spec.env.LOG_LEVEL ?? "info",
     },
     stdin: "null",
@@ -93,6 +96,9 @@ export async function startPipeline(spec: PipelineSpec): Promise<PipelineProcess
     );
     if (answer === 200) break;
     await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  if (spec.tokenFromFile === true) {
+    token = (await Deno.readTextFile(`${spec.dataDir}/control-token`)).trim();
   }
   return {
     pid: child.pid,
