@@ -4,8 +4,9 @@
 # The image runs against a configured Kafka cluster (KAFKA_BROKERS); the dev broker is for laptops.
 # Its permissions differ from `deno task compile` where a container needs it: network to the
 # configured brokers and Google APIs (hosts are only known at run time; the container's own
-# network policy narrows them), and writes only under /data. The control server stays on the
-# container's 127.0.0.1 (probe it with `docker exec ... curl`), so nothing is exposed.
+# network policy narrows them), and writes only under /data. The control server listens on the
+# container's interfaces (CONTROL_HOST=0.0.0.0, port 8790) with the token on every route, and
+# METRICS_PORT 9464 serves /metrics, /health and /ready without it, for Prometheus and probes.
 FROM node:20-bookworm-slim AS build
 WORKDIR /src
 COPY . .
@@ -21,6 +22,7 @@ RUN useradd --system --home /data lakehouse && mkdir -p /data && chown lakehouse
 COPY --from=build /src/dist/clickstream-lakehouse /usr/local/bin/clickstream-lakehouse
 USER lakehouse
 WORKDIR /data
-ENV DATA_DIR=/data
+ENV DATA_DIR=/data CONTROL_HOST=0.0.0.0 METRICS_PORT=9464
+EXPOSE 8790 9464
 ENTRYPOINT ["/usr/local/bin/clickstream-lakehouse"]
 CMD ["start"]
