@@ -6,6 +6,7 @@ import {
   type ControlHandlers,
   type ControlServer,
   type ControlServerOptions,
+  type Route,
   servePipelineControl,
 } from "./control_server.ts";
 
@@ -166,4 +167,34 @@ Deno.test("exposed beyond loopback every route needs the token; METRICS_PORT opt
       404,
     );
   }, { requireTokenEverywhere: true, metricsPort });
+});
+
+Deno.test("one more Route mounts a page under a prefix, with the page's token rules", async () => {
+  const dashboards: Route = {
+    method: "GET",
+    path: "/dashboards/*",
+    access: "token",
+    page: true,
+    handle: (_request, url) =>
+      url.pathname === "/dashboards"
+        ? Response.redirect("http://127.0.0.1/dashboards/sales", 302)
+        : new Response(`chart ${url.pathname}`),
+  };
+  const server = servePipelineControl(
+    handlers(),
+    { host: "127.0.0.1", port: 0, token: TOKEN },
+    [dashboards],
+  );
+  try {
+    const base = `http://127.0.0.1:${server.port}`;
+    const chart = await fetch(`${base}/dashboards/sales?token=${TOKEN}`);
+    assert.equal(await chart.text(), "chart /dashboards/sales");
+    const moved = await fetch(`${base}/dashboards`, { headers: auth, redirect: "manual" });
+    assert.equal(await status(moved), 302);
+    assert.equal(moved.headers.get("cache-control"), "no-store");
+    assert.equal(await status(await fetch(`${base}/dashboards/sales`)), 401);
+    assert.equal(await status(await fetch(`${base}/dashboardsX`, { headers: auth })), 404);
+  } finally {
+    await server.shutdown();
+  }
 });
