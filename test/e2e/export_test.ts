@@ -72,7 +72,7 @@ Deno.test({
 Deno.test("export with no pipeline running exits 3 and says how to start one", async () => {
   const dataDir = await Deno.makeTempDir({ prefix: "e2e-export-none-" });
   const [port] = freePorts(1) as [number];
-  const result = await exportCommand(dataDir, port, "some-token");
+  const result = await exportCommand(dataDir, port, "some-token-of-at-least-32-characters");
   assert.equal(result.code, 3);
   assert.match(result.stderr, /No pipeline answers on http:\/\/127\.0\.0\.1:\d+\/export: start it/);
   await Deno.remove(dataDir, { recursive: true });
