@@ -17,8 +17,8 @@ Deno.test("a cart of 50,000 product ids keeps each id once, in order, in linear 
   assert.equal(ids.length, 50_000);
   assert.equal(new Set(ids).size, 50_000);
   assert.deepEqual([ids[0], ids.at(-1)], ["100000", "149999"]);
-  // Generous: measured ~40 ms (bench -- hostile); the quadratic version took 4.2 s.
-  assert.ok(ms < 1_500, `${ms} ms`);
+  // Generous: 27 ms in bench -- hostile, ~350 ms under the full suite; quadratic took 4.2 s.
+  assert.ok(ms < 2_000, `${ms} ms`);
 });
 
 Deno.test("a 1.7 MB message of bad cart lines keeps 50 problems and says how many more it cut", () => {
