@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { rawStatus } from "../test/raw_http.ts";
 import { freePorts } from "../test/free_port.ts";
 import { parsePrometheus } from "../test/prometheus.ts";
 import { Registry } from "../observability/metrics.ts";
@@ -36,20 +37,6 @@ async function withServer(
     await fn(`http://127.0.0.1:${server.port}`, server);
   } finally {
     await server.shutdown();
-  }
-}
-
-/** Sends one raw HTTP/1.1 request (for a Host header fetch would not send); returns the status. */
-async function rawStatus(port: number, request: string): Promise<number> {
-  const conn = await Deno.connect({ hostname: "127.0.0.1", port });
-  try {
-    await conn.write(new TextEncoder().encode(request));
-    const buffer = new Uint8Array(4096);
-    const n = await conn.read(buffer);
-    const line = new TextDecoder().decode(buffer.subarray(0, n ?? 0)).split("\r\n")[0] ?? "";
-    return Number(/^HTTP\/1\.1 (\d{3}) /.exec(line)?.[1]);
-  } finally {
-    conn.close();
   }
 }
 

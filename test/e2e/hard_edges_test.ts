@@ -6,6 +6,7 @@
  * every kafkajs debug switch on, no message byte and no URL credential reaches the log.
  */
 import assert from "node:assert/strict";
+import { rawStatus } from "../raw_http.ts";
 import { Buffer } from "node:buffer";
 import { Kafka, logLevel } from "kafkajs";
 import { freePorts } from "../free_port.ts";
@@ -27,21 +28,6 @@ async function modes(dir: string, into = new Map<string, number>()): Promise<Map
     if (entry.isDirectory) await modes(path, into);
   }
   return into;
-}
-
-/** Sends one raw request (fetch will not send a foreign Host); returns the status. */
-async function rawStatus(port: number, request: string): Promise<number> {
-  const conn = await Deno.connect({ hostname: "127.0.0.1", port });
-  try {
-    await conn.write(new TextEncoder().encode(request));
-    const buffer = new Uint8Array(1024);
-    const n = await conn.read(buffer);
-    return Number(
-      /^HTTP\/1\.1 (\d{3})/.exec(new TextDecoder().decode(buffer.subarray(0, n ?? 0)))?.[1],
-    );
-  } finally {
-    conn.close();
-  }
 }
 
 async function status(response: Promise<Response>): Promise<number> {
