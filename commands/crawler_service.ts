@@ -19,6 +19,7 @@ import type { Pipeline } from "../actors/pipeline/pipeline.ts";
 import { ActorPool } from "../actors/runtime/actor_pool.ts";
 import type { ActorSnapshot } from "../actors/runtime/snapshot.ts";
 import type { ProductToCrawl } from "../actors/writer/warehouse.ts";
+import { workerModuleUrl } from "../actors/worker_modules.ts";
 import { ConfigError, fileSource, type Source } from "../config/config.ts";
 import { SETTINGS } from "../config/settings.ts";
 import {
@@ -32,7 +33,7 @@ import {
 import { getLogger } from "../observability/log.ts";
 
 const log = getLogger("crawler");
-const MODULE = new URL("../actors/crawler/crawler_actor.ts", import.meta.url).href;
+const MODULE = workerModuleUrl("crawler");
 /** Redirects to another Worker's host followed per product and page before it is deferred. */
 const MAX_HANDOFFS = 5;
 /** A crawl in flight at stop gets this long, then its Worker is ended (nothing is merged). */
