@@ -5,6 +5,7 @@
 import { Kafka, type KafkaConfig, logLevel, type SASLOptions } from "kafkajs";
 import type { Config } from "../../config/config.ts";
 import { getLogger } from "../../observability/log.ts";
+import { fixKafkajsRequestQueue } from "./kafkajs_request_queue.ts";
 
 const log = getLogger("kafkajs");
 
@@ -27,6 +28,7 @@ function sasl(settings: KafkaSettings): SASLOptions | undefined {
 
 /** Returns a kafkajs client for the configured cluster. */
 export function kafkaClient(settings: KafkaSettings, clientId: string): Kafka {
+  fixKafkajsRequestQueue();
   const config: KafkaConfig = {
     clientId,
     brokers: [...settings.brokers],

@@ -3,6 +3,7 @@
  * listeners, a small heap, logs in a file. Used by `deno task kafka` and by the tests.
  */
 import { Kafka, logLevel } from "kafkajs";
+import { fixKafkajsRequestQueue } from "../../actors/consumer/kafkajs_request_queue.ts";
 import { ensureKafka } from "./kafka_dist.ts";
 
 /** How to start a dev broker. */
@@ -149,6 +150,7 @@ async function formatStorage(libs: string, o: BrokerOptions, logFile: string): P
 }
 
 async function waitUntilAnswers(bootstrap: string, deadline: number, exited: () => boolean) {
+  fixKafkajsRequestQueue();
   const kafka = new Kafka({
     clientId: "dev-broker-probe",
     brokers: [bootstrap],
