@@ -13,6 +13,7 @@ import { controlHandlers } from "./control_handlers.ts";
 import { startCrawler } from "./crawler_service.ts";
 import { prepareGeoip } from "./geoip_table.ts";
 import { ensureTopic } from "./kafka_topic.ts";
+import { KafkaAccessError } from "./kafka_access.ts";
 import { assertWritable } from "./permissions.ts";
 import { ExportSchedule } from "./export_schedule.ts";
 import { testFaults } from "./test_faults.ts";
@@ -42,7 +43,13 @@ export async function run(_args: string[]): Promise<number> {
   Deno.addSignalListener("SIGINT", onInt);
   Deno.addSignalListener("SIGTERM", onTerm);
   try {
-    await ensureTopic(config);
+    try {
+      await ensureTopic(config);
+    } catch (error) {
+      if (!(error instanceof KafkaAccessError)) throw error;
+      log.error(error.event, { reason: error.message });
+      return error.exitCode;
+    }
     const geoipTable = await prepareGeoip(config);
     const token = await ensureToken(config.control.token, config.dataDir);
     const pipeline = new Pipeline({ config, geoipTable, faults: testFaults() });

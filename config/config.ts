@@ -42,6 +42,10 @@ export interface Config {
       }
       | undefined;
     readonly ssl: boolean;
+    /** PEM file of the CAs to trust over TLS; undefined: the runtime's roots. */
+    readonly sslCaFile: string | undefined;
+    /** Broker addresses the cluster advertises besides the bootstrap list (network access). */
+    readonly extraHosts: readonly string[];
   };
   readonly warehouse: WarehouseTarget;
   readonly lake: LakeTarget;
@@ -129,6 +133,9 @@ export function resolveConfig(sources: Source[], readFile: (path: string) => str
       `KAFKA_SASL_MECHANISM=${mechanism} needs KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD (or KAFKA_SASL_PASSWORD_FILE)`,
     );
   }
+  if (r.kafkaSslCaFile !== undefined && r.kafkaSsl !== true) {
+    problems.push("KAFKA_SSL_CA_FILE is set but KAFKA_SSL is not true: set KAFKA_SSL=true");
+  }
   if (problems.length > 0 || typeof warehouse === "string" || typeof lake === "string") {
     throw new ConfigError(`Invalid configuration:\n  ${problems.join("\n  ")}`);
   }
@@ -147,6 +154,8 @@ export function resolveConfig(sources: Source[], readFile: (path: string) => str
         password: r.kafkaSaslPassword ?? "",
       },
       ssl: set(r.kafkaSsl, "kafkaSsl"),
+      sslCaFile: r.kafkaSslCaFile,
+      extraHosts: r.kafkaExtraHosts ?? [],
     },
     warehouse,
     lake,

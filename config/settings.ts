@@ -159,6 +159,15 @@ export const SETTINGS = {
   kafkaSaslUsername: text("KAFKA_SASL_USERNAME", "SASL user name.", undefined),
   kafkaSaslPassword: text("KAFKA_SASL_PASSWORD", "SASL password (secret).", undefined, true),
   kafkaSsl: flag("KAFKA_SSL", "Connect to the brokers over TLS.", false),
+  kafkaSslCaFile: text(
+    "KAFKA_SSL_CA_FILE",
+    "PEM file of the CA certificates the brokers' TLS certificates are checked against (with KAFKA_SSL); default: Mozilla's roots.",
+    undefined,
+  ),
+  kafkaExtraHosts: hostList(
+    "KAFKA_EXTRA_HOSTS",
+    "Brokers the cluster advertises besides KAFKA_BROKERS; the tasks grant network access to them too.",
+  ),
   warehouse: text(
     "WAREHOUSE",
     "duckdb:<path> or bigquery:<project>.<dataset>; default duckdb:<DATA_DIR>/warehouse.duckdb.",

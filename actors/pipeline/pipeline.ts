@@ -139,7 +139,12 @@ export class Pipeline {
         protocol: CONSUMER_PROTOCOL,
         capacity: 64,
         args: {
-          kafka: { brokers: config.kafka.brokers, sasl: config.kafka.sasl, ssl: config.kafka.ssl },
+          kafka: {
+            brokers: config.kafka.brokers,
+            sasl: config.kafka.sasl,
+            ssl: config.kafka.ssl,
+            sslCaFile: config.kafka.sslCaFile,
+          },
           clientId: "lakehouse",
           source: {
             topic: config.kafka.topic,
