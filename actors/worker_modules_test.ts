@@ -13,6 +13,18 @@ Deno.test("every declared Worker module is a file that serves an actor", async (
   }
 });
 
+Deno.test("the compile task and the Dockerfile build from the declaration, naming no module by hand", async () => {
+  const root = new URL("../", import.meta.url);
+  const denoJson: unknown = JSON.parse(await Deno.readTextFile(new URL("deno.json", root)));
+  const compile = (denoJson as { tasks?: { compile?: unknown } }).tasks?.compile;
+  assert.match(String(compile), /main\.ts launch compile$/);
+  const dockerfile = await Deno.readTextFile(new URL("Dockerfile", root));
+  assert.match(dockerfile, /\.\/denow task compile/);
+  for (const text of [String(compile), dockerfile]) {
+    assert.doesNotMatch(text, /--include|_actor\.ts/);
+  }
+});
+
 /** Runs `fn` with `globalThis.Worker` replaced by a subclass that records each module URL. */
 async function recordingWorkers(fn: () => Promise<void>): Promise<string[]> {
   const spawned: string[] = [];

@@ -1,7 +1,9 @@
 /**
- * `deno task start`: loads the configuration, starts the local dev broker when no Kafka brokers
- * are configured, prepares the geoip table, runs the pipeline with its control server and
- * crawler until SIGINT or SIGTERM, then drains, commits and exits within a deadline.
+ * `deno task start`: loads the configuration, checks that this process holds every permission it
+ * needs (the task's launcher grants exactly those), starts the local dev broker when no Kafka
+ * brokers are configured, checks Kafka access, prepares the geoip table, runs the pipeline with
+ * its control server and crawler until SIGINT or SIGTERM, then drains, commits and exits within
+ * a deadline. Exit codes: commands/exit_codes.ts.
  */
 import { Pipeline } from "../actors/pipeline/pipeline.ts";
 import { loadConfig, redacted } from "../config/config.ts";
@@ -10,11 +12,13 @@ import { serveControl } from "../control/control_server.ts";
 import { getLogger } from "../observability/log.ts";
 import { startDevBroker } from "../tools/kafka/kafka_command.ts";
 import { controlHandlers } from "./control_handlers.ts";
-import { startCrawler } from "./crawler_service.ts";
+import { type CrawlerService, startCrawler } from "./crawler_service.ts";
 import { prepareGeoip } from "./geoip_table.ts";
 import { ensureTopic } from "./kafka_topic.ts";
 import { KafkaAccessError } from "./kafka_access.ts";
-import { assertWritable } from "./permissions.ts";
+import { missingPermissions, permissionContext } from "./permissions.ts";
+import { startPermissions } from "../config/command_permissions.ts";
+import { EXIT_PERMISSIONS } from "./exit_codes.ts";
 import { ExportSchedule } from "./export_schedule.ts";
 import { testFaults } from "./test_faults.ts";
 
@@ -25,8 +29,17 @@ const STOP_DEADLINE_MS = 30_000;
 /** Runs until a signal; returns the exit code. */
 export async function run(_args: string[]): Promise<number> {
   const config = loadConfig();
-  await assertWritable(config.dataDir, "DATA_DIR");
   log.info("PipelineConfigLoaded", { config: redacted(config) });
+  const missing = await missingPermissions(startPermissions(config, permissionContext()));
+  if (missing.length > 0) {
+    log.error("PipelinePermissionsMissing", {
+      missing,
+      hint: "start it with `deno task start`, which grants what the configuration needs, or " +
+        "compile the binary with this configuration (`deno task compile`)",
+    });
+    return EXIT_PERMISSIONS;
+  }
+  await Deno.mkdir(config.dataDir, { recursive: true });
   const broker = config.kafka.localDevBroker
     ? await startDevBroker({
       dataDir: config.dataDir,
@@ -54,9 +67,11 @@ export async function run(_args: string[]): Promise<number> {
     const token = await ensureToken(config.control.token, config.dataDir);
     const pipeline = new Pipeline({ config, geoipTable, faults: testFaults() });
     await pipeline.start();
-    const control = serveControl(config.control.port, token, controlHandlers(pipeline));
+    let crawler: CrawlerService | undefined = undefined;
+    const handlers = controlHandlers(pipeline, () => crawler?.counters);
+    const control = serveControl(config.control.port, token, handlers);
     const schedule = new ExportSchedule(pipeline, config.pipeline);
-    const crawler = config.pipeline.crawl ? await startCrawler(pipeline) : undefined;
+    crawler = config.pipeline.crawl ? await startCrawler(pipeline) : undefined;
     log.info("PipelineStarted", { brokers: config.kafka.brokers, topic: config.kafka.topic });
     const signal = await stopped.promise;
     log.info("PipelineStopping", { signal, deadlineMs: STOP_DEADLINE_MS });

@@ -71,6 +71,8 @@ export interface Config {
     readonly bigquery: string | undefined;
     readonly storage: string | undefined;
   };
+  /** Files the configuration was read from: `CONFIG_FILE` and `*_FILE` secrets (read access). */
+  readonly files: readonly string[];
 }
 
 /** A source of raw setting texts (environment, file contents). */
@@ -99,6 +101,7 @@ function parseLake(text: string | undefined, dataDir: string): LakeTarget | stri
 /** Reads each setting from the sources (first source wins), validating as it goes. */
 export function resolveConfig(sources: Source[], readFile: (path: string) => string): Config {
   const problems: string[] = [];
+  const files: string[] = [];
   const raw: Partial<Record<string, SettingValue | undefined>> = {};
   for (const [name, setting] of Object.entries(SETTINGS) as [string, Setting<SettingValue>][]) {
     let text: string | undefined = undefined;
@@ -106,7 +109,10 @@ export function resolveConfig(sources: Source[], readFile: (path: string) => str
       text = source(setting.key);
       if (text === undefined && setting.secret) {
         const file = source(`${setting.key}_FILE`);
-        if (file !== undefined) text = readFile(file).trim();
+        if (file !== undefined) {
+          text = readFile(file).trim();
+          files.push(file);
+        }
       }
       if (text !== undefined) break;
     }
@@ -176,6 +182,7 @@ export function resolveConfig(sources: Source[], readFile: (path: string) => str
       refreshMs: set(r.geoipRefreshMs, "geoipRefreshMs"),
     },
     endpoints: { bigquery: r.bigqueryEndpoint, storage: r.storageEndpoint },
+    files,
   });
 }
 
@@ -223,8 +230,15 @@ export function fileSource(path: string, contents: string): Source {
   };
 }
 
-/** Loads the configuration of this process: `CONFIG_FILE` (optional) under the environment. */
-export function loadConfig(env: Source = (k) => Deno.env.get(k)): Config {
+/**
+ * Loads the configuration of this process: `CONFIG_FILE` (optional) under the environment.
+ * `readSecret` reads `*_FILE` secrets; `compile` passes a placeholder, because a binary is
+ * built for a configuration whose secrets exist only where it runs.
+ */
+export function loadConfig(
+  env: Source = (k) => Deno.env.get(k),
+  readSecret?: (path: string) => string,
+): Config {
   const readFile = (path: string) => {
     try {
       return Deno.readTextFileSync(path);
@@ -234,7 +248,8 @@ export function loadConfig(env: Source = (k) => Deno.env.get(k)): Config {
   };
   const file = env("CONFIG_FILE");
   const sources = file === undefined ? [env] : [env, fileSource(file, readFile(file))];
-  return resolveConfig(sources, readFile);
+  const config = resolveConfig(sources, readSecret ?? readFile);
+  return file === undefined ? config : deepFreeze({ ...config, files: [file, ...config.files] });
 }
 
 /** The configuration with secrets replaced, for logs and the status page. */
