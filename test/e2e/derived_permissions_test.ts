@@ -44,10 +44,15 @@ async function produceToShop(brokers: string, topic: string, origin: string): Pr
   }
 }
 
-/** `deno task <name>` from the repository, as a user's shell would run it. */
-function task(name: string, env: Record<string, string>, stderr: "piped" | "null" = "piped") {
+/** `deno task <name> [-- args]` from the repository, as a user's shell would run it. */
+function task(
+  name: string,
+  env: Record<string, string>,
+  stderr: "piped" | "null" = "piped",
+  args: string[] = [],
+) {
   return new Deno.Command(Deno.execPath(), {
-    args: ["task", "--quiet", name],
+    args: ["task", "--quiet", name, ...(args.length > 0 ? ["--", ...args] : [])],
     cwd: SOURCE_ROOT,
     // The launcher runs `deno` by name, as ./denow arranges: this Deno first on PATH.
     env: { ...env, PATH: `${dirname(Deno.execPath())}:${Deno.env.get("PATH") ?? ""}` },
@@ -174,6 +179,30 @@ Deno.test({
     await shop.close();
     await Deno.remove(dataDir, { recursive: true });
     await Deno.remove(lakeDir, { recursive: true });
+  },
+});
+
+Deno.test({
+  name: "deno task produce writes to the configured brokers with only their network access",
+  sanitizeOps: false,
+  sanitizeResources: false,
+  async fn() {
+    const kafka = await testKafka();
+    const topic = uniqueTopic("e2e-task-produce");
+    const ran = await task("produce", { KAFKA_BROKERS: kafka.alias }, "piped", [
+      "--count",
+      "300",
+      "--topic",
+      topic,
+    ]).output();
+    const stderr = decoder.decode(ran.stderr);
+    assert.equal(ran.code, 0, stderr);
+    assert.match(stderr, new RegExp(`"command":"produce","net":\\["${kafka.alias}"\\]`));
+    const admin = new Kafka({ brokers: [kafka.plain], logLevel: logLevel.NOTHING }).admin();
+    await admin.connect();
+    const offsets = await admin.fetchTopicOffsets(topic);
+    await admin.disconnect();
+    assert.equal(offsets.reduce((sum, p) => sum + Number(p.high), 0), 300);
   },
 });
 
