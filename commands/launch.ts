@@ -6,6 +6,7 @@
  * returning its exit code. `compile` runs `deno compile` with start's permissions instead.
  */
 import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
 import {
   crawlPermissions,
   exportPermissions,
@@ -65,10 +66,16 @@ async function runDeno(args: readonly string[], cwd?: string): Promise<number> {
 
 /** `compile [--output path]`: the single binary, with start's permissions for this configuration. */
 async function compile(args: string[]): Promise<number> {
-  const at = args.indexOf("--output");
-  const output = at >= 0 ? args[at + 1] : DEFAULT_OUTPUT;
-  if (output === undefined || args.some((a, i) => a !== "--" && i !== at && i !== at + 1)) {
-    console.error("usage: deno task compile [-- --output <path>]");
+  let output: string;
+  try {
+    const { values } = parseArgs({
+      args: args.filter((arg) => arg !== "--"),
+      options: { output: { type: "string", default: DEFAULT_OUTPUT } },
+    });
+    output = values.output;
+  } catch (error) {
+    if (!(error instanceof TypeError)) throw error; // parseArgs: an unknown or bad argument
+    console.error(`${error.message}\nusage: deno task compile [-- --output <path>]`);
     return EXIT_USAGE;
   }
   // Secrets exist where the binary runs, not where it is built: their files are only named.
