@@ -223,7 +223,7 @@ export const SETTINGS = {
   geoipTable: text("GEOIP_TABLE", "A range table built by `deno task geoip build`.", undefined),
   geoipCsv: text(
     "GEOIP_CSV",
-    "IP2Location LITE DB5 CSV; built into DATA_DIR/geoip at start when missing or changed.",
+    "IP2Location LITE DB5 CSV; built into DATA_DIR/geoip at start when missing or changed; with neither it nor GEOIP_TABLE, DB-IP Lite country (CC BY 4.0) is.",
     undefined,
   ),
   geoipCsvIpv6: text("GEOIP_CSV_IPV6", "The DB5 IPv6 CSV, built with GEOIP_CSV.", undefined),
