@@ -32,6 +32,10 @@ const COMMANDS: Record<string, { doc: string; load: () => Promise<Command> }> = 
     doc: "build an IP range table or look IPs up in one",
     load: () => import("./tools/geoip/geoip_command.ts"),
   },
+  launch: {
+    doc: "run a command with exactly the permissions its configuration needs (the tasks do)",
+    load: () => import("./commands/launch.ts"),
+  },
   bench: {
     doc: "run a benchmark and print its figures",
     load: () => import("./bench/bench_command.ts"),

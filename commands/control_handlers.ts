@@ -3,6 +3,7 @@
  * actor up and the end-to-end latency under a threshold), Prometheus metrics and the status
  * snapshot.
  */
+import type { CrawlCounters } from "../actors/crawler/crawl_counters.ts";
 import type { Pipeline } from "../actors/pipeline/pipeline.ts";
 import { actorsOf } from "../actors/runtime/snapshot.ts";
 import type { ControlHandlers } from "../control/control_server.ts";
@@ -10,8 +11,11 @@ import type { ControlHandlers } from "../control/control_server.ts";
 /** Readiness fails when events take longer than this from Kafka to the warehouse. */
 export const STALLED_LATENCY_MS = 120_000;
 
-/** The control handlers of `pipeline`. */
-export function controlHandlers(pipeline: Pipeline): ControlHandlers {
+/** The control handlers of `pipeline`; `crawler` gives the crawler's totals once it runs. */
+export function controlHandlers(
+  pipeline: Pipeline,
+  crawler: () => Readonly<CrawlCounters> | undefined = () => undefined,
+): ControlHandlers {
   return {
     export: () => pipeline.export(),
     live: () => pipeline.snapshot().state !== "failed",
@@ -43,6 +47,7 @@ export function controlHandlers(pipeline: Pipeline): ControlHandlers {
         },
         lastEndToEndLatencyMs: m.lastLatencyMs ?? null,
         geoipTable: pipeline.geoipTable,
+        crawler: crawler() ?? null,
       };
     },
   };

@@ -2,8 +2,8 @@
  * Runs the product crawler beside ingestion as a pool of Workers: takes catalog pages through
  * the writer (the warehouse's one connection), sends each product to the Worker that owns its
  * host (so a host's rate and concurrency limits hold for the whole pool), merges the results and
- * defers failures as the one-thread crawler did. It starts only for the allowed hosts this
- * process may reach: a task without network to the shop says so once instead of failing.
+ * defers failures as the one-thread crawler did. `start` has checked that this process may reach
+ * every allowed host (the tasks grant them from CRAWL_ALLOWED_HOSTS).
  */
 import { abortableSleep } from "../actors/crawler/abortable_sleep.ts";
 import { type CrawlCounters, zeroCounters } from "../actors/crawler/crawl_counters.ts";
@@ -19,6 +19,7 @@ import type { Pipeline } from "../actors/pipeline/pipeline.ts";
 import { ActorPool } from "../actors/runtime/actor_pool.ts";
 import type { ActorSnapshot } from "../actors/runtime/snapshot.ts";
 import type { ProductToCrawl } from "../actors/writer/warehouse.ts";
+import { workerModuleUrl } from "../actors/worker_modules.ts";
 import { ConfigError, fileSource, type Source } from "../config/config.ts";
 import { SETTINGS } from "../config/settings.ts";
 import {
@@ -32,7 +33,7 @@ import {
 import { getLogger } from "../observability/log.ts";
 
 const log = getLogger("crawler");
-const MODULE = new URL("../actors/crawler/crawler_actor.ts", import.meta.url).href;
+const MODULE = workerModuleUrl("crawler");
 /** Redirects to another Worker's host followed per product and page before it is deferred. */
 const MAX_HANDOFFS = 5;
 /** A crawl in flight at stop gets this long, then its Worker is ended (nothing is merged). */
@@ -61,21 +62,9 @@ export interface CrawlerPoolOptions extends
   readonly tuning?: CrawlerTuning;
 }
 
-/** Starts the crawler, or returns undefined (logged) when no allowed host is reachable. */
-export async function startCrawler(pipeline: Pipeline): Promise<CrawlerService | undefined> {
+/** Starts the crawler pool for the configured allowed hosts. */
+export async function startCrawler(pipeline: Pipeline): Promise<CrawlerService> {
   const settings = loadCrawlerSettings();
-  const reachable: string[] = [];
-  for (const host of settings.allowedHosts) {
-    const status = await Deno.permissions.query({ name: "net", host });
-    if (status.state === "granted") reachable.push(host);
-  }
-  if (reachable.length === 0) {
-    log.warn("CrawlerNotStarted", {
-      reason: "this task grants no network access to any CRAWL_ALLOWED_HOSTS entry",
-      hint: "add the hosts to the task's --allow-net, or set CRAWL_ENABLED=false to silence this",
-    });
-    return undefined;
-  }
   const catalog: CrawlCatalog = {
     uncrawledProducts: async (limit) =>
       (await pipeline.writer.ask("writer.uncrawled", { limit }, CATALOG_TIMEOUT_MS)).products,
@@ -87,7 +76,7 @@ export async function startCrawler(pipeline: Pipeline): Promise<CrawlerService |
       ))
         .updated,
   };
-  return await startCrawlerPool(catalog, { ...settings, allowedHosts: reachable }, {
+  return await startCrawlerPool(catalog, settings, {
     workers: loadCrawlWorkers(),
   });
 }

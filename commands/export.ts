@@ -4,14 +4,8 @@
  * non-zero with a clear message when no pipeline answers or the export fails.
  */
 import { loadConfig } from "../config/config.ts";
+import { controlClientHost, netAddress } from "../config/control_address.ts";
 import { readToken, tokenFile } from "../control/control_token.ts";
-
-/** Where to reach a server bound to `host`: a wildcard bind is reached on loopback. */
-function clientHost(host: string): string {
-  if (host === "0.0.0.0") return "127.0.0.1";
-  if (host === "::" || host === "[::]") return "[::1]";
-  return host.includes(":") && !host.startsWith("[") ? `[${host}]` : host;
-}
 
 /** Exit codes: 0 exported, 1 export failed, 3 no pipeline running. */
 export async function run(_args: string[]): Promise<number> {
@@ -24,7 +18,9 @@ export async function run(_args: string[]): Promise<number> {
     console.error(error.message); // a token file too short to use
     return 3;
   }
-  const url = `http://${clientHost(config.control.host)}:${config.control.port}/export`;
+  const url = `http://${
+    netAddress(controlClientHost(config.control.host), config.control.port)
+  }/export`;
   if (token === undefined) {
     console.error(
       `No control token: set CONTROL_TOKEN or start the pipeline once (it writes ${

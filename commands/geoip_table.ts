@@ -1,7 +1,7 @@
 /**
  * Prepares the geoip range table at start: a configured table is used as it is; configured
- * DB5 CSVs are built into the data directory when missing or changed; with neither, the
- * pipeline runs and says once that the geo columns stay empty.
+ * DB5 CSVs are built into the data directory when missing or changed; with neither, the DB-IP
+ * Lite country CSVs of the pinned npm package are (country columns only).
  */
 import { resolveGeoipSource } from "../actors/geoip/geoip_source.ts";
 import { GeoipTableManager } from "../actors/geoip/table_manager.ts";

@@ -1,7 +1,9 @@
 /**
- * `deno task start`: loads the configuration, starts the local dev broker when no Kafka brokers
- * are configured, prepares the geoip table, runs the pipeline with its control server and
- * crawler until SIGINT or SIGTERM, then drains, commits and exits within a deadline.
+ * `deno task start`: loads the configuration, checks that this process holds every permission it
+ * needs (the task's launcher grants exactly those), starts the local dev broker when no Kafka
+ * brokers are configured, checks Kafka access, prepares the geoip table, runs the pipeline with
+ * its control server and crawler until SIGINT or SIGTERM, then drains, commits and exits within
+ * a deadline. Exit codes: commands/exit_codes.ts.
  */
 import { Pipeline } from "../actors/pipeline/pipeline.ts";
 import { loadConfig, redacted } from "../config/config.ts";
@@ -11,10 +13,13 @@ import { DataDirInUseError, lockDataDir, makePrivate } from "../files/data_dir.t
 import { getLogger } from "../observability/log.ts";
 import { startDevBroker } from "../tools/kafka/kafka_command.ts";
 import { controlHandlers } from "./control_handlers.ts";
-import { startCrawler } from "./crawler_service.ts";
+import { type CrawlerService, startCrawler } from "./crawler_service.ts";
 import { prepareGeoip } from "./geoip_table.ts";
 import { ensureTopic } from "./kafka_topic.ts";
-import { assertWritable } from "./permissions.ts";
+import { KafkaAccessError } from "./kafka_access.ts";
+import { missingPermissions, permissionContext } from "./permissions.ts";
+import { startPermissions } from "../config/command_permissions.ts";
+import { EXIT_DATA_DIR_IN_USE, EXIT_PERMISSIONS } from "./exit_codes.ts";
 import { ExportSchedule } from "./export_schedule.ts";
 import { testFaults } from "./test_faults.ts";
 
@@ -25,7 +30,16 @@ const STOP_DEADLINE_MS = 30_000;
 /** Runs until a signal; returns the exit code. */
 export async function run(_args: string[]): Promise<number> {
   const config = loadConfig();
-  await assertWritable(config.dataDir, "DATA_DIR");
+  const missing = await missingPermissions(startPermissions(config, permissionContext()));
+  if (missing.length > 0) {
+    log.error("PipelinePermissionsMissing", {
+      missing,
+      hint: "start it with `deno task start`, which grants what the configuration needs, or " +
+        "compile the binary with this configuration (`deno task compile`)",
+    });
+    return EXIT_PERMISSIONS;
+  }
+  await Deno.mkdir(config.dataDir, { recursive: true });
   const widerMode = await makePrivate(config.dataDir);
   if (widerMode !== undefined) {
     log.warn("PipelineDataDirMadePrivate", { dataDir: config.dataDir, was: widerMode.toString(8) });
@@ -36,7 +50,7 @@ export async function run(_args: string[]): Promise<number> {
   } catch (error) {
     if (!(error instanceof DataDirInUseError)) throw error;
     log.error("PipelineDataDirInUse", { message: error.message, pid: error.pid });
-    return 1;
+    return EXIT_DATA_DIR_IN_USE;
   }
   log.info("PipelineConfigLoaded", { config: redacted(config) });
   const broker = config.kafka.localDevBroker
@@ -55,14 +69,22 @@ export async function run(_args: string[]): Promise<number> {
   Deno.addSignalListener("SIGINT", onInt);
   Deno.addSignalListener("SIGTERM", onTerm);
   try {
-    await ensureTopic(config);
+    try {
+      await ensureTopic(config);
+    } catch (error) {
+      if (!(error instanceof KafkaAccessError)) throw error;
+      log.error(error.event, { reason: error.message });
+      return error.exitCode;
+    }
     const geoipTable = await prepareGeoip(config);
     const token = await ensureToken(config.control.token, config.dataDir);
     const pipeline = new Pipeline({ config, geoipTable, faults: testFaults() });
     await pipeline.start();
-    const control = servePipelineControl(controlHandlers(pipeline), { ...config.control, token });
+    let crawler: CrawlerService | undefined = undefined;
+    const handlers = controlHandlers(pipeline, () => crawler?.counters);
+    const control = servePipelineControl(handlers, { ...config.control, token });
     const schedule = new ExportSchedule(pipeline, config.pipeline);
-    const crawler = config.pipeline.crawl ? await startCrawler(pipeline) : undefined;
+    crawler = config.pipeline.crawl ? await startCrawler(pipeline) : undefined;
     log.info("PipelineStarted", { brokers: config.kafka.brokers, topic: config.kafka.topic });
     const signal = await stopped.promise;
     log.info("PipelineStopping", { signal, deadlineMs: STOP_DEADLINE_MS });

@@ -42,6 +42,10 @@ export interface Config {
       }
       | undefined;
     readonly ssl: boolean;
+    /** PEM file of the CAs to trust over TLS; undefined: the runtime's roots. */
+    readonly sslCaFile: string | undefined;
+    /** Broker addresses the cluster advertises besides the bootstrap list (network access). */
+    readonly extraHosts: readonly string[];
   };
   readonly warehouse: WarehouseTarget;
   readonly lake: LakeTarget;
@@ -74,6 +78,8 @@ export interface Config {
     readonly bigquery: string | undefined;
     readonly storage: string | undefined;
   };
+  /** Files the configuration was read from: `CONFIG_FILE` and `*_FILE` secrets (read access). */
+  readonly files: readonly string[];
 }
 
 /** A source of raw setting texts (environment, file contents). */
@@ -102,6 +108,7 @@ function parseLake(text: string | undefined, dataDir: string): LakeTarget | stri
 /** Reads each setting from the sources (first source wins), validating as it goes. */
 export function resolveConfig(sources: Source[], readFile: (path: string) => string): Config {
   const problems: string[] = [];
+  const files: string[] = [];
   const raw: Partial<Record<string, SettingValue | undefined>> = {};
   for (const [name, setting] of Object.entries(SETTINGS) as [string, Setting<SettingValue>][]) {
     let text: string | undefined = undefined;
@@ -109,7 +116,10 @@ export function resolveConfig(sources: Source[], readFile: (path: string) => str
       text = source(setting.key);
       if (text === undefined && setting.secret) {
         const file = source(`${setting.key}_FILE`);
-        if (file !== undefined) text = readFile(file).trim();
+        if (file !== undefined) {
+          text = readFile(file).trim();
+          files.push(file);
+        }
       }
       if (text !== undefined) break;
     }
@@ -136,6 +146,9 @@ export function resolveConfig(sources: Source[], readFile: (path: string) => str
       `KAFKA_SASL_MECHANISM=${mechanism} needs KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD (or KAFKA_SASL_PASSWORD_FILE)`,
     );
   }
+  if (r.kafkaSslCaFile !== undefined && r.kafkaSsl !== true) {
+    problems.push("KAFKA_SSL_CA_FILE is set but KAFKA_SSL is not true: set KAFKA_SSL=true");
+  }
   if (problems.length > 0 || typeof warehouse === "string" || typeof lake === "string") {
     throw new ConfigError(`Invalid configuration:\n  ${problems.join("\n  ")}`);
   }
@@ -154,6 +167,8 @@ export function resolveConfig(sources: Source[], readFile: (path: string) => str
         password: r.kafkaSaslPassword ?? "",
       },
       ssl: set(r.kafkaSsl, "kafkaSsl"),
+      sslCaFile: r.kafkaSslCaFile,
+      extraHosts: r.kafkaExtraHosts ?? [],
     },
     warehouse,
     lake,
@@ -180,6 +195,7 @@ export function resolveConfig(sources: Source[], readFile: (path: string) => str
       refreshMs: set(r.geoipRefreshMs, "geoipRefreshMs"),
     },
     endpoints: { bigquery: r.bigqueryEndpoint, storage: r.storageEndpoint },
+    files,
   });
 }
 
@@ -227,8 +243,15 @@ export function fileSource(path: string, contents: string): Source {
   };
 }
 
-/** Loads the configuration of this process: `CONFIG_FILE` (optional) under the environment. */
-export function loadConfig(env: Source = (k) => Deno.env.get(k)): Config {
+/**
+ * Loads the configuration of this process: `CONFIG_FILE` (optional) under the environment.
+ * `readSecret` reads `*_FILE` secrets; `compile` passes a placeholder, because a binary is
+ * built for a configuration whose secrets exist only where it runs.
+ */
+export function loadConfig(
+  env: Source = (k) => Deno.env.get(k),
+  readSecret?: (path: string) => string,
+): Config {
   const readFile = (path: string) => {
     try {
       return Deno.readTextFileSync(path);
@@ -238,7 +261,8 @@ export function loadConfig(env: Source = (k) => Deno.env.get(k)): Config {
   };
   const file = env("CONFIG_FILE");
   const sources = file === undefined ? [env] : [env, fileSource(file, readFile(file))];
-  return resolveConfig(sources, readFile);
+  const config = resolveConfig(sources, readSecret ?? readFile);
+  return file === undefined ? config : deepFreeze({ ...config, files: [file, ...config.files] });
 }
 
 /** The configuration with secrets replaced, for logs and the status page. */

@@ -90,6 +90,26 @@ Deno.test("SASL without credentials is refused, and the password can come from a
   });
 });
 
+Deno.test("a TLS CA file needs KAFKA_SSL, and extra broker hosts are host:port", () => {
+  assert.throws(
+    () => resolveConfig([env({ KAFKA_SSL_CA_FILE: "/etc/kafka/ca.pem" })], noFiles),
+    /KAFKA_SSL_CA_FILE is set but KAFKA_SSL is not true/,
+  );
+  assert.throws(
+    () => resolveConfig([env({ KAFKA_EXTRA_HOSTS: "kafka-3" })], noFiles),
+    /KAFKA_EXTRA_HOSTS must be a comma-separated list of host:port, got "kafka-3"/,
+  );
+  const config = resolveConfig([
+    env({
+      KAFKA_SSL: "true",
+      KAFKA_SSL_CA_FILE: "/etc/kafka/ca.pem",
+      KAFKA_EXTRA_HOSTS: "kafka-3:9093, kafka-4:9093",
+    }),
+  ], noFiles);
+  assert.equal(config.kafka.sslCaFile, "/etc/kafka/ca.pem");
+  assert.deepEqual(config.kafka.extraHosts, ["kafka-3:9093", "kafka-4:9093"]);
+});
+
 Deno.test("secrets are never shown: not in errors and not in the redacted view", () => {
   const config = resolveConfig([
     env({

@@ -159,6 +159,15 @@ export const SETTINGS = {
   kafkaSaslUsername: text("KAFKA_SASL_USERNAME", "SASL user name.", undefined),
   kafkaSaslPassword: text("KAFKA_SASL_PASSWORD", "SASL password (secret).", undefined, true),
   kafkaSsl: flag("KAFKA_SSL", "Connect to the brokers over TLS.", false),
+  kafkaSslCaFile: text(
+    "KAFKA_SSL_CA_FILE",
+    "PEM file of the CA certificates the brokers' TLS certificates are checked against (with KAFKA_SSL); default: Mozilla's roots.",
+    undefined,
+  ),
+  kafkaExtraHosts: hostList(
+    "KAFKA_EXTRA_HOSTS",
+    "Brokers the cluster advertises besides KAFKA_BROKERS; the tasks grant network access to them too.",
+  ),
   warehouse: text(
     "WAREHOUSE",
     "duckdb:<path> or bigquery:<project>.<dataset>; default duckdb:<DATA_DIR>/warehouse.duckdb.",
@@ -221,7 +230,7 @@ export const SETTINGS = {
   geoipTable: text("GEOIP_TABLE", "A range table built by `deno task geoip build`.", undefined),
   geoipCsv: text(
     "GEOIP_CSV",
-    "IP2Location LITE DB5 CSV; built into DATA_DIR/geoip at start when missing or changed.",
+    "IP2Location LITE DB5 CSV; built into DATA_DIR/geoip at start when missing or changed; with neither it nor GEOIP_TABLE, DB-IP Lite country (CC BY 4.0) is.",
     undefined,
   ),
   geoipCsvIpv6: text("GEOIP_CSV_IPV6", "The DB5 IPv6 CSV, built with GEOIP_CSV.", undefined),

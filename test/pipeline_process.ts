@@ -113,3 +113,30 @@ export async function startPipeline(spec: PipelineSpec): Promise<PipelineProcess
     get: (path) => fetch(`${base}${path}`, { headers: { authorization: `Bearer ${token}` } }),
   };
 }
+
+/** How a pipeline process that was expected to fail at start ended. */
+export interface FailedStart {
+  readonly code: number;
+  /** Everything it wrote on stdout and stderr. */
+  readonly output: string;
+}
+
+/** Runs `main.ts start` until it exits by itself (a start-up failure) and returns its output. */
+export async function runPipelineToExit(spec: PipelineSpec): Promise<FailedStart> {
+  const [controlPort] = freePorts(1) as [number];
+  await Deno.mkdir(spec.dataDir, { recursive: true });
+  const output = await new Deno.Command(Deno.execPath(), {
+    args: ["run", ...PERMISSIONS, new URL("../main.ts", import.meta.url).pathname, "start"],
+    env: {
+      ...spec.env,
+      DATA_DIR: spec.dataDir,
+      CONTROL_PORT: String(controlPort),
+      CONTROL_TOKEN: crypto.randomUUID(),
+    },
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const text = new TextDecoder();
+  return { code: output.code, output: text.decode(output.stdout) + text.decode(output.stderr) };
+}

@@ -72,7 +72,8 @@ function coordinate(value: string, limit: number): number | null | undefined {
     : undefined;
 }
 
-function address(value: string, family: Family): number | bigint | undefined {
+/** A decimal address of `family`, or undefined when it is not one (also for country files). */
+export function parseAddress(value: string, family: Family): number | bigint | undefined {
   if (!DIGITS.test(value)) return undefined;
   if (family === 4) {
     const n = Number(value);
@@ -104,8 +105,8 @@ export function parseDb5Line(line: string, family: Family): Db5Row | string {
     string,
     string,
   ];
-  const from = address(fromText, family);
-  const to = address(toText, family);
+  const from = parseAddress(fromText, family);
+  const to = parseAddress(toText, family);
   const limit = family === 4 ? "0 to 4294967295" : "0 to 2^128-1";
   if (from === undefined) return `ip_from ${JSON.stringify(fromText)} is not an integer ${limit}`;
   if (to === undefined) return `ip_to ${JSON.stringify(toText)} is not an integer ${limit}`;

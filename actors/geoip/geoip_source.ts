@@ -1,8 +1,11 @@
 /**
  * Where the pipeline's range table comes from, resolved from plain setting values: a built
  * table (GEOIP_TABLE), DB5 CSV sources built into the data directory (GEOIP_CSV,
- * GEOIP_CSV_IPV6), or none (geo columns stay empty). The config module declares the settings.
+ * GEOIP_CSV_IPV6), or, with neither, the DB-IP Lite country CSVs shipped as an npm package,
+ * built there too (country columns only). The config module declares the settings.
  */
+import { DBIP_COUNTRY, type DefaultGeoipSource } from "./dbip_country.ts";
+import type { SourceFormat } from "./table_builder.ts";
 
 /** The settings, as plain values (unset or empty means absent). */
 export interface GeoipSettings {
@@ -25,15 +28,13 @@ export type GeoipSource =
   | { readonly kind: "table"; readonly tablePath: string; readonly tableDir: string }
   | {
     readonly kind: "csv";
+    readonly format: SourceFormat;
     readonly ipv4Csv: string | null;
     readonly ipv6Csv: string | null;
     readonly tableDir: string;
-  }
-  | { readonly kind: "none"; readonly notice: string };
-
-/** The notice logged once when no source is configured. */
-export const NO_GEOIP_NOTICE =
-  "No GEOIP_TABLE or GEOIP_CSV is set: the geo columns (country, region, city, latitude, longitude) stay empty";
+    /** Recorded on every row ("" for configured DB5 files: the operator knows their source). */
+    readonly sourceLabel: string;
+  };
 
 /** Directory of built and copied tables under the data directory. */
 export function tableDirectory(dataDir: string): string {
@@ -49,10 +50,13 @@ const given = (value: string | undefined): string | null =>
  * @example
  * ```ts
  * resolveGeoipSource({ csv: "IP2LOCATION-LITE-DB5.CSV", dataDir: "data" });
- * // { kind: "csv", ipv4Csv: "IP2LOCATION-LITE-DB5.CSV", ipv6Csv: null, tableDir: "data/geoip" }
+ * // { kind: "csv", format: "db5", ipv4Csv: "IP2LOCATION-LITE-DB5.CSV", ipv6Csv: null, ... }
  * ```
  */
-export function resolveGeoipSource(settings: GeoipSettings): GeoipSource | string {
+export function resolveGeoipSource(
+  settings: GeoipSettings,
+  fallback: DefaultGeoipSource = DBIP_COUNTRY,
+): GeoipSource | string {
   const table = given(settings.table);
   const csv = given(settings.csv);
   const csvIpv6 = given(settings.csvIpv6);
@@ -62,7 +66,21 @@ export function resolveGeoipSource(settings: GeoipSettings): GeoipSource | strin
   }
   if (table !== null) return { kind: "table", tablePath: table, tableDir };
   if (csv !== null || csvIpv6 !== null) {
-    return { kind: "csv", ipv4Csv: csv, ipv6Csv: csvIpv6, tableDir };
+    return {
+      kind: "csv",
+      format: "db5",
+      ipv4Csv: csv,
+      ipv6Csv: csvIpv6,
+      tableDir,
+      sourceLabel: "",
+    };
   }
-  return { kind: "none", notice: NO_GEOIP_NOTICE };
+  return {
+    kind: "csv",
+    format: "country",
+    ipv4Csv: fallback.ipv4Csv,
+    ipv6Csv: fallback.ipv6Csv,
+    tableDir,
+    sourceLabel: fallback.label,
+  };
 }

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { NO_GEOIP_NOTICE, resolveGeoipSource } from "./geoip_source.ts";
+import { DBIP_COUNTRY } from "./dbip_country.ts";
+import { resolveGeoipSource } from "./geoip_source.ts";
 
 Deno.test("resolves GEOIP_TABLE to a built table copied under the data directory", () => {
   assert.deepEqual(resolveGeoipSource({ table: "/srv/geo.bin", dataDir: "data" }), {
@@ -12,25 +13,36 @@ Deno.test("resolves GEOIP_TABLE to a built table copied under the data directory
 Deno.test("resolves GEOIP_CSV and GEOIP_CSV_IPV6 to sources built into the data directory", () => {
   assert.deepEqual(
     resolveGeoipSource({ csv: "db5.csv", csvIpv6: "db5v6.csv", dataDir: "/var/lib/p" }),
-    { kind: "csv", ipv4Csv: "db5.csv", ipv6Csv: "db5v6.csv", tableDir: "/var/lib/p/geoip" },
+    {
+      kind: "csv",
+      format: "db5",
+      ipv4Csv: "db5.csv",
+      ipv6Csv: "db5v6.csv",
+      tableDir: "/var/lib/p/geoip",
+      sourceLabel: "",
+    },
   );
   assert.deepEqual(resolveGeoipSource({ csvIpv6: "db5v6.csv", dataDir: "d" }), {
     kind: "csv",
+    format: "db5",
     ipv4Csv: null,
     ipv6Csv: "db5v6.csv",
     tableDir: "d/geoip",
+    sourceLabel: "",
   });
 });
 
-Deno.test("says the geo columns stay empty when neither is set (empty counts as unset)", () => {
-  assert.deepEqual(resolveGeoipSource({ dataDir: "data" }), {
-    kind: "none",
-    notice: NO_GEOIP_NOTICE,
-  });
-  assert.deepEqual(resolveGeoipSource({ table: " ", csv: "", dataDir: "data" }), {
-    kind: "none",
-    notice: NO_GEOIP_NOTICE,
-  });
+Deno.test("falls back to DB-IP Lite country when neither is set (empty counts as unset)", () => {
+  const fallback = {
+    kind: "csv",
+    format: "country",
+    ipv4Csv: DBIP_COUNTRY.ipv4Csv,
+    ipv6Csv: DBIP_COUNTRY.ipv6Csv,
+    tableDir: "data/geoip",
+    sourceLabel: DBIP_COUNTRY.label,
+  };
+  assert.deepEqual(resolveGeoipSource({ dataDir: "data" }), fallback);
+  assert.deepEqual(resolveGeoipSource({ table: " ", csv: "", dataDir: "data" }), fallback);
 });
 
 Deno.test("refuses GEOIP_TABLE together with GEOIP_CSV, naming both", () => {

@@ -9,9 +9,9 @@ import {
   NO_COORD,
   NONE,
   readHeader,
+  rowVersion,
   type TableHeader,
   tableLayout,
-  tableVersion,
 } from "./table_format.ts";
 
 /** How a table's bytes are held: an mmap of the file, a read into a SharedArrayBuffer, or a
@@ -32,7 +32,7 @@ const decoder = new TextDecoder();
 
 /** One version of the range table; implements the enrichers' GeoLookup. */
 export class RangeTable implements GeoLookup {
-  /** Version recorded on enriched rows (from the source checksum). */
+  /** Version recorded on enriched rows (source label and checksum). */
   readonly version: string;
   readonly header: TableHeader;
   readonly path: string;
@@ -62,7 +62,7 @@ export class RangeTable implements GeoLookup {
     const at = tableLayout(header);
     const u32 = (offset: number, length: number) => new Uint32Array(buffer, offset, length);
     this.header = header;
-    this.version = tableVersion(header.sourceChecksum);
+    this.version = rowVersion(header);
     this.path = source.path;
     this.mapping = source.mapping;
     this.buffer = buffer;

@@ -1,9 +1,11 @@
 /**
- * Builds a range-table file from IP2Location DB5 CSV files (IPv4 and/or IPv6), streaming them:
+ * Builds a range-table file from IP2Location DB5 CSV files (IPv4 and/or IPv6), or country-only
+ * CSVs (DB-IP Lite country, the default source), streaming them:
  * every malformed, unsorted or overlapping line is reported with its file and line number, and
  * the mode decides whether the build fails on the first or skips it. Never silent.
  */
-import { type Family, parseDb5Line } from "./db5_line.ts";
+import { parseCountryLine } from "./country_line.ts";
+import { type Db5Row, type Family, parseDb5Line } from "./db5_line.ts";
 import { readLines } from "./line_reader.ts";
 import { RangeAccumulator } from "./range_accumulator.ts";
 import { SourceHasher } from "./source_checksum.ts";
@@ -12,6 +14,14 @@ import { encodeTable, writeTableFile } from "./table_writer.ts";
 
 /** What to do with a bad line: stop the build, or report it and leave it out. */
 export type ProblemMode = "fail" | "skip";
+
+/** Layout of the source lines: IP2Location DB5, or `start,end,country_code` (ip-location-db). */
+export type SourceFormat = "db5" | "country";
+
+const PARSERS: Record<SourceFormat, (line: string, family: Family) => Db5Row | string> = {
+  db5: parseDb5Line,
+  country: parseCountryLine,
+};
 
 /** One bad line of a source file. */
 export interface BuildProblem {
@@ -48,6 +58,10 @@ export interface BuildOptions {
   readonly ipv6Csv?: string | null;
   readonly out: string;
   readonly mode: ProblemMode;
+  /** Layout of the source lines (default "db5"). */
+  readonly format?: SourceFormat;
+  /** Recorded in the header and on every row looked up in the table (default none). */
+  readonly sourceLabel?: string;
   /** Called for every problem (in "fail" mode, for the one that stops the build). */
   readonly onProblem?: (problem: BuildProblem) => void;
   /** Called after each chunk read. */
@@ -80,6 +94,7 @@ export async function buildTable(options: BuildOptions): Promise<BuildSummary> {
   if (options.ipv4Csv) sources.push({ path: options.ipv4Csv, family: 4 });
   if (options.ipv6Csv) sources.push({ path: options.ipv6Csv, family: 6 });
   if (sources.length === 0) throw new TypeError("Cannot build range table: no source CSV given");
+  const parseLine = PARSERS[options.format ?? "db5"];
   const ranges = new RangeAccumulator(!options.ipv4Csv);
   const hasher = new SourceHasher();
   let lines = 0;
@@ -104,7 +119,7 @@ export async function buildTable(options: BuildOptions): Promise<BuildSummary> {
       onLine: (line, number) => {
         current = number;
         if (line.length === 0 || (number === 1 && /^"?ip_from"?,/i.test(line))) return;
-        const row = parseDb5Line(line, family);
+        const row = parseLine(line, family);
         if (typeof row === "string") return report(number, "malformed", row);
         const order = family === 4 ? ranges.addV4(row, number) : ranges.addV6(row, number);
         if (order !== null) report(number, order.kind, order.message);
@@ -115,7 +130,11 @@ export async function buildTable(options: BuildOptions): Promise<BuildSummary> {
   }
   const sourceChecksum = hasher.digest();
   const arrays = ranges.finish(options.v4IndexBits ?? indexBitsFor(ranges.v4Count));
-  const bytes = encodeTable(arrays, { sourceChecksum, buildTimeMs: Date.now() });
+  const bytes = encodeTable(arrays, {
+    sourceChecksum,
+    buildTimeMs: Date.now(),
+    sourceLabel: options.sourceLabel ?? "",
+  });
   await writeTableFile(options.out, bytes);
   return {
     path: options.out,

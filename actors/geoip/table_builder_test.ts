@@ -104,6 +104,29 @@ Deno.test("records format version, source checksum and build time in the header"
   });
 });
 
+Deno.test("records the source label in the header and puts it before the version on rows", async () => {
+  await withCsv([row(0, 99, "A")], async (csv, dir) => {
+    const label = "DB-IP Lite country 2026-06 CC BY 4.0";
+    const summary = await buildTable({
+      ipv4Csv: csv,
+      out: `${dir}/t.bin`,
+      mode: "fail",
+      sourceLabel: label,
+    });
+    const table = await openTable(`${dir}/t.bin`);
+    try {
+      assert.equal(table.header.sourceLabel, label);
+      assert.equal(table.version, `${label} ${summary.version}`);
+    } finally {
+      table.close();
+    }
+    await assert.rejects(
+      buildTable({ ipv4Csv: csv, out: `${dir}/u.bin`, mode: "fail", sourceLabel: "x".repeat(45) }),
+      /source label "x+" must be printable ASCII of at most 44 bytes/,
+    );
+  });
+});
+
 Deno.test("deduplicates strings and locations shared by many ranges", async () => {
   const lines = Array.from({ length: 1000 }, (_, i) => row(i * 10, i * 10 + 9, `City ${i % 3}`));
   await withCsv(lines, async (csv, dir) => {

@@ -5,7 +5,8 @@
  *
  * Header: magic "GEOIPTBL", format version u32, header size u32, build time f64 (epoch ms),
  * SHA-256 of the sources (32 bytes), then u32 counts: IPv4 ranges, IPv6 ranges, locations,
- * strings, string bytes, file size, and the IPv4 index width k. Sections, in order:
+ * strings, string bytes, file size, and the IPv4 index width k, then the source label (44 bytes
+ * of ASCII, zero-padded; all zero in tables built before it existed). Sections, in order:
  *   v4Index   u32 × 2^k+1   per top-k-bit prefix p: the first range whose start is ≥ p << (32-k)
  *   v4Starts  u32 × n4      sorted range starts        v4Ends u32 × n4    v4Locs u32 × n4
  *   v6Starts  u32 × 4·n6    128-bit starts, big-endian word order   v6Ends, v6Locs likewise
@@ -27,6 +28,10 @@ export const MAX_INDEX_BITS = 24;
 export const NONE = 0xffffffff;
 /** Coordinate meaning "unknown". */
 export const NO_COORD = -0x80000000;
+/** Where the source label sits in the header, and its room in bytes. */
+const LABEL_OFFSET = 84;
+export const MAX_LABEL_BYTES = HEADER_BYTES - LABEL_OFFSET;
+const LABEL_TEXT = /^[\x20-\x7e]*$/;
 
 /** What the header says. */
 export interface TableHeader {
@@ -42,6 +47,8 @@ export interface TableHeader {
   readonly fileBytes: number;
   /** Width k of the IPv4 first-level index (2^k buckets). */
   readonly v4IndexBits: number;
+  /** What the table was built from and under which licence ("" when not recorded). */
+  readonly sourceLabel: string;
 }
 
 /** Byte offsets of every section, computed from the counts. */
@@ -118,6 +125,15 @@ export function writeHeader(bytes: Uint8Array, header: TableHeader): void {
     header.v4IndexBits,
   ];
   counts.forEach((n, i) => view.setUint32(56 + 4 * i, n, true));
+  const label = header.sourceLabel;
+  if (label.length > MAX_LABEL_BYTES || !LABEL_TEXT.test(label)) {
+    throw new RangeError(
+      `Cannot write range table: source label ${JSON.stringify(label)} must be printable ` +
+        `ASCII of at most ${MAX_LABEL_BYTES} bytes`,
+    );
+  }
+  bytes.fill(0, LABEL_OFFSET, HEADER_BYTES);
+  for (let i = 0; i < label.length; i++) bytes[LABEL_OFFSET + i] = label.charCodeAt(i);
 }
 
 /** Reads and checks the header of a table of `byteLength` bytes. */
@@ -143,6 +159,7 @@ export function readHeader(buffer: ArrayBufferLike, byteLength: number): TableHe
     stringBytes: u32(72),
     fileBytes: u32(76),
     v4IndexBits: u32(80),
+    sourceLabel: readLabel(bytes.subarray(LABEL_OFFSET, HEADER_BYTES)),
   };
   if (header.formatVersion !== FORMAT_VERSION || u32(12) !== HEADER_BYTES) {
     throw new TableFormatError(
@@ -161,9 +178,27 @@ export function readHeader(buffer: ArrayBufferLike, byteLength: number): TableHe
   return header;
 }
 
-/** The version recorded on enriched rows: the first 16 hex digits of the source checksum. */
+function readLabel(bytes: Uint8Array): string {
+  const end = bytes.indexOf(0);
+  const label = String.fromCharCode(...bytes.subarray(0, end < 0 ? bytes.length : end));
+  if (!LABEL_TEXT.test(label)) {
+    throw new TableFormatError(`Cannot read range table: source label is not printable ASCII`);
+  }
+  return label;
+}
+
+/** A table's version: the first 16 hex digits of the source checksum (and of its file name). */
 export function tableVersion(sourceChecksum: string): string {
   return sourceChecksum.slice(0, 16);
+}
+
+/**
+ * The version recorded on enriched rows (`geo_table_version`): the table version, after the
+ * source label when the table has one ("DB-IP Lite country 2026-06 CC BY 4.0 3f2a9c0d1e2b4a5c").
+ */
+export function rowVersion(header: Pick<TableHeader, "sourceChecksum" | "sourceLabel">): string {
+  const version = tableVersion(header.sourceChecksum);
+  return header.sourceLabel === "" ? version : `${header.sourceLabel} ${version}`;
 }
 
 /**

@@ -1,5 +1,6 @@
 /**
- * Keeps the current table file of the geoip actor: builds CSV sources into the data directory
+ * Keeps the current table file of the geoip actor: builds CSV sources (configured DB5 files, or
+ * the default DB-IP Lite country files) into the data directory
  * when the table is missing or the sources changed (size and mtime decide whether to hash, the
  * SHA-256 decides whether to build), or copies a given table there; reports path and version.
  */
@@ -29,9 +30,9 @@ export interface ManagerOptions {
   readonly onProgress?: (progress: BuildProgress) => void;
 }
 
-/** Outcome of `ensure()`: the current table (null: none configured) and whether it changed. */
+/** Outcome of `ensure()`: the current table and whether it changed. */
 export interface EnsureResult {
-  readonly table: TableRef | null;
+  readonly table: TableRef;
   readonly changed: boolean;
 }
 
@@ -60,7 +61,6 @@ export class GeoipTableManager {
   readonly #onProgress: ((progress: BuildProgress) => void) | undefined;
   #statKey = "";
   #current: TableRef | null = null;
-  #noticeGiven = false;
 
   /** Manages the table of `source` (a resolved GeoipSource). */
   constructor(source: GeoipSource, options: ManagerOptions = {}) {
@@ -73,11 +73,6 @@ export class GeoipTableManager {
   /** Builds or copies the table when needed; throws when a build or copy fails. */
   async ensure(): Promise<EnsureResult> {
     const source = this.#source;
-    if (source.kind === "none") {
-      if (!this.#noticeGiven) this.#log.warn("GeoipTableAbsent", { notice: source.notice });
-      this.#noticeGiven = true;
-      return { table: null, changed: false };
-    }
     const files: SourceFile[] = source.kind === "table"
       ? [{ path: source.tablePath, family: 4 }]
       : [
@@ -91,7 +86,7 @@ export class GeoipTableManager {
     await Deno.mkdir(source.tableDir, { recursive: true });
     const table = source.kind === "table"
       ? await this.#copy(source.tablePath, source.tableDir)
-      : await this.#build(files, source.tableDir, source.ipv4Csv, source.ipv6Csv);
+      : await this.#build(files, source);
     const previous = this.#current;
     this.#statKey = statKey;
     this.#current = table;
@@ -101,18 +96,19 @@ export class GeoipTableManager {
 
   async #build(
     files: SourceFile[],
-    dir: string,
-    ipv4Csv: string | null,
-    ipv6Csv: string | null,
+    source: Extract<GeoipSource, { kind: "csv" }>,
   ): Promise<TableRef> {
+    const dir = source.tableDir;
     const version = tableVersion(await sourceChecksum(files));
     const path = `${dir}/table-${version}.bin`;
     if ((await tableChecksum(path))?.startsWith(version)) return { path, version };
     const building = `${path}.tmp-build`;
     let problems = 0;
     const summary = await buildTable({
-      ipv4Csv,
-      ipv6Csv,
+      ipv4Csv: source.ipv4Csv,
+      ipv6Csv: source.ipv6Csv,
+      format: source.format,
+      sourceLabel: source.sourceLabel,
       out: building,
       mode: this.#mode,
       onProblem: (problem) => {
@@ -126,7 +122,12 @@ export class GeoipTableManager {
     const built = `${dir}/table-${summary.version}.bin`;
     await Deno.rename(building, built);
     const { path: _, ...figures } = summary;
-    this.#log.info("GeoipTableBuilt", { ...figures, path: built, linesRejected: problems });
+    this.#log.info("GeoipTableBuilt", {
+      ...figures,
+      path: built,
+      source: source.sourceLabel || "GEOIP_CSV",
+      linesRejected: problems,
+    });
     return { path: built, version: summary.version };
   }
 

@@ -95,14 +95,35 @@ Deno.test("refuses a GEOIP_TABLE that is not a range table", async () => {
   });
 });
 
-Deno.test("says once that geo columns stay empty when no source is configured", async () => {
-  const source = resolveGeoipSource({ dataDir: "unused" });
-  assert.ok(typeof source !== "string");
-  const logger = recordingLogger();
-  const manager = new GeoipTableManager(source, { logger });
-  assert.deepEqual(await manager.ensure(), { table: null, changed: false });
-  assert.deepEqual(await manager.ensure(), { table: null, changed: false });
-  assert.deepEqual(logger.events.map(([e]) => e), ["GeoipTableAbsent"]);
+Deno.test("with no source configured it builds the default country files, labelled on every row", async () => {
+  await inTempDir(async (dir) => {
+    await Deno.writeTextFile(`${dir}/v4.csv`, "16777216,16777471,AU\n16777472,16778239,CN\n");
+    await Deno.writeTextFile(
+      `${dir}/v6.csv`,
+      "42540528726795050063891204319802818560,42540528806023212578155541913346768895,JP\n",
+    );
+    const label = "Test country 2026-01 CC BY 4.0";
+    const source = resolveGeoipSource({ dataDir: `${dir}/data` }, {
+      ipv4Csv: `${dir}/v4.csv`,
+      ipv6Csv: `${dir}/v6.csv`,
+      label,
+    });
+    assert.ok(typeof source !== "string");
+    const { table } = await new GeoipTableManager(source, { logger: recordingLogger() }).ensure();
+    const opened = await openTable(table.path);
+    assert.equal(opened.version, `${label} ${table.version}`);
+    assert.deepEqual(opened.lookup("1.0.0.1"), {
+      countryCode: "AU",
+      country: "Australia",
+      region: null,
+      city: null,
+      latitude: null,
+      longitude: null,
+    });
+    const japan = opened.lookup("2001:200::1");
+    assert.equal(typeof japan === "object" ? japan?.country : japan, "Japan");
+    opened.close();
+  });
 });
 
 Deno.test("logs each rejected source line in skip mode and still builds", async () => {

@@ -9,6 +9,8 @@ import { FORMAT_VERSION, type TableHeader, tableLayout, writeHeader } from "./ta
 export interface TableStamp {
   readonly sourceChecksum: string;
   readonly buildTimeMs: number;
+  /** What the table is built from, with its licence ("" when not recorded). */
+  readonly sourceLabel: string;
 }
 
 /** Encodes a table: header plus sections, as one byte array. */

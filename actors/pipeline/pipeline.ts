@@ -14,12 +14,12 @@ import { type ExportReport, WRITER_PROTOCOL, type WriterFaults } from "../../mes
 import { getLogger } from "../../observability/log.ts";
 import { ActorPool } from "../runtime/actor_pool.ts";
 import { Supervisor } from "../runtime/supervisor.ts";
+import { workerModuleUrl } from "../worker_modules.ts";
 import type { SupervisorSnapshot } from "../runtime/snapshot.ts";
 import { PipelineMetrics } from "./pipeline_metrics.ts";
 import { poisonChunk } from "./poison_chunk.ts";
 
 const log = getLogger("pipeline");
-const module = (path: string) => new URL(path, import.meta.url).href;
 const ASK_TIMEOUT_MS = 30_000;
 const EXPORT_TIMEOUT_MS = 3_600_000;
 /** Distinct User-Agents each enricher keeps parsed (clickstreams hit ~99% with a few thousand). */
@@ -73,7 +73,7 @@ export class Pipeline {
     this.geoip = this.root.add(
       new ActorPool({
         name: "geoip",
-        module: module("../geoip/geoip_actor.ts"),
+        module: workerModuleUrl("geoip"),
         protocol: GEOIP_PROTOCOL,
         capacity: 1,
         args: {
@@ -87,7 +87,7 @@ export class Pipeline {
     this.writer = this.root.add(
       new ActorPool({
         name: "writer",
-        module: module("../writer/writer_actor.ts"),
+        module: workerModuleUrl("writer"),
         protocol: WRITER_PROTOCOL,
         capacity: 2,
         args: {
@@ -107,7 +107,7 @@ export class Pipeline {
     this.batcher = this.root.add(
       new ActorPool({
         name: "batcher",
-        module: module("../batcher/batcher_actor.ts"),
+        module: workerModuleUrl("batcher"),
         protocol: BATCHER_PROTOCOL,
         capacity: 8,
         args: {
@@ -123,7 +123,7 @@ export class Pipeline {
     this.enrichers = this.root.add(
       new ActorPool({
         name: "enricher",
-        module: module("../enricher/enricher_actor.ts"),
+        module: workerModuleUrl("enricher"),
         protocol: ENRICHER_PROTOCOL,
         size: config.pipeline.enrichers,
         capacity: 2,
@@ -139,11 +139,16 @@ export class Pipeline {
     this.consumer = this.root.add(
       new ActorPool({
         name: "consumer",
-        module: module("../consumer/consumer_actor.ts"),
+        module: workerModuleUrl("consumer"),
         protocol: CONSUMER_PROTOCOL,
         capacity: 64,
         args: {
-          kafka: { brokers: config.kafka.brokers, sasl: config.kafka.sasl, ssl: config.kafka.ssl },
+          kafka: {
+            brokers: config.kafka.brokers,
+            sasl: config.kafka.sasl,
+            ssl: config.kafka.ssl,
+            sslCaFile: config.kafka.sslCaFile,
+          },
           clientId: "lakehouse",
           source: {
             topic: config.kafka.topic,

@@ -1,7 +1,8 @@
 /**
  * GeoIP through the real pipeline process: with GEOIP_CSV set, the table is built into the data
  * directory at start, every enricher maps it, and each row with an IPv4 address carries the
- * range's location and the table version it was looked up in.
+ * range's location and the table version it was looked up in. With no geoip setting, the DB-IP
+ * Lite country files shipped as an npm package are built instead (country columns only).
  */
 import assert from "node:assert/strict";
 import { startPipeline } from "../pipeline_process.ts";
@@ -87,6 +88,38 @@ Deno.test({
     assert.equal(versions(early).size, 1);
     assert.equal(versions(late).size, 1);
     assert.notDeepEqual(versions(early), versions(late));
+    await Deno.remove(dataDir, { recursive: true });
+  },
+});
+
+Deno.test({
+  name: "with no geoip setting the pipeline fills the country columns from DB-IP Lite country",
+  sanitizeOps: false,
+  sanitizeResources: false,
+  async fn() {
+    const t = await freshTopic("e2e-geodefault");
+    const dataDir = await Deno.makeTempDir({ prefix: "e2e-geodefault-" });
+    await produce(t.brokers, t.topic, 3_000, 0);
+    const pipeline = await startPipeline({ dataDir, env: pipelineEnv(t) });
+    await caughtUp(t);
+    assert.equal((await pipeline.stop("SIGTERM")).code, 0);
+
+    const rows = await queryWarehouse(
+      `${dataDir}/warehouse.duckdb`,
+      `SELECT
+         count(*) FILTER (ip IS NOT NULL),
+         count(*) FILTER (country_code IS NOT NULL AND country IS NOT NULL),
+         count(*) FILTER (region IS NOT NULL OR city IS NOT NULL OR latitude IS NOT NULL),
+         list(DISTINCT geo_table_version) FILTER (geo_table_version IS NOT NULL)
+       FROM staging_g1`,
+    );
+    const [withIp, located, finer, versions] = rows[0] ?? [];
+    assert.ok(Number(withIp) > 2_000, `rows with an IP: ${withIp}`);
+    // Every generated address is public: DB-IP knows the country of nearly all of them.
+    assert.ok(Number(located) > 0.95 * Number(withIp), `located ${located} of ${withIp}`);
+    assert.equal(Number(finer), 0);
+    assert.ok(Array.isArray(versions) && versions.length === 1, JSON.stringify(versions));
+    assert.match(String(versions[0]), /^DB-IP Lite country \d{4}-\d{2} CC BY 4\.0 [0-9a-f]{16}$/);
     await Deno.remove(dataDir, { recursive: true });
   },
 });

@@ -9,6 +9,7 @@ import assert from "node:assert/strict";
 import { rawStatus } from "../raw_http.ts";
 import { Buffer } from "node:buffer";
 import { Kafka, logLevel } from "kafkajs";
+import { EXIT_DATA_DIR_IN_USE } from "../../commands/exit_codes.ts";
 import { freePorts } from "../free_port.ts";
 import { PERMISSIONS, startPipeline } from "../pipeline_process.ts";
 import { parsePrometheus } from "../prometheus.ts";
@@ -108,7 +109,7 @@ Deno.test({
       ).map(([path, mode]) => `${path} ${mode.toString(8)}`);
       assert.deepEqual(open, []);
 
-      // A second start on the same DATA_DIR: one line naming the running one's pid, exit 1.
+      // A second start on the same DATA_DIR: one line naming the running one's pid, exit 6.
       const [otherPort] = freePorts(1) as [number];
       const second = await new Deno.Command(Deno.execPath(), {
         args: ["run", ...PERMISSIONS, MAIN, "start"],
@@ -117,7 +118,7 @@ Deno.test({
         stderr: "piped",
       }).output();
       const lines = new TextDecoder().decode(second.stderr).trim().split("\n");
-      assert.equal(second.code, 1);
+      assert.equal(second.code, EXIT_DATA_DIR_IN_USE);
       assert.equal(lines.length, 1, lines.join("\n"));
       const line = JSON.parse(lines[0] ?? "{}");
       assert.equal(line.event, "PipelineDataDirInUse");

@@ -1,8 +1,16 @@
 /**
  * Runs one real single-node KRaft Kafka broker on loopback: PLAINTEXT and SASL_PLAINTEXT (PLAIN)
- * listeners, a small heap, logs in a file. Used by `deno task kafka` and by the tests.
+ * listeners, optionally SCRAM-SHA-512, SCRAM over TLS and a second loopback address, a small
+ * heap, logs in a file. Used by `deno task kafka` and by the tests.
  */
 import { Kafka, logLevel } from "kafkajs";
+import { fixKafkajsRequestQueue } from "../../actors/consumer/kafkajs_request_queue.ts";
+import {
+  type AliasListener,
+  scramFormatArgs,
+  serverProperties,
+  type TlsListener,
+} from "./broker_properties.ts";
 import { kafkaLogCreator } from "../../observability/kafka_log.ts";
 import { ensureKafka } from "./kafka_dist.ts";
 
@@ -16,10 +24,16 @@ export interface BrokerOptions {
   saslPort: number;
   /** KRaft controller port on 127.0.0.1. */
   controllerPort: number;
-  /** The one SASL/PLAIN user the broker accepts. */
+  /** The one SASL user the broker accepts (PLAIN, and SCRAM-SHA-512 when a listener needs it). */
   saslUsername: string;
   /** Its password; never logged. */
   saslPassword: string;
+  /** SASL_PLAINTEXT (SCRAM-SHA-512) listener port on 127.0.0.1; none when unset. */
+  scramPort?: number;
+  /** SASL_SSL (SCRAM-SHA-512 over TLS) listener on 127.0.0.1; none when unset. */
+  tls?: TlsListener;
+  /** A PLAINTEXT listener on another loopback address; none when unset. */
+  alias?: AliasListener;
   /** Default partitions of auto-created topics. */
   defaultPartitions: number;
   /** Maximum Java heap in MiB. */
@@ -34,6 +48,10 @@ export interface Broker {
   readonly plainBootstrap: string;
   /** `host:port` of the SASL listener. */
   readonly saslBootstrap: string;
+  /** `host:port` of the optional listeners that were asked for. */
+  readonly scramBootstrap: string | undefined;
+  readonly tlsBootstrap: string | undefined;
+  readonly aliasBootstrap: string | undefined;
   /** Where the broker writes its log. */
   readonly logFile: string;
   /** Process id of the Java broker. */
@@ -42,36 +60,6 @@ export interface Broker {
   readonly exited: Promise<Deno.CommandStatus>;
   /** Stops the broker (SIGTERM, then SIGKILL after `graceMs`) and waits for it. */
   stop(graceMs?: number): Promise<void>;
-}
-
-function jaasQuote(value: string): string {
-  return value.replaceAll("\\", "\\\\").replaceAll('"', '\\"');
-}
-
-function serverProperties(o: BrokerOptions): string {
-  return [
-    "process.roles=broker,controller",
-    "node.id=1",
-    `controller.quorum.voters=1@127.0.0.1:${o.controllerPort}`,
-    `listeners=PLAINTEXT://127.0.0.1:${o.plainPort},CONTROLLER://127.0.0.1:${o.controllerPort},SASL_PLAINTEXT://127.0.0.1:${o.saslPort}`,
-    `advertised.listeners=PLAINTEXT://127.0.0.1:${o.plainPort},SASL_PLAINTEXT://127.0.0.1:${o.saslPort}`,
-    "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT",
-    "controller.listener.names=CONTROLLER",
-    "inter.broker.listener.name=PLAINTEXT",
-    "sasl.enabled.mechanisms=PLAIN",
-    "listener.name.sasl_plaintext.plain.sasl.jaas.config=" +
-    "org.apache.kafka.common.security.plain.PlainLoginModule required " +
-    `user_${o.saslUsername}="${jaasQuote(o.saslPassword)}";`,
-    `log.dirs=${o.dataDir}/kraft`,
-    `num.partitions=${o.defaultPartitions}`,
-    "offsets.topic.replication.factor=1",
-    "offsets.topic.num.partitions=6",
-    "transaction.state.log.replication.factor=1",
-    "transaction.state.log.min.isr=1",
-    "group.initial.rebalance.delay.ms=0",
-    "auto.create.topics.enable=true",
-    "",
-  ].join("\n");
 }
 
 function log4jProperties(logFile: string): string {
@@ -137,6 +125,7 @@ async function formatStorage(libs: string, o: BrokerOptions, logFile: string): P
       clusterId,
       "-c",
       `${o.dataDir}/server.properties`,
+      ...scramFormatArgs(o),
     ],
     o,
     logFile,
@@ -150,6 +139,7 @@ async function formatStorage(libs: string, o: BrokerOptions, logFile: string): P
 }
 
 async function waitUntilAnswers(bootstrap: string, deadline: number, exited: () => boolean) {
+  fixKafkajsRequestQueue();
   const kafka = new Kafka({
     clientId: "dev-broker-probe",
     brokers: [bootstrap],
@@ -212,6 +202,11 @@ export async function startBroker(options: BrokerOptions): Promise<Broker> {
   return {
     plainBootstrap,
     saslBootstrap: `127.0.0.1:${options.saslPort}`,
+    scramBootstrap: options.scramPort === undefined ? undefined : `127.0.0.1:${options.scramPort}`,
+    tlsBootstrap: options.tls === undefined ? undefined : `127.0.0.1:${options.tls.port}`,
+    aliasBootstrap: options.alias === undefined
+      ? undefined
+      : `${options.alias.host}:${options.alias.port}`,
     logFile,
     pid: child.pid,
     exited,

@@ -46,3 +46,67 @@ Deno.test({
     });
   },
 });
+
+Deno.test({
+  name: "the SCRAM-SHA-512 listener accepts the user created when storage was formatted",
+  sanitizeOps: false,
+  sanitizeResources: false,
+  async fn() {
+    const admin = new Kafka({
+      clientId: "broker-test",
+      brokers: [kafka.scram],
+      sasl: { mechanism: "scram-sha-512", username: kafka.username, password: kafka.password },
+      logLevel: logLevel.NOTHING,
+      retry: { retries: 0 },
+    }).admin();
+    await admin.connect();
+    try {
+      assert.equal((await admin.describeCluster()).brokers.length, 1);
+    } finally {
+      await admin.disconnect();
+    }
+  },
+});
+
+Deno.test({
+  name: "the TLS listener serves SCRAM over a certificate the client trusts only with its CA",
+  sanitizeOps: false,
+  sanitizeResources: false,
+  async fn() {
+    const ca = await Deno.readTextFile(kafka.caFile);
+    const admin = (trusted: boolean) =>
+      new Kafka({
+        clientId: "broker-test",
+        brokers: [kafka.tls],
+        ssl: trusted ? { ca: [ca] } : true,
+        sasl: { mechanism: "scram-sha-512", username: kafka.username, password: kafka.password },
+        logLevel: logLevel.NOTHING,
+        retry: { retries: 0 },
+      }).admin();
+    const good = admin(true);
+    await good.connect();
+    try {
+      const cluster = await good.describeCluster();
+      assert.deepEqual(cluster.brokers.map((b) => `${b.host}:${b.port}`), [kafka.tls]);
+    } finally {
+      await good.disconnect();
+    }
+    await assert.rejects(admin(false).connect(), /certificate|self[- ]signed|UnknownIssuer/i);
+  },
+});
+
+Deno.test({
+  name: "the listener on another loopback address advertises only that address",
+  sanitizeOps: false,
+  sanitizeResources: false,
+  async fn() {
+    const admin = new Kafka({ brokers: [kafka.alias], logLevel: logLevel.NOTHING }).admin();
+    await admin.connect();
+    try {
+      const cluster = await admin.describeCluster();
+      assert.deepEqual(cluster.brokers.map((b) => `${b.host}:${b.port}`), [kafka.alias]);
+    } finally {
+      await admin.disconnect();
+    }
+  },
+});

@@ -67,10 +67,10 @@ function port(text: string | undefined, fallback: number, name: string): number 
   return n;
 }
 
-/** Runs the broker until a signal; returns the exit code. */
-export async function run(args: string[]): Promise<number> {
+/** The broker's flags (`--data-dir`, `--port`, ...), with DATA_DIR and the defaults. */
+export function parseDevBrokerFlags(args: string[]): DevBrokerFlags {
   const { values } = parseArgs({
-    args,
+    args: args.filter((arg) => arg !== "--"),
     options: {
       "data-dir": { type: "string" },
       "port": { type: "string" },
@@ -80,14 +80,19 @@ export async function run(args: string[]): Promise<number> {
       "heap-mb": { type: "string" },
     },
   });
-  const broker = await startDevBroker({
+  return {
     dataDir: values["data-dir"] ?? Deno.env.get("DATA_DIR") ?? "data",
     plainPort: port(values.port, 9092, "port"),
     saslPort: port(values["sasl-port"], 9094, "sasl-port"),
     controllerPort: port(values["controller-port"], 9093, "controller-port"),
     username: values.user ?? Deno.env.get("KAFKA_SASL_USERNAME") ?? "pipeline",
     heapMiB: port(values["heap-mb"], 512, "heap-mb"),
-  });
+  };
+}
+
+/** Runs the broker until a signal; returns the exit code. */
+export async function run(args: string[]): Promise<number> {
+  const broker = await startDevBroker(parseDevBrokerFlags(args));
   const stop = () => {
     log.info("KafkaBrokerStopping", {});
     broker.stop().then(() => log.info("KafkaBrokerStopped", {}), (error: unknown) => {

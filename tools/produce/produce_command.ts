@@ -61,6 +61,7 @@ export async function run(args: string[]): Promise<number> {
       brokers: kafka.brokers,
       sasl: kafka.sasl,
       ssl: kafka.ssl,
+      sslCaFile: kafka.sslCaFile,
       topic,
       count: flags.count,
       seed: flags.seed,
