@@ -5,7 +5,10 @@
  * is fsynced before its rename, and every directory whose entries changed after the renames.
  */
 import { dirOf, syncDir, syncFile } from "../../files/durable_file.ts";
+import { getLogger } from "../../observability/log.ts";
 import { isGenerationFile, type Lake, type Published } from "./lake.ts";
+
+const log = getLogger("exporter");
 
 /** The file operations publishing makes durable (a seam to observe their order in tests). */
 export interface LakeFiles {
@@ -46,6 +49,7 @@ export class FolderLake implements Lake {
   readonly location: string;
   readonly #root: string;
   readonly #files: LakeFiles;
+  #parentWarned = false;
 
   /** `root` is the lake folder (`LAKE`); files go under `<root>/bronze/summary`. */
   constructor(root: string, files: LakeFiles = localFiles) {
@@ -80,10 +84,28 @@ export class FolderLake implements Lake {
     }
     // The renamed entries, and the entries of folders mkdir may have created, up to the root's.
     const root = this.#root === "" ? "/" : this.#root;
-    for (const dir of [this.location, `${this.#root}/bronze`, root, dirOf(root)]) changed.add(dir);
+    for (const dir of [this.location, `${this.#root}/bronze`, root]) changed.add(dir);
+    if (this.#mayRead(dirOf(root))) changed.add(dirOf(root));
     for (const dir of changed) await fs.syncDir(dir);
     await removeIfPresent(this.stagingDir(generation));
     return { location: this.location, files: staged };
+  }
+
+  /**
+   * Whether the folder above the lake may be opened to sync the lake root's own entry: a derived
+   * permission set grants the lake, not its parent. Without it the root's entry (created once,
+   * at the first export) is left to the file system, said once in the log.
+   */
+  #mayRead(path: string): boolean {
+    if (Deno.permissions.querySync({ name: "read", path }).state === "granted") return true;
+    if (!this.#parentWarned) {
+      this.#parentWarned = true;
+      log.warn("LakeRootEntryNotSynced", {
+        parent: path,
+        hint: "create the LAKE folder before the first start so its own entry is durable",
+      });
+    }
+    return false;
   }
 
   localCopies(_generation: number, published: Published): Promise<string[]> {
