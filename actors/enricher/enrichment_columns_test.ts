@@ -75,7 +75,7 @@ Deno.test("the User-Agent columns are filled from the cache", () => {
   const at = (name: string) => cellAt(columns, columnAt(name), 0);
   assert.deepEqual(
     ["user_agent_id", "browser_family", "device_family", "is_bot", "is_pc"].map(at),
-    ["fd4a0a8696c9f02d5c00ddd6c92d5485", "curl", "Spider", true, false],
+    ["fd4a0a8696c9f02d5c00ddd6c92d5485", "curl", "Other", false, false],
   );
   assert.equal(cache.hits, 1);
 });
