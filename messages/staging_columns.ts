@@ -74,6 +74,14 @@ export const STAGING_COLUMNS = [
   c("is_touch_capable", "BOOLEAN", ""),
   c("is_pc", "BOOLEAN", ""),
   c("is_bot", "BOOLEAN", ""),
+  // Not in the original: what ua-parser-js and isbot add (see actors/enricher/user_agent_info.ts).
+  c("ua_engine", "VARCHAR", "rendering engine by ua-parser-js (Blink, WebKit, Gecko, ...)"),
+  c(
+    "ua_cpu_architecture",
+    "VARCHAR",
+    "CPU architecture the UA names, by ua-parser-js (amd64, ...)",
+  ),
+  c("ua_is_bot_strict", "BOOLEAN", "isbot: crawlers, HTTP libraries, scripts, headless browsers"),
   // IP enrichment (filled by the geoip table).
   c("country_code", "VARCHAR", ""),
   c("country", "VARCHAR", ""),

@@ -1,6 +1,7 @@
 /**
- * Enrichment columns of one staged row: the User-Agent fields (through the LRU cache) and the
- * IP location (through the optional geo table; without one, IPs are still checked for syntax).
+ * Enrichment columns of one staged row: the User-Agent fields through the LRU cache (the
+ * original's twelve and the three `ua_` ones it lacked) and the IP location (through the
+ * optional geo table; without one, IPs are still checked for syntax).
  */
 
 import { isIP } from "node:net";
@@ -25,6 +26,9 @@ const UA = {
   isTouchCapable: columnAt("is_touch_capable"),
   isPc: columnAt("is_pc"),
   isBot: columnAt("is_bot"),
+  engine: columnAt("ua_engine"),
+  cpuArchitecture: columnAt("ua_cpu_architecture"),
+  isBotStrict: columnAt("ua_is_bot_strict"),
 } as const;
 
 const GEO = {
@@ -58,6 +62,9 @@ export function putUserAgent(
   put(columns, UA.isTouchCapable, row, info.isTouchCapable);
   put(columns, UA.isPc, row, info.isPc);
   put(columns, UA.isBot, row, info.isBot);
+  put(columns, UA.engine, row, info.engine);
+  put(columns, UA.cpuArchitecture, row, info.cpuArchitecture);
+  put(columns, UA.isBotStrict, row, info.isBotStrict);
 }
 
 /**

@@ -74,8 +74,9 @@ Deno.test("the User-Agent columns are filled from the cache", () => {
   putUserAgent(columns, 0, "curl/7.68.0", cache);
   const at = (name: string) => cellAt(columns, columnAt(name), 0);
   assert.deepEqual(
-    ["user_agent_id", "browser_family", "device_family", "is_bot", "is_pc"].map(at),
-    ["fd4a0a8696c9f02d5c00ddd6c92d5485", "curl", "Other", false, false],
+    ["user_agent_id", "browser_family", "device_family", "is_bot", "is_pc", "ua_is_bot_strict"]
+      .map(at),
+    ["fd4a0a8696c9f02d5c00ddd6c92d5485", "curl", "Other", false, false, true],
   );
   assert.equal(cache.hits, 1);
 });

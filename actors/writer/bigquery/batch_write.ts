@@ -27,6 +27,8 @@ export interface BatchWriteContext {
   readonly userAgents: KnownKeys;
   readonly products: KnownKeys;
   readonly faults: FaultHook | undefined;
+  /** Staging columns the open generation's table lacks (see `upgradeGenerations`). */
+  readonly withheld: ReadonlySet<string>;
 }
 
 /** Streams `rows` to `table` in requests of `INSERT_CHUNK_ROWS`; `afterChunk` runs after each. */
@@ -108,7 +110,7 @@ export async function writeAttempt(
   }
   const fresh = filterReplays(batch.rows, batch.deadLetters, stored);
   const now = Date.now();
-  const staging = encodeStagingRows(fresh.rows, now);
+  const staging = encodeStagingRows(fresh.rows, now, context.withheld);
   const [agents, products] = await Promise.all([
     newUserAgents(client, dataset, fresh.rows, context.userAgents, now),
     newProducts(client, dataset, fresh.rows, context.products),

@@ -35,7 +35,7 @@ import { type BigQueryTarget, createBigQuery, query, type Row } from "./client.t
 import { KnownKeys } from "./dimensions.ts";
 import * as generations from "./generations.ts";
 import { exportParquet } from "./parquet_export.ts";
-import { createSchema } from "./schema.ts";
+import { createSchema, missingStagingColumns } from "./schema.ts";
 
 /** Options of the BigQuery warehouse. */
 export interface BigQueryWarehouseOptions extends BigQueryTarget {
@@ -56,6 +56,8 @@ export class BigQueryWarehouse implements Warehouse {
   readonly #retry: ClassifiedRetry;
   readonly #userAgents = new KnownKeys();
   readonly #products = new KnownKeys();
+  /** Staging columns the open generation's table lacks: made by an older version. */
+  #withheld: ReadonlySet<string> = new Set();
   #generation = 0;
   #queue: Promise<unknown> = Promise.resolve();
 
@@ -101,7 +103,16 @@ export class BigQueryWarehouse implements Warehouse {
     await this.#retry.run("open warehouse", async () => {
       await createSchema(this.#client.dataset(this.#dataset), location);
       this.#generation = await generations.openGeneration(this.#client, this.#dataset);
+      this.#withheld = new Set(
+        await missingStagingColumns(this.#client, this.#dataset, this.#generation),
+      );
     });
+    if (this.#withheld.size > 0) {
+      log.info("WriterStagingColumnsWithheld", {
+        generation: this.#generation,
+        columns: [...this.#withheld],
+      });
+    }
     log.info("WriterWarehouseOpened", {
       warehouse: `bigquery:${projectId}.${this.#dataset}`,
       generation: this.#generation,
@@ -123,6 +134,7 @@ export class BigQueryWarehouse implements Warehouse {
           userAgents: this.#userAgents,
           products: this.#products,
           faults: this.#options.faults,
+          withheld: this.#withheld,
         },
         batch,
         attempt,
@@ -146,6 +158,7 @@ export class BigQueryWarehouse implements Warehouse {
     return this.#serial("seal generation", async () => {
       const sealed = await generations.seal(this.#client, this.#dataset, this.#generation);
       this.#generation = sealed.generation + 1;
+      this.#withheld = new Set();
       log.info("WriterGenerationSealed", { ...sealed });
       return sealed;
     });

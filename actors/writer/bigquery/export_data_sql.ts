@@ -7,21 +7,25 @@
 import type { BigQuery } from "@google-cloud/bigquery";
 import { STAGING_TABLE_COLUMNS } from "../duckdb/schema.ts";
 import { query, str } from "./client.ts";
-import { stagingTable } from "./schema.ts";
+import { missingStagingColumns, stagingColumnOrNull, stagingTable } from "./schema.ts";
 import { committedStaging } from "./visible_rows.ts";
 
-/** The EXPORT DATA statement for one event date of a generation, under `gs://` prefix `uri`. */
+/**
+ * The EXPORT DATA statement for one event date of a generation, under `gs://` prefix `uri`;
+ * columns in `missing` (the table predates them) are exported as NULL.
+ */
 export function exportDataSql(
   dataset: string,
   generation: number,
   date: string,
   uri: string,
+  missing: ReadonlySet<string> = new Set(),
 ): string {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) throw new RangeError(`Not a date: ${date}`);
   if (!/^gs:\/\/[a-z0-9._-]+(\/[^'*\\]*)?$/.test(uri)) {
     throw new RangeError(`Cannot export to ${uri}: expected gs://bucket/prefix`);
   }
-  const columns = STAGING_TABLE_COLUMNS.map((c) => c.name).join(", ");
+  const columns = STAGING_TABLE_COLUMNS.map((c) => stagingColumnOrNull(c.name, missing)).join(", ");
   const target = `${uri.replace(/\/+$/, "")}/dt=${date}/part-g${generation}-*.parquet`;
   return `EXPORT DATA OPTIONS (
   uri = '${target}',
@@ -46,6 +50,9 @@ export async function exportDataServerSide(
       committedStaging(dataset, stagingTable(generation), generation)
     }) ORDER BY dt`,
   )).map((r) => str(r, "dt"));
-  for (const date of dates) await query(client, exportDataSql(dataset, generation, date, uri));
+  const missing = new Set(await missingStagingColumns(client, dataset, generation));
+  for (const date of dates) {
+    await query(client, exportDataSql(dataset, generation, date, uri, missing));
+  }
   return dates;
 }

@@ -27,3 +27,8 @@ Deno.test("the EXPORT DATA statement refuses a target that is not a gs:// prefix
   assert.throws(() => exportDataSql("lakehouse", 1, "June 1", "gs://b/p"), RangeError);
   assert.throws(() => exportDataSql("lake-house", 1, "2020-06-01", "gs://b/p"), RangeError);
 });
+
+Deno.test("the EXPORT DATA statement selects NULL for columns an older generation's table lacks", () => {
+  const sql = exportDataSql("lakehouse", 3, "2020-06-01", "gs://b/p", new Set(["ua_engine"]));
+  assert.match(sql, /, CAST\(NULL AS STRING\) AS ua_engine, ua_cpu_architecture, /);
+});

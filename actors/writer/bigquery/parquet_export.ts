@@ -9,7 +9,7 @@ import { DuckDBInstance } from "@duckdb/node-api";
 import type { Cell } from "../../../messages/staging_columns.ts";
 import { appendColumns } from "../duckdb/column_chunks.ts";
 import { STAGING_TABLE_COLUMNS } from "../duckdb/schema.ts";
-import { stagingTable } from "./schema.ts";
+import { missingStagingColumns, stagingColumnOrNull, stagingTable } from "./schema.ts";
 import { committedStaging } from "./visible_rows.ts";
 
 /** Rows fetched per page. */
@@ -40,8 +40,11 @@ export async function exportParquet(
   generation: number,
   dir: string,
 ): Promise<void> {
+  const missing = new Set(await missingStagingColumns(client, dataset, generation));
   const names = STAGING_TABLE_COLUMNS.map((c) =>
-    c.name === "_ingested_at" ? "UNIX_MILLIS(_ingested_at) AS _ingested_at" : c.name
+    c.name === "_ingested_at"
+      ? "UNIX_MILLIS(_ingested_at) AS _ingested_at"
+      : stagingColumnOrNull(c.name, missing)
   );
   const [job] = await client.createQueryJob({
     query: `SELECT ${names.join(", ")} FROM (${

@@ -41,13 +41,21 @@ function checked(cell: Cell | undefined, type: string, name: string, row: number
   return cell;
 }
 
-/** Encodes every row of `rows`, stamped with `ingestedAtMs`. */
-export function encodeStagingRows(rows: RowBatch, ingestedAtMs: number): StreamRow[] {
+/**
+ * Encodes every row of `rows`, stamped with `ingestedAtMs`, leaving out the `withheld` columns
+ * (ones the open generation's table, made by an older version, does not have yet).
+ */
+export function encodeStagingRows(
+  rows: RowBatch,
+  ingestedAtMs: number,
+  withheld: ReadonlySet<string> = new Set(),
+): StreamRow[] {
   const out: StreamRow[] = [];
   const ingestedAt = timestamp(ingestedAtMs);
   for (let row = 0; row < rows.rowCount; row++) {
     const json: Record<string, unknown> = {};
     STAGING_COLUMNS.forEach((spec, i) => {
+      if (withheld.has(spec.name)) return;
       json[spec.name] = checked(rows.columns[i]?.[row], spec.type, spec.name, row);
     });
     json._ingested_at = ingestedAt;

@@ -5,7 +5,7 @@
  * user agents, products, crawl outcomes and the export manifest.
  */
 
-import type { Dataset, TableMetadata } from "@google-cloud/bigquery";
+import type { BigQuery, Dataset, TableMetadata } from "@google-cloud/bigquery";
 import { type ColumnType, STAGING_COLUMNS } from "../../../messages/staging_columns.ts";
 import { USER_AGENT_COLUMNS } from "../duckdb/schema.ts";
 
@@ -180,6 +180,65 @@ export async function ensureTable(dataset: Dataset, name: string, spec: TableSpe
   } catch (error: unknown) {
     if (!isAlreadyExists(error)) throw error;
   }
+}
+
+/** Names of the schema fields of the existing table `name`, in table order. */
+async function fieldNames(dataset: Dataset, name: string): Promise<string[]> {
+  const [metadata]: [unknown, ...unknown[]] = await dataset.table(name).getMetadata();
+  const schema = typeof metadata === "object" && metadata !== null && "schema" in metadata
+    ? metadata.schema
+    : undefined;
+  const fields = typeof schema === "object" && schema !== null && "fields" in schema
+    ? schema.fields
+    : undefined;
+  const names: string[] = [];
+  for (const field of Array.isArray(fields) ? fields : []) {
+    if (typeof field === "object" && field !== null && "name" in field) {
+      names.push(String(field.name));
+    }
+  }
+  return names;
+}
+
+/** Declared fields of `spec` that the existing table `name` lacks (made by an older version). */
+export async function missingFields(
+  dataset: Dataset,
+  name: string,
+  spec: TableSpec,
+): Promise<Field[]> {
+  const have = new Set(await fieldNames(dataset, name));
+  return spec.fields.filter((f) => !have.has(f.name));
+}
+
+/**
+ * Staging columns the table of `generation` lacks because an older version made it. Its schema
+ * is never changed (the streaming backend learns new columns minutes after a change and refuses
+ * rows carrying them meanwhile): the writer leaves these out of its rows, exports select NULL.
+ */
+export async function missingStagingColumns(
+  client: BigQuery,
+  dataset: string,
+  generation: number,
+): Promise<string[]> {
+  const missing = await missingFields(
+    client.dataset(dataset),
+    stagingTable(generation),
+    STAGING_SPEC,
+  );
+  return missing.map((f) => f.name);
+}
+
+/**
+ * The select expression of staging column `name`: the column, or a typed NULL (an empty array
+ * for a repeated one) where the generation's table, made by an older version, lacks it.
+ */
+export function stagingColumnOrNull(name: string, missing: ReadonlySet<string>): string {
+  if (!missing.has(name)) return name;
+  const field = STAGING_FIELDS.find((f) => f.name === name);
+  if (field === undefined) throw new RangeError(`No staging column is named ${name}`);
+  return field.mode === "REPEATED"
+    ? `CAST([] AS ARRAY<${field.type}>) AS ${name}`
+    : `CAST(NULL AS ${field.type}) AS ${name}`;
 }
 
 /** Whether a BigQuery call failed because the resource already exists. */

@@ -25,6 +25,7 @@ import * as generations from "./generations.ts";
 import { exportParquet } from "./parquet_export.ts";
 import { createSchema } from "./schema.ts";
 import { appendDeadLetters, appendStaging } from "./staging_append.ts";
+import { upgradeStagingTable } from "./staging_upgrade.ts";
 import { inTransaction } from "./transaction.ts";
 
 /** Options of the DuckDB warehouse. */
@@ -87,6 +88,8 @@ export class DuckDBWarehouse implements Warehouse {
     }
     this.#connection = await this.#instance.connect();
     this.#generation = await createSchema(this.#connection);
+    const connection = this.#connection;
+    await inTransaction(connection, () => upgradeStagingTable(connection, this.#generation));
     log.info("WriterWarehouseOpened", { path, generation: this.#generation });
   }
 
