@@ -1,13 +1,16 @@
 /**
  * `deno task bench -- enrich`: events/s one enricher sustains on one core over realistic
- * ~830-byte events with a Zipf User-Agent mix, and the UA cache's hit rate. Options:
+ * ~830-byte events with a Zipf User-Agent mix, the UA cache's hit rate, and what one uncached
+ * UA parse costs. Options:
  * `--events=N` (200000), `--batch=N` (500), `--cache=N` (10000), `--agents=N` (20000),
  * `--rounds=N` (3; each with a cold cache, the median is reported: the host is shared).
  */
 
+import process from "node:process";
 import { enrichBatch, type KafkaMessage } from "./enrich_batch.ts";
-import { sampleMessages } from "./sample_events.ts";
+import { sampleMessages, sampleUserAgent } from "./sample_events.ts";
 import { UserAgentCache } from "./user_agent_cache.ts";
+import { parseUserAgent } from "./user_agent_info.ts";
 
 interface Options {
   readonly events: number;
@@ -35,6 +38,16 @@ function parse(args: string[]): Options {
   };
 }
 
+/** Process CPU time so far, ms (user + system). */
+function cpuMs(): number {
+  const used = process.cpuUsage();
+  return (used.user + used.system) / 1000;
+}
+
+function median(values: readonly number[]): number {
+  return [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
+}
+
 function pass(messages: KafkaMessage[], batch: number, userAgents: UserAgentCache): number {
   let rows = 0;
   for (let at = 0; at < messages.length; at += batch) {
@@ -59,25 +72,46 @@ export function run(args: string[]): Promise<number> {
     new UserAgentCache(100),
   );
   const rates: number[] = [];
+  const cpuPerEvent: number[] = [];
   let userAgents = new UserAgentCache(options.cache);
   for (let round = 0; round < options.rounds; round++) {
     userAgents = new UserAgentCache(options.cache);
     const start = performance.now();
+    const cpu = cpuMs();
     const rows = pass(messages, options.batch, userAgents);
     rates.push(rows / ((performance.now() - start) / 1000));
+    cpuPerEvent.push((cpuMs() - cpu) * 1000 / rows);
   }
-  rates.sort((a, b) => a - b);
-  const median = rates[Math.floor(rates.length / 2)] ?? 0;
   const format = (rate: number) => Math.round(rate).toLocaleString("en-US");
   console.log(
-    `events/s per core:  ${format(median)} median of ${rates.length} rounds ` +
-      `(min ${format(rates[0] ?? 0)}, max ${format(rates[rates.length - 1] ?? 0)})`,
+    `events/s per core:  ${format(median(rates))} median of ${rates.length} rounds ` +
+      `(min ${format(Math.min(...rates))}, max ${format(Math.max(...rates))})`,
+  );
+  console.log(
+    `CPU per event:      ${median(cpuPerEvent).toFixed(2)} µs median (process CPU time, ` +
+      `steadier than events/s on a shared machine)`,
   );
   console.log(
     `UA cache hit rate:  ${(userAgents.hitRate * 100).toFixed(2)}% ` +
       `(${userAgents.misses} parses for ${userAgents.hits + userAgents.misses} lookups)`,
   );
-  console.log(`MB/s per core:      ${(median * bytes / options.events / 1e6).toFixed(1)}`);
+  console.log(`MB/s per core:      ${(median(rates) * bytes / options.events / 1e6).toFixed(1)}`);
+  // What a cache miss costs: parse every distinct UA of the pool (after a warm-up pass).
+  const distinct = Array.from(
+    { length: Math.min(options.agents, 5_000) },
+    (_, i) => sampleUserAgent(i),
+  );
+  for (const ua of distinct) parseUserAgent(ua);
+  const parseCpu: number[] = [];
+  for (let round = 0; round < options.rounds; round++) {
+    const cpu = cpuMs();
+    for (const ua of distinct) parseUserAgent(ua);
+    parseCpu.push((cpuMs() - cpu) * 1000 / distinct.length);
+  }
+  console.log(
+    `UA parse, uncached: ${median(parseCpu).toFixed(1)} µs CPU per UA median ` +
+      `(${distinct.length} distinct UAs, ${parseCpu.length} rounds)`,
+  );
   return Promise.resolve(0);
 }
 

@@ -72,8 +72,11 @@ class Automaton {
     this.outIds = Int32Array.from(ids);
   }
 
-  /** Marks in `seen` (with `stamp`) the ids of the literals occurring in `text`. */
-  search(text: string, seen: Uint32Array, stamp: number): void {
+  /**
+   * Marks in `seen` (with `stamp`) the ids of the literals occurring in `text`, appending each
+   * newly seen id to `hits` from `count` on; returns the new count.
+   */
+  search(text: string, seen: Uint32Array, stamp: number, hits: Int32Array, count: number): number {
     const { column, delta, width, outStart, outIds } = this;
     let state = 0;
     for (let i = 0; i < text.length; i++) {
@@ -81,8 +84,15 @@ class Automaton {
       const col = c < 128 ? column[c] ?? 0 : 0;
       state = col === 0 ? 0 : delta[state * width + col] ?? 0;
       const end = outStart[state + 1] ?? 0;
-      for (let k = outStart[state] ?? 0; k < end; k++) seen[outIds[k] ?? 0] = stamp;
+      for (let k = outStart[state] ?? 0; k < end; k++) {
+        const id = outIds[k] ?? 0;
+        if (seen[id] !== stamp) {
+          seen[id] = stamp;
+          hits[count++] = id;
+        }
+      }
     }
+    return count;
   }
 }
 
@@ -95,6 +105,8 @@ export class LiteralIndex {
   #built = false;
   #seen = new Uint32Array(0);
   #stamp = 0;
+  #hits = new Int32Array(0);
+  #hitCount = 0;
 
   /** The id of `literal` (lower case when `folded`), adding it before `build()`. */
   add(literal: string, folded: boolean): number {
@@ -118,6 +130,7 @@ export class LiteralIndex {
     this.#exact.flatten();
     this.#folded.flatten();
     this.#seen = new Uint32Array(this.#ids.size);
+    this.#hits = new Int32Array(this.#ids.size);
     this.#built = true;
   }
 
@@ -125,8 +138,21 @@ export class LiteralIndex {
   search(text: string): void {
     if (!this.#built) throw new Error("Cannot search a literal index before build()");
     const stamp = ++this.#stamp;
-    this.#exact.search(text, this.#seen, stamp);
-    if (this.#hasFolded) this.#folded.search(text.toLowerCase(), this.#seen, stamp);
+    let count = this.#exact.search(text, this.#seen, stamp, this.#hits, 0);
+    if (this.#hasFolded) {
+      count = this.#folded.search(text.toLowerCase(), this.#seen, stamp, this.#hits, count);
+    }
+    this.#hitCount = count;
+  }
+
+  /** How many distinct literals the last search found. */
+  get foundCount(): number {
+    return this.#hitCount;
+  }
+
+  /** The id of the `i`-th literal the last search found (0 <= i < foundCount). */
+  foundId(i: number): number {
+    return this.#hits[i] ?? -1;
   }
 
   /** Whether literal `id` occurred in the last searched text. */

@@ -10,7 +10,6 @@ import { lastIndex, PYTHON_WHITESPACE } from "./python_regex.ts";
 import {
   type BrowserRule,
   type DeviceRule,
-  type Need,
   type OsRule,
   type UapRules,
   uapRules,
@@ -135,59 +134,41 @@ function matchDevice(rule: DeviceRule, ua: string): DeviceMatch {
   return [device, brand, model];
 }
 
-/** Which rules can match the UA just searched: their needed literals occur in it. */
-interface Prefilter {
-  readonly rules: UapRules;
-  /** The UA is ASCII: lower-casing it mirrors case-insensitive matching. */
-  readonly ascii: boolean;
-}
-
-function mayMatch(need: Need, prefilter: Prefilter): boolean {
-  if (need.ignoreCase && !prefilter.ascii) return true;
-  const { literals } = prefilter.rules;
-  const conditions = need.conditions;
-  for (let c = 0; c < conditions.length; c++) {
-    const condition = conditions[c] ?? [];
-    let met = false;
-    for (let i = 0; i < condition.length && !met; i++) met = literals.found(condition[i] ?? 0);
-    if (!met) return false;
-  }
-  return true;
-}
-
 /**
  * The first rule's result whose name is truthy, else the last rule's (Python keeps its loop
- * variables). A rule the prefilter rules out would have given nothing, so it is not run.
+ * variables). Only the rules `selected` (rule numbers, ascending; this section's start at
+ * `offset`) are run: the others cannot match, so they would have given nothing.
  */
-function firstNamed<R extends { readonly need: Need }, T extends (string | null)[]>(
+function firstNamed<R, T extends (string | null)[]>(
   rules: readonly R[],
+  offset: number,
+  selected: Int32Array,
   ua: string,
-  prefilter: Prefilter,
   match: (rule: R, ua: string) => T,
   none: T,
 ): T {
+  const end = offset + rules.length;
   let result = none;
-  for (let i = 0; i < rules.length; i++) {
-    const rule = rules[i];
+  let last = -1;
+  for (let i = 0; i < selected.length; i++) {
+    const n = selected[i] ?? -1;
+    if (n < offset) continue;
+    if (n >= end) break;
+    const rule = rules[n - offset];
     if (rule === undefined) continue;
-    if (!mayMatch(rule.need, prefilter)) {
-      result = none;
-      continue;
-    }
     result = match(rule, ua);
+    last = n;
     if (result[0]) return result;
   }
-  return result;
+  return last === end - 1 ? result : none;
 }
-
-// deno-lint-ignore no-control-regex
-const ASCII = /^[\x00-\x7f]*$/;
 
 /** Parses `ua` as `ua_parser.user_agent_parser.Parse` 0.18.0 does. */
 export function uapParse(ua: string, rules: UapRules = uapRules()): UapParse {
-  rules.literals.search(ua);
-  const prefilter: Prefilter = { rules, ascii: ASCII.test(ua) };
-  const [family, major, minor, patch] = firstNamed(rules.browsers, ua, prefilter, matchBrowser, [
+  const selected = rules.prefilter.select(ua);
+  const osOffset = rules.browsers.length;
+  const deviceOffset = osOffset + rules.os.length;
+  const [family, major, minor, patch] = firstNamed(rules.browsers, 0, selected, ua, matchBrowser, [
     null,
     null,
     null,
@@ -195,15 +176,17 @@ export function uapParse(ua: string, rules: UapRules = uapRules()): UapParse {
   ]);
   const [os, osMajor, osMinor, osPatch, osPatchMinor] = firstNamed(
     rules.os,
+    osOffset,
+    selected,
     ua,
-    prefilter,
     matchOs,
     [null, null, null, null, null],
   );
   const [device, brand, model] = firstNamed(
     rules.devices,
+    deviceOffset,
+    selected,
     ua,
-    prefilter,
     matchDevice,
     [null, null, null],
   );

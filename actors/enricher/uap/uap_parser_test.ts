@@ -2,6 +2,8 @@ import assert from "node:assert/strict";
 import { userAgentCatalog } from "../../../tools/produce/user_agents.ts";
 import { sampleUserAgent } from "../sample_events.ts";
 import { uapParse } from "./uap_parser.ts";
+import { LiteralIndex } from "./literal_index.ts";
+import { RulePrefilter } from "./rule_prefilter.ts";
 import { compileRules, type UapRules, uapRules } from "./uap_rules.ts";
 
 // A small rule set that exercises the Python parser's quirks; every expected value below is what
@@ -101,14 +103,11 @@ Deno.test("devices: brand only by replacement, model from group 1, regex_flag i,
 
 /** The pinned rules with the literal prefilter switched off: every rule is tried. */
 function unfiltered(rules: UapRules): UapRules {
-  const all = <R extends { need: unknown }>(list: readonly R[]) =>
-    list.map((r) => ({ ...r, need: { conditions: [], ignoreCase: false } }));
-  return {
-    ...rules,
-    browsers: all(rules.browsers),
-    os: all(rules.os),
-    devices: all(rules.devices),
-  };
+  const count = rules.browsers.length + rules.os.length + rules.devices.length;
+  const none = new LiteralIndex();
+  none.build();
+  const needs = Array.from({ length: count }, () => ({ conditions: [], ignoreCase: false }));
+  return { ...rules, prefilter: new RulePrefilter(needs, none) };
 }
 
 Deno.test("the literal prefilter changes no result: the generator's UAs parse alike without it", () => {

@@ -13,20 +13,10 @@ import regexesYaml from "uap-core/regexes.yaml" with { type: "text" };
 import { LiteralIndex } from "./literal_index.ts";
 import { type PythonRegex, pythonRegex } from "./python_regex.ts";
 import { conditionScore, requiredLiterals } from "./required_literals.ts";
+import { type Need, RulePrefilter } from "./rule_prefilter.ts";
 
 /** uap-core release of the rules (the npm pin in deno.json). */
 export const UAP_CORE_VERSION = "0.18.0";
-
-/**
- * What must occur in a UA for a rule's regex to match: every condition holds, a condition being
- * "one of these literals" (ids in `UapRules.literals`). No conditions: always try the rule.
- * `ignoreCase`: the rule matches case-insensitively, so lower-casing the UA mirrors its case
- * folding only when the UA is ASCII.
- */
-export interface Need {
-  readonly conditions: readonly (readonly number[])[];
-  readonly ignoreCase: boolean;
-}
 
 /** A browser rule: `family` may hold `$1`; `v1`, `v2` replace versions verbatim. */
 export interface BrowserRule {
@@ -62,8 +52,8 @@ export interface UapRules {
   readonly browsers: readonly BrowserRule[];
   readonly os: readonly OsRule[];
   readonly devices: readonly DeviceRule[];
-  /** Every literal the rules need, searched once per UA. */
-  readonly literals: LiteralIndex;
+  /** Picks the rules that may match a UA (numbered browsers, then OS, then devices). */
+  readonly prefilter: RulePrefilter;
 }
 
 type Entry = Readonly<Record<string, string>>;
@@ -116,31 +106,29 @@ export function compileRules(yamlText: string): UapRules {
       );
     return { pattern: pythonRegex(source, ignoreCase), need: { conditions, ignoreCase } };
   };
-  const rules: UapRules = {
-    browsers: entries(sections, "user_agent_parsers").map((e) => ({
-      ...compile(e),
-      family: opt(e, "family_replacement"),
-      v1: opt(e, "v1_replacement"),
-      v2: opt(e, "v2_replacement"),
-    })),
-    os: entries(sections, "os_parsers").map((e) => ({
-      ...compile(e),
-      os: opt(e, "os_replacement"),
-      v1: opt(e, "os_v1_replacement"),
-      v2: opt(e, "os_v2_replacement"),
-      v3: opt(e, "os_v3_replacement"),
-      v4: opt(e, "os_v4_replacement"),
-    })),
-    devices: entries(sections, "device_parsers").map((e) => ({
-      ...compile(e, e.regex_flag === "i"),
-      device: opt(e, "device_replacement"),
-      brand: opt(e, "brand_replacement"),
-      model: opt(e, "model_replacement"),
-    })),
-    literals,
-  };
+  const browsers = entries(sections, "user_agent_parsers").map((e) => ({
+    ...compile(e),
+    family: opt(e, "family_replacement"),
+    v1: opt(e, "v1_replacement"),
+    v2: opt(e, "v2_replacement"),
+  }));
+  const os = entries(sections, "os_parsers").map((e) => ({
+    ...compile(e),
+    os: opt(e, "os_replacement"),
+    v1: opt(e, "os_v1_replacement"),
+    v2: opt(e, "os_v2_replacement"),
+    v3: opt(e, "os_v3_replacement"),
+    v4: opt(e, "os_v4_replacement"),
+  }));
+  const devices = entries(sections, "device_parsers").map((e) => ({
+    ...compile(e, e.regex_flag === "i"),
+    device: opt(e, "device_replacement"),
+    brand: opt(e, "brand_replacement"),
+    model: opt(e, "model_replacement"),
+  }));
   literals.build();
-  return rules;
+  const needs = [...browsers, ...os, ...devices].map((rule) => rule.need);
+  return { browsers, os, devices, prefilter: new RulePrefilter(needs, literals) };
 }
 
 let pinned: UapRules | undefined;
