@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import { load } from "js-yaml";
 import regexesYaml from "uap-core/regexes.yaml" with { type: "text" };
 import { sampleUserAgent } from "../../actors/enricher/sample_events.ts";
+import { UAP_CORE_VERSION } from "../../actors/enricher/uap/uap_rules.ts";
 import { userAgentCatalog } from "../produce/user_agents.ts";
 import { PythonMissingError } from "../python/python_env.ts";
 import {
@@ -78,7 +79,10 @@ Deno.test("every user-agent field equals Python user-agents 2.2.0's on at least 
   }
   const python = new Map(distinct.map((ua, i) => [ua, results[i] ?? { error: "missing" }]));
   const rows = all.map((corpus) => agreement(corpus, python));
-  console.log(`${distinct.length} distinct strings\n${formatAgreements(rows)}`);
+  console.log(
+    `uap-core ${UAP_CORE_VERSION} rules against Python user-agents 2.2.0, ` +
+      `${distinct.length} distinct strings\n${formatAgreements(rows)}`,
+  );
   for (const row of rows) {
     row.shares.forEach((share, k) => {
       assert.ok(
