@@ -217,12 +217,14 @@ export async function buildBronzeFixture(options: BronzeFixtureOptions): Promise
       if (lines.length > 0) await summary.write(encoder.encode(lines.join("\n") + "\n"));
       pending.length = 0;
     };
-    for (const m of generateMessages({
-      seed,
-      count,
-      collectionWeights: weights,
-      eventsPerSecond,
-    })) {
+    for (
+      const m of generateMessages({
+        seed,
+        count,
+        collectionWeights: weights,
+        eventsPerSecond,
+      })
+    ) {
       const sent: unknown = JSON.parse(decoder.decode(m.value));
       if (!isRecord(sent)) throw new TypeError(`Generated message ${m.index} is not an object`);
       const partition = partitionOf(m.key);
@@ -255,12 +257,20 @@ export async function buildBronzeFixture(options: BronzeFixtureOptions): Promise
   const instance = await DuckDBInstance.create(":memory:");
   const db = await instance.connect();
   try {
-    const dt = `, strftime(epoch_ms(coalesce(event_time_ms, _kafka_timestamp_ms)), '%Y-%m-%d') AS dt`;
+    const dt =
+      `, strftime(epoch_ms(coalesce(event_time_ms, _kafka_timestamp_ms)), '%Y-%m-%d') AS dt`;
     const partitioned = (g: number) =>
       `, PARTITION_BY (dt), FILENAME_PATTERN 'part-g${g}-{i}', OVERWRITE_OR_IGNORE`;
     await copyJson(db, files.summary, BRONZE_COLUMNS, `${lake}/bronze/summary`, partitioned(1), dt);
     if (replay.length > 0) {
-      await copyJson(db, files.replay, BRONZE_COLUMNS, `${lake}/bronze/summary`, partitioned(2), dt);
+      await copyJson(
+        db,
+        files.replay,
+        BRONZE_COLUMNS,
+        `${lake}/bronze/summary`,
+        partitioned(2),
+        dt,
+      );
     }
     const uaColumns = [
       { name: "user_agent_id", type: "VARCHAR" },
@@ -270,14 +280,26 @@ export async function buildBronzeFixture(options: BronzeFixtureOptions): Promise
         type: STAGING_COLUMNS[at(name)]?.type ?? "VARCHAR",
       })),
     ];
-    await copyJson(db, files.userAgents, uaColumns, `${lake}/bronze/user_agent/part-g1-0.parquet`, "");
+    await copyJson(
+      db,
+      files.userAgents,
+      uaColumns,
+      `${lake}/bronze/user_agent/part-g1-0.parquet`,
+      "",
+    );
     const productColumns = [
       { name: "product_id", type: "VARCHAR" },
       { name: "current_url", type: "VARCHAR" },
       { name: "is_crawl", type: "BOOLEAN" },
       { name: "product_name", type: "VARCHAR" },
     ];
-    await copyJson(db, files.products, productColumns, `${lake}/bronze/products/part-g1-0.parquet`, "");
+    await copyJson(
+      db,
+      files.products,
+      productColumns,
+      `${lake}/bronze/products/part-g1-0.parquet`,
+      "",
+    );
   } finally {
     db.closeSync();
     instance.closeSync();

@@ -22,40 +22,43 @@
 
 {#- Whether the tail is a decimal part, given the currency's shown decimals. -#}
 {% macro price_has_decimals(tail, decimals) -%}
-  ({{ tail }} is not null and (length({{ tail }}) <= 2 or (length({{ tail }}) = 3 and coalesce({{ decimals }}, 2) = 3)))
+  coalesce({{ tail }} is not null and (length({{ tail }}) <= 2 or (length({{ tail }}) = 3 and coalesce({{ decimals }}, 2) = 3)), false)
 {%- endmacro %}
 
-{% macro price_integer_part(clean, tail, decimals) -%}
-  case when {{ price_has_decimals(tail, decimals) }}
+{#- The part left of the decimal separator (all of it when there is none). -#}
+{% macro price_whole(clean, tail, has_decimals) -%}
+  case when {{ has_decimals }}
     then substr({{ clean }}, 1, length({{ clean }}) - length({{ tail }}) - 1)
     else {{ clean }} end
 {%- endmacro %}
 
-{% macro price_is_valid(clean, tail, decimals) -%}
-  {%- set whole = price_integer_part(clean, tail, decimals) -%}
-  ({{ regex_contains(clean, "'[0-9]'") }}
-   and ({{ regex_contains(whole, "'^[0-9]+$'") }}
-        or ({{ regex_contains(whole, "'^[0-9]{1,3}([.,\\x27][0-9]{3})+$'") }}
-            and not ({{ regex_contains(whole, "'[.]'") }} and {{ regex_contains(whole, "'[,]'") }})))
-   and not ({{ price_has_decimals(tail, decimals) }}
-            and {{ regex_contains(whole, "'[.,]'") }}
-            and substr({{ clean }}, length({{ clean }}) - length({{ tail }}), 1)
-                = {{ regex_group(whole, "'([.,])'") }}))
+{#- Whether the cleaned text follows the rules (columns computed by the macros above). -#}
+{% macro price_is_valid(clean, tail, has_decimals, whole) -%}
+  coalesce(
+    {{ regex_contains(clean, "'[0-9]'") }}
+    and ({{ regex_contains(whole, "'^[0-9]+$'") }}
+         or ({{ regex_contains(whole, "'^[0-9]{1,3}([.,\\x27][0-9]{3})+$'") }}
+             and not ({{ regex_contains(whole, "'[.]'") }} and {{ regex_contains(whole, "'[,]'") }})))
+    and not ({{ has_decimals }}
+             and {{ regex_contains(whole, "'[.,]'") }}
+             and substr({{ clean }}, length({{ clean }}) - length({{ tail }}), 1)
+                 = {{ regex_group(whole, "'([.,])'") }}),
+    false)
 {%- endmacro %}
 
 {#- The price as a number (money type), or null when missing or unparsed. -#}
-{% macro price_value(clean, tail, decimals) -%}
-  case when {{ price_is_valid(clean, tail, decimals) }} then cast(
-    {{ regex_replace_all(price_integer_part(clean, tail, decimals), "'[^0-9]'", "''") }}
-    || case when {{ price_has_decimals(tail, decimals) }} then '.' || {{ tail }} else '' end
+{% macro price_value(tail, has_decimals, whole, valid) -%}
+  case when {{ valid }} then cast(
+    {{ regex_replace_all(whole, "'[^0-9]'", "''") }}
+    || case when {{ has_decimals }} then '.' || {{ tail }} else '' end
     as {{ money_type() }}) end
 {%- endmacro %}
 
 {#- 'missing', 'parsed' or 'unparsed'. -#}
-{% macro price_status(raw, clean, tail, decimals) -%}
+{% macro price_status(raw, valid) -%}
   case
     when {{ raw }} is null or trim({{ raw }}) = '' then 'missing'
-    when {{ price_is_valid(clean, tail, decimals) }} then 'parsed'
+    when {{ valid }} then 'parsed'
     else 'unparsed'
   end
 {%- endmacro %}

@@ -51,10 +51,9 @@ with_currency as (
     on ambiguous.currency_text = lines.currency_clean
 ),
 
+-- Price parsing, step by step (the rules are in macros/parse_price.sql).
 cleaned as (
-  select
-    with_currency.*,
-    {{ price_clean('unit_price_text') }} as price_clean
+  select with_currency.*, {{ price_clean('unit_price_text') }} as price_clean
   from with_currency
 ),
 
@@ -63,13 +62,35 @@ tailed as (
   from cleaned
 ),
 
-priced as (
+split as (
   select
     tailed.*,
-    {{ price_value('price_clean', 'price_tail', 'currency_decimals') }} as unit_price,
-    {{ price_status('unit_price_text', 'price_clean', 'price_tail', 'currency_decimals') }}
-      as price_status
+    {{ price_has_decimals('price_tail', 'currency_decimals') }} as price_has_decimals
   from tailed
+),
+
+whole as (
+  select
+    split.*,
+    {{ price_whole('price_clean', 'price_tail', 'price_has_decimals') }} as price_whole
+  from split
+),
+
+checked as (
+  select
+    whole.*,
+    {{ price_is_valid('price_clean', 'price_tail', 'price_has_decimals', 'price_whole') }}
+      as price_valid
+  from whole
+),
+
+priced as (
+  select
+    checked.*,
+    {{ price_value('price_tail', 'price_has_decimals', 'price_whole', 'price_valid') }}
+      as unit_price,
+    {{ price_status('unit_price_text', 'price_valid') }} as price_status
+  from checked
 ),
 
 rated as (

@@ -1,0 +1,127 @@
+import assert from "node:assert/strict";
+import { DuckDBInstance } from "@duckdb/node-api";
+import { loadConfig } from "../../config/config.ts";
+import { type BronzeFixture, buildBronzeFixture } from "./bronze_fixture.ts";
+import { runModels } from "./models_run.ts";
+import { modelsTarget } from "./models_target.ts";
+
+async function query(sql: string): Promise<unknown[][]> {
+  const instance = await DuckDBInstance.create(":memory:");
+  const db = await instance.connect();
+  try {
+    return (await db.runAndReadAll(sql)).getRowsJS();
+  } finally {
+    db.closeSync();
+    instance.closeSync();
+  }
+}
+
+/** Rewrites one Parquet file through `select`, which reads it as `t`. */
+async function tamper(file: string, select: string): Promise<void> {
+  const tmp = `${file}.tampered`;
+  await query(
+    `COPY (${select.replace("t", `read_parquet('${file}') AS t`)}) TO '${tmp}' (FORMAT PARQUET)`,
+  );
+  await Deno.rename(tmp, file);
+}
+
+const DATA_DIR = await Deno.makeTempDir({ prefix: "models-test-" });
+const target = modelsTarget(loadConfig((key) => key === "DATA_DIR" ? DATA_DIR : undefined));
+const lake = `${DATA_DIR}/lake`;
+let fixture: BronzeFixture | undefined;
+
+Deno.test({
+  name: "dbt builds Silver and Gold from contract Bronze and every model test passes",
+  sanitizeResources: false,
+  fn: async () => {
+    fixture = await buildBronzeFixture({
+      lake,
+      count: 20_000,
+      checkoutSuccessPercent: 3,
+      duplicates: 40,
+    });
+    const run = await runModels(target);
+    assert.equal(run.result, "success", run.error ?? "");
+    const counts = run.summary?.counts;
+    assert.ok(counts !== undefined);
+    assert.equal(counts.model.fail + counts.test.fail + counts.unit_test.fail, 0);
+    assert.ok(counts.model.ok >= 20, `models built: ${counts.model.ok}`);
+    assert.ok(counts.test.ok >= 60, `data tests passed: ${counts.test.ok}`);
+    assert.ok(counts.unit_test.ok >= 1, "the price parsing unit test ran");
+    assert.ok((run.goldRows.gold_sales_daily ?? 0) >= 10, "two weeks of daily sales");
+    const last = JSON.parse(await Deno.readTextFile(`${target.stateDir}/last_run.json`));
+    assert.equal(last.result, "success");
+  },
+});
+
+Deno.test({
+  name: "Silver drops replayed events and its order lines add up to the generator's carts",
+  sanitizeResources: false,
+  fn: async () => {
+    assert.ok(fixture !== undefined, "the build test ran first");
+    const [[events, distinct] = []] = await query(
+      `SELECT count(*), count(DISTINCT event_key) FROM '${lake}/silver/silver_events.parquet'`,
+    );
+    assert.equal(Number(events), fixture.events);
+    assert.equal(Number(distinct), fixture.events);
+    const [[orders, lines, units] = []] = await query(
+      `SELECT count(DISTINCT order_key), count(*), sum(quantity)
+       FROM '${lake}/silver/silver_order_lines.parquet'`,
+    );
+    assert.equal(Number(orders), fixture.expected.orders);
+    assert.equal(Number(lines), fixture.expected.lines);
+    assert.equal(Number(units), fixture.expected.units);
+    const perStore = await query(
+      `SELECT store_id, sum(line_total)::DOUBLE FROM '${lake}/silver/silver_order_lines.parquet'
+       GROUP BY store_id`,
+    );
+    assert.equal(perStore.length, fixture.expected.revenueByStore.size);
+    for (const [store, revenue] of perStore) {
+      const expected = fixture.expected.revenueByStore.get(String(store));
+      assert.ok(expected !== undefined, `store ${store} sold nothing in the generator`);
+      assert.ok(
+        Math.abs(Number(revenue) - expected) < 0.01,
+        `store ${store}: ${revenue} vs ${expected}`,
+      );
+    }
+    const [[unparsed, outliers] = []] = await query(
+      `SELECT count(*) FILTER (WHERE revenue_status NOT IN ('counted', 'outlier')),
+              count(*) FILTER (WHERE is_outlier)
+       FROM '${lake}/silver/silver_order_lines.parquet'`,
+    );
+    assert.equal(Number(unparsed), 0, "every generated price and currency resolves");
+    assert.ok(Number(outliers) >= 1, "the bulk orders of thousands of units are flagged");
+  },
+});
+
+Deno.test({
+  name: "the reconciliation tests fail when Gold or Silver stop adding up",
+  sanitizeResources: false,
+  fn: async () => {
+    assert.ok(fixture !== undefined, "the build test ran first");
+    await tamper(
+      `${lake}/gold/gold_sales_daily.parquet`,
+      "SELECT * REPLACE (revenue_eur + 1 AS revenue_eur) FROM t",
+    );
+    const gold = await runModels(target, {
+      command: "test",
+      args: ["--select", "gold_revenue_reconciles_with_silver_order_lines"],
+    });
+    assert.equal(gold.result, "failed");
+    assert.match(gold.error ?? "", /gold_revenue_reconciles_with_silver_order_lines: fail/);
+    await tamper(
+      `${lake}/silver/silver_order_lines.parquet`,
+      "SELECT * FROM t WHERE line_number = 1",
+    );
+    const silver = await runModels(target, {
+      command: "test",
+      args: ["--select", "silver_order_lines_reconcile_with_bronze_cart_products"],
+    });
+    assert.equal(silver.result, "failed");
+    assert.match(
+      silver.error ?? "",
+      /silver_order_lines_reconcile_with_bronze_cart_products: fail/,
+    );
+    await Deno.remove(DATA_DIR, { recursive: true });
+  },
+});
