@@ -9,6 +9,7 @@ import { Pipeline } from "../actors/pipeline/pipeline.ts";
 import { loadConfig, redacted } from "../config/config.ts";
 import { ensureToken } from "../control/control_token.ts";
 import { servePipelineControl } from "../control/control_server.ts";
+import { dashboardsFor } from "../dashboards/dashboards_handler.ts";
 import { DataDirInUseError, lockDataDir, makePrivate } from "../files/data_dir.ts";
 import { getLogger } from "../observability/log.ts";
 import { startDevBroker } from "../tools/kafka/kafka_command.ts";
@@ -82,7 +83,8 @@ export async function run(_args: string[]): Promise<number> {
     await pipeline.start();
     let crawler: CrawlerService | undefined = undefined;
     const handlers = controlHandlers(pipeline, () => crawler?.counters);
-    const control = servePipelineControl(handlers, { ...config.control, token });
+    const board = dashboardsFor(config);
+    const control = servePipelineControl(handlers, { ...config.control, token }, [board.route]);
     const schedule = new ExportSchedule(pipeline, config.pipeline);
     crawler = config.pipeline.crawl ? await startCrawler(pipeline) : undefined;
     log.info("PipelineStarted", { brokers: config.kafka.brokers, topic: config.kafka.topic });
@@ -92,6 +94,7 @@ export async function run(_args: string[]): Promise<number> {
     await crawler?.stop();
     await pipeline.stop(STOP_DEADLINE_MS);
     await control.shutdown();
+    await board.close();
   } finally {
     Deno.removeSignalListener("SIGINT", onInt);
     Deno.removeSignalListener("SIGTERM", onTerm);

@@ -3,6 +3,7 @@ select
   country,
   region,
   city,
+  max(country_code) as country_code,
   count(distinct order_key) as orders,
   sum(line_total_eur) as revenue_eur
 from {{ ref('silver_order_lines') }}
