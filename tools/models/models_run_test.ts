@@ -1,9 +1,8 @@
 import assert from "node:assert/strict";
 import { DuckDBInstance } from "@duckdb/node-api";
-import { loadConfig } from "../../config/config.ts";
-import { type BronzeFixture, buildBronzeFixture } from "./bronze_fixture.ts";
 import { runModels } from "./models_run.ts";
-import { modelsTarget } from "./models_target.ts";
+import type { ModelsTarget } from "./models_target.ts";
+import { sharedModelsBuild } from "./testing.ts";
 
 async function query(sql: string): Promise<unknown[][]> {
   const instance = await DuckDBInstance.create(":memory:");
@@ -16,31 +15,20 @@ async function query(sql: string): Promise<unknown[][]> {
   }
 }
 
-/** Rewrites one Parquet file through `select`, which reads it as `t`. */
+/** Rewrites one Parquet file through `select`, which reads it from `{t}`. */
 async function tamper(file: string, select: string): Promise<void> {
   const tmp = `${file}.tampered`;
   await query(
-    `COPY (${select.replace("t", `read_parquet('${file}') AS t`)}) TO '${tmp}' (FORMAT PARQUET)`,
+    `COPY (${select.replace("{t}", `read_parquet('${file}') AS t`)}) TO '${tmp}' (FORMAT PARQUET)`,
   );
   await Deno.rename(tmp, file);
 }
-
-const DATA_DIR = await Deno.makeTempDir({ prefix: "models-test-" });
-const target = modelsTarget(loadConfig((key) => key === "DATA_DIR" ? DATA_DIR : undefined));
-const lake = `${DATA_DIR}/lake`;
-let fixture: BronzeFixture | undefined;
 
 Deno.test({
   name: "dbt builds Silver and Gold from contract Bronze and every model test passes",
   sanitizeResources: false,
   fn: async () => {
-    fixture = await buildBronzeFixture({
-      lake,
-      count: 20_000,
-      checkoutSuccessPercent: 3,
-      duplicates: 40,
-    });
-    const run = await runModels(target);
+    const { run, target } = await sharedModelsBuild();
     assert.equal(run.result, "success", run.error ?? "");
     const counts = run.summary?.counts;
     assert.ok(counts !== undefined);
@@ -58,7 +46,7 @@ Deno.test({
   name: "Silver drops replayed events and its order lines add up to the generator's carts",
   sanitizeResources: false,
   fn: async () => {
-    assert.ok(fixture !== undefined, "the build test ran first");
+    const { fixture, lake } = await sharedModelsBuild();
     const [[events, distinct] = []] = await query(
       `SELECT count(*), count(DISTINCT event_key) FROM '${lake}/silver/silver_events.parquet'`,
     );
@@ -98,30 +86,44 @@ Deno.test({
   name: "the reconciliation tests fail when Gold or Silver stop adding up",
   sanitizeResources: false,
   fn: async () => {
-    assert.ok(fixture !== undefined, "the build test ran first");
-    await tamper(
+    const { lake, target } = await sharedModelsBuild();
+    // Put back what the tampering changes, for the dashboards' test sharing this build.
+    const files = [
       `${lake}/gold/gold_sales_daily.parquet`,
-      "SELECT * REPLACE (revenue_eur + 1 AS revenue_eur) FROM t",
-    );
-    const gold = await runModels(target, {
-      command: "test",
-      args: ["--select", "gold_revenue_reconciles_with_silver_order_lines"],
-    });
-    assert.equal(gold.result, "failed");
-    assert.match(gold.error ?? "", /gold_revenue_reconciles_with_silver_order_lines: fail/);
-    await tamper(
       `${lake}/silver/silver_order_lines.parquet`,
-      "SELECT * FROM t WHERE line_number = 1",
-    );
-    const silver = await runModels(target, {
-      command: "test",
-      args: ["--select", "silver_order_lines_reconcile_with_bronze_cart_products"],
-    });
-    assert.equal(silver.result, "failed");
-    assert.match(
-      silver.error ?? "",
-      /silver_order_lines_reconcile_with_bronze_cart_products: fail/,
-    );
-    await Deno.remove(DATA_DIR, { recursive: true });
+      `${target.stateDir}/last_run.json`,
+    ];
+    for (const file of files) await Deno.copyFile(file, `${file}.kept`);
+    try {
+      await tamperAndTest(lake, target);
+    } finally {
+      for (const file of files) await Deno.rename(`${file}.kept`, file);
+    }
   },
 });
+
+async function tamperAndTest(lake: string, target: ModelsTarget): Promise<void> {
+  await tamper(
+    `${lake}/gold/gold_sales_daily.parquet`,
+    "SELECT * REPLACE (revenue_eur + 1 AS revenue_eur) FROM {t}",
+  );
+  const gold = await runModels(target, {
+    command: "test",
+    args: ["--select", "gold_revenue_reconciles_with_silver_order_lines"],
+  });
+  assert.equal(gold.result, "failed");
+  assert.match(gold.error ?? "", /gold_revenue_reconciles_with_silver_order_lines: fail/);
+  await tamper(
+    `${lake}/silver/silver_order_lines.parquet`,
+    "SELECT * FROM {t} WHERE line_number = 1",
+  );
+  const silver = await runModels(target, {
+    command: "test",
+    args: ["--select", "silver_order_lines_reconcile_with_bronze_cart_products"],
+  });
+  assert.equal(silver.result, "failed");
+  assert.match(
+    silver.error ?? "",
+    /silver_order_lines_reconcile_with_bronze_cart_products: fail/,
+  );
+}
