@@ -9,12 +9,12 @@ import { Pipeline } from "../actors/pipeline/pipeline.ts";
 import { loadConfig, redacted } from "../config/config.ts";
 import { ensureToken } from "../control/control_token.ts";
 import { servePipelineControl } from "../control/control_server.ts";
-import { dashboardsFor } from "../dashboards/dashboards_handler.ts";
 import { DataDirInUseError, lockDataDir, makePrivate } from "../files/data_dir.ts";
 import { getLogger } from "../observability/log.ts";
 import { startDevBroker } from "../tools/kafka/kafka_command.ts";
 import { controlHandlers } from "./control_handlers.ts";
 import { type CrawlerService, startCrawler } from "./crawler_service.ts";
+import { startModelsService } from "./models_service.ts";
 import { prepareGeoip } from "./geoip_table.ts";
 import { ensureTopic } from "./kafka_topic.ts";
 import { KafkaAccessError } from "./kafka_access.ts";
@@ -82,9 +82,9 @@ export async function run(_args: string[]): Promise<number> {
     const pipeline = new Pipeline({ config, geoipTable, faults: testFaults() });
     await pipeline.start();
     let crawler: CrawlerService | undefined = undefined;
-    const handlers = controlHandlers(pipeline, () => crawler?.counters);
-    const board = dashboardsFor(config);
-    const control = servePipelineControl(handlers, { ...config.control, token }, [board.route]);
+    const models = await startModelsService(config, pipeline);
+    const handlers = models.controlHandlers(controlHandlers(pipeline, () => crawler?.counters));
+    const control = servePipelineControl(handlers, { ...config.control, token }, models.routes);
     const schedule = new ExportSchedule(pipeline, config.pipeline);
     crawler = config.pipeline.crawl ? await startCrawler(pipeline) : undefined;
     log.info("PipelineStarted", { brokers: config.kafka.brokers, topic: config.kafka.topic });
@@ -94,7 +94,7 @@ export async function run(_args: string[]): Promise<number> {
     await crawler?.stop();
     await pipeline.stop(STOP_DEADLINE_MS);
     await control.shutdown();
-    await board.close();
+    await models.stop();
   } finally {
     Deno.removeSignalListener("SIGINT", onInt);
     Deno.removeSignalListener("SIGTERM", onTerm);
