@@ -15,6 +15,7 @@ import { startDevBroker } from "../tools/kafka/kafka_command.ts";
 import { controlHandlers } from "./control_handlers.ts";
 import { type CrawlerService, startCrawler } from "./crawler_service.ts";
 import { startModelsService } from "./models_service.ts";
+import { operatorStatus } from "./operator_status.ts";
 import { prepareGeoip } from "./geoip_table.ts";
 import { ensureTopic } from "./kafka_topic.ts";
 import { KafkaAccessError } from "./kafka_access.ts";
@@ -83,7 +84,10 @@ export async function run(_args: string[]): Promise<number> {
     await pipeline.start();
     let crawler: CrawlerService | undefined = undefined;
     const models = await startModelsService(config, pipeline);
-    const handlers = models.controlHandlers(controlHandlers(pipeline, () => crawler?.counters));
+    const operator = operatorStatus(pipeline);
+    const handlers = models.controlHandlers(
+      operator.wrap(controlHandlers(pipeline, () => crawler?.counters)),
+    );
     const control = servePipelineControl(handlers, { ...config.control, token }, models.routes);
     const schedule = new ExportSchedule(pipeline, config.pipeline);
     crawler = config.pipeline.crawl ? await startCrawler(pipeline) : undefined;
@@ -94,6 +98,7 @@ export async function run(_args: string[]): Promise<number> {
     await crawler?.stop();
     await pipeline.stop(STOP_DEADLINE_MS);
     await control.shutdown();
+    operator.stop();
     await models.stop();
   } finally {
     Deno.removeSignalListener("SIGINT", onInt);

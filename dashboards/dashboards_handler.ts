@@ -35,6 +35,8 @@ const ASSETS: Readonly<Record<string, string>> = {
   "chart.umd.min.js": "text/javascript; charset=utf-8",
   "dashboards.js": "text/javascript; charset=utf-8",
   "dashboards.css": "text/css; charset=utf-8",
+  "status.js": "text/javascript; charset=utf-8",
+  "status.css": "text/css; charset=utf-8",
 };
 const ASSETS_DIR = fileURLToPath(new URL("./assets", import.meta.url));
 const SECURITY = {

@@ -131,10 +131,14 @@ export class Pipeline {
         args: enricherArgs(options.geoipTable),
         onEmit: (m) => {
           metrics.enriched(m.body.rows.rowCount, m.body.deadLetters.length);
+          metrics.deadLetters(m.body.deadLetters);
           return this.batcher.send("batcher.add", m.body);
         },
-        onDeadLetter: (letter) =>
-          this.batcher.send("batcher.add", poisonChunk(letter.body, letter.error)),
+        onDeadLetter: (letter) => {
+          const chunk = poisonChunk(letter.body, letter.error);
+          metrics.deadLetters(chunk.deadLetters);
+          return this.batcher.send("batcher.add", chunk);
+        },
       }),
     );
     this.consumer = this.root.add(
