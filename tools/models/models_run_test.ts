@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { DuckDBInstance } from "@duckdb/node-api";
+import { loadConfig } from "../../config/config.ts";
 import { runModels } from "./models_run.ts";
-import type { ModelsTarget } from "./models_target.ts";
+import { type ModelsTarget, modelsTarget } from "./models_target.ts";
 import { sharedModelsBuild } from "./testing.ts";
 
 async function query(sql: string): Promise<unknown[][]> {
@@ -127,3 +128,41 @@ async function tamperAndTest(lake: string, target: ModelsTarget): Promise<void> 
     /silver_order_lines_reconcile_with_bronze_cart_products: fail/,
   );
 }
+
+Deno.test({
+  name: "the same models compile for BigQuery offline, in its dialect",
+  sanitizeResources: false,
+  fn: async () => {
+    const dataDir = await Deno.makeTempDir({ prefix: "models-bq-" });
+    try {
+      const config = loadConfig((key) =>
+        ({ DATA_DIR: dataDir, WAREHOUSE: "bigquery:demo-project.clicks" })[key]
+      );
+      const bigquery = modelsTarget(config);
+      const offline: ModelsTarget = {
+        ...bigquery,
+        env: {
+          ...bigquery.env,
+          MODELS_BIGQUERY_METHOD: "oauth-secrets",
+          MODELS_BIGQUERY_TOKEN: "offline-placeholder",
+          DBT_POPULATE_CACHE: "false",
+        },
+      };
+      const compiled = await runModels(offline, { command: "compile" });
+      assert.equal(compiled.result, "success", compiled.error ?? "");
+      assert.ok((compiled.summary?.counts.model.ok ?? 0) >= 20, "every model compiled");
+      const sql = await Deno.readTextFile(
+        `${bigquery.stateDir}/target/compiled/clickstream/models/silver/silver_order_lines.sql`,
+      );
+      assert.match(sql, /`demo-project`\.`clicks_staging`\.`stg_checkout_lines`/);
+      assert.match(sql, /regexp_contains\(/);
+      assert.doesNotMatch(sql, /regexp_matches|try_cast/, "no DuckDB spellings left");
+      const lines = await Deno.readTextFile(
+        `${bigquery.stateDir}/target/compiled/clickstream/models/staging/stg_checkout_lines.sql`,
+      );
+      assert.match(lines, /unnest\(e\.cart_products\) as item with offset as pos/);
+    } finally {
+      await Deno.remove(dataDir, { recursive: true });
+    }
+  },
+});

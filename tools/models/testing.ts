@@ -1,7 +1,9 @@
 /**
- * Test helper: one small Bronze fixture built through dbt once per test process, shared by the
- * models tests and the dashboards' browser test (a dbt build is the slow part). Removed when the
- * process ends. To test against the real pipeline's export (issue 14), swap the fixture here.
+ * Test helper: one small Bronze fixture built through dbt once per test run, shared by the models
+ * tests and the dashboards' browser test (the dbt build is the slow part). Deno runs each test
+ * module in its own isolate, so the build is shared on disk: a folder named after the test
+ * process, made under a file lock by the first module that asks; folders of finished runs are
+ * removed. To test against the real pipeline's export (issue 14), swap the fixture here.
  */
 import { loadConfig } from "../../config/config.ts";
 import { type BronzeFixture, buildBronzeFixture } from "./bronze_fixture.ts";
@@ -17,25 +19,85 @@ export interface ModelsBuild {
   readonly run: ModelsRunRecord;
 }
 
-let shared: Promise<ModelsBuild> | undefined;
+const ROOT = `${Deno.env.get("TMPDIR") ?? "/tmp"}/clickstream-models-test`;
 
-async function build(): Promise<ModelsBuild> {
-  const dataDir = await Deno.makeTempDir({ prefix: "models-test-" });
-  globalThis.addEventListener("unload", () => Deno.removeSync(dataDir, { recursive: true }));
-  const target = modelsTarget(loadConfig((key) => key === "DATA_DIR" ? dataDir : undefined));
-  const lake = `${dataDir}/lake`;
+function alive(pid: number): boolean {
+  try {
+    Deno.statSync(`/proc/${pid}`);
+    return true;
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return false;
+    throw error;
+  }
+}
+
+/** Removes the builds of test processes that have ended. */
+async function removeStale(): Promise<void> {
+  for await (const entry of Deno.readDir(ROOT)) {
+    const pid = Number(/^(\d+)/.exec(entry.name)?.[1]);
+    if (Number.isSafeInteger(pid) && pid !== Deno.pid && !alive(pid)) {
+      await Deno.remove(`${ROOT}/${entry.name}`, { recursive: true });
+    }
+  }
+}
+
+interface Saved {
+  fixture: Omit<BronzeFixture, "expected"> & {
+    expected: Omit<BronzeFixture["expected"], "revenueByStore"> & {
+      revenueByStore: [string, number][];
+    };
+  };
+  run: ModelsRunRecord;
+}
+
+async function build(dataDir: string, target: ModelsTarget): Promise<Saved> {
   const fixture = await buildBronzeFixture({
-    lake,
+    lake: `${dataDir}/lake`,
     count: 20_000,
     checkoutSuccessPercent: 3,
     duplicates: 40,
   });
   const run = await runModels(target);
-  return { dataDir, lake, target, fixture, run };
+  const { revenueByStore, ...expected } = fixture.expected;
+  return {
+    fixture: { ...fixture, expected: { ...expected, revenueByStore: [...revenueByStore] } },
+    run,
+  };
 }
 
-/** The shared fixture build (Bronze, then `dbt build`), made on first call. */
+let shared: Promise<ModelsBuild> | undefined;
+
+async function load(): Promise<ModelsBuild> {
+  await Deno.mkdir(ROOT, { recursive: true });
+  await removeStale();
+  const dataDir = `${ROOT}/${Deno.pid}`;
+  const target = modelsTarget(loadConfig((key) => key === "DATA_DIR" ? dataDir : undefined));
+  const lock = await Deno.open(`${dataDir}.lock`, { create: true, write: true });
+  try {
+    await lock.lock(true);
+    const savedFile = `${dataDir}/build.json`;
+    let saved: Saved;
+    try {
+      saved = JSON.parse(await Deno.readTextFile(savedFile));
+    } catch (error) {
+      if (!(error instanceof Deno.errors.NotFound)) throw error;
+      saved = await build(dataDir, target);
+      await Deno.writeTextFile(savedFile, JSON.stringify(saved));
+    }
+    const { revenueByStore, ...expected } = saved.fixture.expected;
+    const fixture = {
+      ...saved.fixture,
+      expected: { ...expected, revenueByStore: new Map(revenueByStore) },
+    };
+    return { dataDir, lake: `${dataDir}/lake`, target, fixture, run: saved.run };
+  } finally {
+    await lock.unlock();
+    lock.close();
+  }
+}
+
+/** The shared fixture build (Bronze, then `dbt build`), made by the first caller of the run. */
 export function sharedModelsBuild(): Promise<ModelsBuild> {
-  shared ??= build();
+  shared ??= load();
   return shared;
 }

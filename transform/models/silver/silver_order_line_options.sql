@@ -1,5 +1,8 @@
 -- The options chosen on each order line (metal, stones, ...), with the label folded to the
--- material or gemstone it names (macros/option_group.sql).
+-- material or gemstone it names (macros/option_group.sql). It opens with a CTE on purpose: dbt
+-- puts unit-test inputs in front of the first WITH, which would otherwise be WITH ORDINALITY.
+with lines as (select * from {{ ref('silver_order_lines') }})
+
 select
   l.order_line_key,
   l.order_key,
@@ -12,5 +15,5 @@ select
   l.quantity,
   l.line_total_eur,
   l.revenue_status
-from {{ ref('silver_order_lines') }} as l
+from lines as l
 {{ unnest_numbered('l.line_options', 'opt', 'pos') }}
