@@ -2,8 +2,8 @@
  * Test helper: one small Bronze fixture built through dbt once per test run, shared by the models
  * tests and the dashboards' browser test (the dbt build is the slow part). Deno runs each test
  * module in its own isolate, so the build is shared on disk: a folder named after the test
- * process, made under a file lock by the first module that asks; folders of finished runs are
- * removed. To test against the real pipeline's export (issue 14), swap the fixture here.
+ * process, made under a file lock by the first module that asks; folders of runs more than six
+ * hours old are removed. To test against the real pipeline's export (issue 14), swap the fixture here.
  */
 import { loadConfig } from "../../config/config.ts";
 import { type BronzeFixture, buildBronzeFixture } from "./bronze_fixture.ts";
@@ -21,23 +21,16 @@ export interface ModelsBuild {
 
 const ROOT = `${Deno.env.get("TMPDIR") ?? "/tmp"}/clickstream-models-test`;
 
-function alive(pid: number): boolean {
-  try {
-    Deno.statSync(`/proc/${pid}`);
-    return true;
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return false;
-    throw error;
-  }
-}
+/** Builds older than this are from finished runs (a test run takes minutes). */
+const STALE_MS = 6 * 3600_000;
 
-/** Removes the builds of test processes that have ended. */
+/** Removes the builds of earlier test runs. */
 async function removeStale(): Promise<void> {
   for await (const entry of Deno.readDir(ROOT)) {
-    const pid = Number(/^(\d+)/.exec(entry.name)?.[1]);
-    if (Number.isSafeInteger(pid) && pid !== Deno.pid && !alive(pid)) {
-      await Deno.remove(`${ROOT}/${entry.name}`, { recursive: true });
-    }
+    if (entry.name.startsWith(`${Deno.pid}`)) continue;
+    const path = `${ROOT}/${entry.name}`;
+    const modified = (await Deno.stat(path)).mtime?.getTime() ?? 0;
+    if (Date.now() - modified > STALE_MS) await Deno.remove(path, { recursive: true });
   }
 }
 
