@@ -104,27 +104,29 @@ Deno.test({
 });
 
 async function tamperAndTest(lake: string, target: ModelsTarget): Promise<void> {
+  // Each change trips only its own test: Gold's daily revenue moves away from Silver's lines,
+  // and Silver's units (not its revenue) move away from Bronze's carts.
   await tamper(
     `${lake}/gold/gold_sales_daily.parquet`,
     "SELECT * REPLACE (revenue_eur + 1 AS revenue_eur) FROM {t}",
   );
-  const gold = await runModels(target, {
-    command: "test",
-    args: ["--select", "gold_revenue_reconciles_with_silver_order_lines"],
-  });
-  assert.equal(gold.result, "failed");
-  assert.match(gold.error ?? "", /gold_revenue_reconciles_with_silver_order_lines: fail/);
   await tamper(
     `${lake}/silver/silver_order_lines.parquet`,
-    "SELECT * FROM {t} WHERE line_number = 1",
+    "SELECT * REPLACE (quantity + (line_number = 1)::INTEGER AS quantity) FROM {t}",
   );
-  const silver = await runModels(target, {
+  const checked = await runModels(target, {
     command: "test",
-    args: ["--select", "silver_order_lines_reconcile_with_bronze_cart_products"],
+    args: [
+      "--select",
+      "gold_revenue_reconciles_with_silver_order_lines",
+      "silver_order_lines_reconcile_with_bronze_cart_products",
+    ],
   });
-  assert.equal(silver.result, "failed");
+  assert.equal(checked.result, "failed");
+  assert.equal(checked.summary?.counts.test.fail, 2);
+  assert.match(checked.error ?? "", /gold_revenue_reconciles_with_silver_order_lines: fail/);
   assert.match(
-    silver.error ?? "",
+    checked.error ?? "",
     /silver_order_lines_reconcile_with_bronze_cart_products: fail/,
   );
 }
