@@ -8,6 +8,7 @@ import type { Config } from "../config/config.ts";
 import type { ControlHandlers, Route } from "../control/control_server.ts";
 import { dashboardsFor } from "../dashboards/dashboards_handler.ts";
 import { getLogger } from "../observability/log.ts";
+import { permissionContext } from "./permissions.ts";
 import { ModelsAfterExport } from "../tools/models/models_after_export.ts";
 import { type ModelsTarget, modelsTarget } from "../tools/models/models_target.ts";
 
@@ -33,9 +34,13 @@ function targetOf(config: Config): ModelsTarget | undefined {
 
 const log = getLogger("models");
 
-/** Whether this process may start dbt (the venv's programs live under a hashed folder). */
+/** Whether this process may make the venv and start dbt (the launcher grants both). */
 function mayRunDbt(): boolean {
-  return Deno.permissions.querySync({ name: "run" }).state === "granted";
+  const models = permissionContext().models;
+  return models !== undefined &&
+    [models.python, models.dbt].every((command) =>
+      Deno.permissions.querySync({ name: "run", command }).state === "granted"
+    );
 }
 
 /** Starts the models' part of `pipeline`. */
@@ -46,8 +51,8 @@ export async function startModelsService(
   let afterExport = config.pipeline.modelsAfterExport;
   if (afterExport && !mayRunDbt()) {
     log.warn("ModelsAfterExportNotPermitted", {
-      hint: "MODELS_AFTER_EXPORT=true runs python3 and dbt: start with --allow-run " +
-        "(see README, Permissions); exports go on without the models",
+      hint: "MODELS_AFTER_EXPORT=true runs python3 and the venv's dbt: start with " +
+        "`deno task start`, which grants them; exports go on without the models",
     });
     afterExport = false;
   }

@@ -1,13 +1,13 @@
-/// <reference lib="dom" />
 import assert from "node:assert/strict";
 import type { ActorSnapshot, SupervisorSnapshot } from "../actors/runtime/snapshot.ts";
 import { dashboards } from "../dashboards/dashboards_handler.ts";
 import { launchChromium } from "../test/browser/chromium.ts";
-import { serveControl } from "./control_server.ts";
+import type { PageCanvas, PageGlobals } from "../test/browser/page_dom.ts";
+import { servePipelineControl } from "./control_server.ts";
 import { StatusHistory } from "./status_history.ts";
 
 const ARTIFACTS = "test-artifacts/status";
-const TOKEN = "status-test-token";
+const TOKEN = "status-test-token-0123456789abcdef";
 
 const actor = (name: string, over: Partial<ActorSnapshot> = {}): ActorSnapshot => ({
   kind: "actor",
@@ -100,14 +100,17 @@ Deno.test({
   fn: async () => {
     const pipeline = livePipeline();
     const board = dashboards({ lake: undefined, stateDir: "/nonexistent" });
-    const server = serveControl(0, TOKEN, {
-      export: () => Promise.reject(new Error("not in this test")),
-      live: () => true,
-      ready: () => ({ ready: true }),
-      metrics: () => "",
-      status: pipeline.status,
-      dashboards: board.handle,
-    });
+    const server = servePipelineControl(
+      {
+        export: () => Promise.reject(new Error("not in this test")),
+        live: () => true,
+        ready: () => ({ ready: true }),
+        metrics: () => "",
+        status: pipeline.status,
+      },
+      { host: "127.0.0.1", port: 0, token: TOKEN },
+      [board.route],
+    );
     const chromium = await launchChromium();
     await Deno.mkdir(ARTIFACTS, { recursive: true });
     try {
@@ -121,12 +124,9 @@ Deno.test({
       await page.goto(`http://127.0.0.1:${server.port}/?token=${TOKEN}`);
       await page.waitForSelector("body[data-state=ready]");
       await page.evaluate(() => ((globalThis as unknown as { marker: number }).marker = 42));
-      const actors = await page.$$eval(
-        "[data-actor]",
-        (nodes) =>
-          nodes.map((n) =>
-            `${(n as HTMLElement).dataset.actor}:${(n as HTMLElement).dataset.state}`
-          ),
+      const actors = await page.evaluate(() =>
+        [...(globalThis as unknown as PageGlobals).document.querySelectorAll("[data-actor]")]
+          .map((n) => `${n.dataset.actor}:${n.dataset.state}`)
       );
       assert.deepEqual(actors, [
         "pipeline:running",
@@ -145,12 +145,13 @@ Deno.test({
       const charts = await page.evaluate(() => {
         type Drawn = { data: { labels: string[]; datasets: { data: number[] }[] } };
         const chartJs = (globalThis as unknown as {
-          Chart: { getChart(c: HTMLCanvasElement): Drawn | undefined };
+          Chart: { getChart(c: PageCanvas): Drawn | undefined };
         }).Chart;
+        const { document } = globalThis as unknown as PageGlobals;
         return [...document.querySelectorAll("canvas[data-chart]")].map((c) => {
-          const chart = chartJs.getChart(c as HTMLCanvasElement);
+          const chart = chartJs.getChart(c);
           return {
-            id: (c as HTMLElement).dataset.chart,
+            id: c.dataset.chart,
             labels: chart?.data.labels ?? [],
             first: chart?.data.datasets[0]?.data ?? [],
           };
@@ -174,7 +175,11 @@ Deno.test({
       await page.screenshot({ path: `${ARTIFACTS}/status.png`, fullPage: true });
       pipeline.restartWriter();
       await page.waitForFunction(
-        () => /restarts 2/.test(document.querySelector("[data-actor=writer]")?.textContent ?? ""),
+        () =>
+          /restarts 2/.test(
+            (globalThis as unknown as PageGlobals).document.querySelector("[data-actor=writer]")
+              ?.textContent ?? "",
+          ),
         { timeout: 10_000 },
       );
       const marker = await page.evaluate(() =>

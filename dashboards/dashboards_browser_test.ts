@@ -1,7 +1,7 @@
-/// <reference lib="dom" />
 import assert from "node:assert/strict";
 import { DuckDBInstance } from "@duckdb/node-api";
-import { serveControl } from "../control/control_server.ts";
+import { servePipelineControl } from "../control/control_server.ts";
+import type { PageCanvas, PageGlobals } from "../test/browser/page_dom.ts";
 import { launchChromium } from "../test/browser/chromium.ts";
 import { sharedModelsBuild } from "../tools/models/testing.ts";
 import { dashboards } from "./dashboards_handler.ts";
@@ -9,7 +9,7 @@ import { PAGES } from "./dashboard_specs.ts";
 
 /** Where the screenshots go (gitignored; CI keeps them as artifacts). */
 const ARTIFACTS = "test-artifacts/dashboards";
-const TOKEN = "dashboards-test-token";
+const TOKEN = "dashboards-test-token-0123456789abcdef";
 
 type Series = { labels: string[]; values: number[][] };
 
@@ -95,14 +95,17 @@ Deno.test({
     assert.equal(run.result, "success", run.error ?? "");
     const expected = await goldSeries(lake);
     const board = dashboards({ lake, stateDir: target.stateDir });
-    const server = serveControl(0, TOKEN, {
-      export: () => Promise.reject(new Error("not in this test")),
-      live: () => true,
-      ready: () => ({ ready: true }),
-      metrics: () => "",
-      status: () => ({}),
-      dashboards: board.handle,
-    });
+    const server = servePipelineControl(
+      {
+        export: () => Promise.reject(new Error("not in this test")),
+        live: () => true,
+        ready: () => ({ ready: true }),
+        metrics: () => "",
+        status: () => ({}),
+      },
+      { host: "127.0.0.1", port: 0, token: TOKEN },
+      [board.route],
+    );
     const chromium = await launchChromium();
     await Deno.mkdir(ARTIFACTS, { recursive: true });
     try {
@@ -122,24 +125,30 @@ Deno.test({
         const response = await page.goto(url);
         assert.equal(response?.status(), 200, spec.slug);
         await page.waitForSelector("body:not([data-state=loading])");
-        const state = await page.evaluate(() => document.body.dataset.state);
+        const state = await page.evaluate(() =>
+          (globalThis as unknown as PageGlobals).document.body.dataset.state
+        );
         assert.equal(state, "ready", `${spec.slug}: ${problems.join("; ")}`);
         await page.screenshot({ path: `${ARTIFACTS}/${spec.slug}.png`, fullPage: true });
-        const range = await page.evaluate(() => document.getElementById("range")?.textContent);
+        const range = await page.evaluate(() =>
+          (globalThis as unknown as PageGlobals).document.getElementById("range")?.textContent
+        );
         assert.match(range ?? "", /^Orders from \d{4}-\d\d-\d\d to \d{4}-\d\d-\d\d\.$/);
-        const fresh = await page.evaluate(() => document.getElementById("freshness")?.textContent);
+        const fresh = await page.evaluate(() =>
+          (globalThis as unknown as PageGlobals).document.getElementById("freshness")?.textContent
+        );
         assert.match(fresh ?? "", /Data through \d{4}-.* UTC; Gold built .*: success\)\./);
         const drawn: DrawnChart[] = await page.evaluate(() => {
+          const { document } = globalThis as unknown as PageGlobals;
           const charts = [...document.querySelectorAll("canvas[data-chart]")];
-          return charts.map((element) => {
-            const canvas = element as HTMLCanvasElement;
+          return charts.map((canvas) => {
             // The page's Chart.js global, as far as this check reads it.
             type Drawn = {
               data: { labels: string[]; datasets: { data: number[] }[] };
               getDatasetMeta(i: number): { data: unknown[] };
             };
             const chart = (globalThis as unknown as {
-              Chart: { getChart(c: HTMLCanvasElement): Drawn | undefined };
+              Chart: { getChart(c: PageCanvas): Drawn | undefined };
             }).Chart.getChart(canvas);
             const pixels = canvas.getContext("2d")!.getImageData(
               0,
