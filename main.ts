@@ -36,6 +36,10 @@ const COMMANDS: Record<string, { doc: string; load: () => Promise<Command> }> = 
     doc: "run a command with exactly the permissions its configuration needs (the tasks do)",
     load: () => import("./commands/launch.ts"),
   },
+  models: {
+    doc: "build Silver and Gold with dbt and run their tests",
+    load: () => import("./tools/models/models_command.ts"),
+  },
   bench: {
     doc: "run a benchmark and print its figures",
     load: () => import("./bench/bench_command.ts"),

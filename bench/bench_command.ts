@@ -37,6 +37,10 @@ const BENCHES: Record<string, { doc: string; load: () => Promise<Bench> }> = {
     doc: "ms one enricher spends on hostile events (50,000-id cart, 1.7 MB of problems, ...)",
     load: () => import("../actors/enricher/hostile_bench.ts"),
   },
+  models: {
+    doc: "seconds of dbt build (Silver, Gold, tests) over N generated events (default 1M)",
+    load: () => import("./models_bench.ts"),
+  },
   geoip: {
     doc: "range table build, size, lookups/s, time to first lookup",
     load: () => import("./geoip_bench.ts"),

@@ -11,6 +11,7 @@ import {
   crawlPermissions,
   exportPermissions,
   kafkaPermissions,
+  modelsPermissions,
   producePermissions,
   startPermissions,
 } from "../config/command_permissions.ts";
@@ -32,6 +33,7 @@ const DERIVATIONS: Record<string, (args: string[]) => PermissionSet> = {
   produce: () => producePermissions(loadConfig()),
   crawl: () => crawlPermissions(loadConfig(), permissionContext()),
   kafka: (args) => kafkaPermissions(parseDevBrokerFlags(args), permissionContext()),
+  models: () => modelsPermissions(loadConfig(), permissionContext()),
 };
 
 const USAGE = `usage: main.ts launch <${

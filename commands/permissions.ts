@@ -6,7 +6,8 @@
 import { fileURLToPath } from "node:url";
 import { DBIP_COUNTRY } from "../actors/geoip/dbip_country.ts";
 import { loadCrawlerSettings } from "../actors/crawler/crawler_settings.ts";
-import type { PermissionContext } from "../config/command_permissions.ts";
+import type { ModelsPaths, PermissionContext } from "../config/command_permissions.ts";
+import { pythonEnvDir } from "../tools/python/python_env.ts";
 import type { PermissionSet } from "../config/permission_set.ts";
 
 /** The repository root (or, in a compiled binary, its embedded root), without a trailing "/". */
@@ -22,16 +23,33 @@ function googleCredentialFiles(env: (key: string) => string | undefined): string
   return gcloud === undefined ? [] : [`${gcloud}/application_default_credentials.json`];
 }
 
+/** The models' venv paths under the tool cache (from the pins in `transform/requirements.txt`). */
+function modelsPaths(
+  toolCache: string | undefined,
+  env: (key: string) => string | undefined,
+): ModelsPaths | undefined {
+  if (toolCache === undefined) return undefined;
+  const venvRoot = `${toolCache}/venv`;
+  const pins = Deno.readTextFileSync(`${SOURCE_ROOT}/transform/requirements.txt`);
+  return {
+    python: env("PYTHON") ?? "python3",
+    venvRoot,
+    dbt: `${pythonEnvDir(venvRoot, "dbt", pins)}/bin/dbt`,
+  };
+}
+
 /** The context of this process (`sourceRoot` may be replaced, as `compile` does). */
 export function permissionContext(
   env: (key: string) => string | undefined = (key) => Deno.env.get(key),
 ): PermissionContext {
   const home = env("HOME");
+  const toolCache = home === undefined || home === ""
+    ? undefined
+    : `${home}/.cache/clickstream-lakehouse`;
   return {
     sourceRoot: SOURCE_ROOT,
-    toolCache: home === undefined || home === ""
-      ? undefined
-      : `${home}/.cache/clickstream-lakehouse`,
+    toolCache,
+    models: modelsPaths(toolCache, env),
     defaultGeoip: [DBIP_COUNTRY.ipv4Csv, DBIP_COUNTRY.ipv6Csv],
     googleCredentials: googleCredentialFiles(env),
     crawlHosts: loadCrawlerSettings(env).allowedHosts,

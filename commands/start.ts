@@ -14,6 +14,8 @@ import { getLogger } from "../observability/log.ts";
 import { startDevBroker } from "../tools/kafka/kafka_command.ts";
 import { controlHandlers } from "./control_handlers.ts";
 import { type CrawlerService, startCrawler } from "./crawler_service.ts";
+import { startModelsService } from "./models_service.ts";
+import { operatorStatus } from "./operator_status.ts";
 import { prepareGeoip } from "./geoip_table.ts";
 import { ensureTopic } from "./kafka_topic.ts";
 import { KafkaAccessError } from "./kafka_access.ts";
@@ -81,8 +83,12 @@ export async function run(_args: string[]): Promise<number> {
     const pipeline = new Pipeline({ config, geoipTable, faults: testFaults() });
     await pipeline.start();
     let crawler: CrawlerService | undefined = undefined;
-    const handlers = controlHandlers(pipeline, () => crawler?.counters);
-    const control = servePipelineControl(handlers, { ...config.control, token });
+    const models = await startModelsService(config, pipeline);
+    const operator = operatorStatus(pipeline);
+    const handlers = models.controlHandlers(
+      operator.wrap(controlHandlers(pipeline, () => crawler?.counters)),
+    );
+    const control = servePipelineControl(handlers, { ...config.control, token }, models.routes);
     const schedule = new ExportSchedule(pipeline, config.pipeline);
     crawler = config.pipeline.crawl ? await startCrawler(pipeline) : undefined;
     log.info("PipelineStarted", { brokers: config.kafka.brokers, topic: config.kafka.topic });
@@ -92,6 +98,8 @@ export async function run(_args: string[]): Promise<number> {
     await crawler?.stop();
     await pipeline.stop(STOP_DEADLINE_MS);
     await control.shutdown();
+    operator.stop();
+    await models.stop();
   } finally {
     Deno.removeSignalListener("SIGINT", onInt);
     Deno.removeSignalListener("SIGTERM", onTerm);

@@ -20,6 +20,18 @@ export interface PermissionContext {
   readonly googleCredentials: readonly string[];
   /** The crawler's allow-list (`CRAWL_ALLOWED_HOSTS`): `host` or `host:port`. */
   readonly crawlHosts: readonly string[];
+  /** What running the dbt models takes: the interpreter, the venv folder and its dbt. */
+  readonly models?: ModelsPaths | undefined;
+}
+
+/** The programs and folder of the models' Python environment (`tools/python/python_env.ts`). */
+export interface ModelsPaths {
+  /** The interpreter that creates the venv (`PYTHON`, else `python3`). */
+  readonly python: string;
+  /** The folder holding the venvs (created, locked and written on first use). */
+  readonly venvRoot: string;
+  /** The venv's `dbt` program. */
+  readonly dbt: string;
 }
 
 /** Google's token, impersonation, federation and metadata-server hosts (ADC). */
@@ -104,6 +116,8 @@ function configFiles(config: Config): string[] {
 /** `start`: the pipeline with its control server, crawler and (without brokers) dev broker. */
 export function startPermissions(config: Config, context: PermissionContext): PermissionSet {
   const devBroker = config.kafka.localDevBroker;
+  // MODELS_AFTER_EXPORT runs dbt after exports.
+  const models = config.pipeline.modelsAfterExport ? modelsParts(context) : { run: [], files: [] };
   const written = [
     config.dataDir,
     ...lakeFolder(config),
@@ -123,14 +137,38 @@ export function startPermissions(config: Config, context: PermissionContext): Pe
       ...configFiles(config),
       ...geoipFiles(config, context),
       ...(usesGoogle(config) ? context.googleCredentials : []),
+      ...models.files,
     ],
-    write: written,
-    run: devBroker ? ["java", "mvn"] : [],
+    write: [...written, ...models.files],
+    run: [...(devBroker ? ["java", "mvn"] : []), ...models.run],
     env: true,
     sys: true,
     ffi: true,
   };
   return permissionSet(parts);
+}
+
+/** Running the models from a process: the venv to make and dbt to run (when HOME is known). */
+function modelsParts(context: PermissionContext): { run: string[]; files: string[] } {
+  const m = context.models;
+  return m === undefined ? { run: [], files: [] } : { run: [m.python, m.dbt], files: [m.venvRoot] };
+}
+
+/**
+ * `models`: dbt over the lake folder (Bronze read, Silver/Gold and the models' state written
+ * under the lake and DATA_DIR) or over BigQuery; dbt is a child process with its own network.
+ */
+export function modelsPermissions(config: Config, context: PermissionContext): PermissionSet {
+  const models = modelsParts(context);
+  const written = [config.dataDir, ...lakeFolder(config), ...models.files];
+  return permissionSet({
+    read: [context.sourceRoot, ...written, ...configFiles(config)],
+    write: written,
+    run: models.run,
+    env: true,
+    sys: true,
+    ffi: true,
+  });
 }
 
 /** `export`: asks the running pipeline's control server, with the token from DATA_DIR. */

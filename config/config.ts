@@ -66,6 +66,8 @@ export interface Config {
     readonly exportMaxRows: number;
     /** Run the crawler pool beside ingestion. */
     readonly crawl: boolean;
+    /** Run the dbt models after each successful export. */
+    readonly modelsAfterExport: boolean;
   };
   readonly geoip: {
     readonly table: string | undefined;
@@ -187,6 +189,7 @@ export function resolveConfig(sources: Source[], readFile: (path: string) => str
       exportIntervalMinutes: set(r.exportIntervalMinutes, "exportIntervalMinutes"),
       exportMaxRows: set(r.exportMaxRows, "exportMaxRows"),
       crawl: set(r.crawlEnabled, "crawlEnabled"),
+      modelsAfterExport: set(r.modelsAfterExport, "modelsAfterExport"),
     },
     geoip: {
       table: r.geoipTable,

@@ -227,6 +227,11 @@ export const SETTINGS = {
     1_000_000_000,
     0,
   ),
+  modelsAfterExport: flag(
+    "MODELS_AFTER_EXPORT",
+    "Run the dbt models (`deno task models`) after each successful export.",
+    false,
+  ),
   geoipTable: text("GEOIP_TABLE", "A range table built by `deno task geoip build`.", undefined),
   geoipCsv: text(
     "GEOIP_CSV",

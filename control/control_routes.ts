@@ -3,7 +3,7 @@
  * (control_server.ts) applies the access rules; adding a page is adding one `Route` (a path
  * ending in `/*` mounts a handler on everything under it).
  */
-import { statusPage } from "./status_page.ts";
+import { STATUS_PAGE_CSP, statusPage } from "./status_page.ts";
 
 /** What the control server asks of the running pipeline. */
 export interface ControlHandlers {
@@ -87,9 +87,12 @@ export function controlRoutes(handlers: ControlHandlers): Route[] {
       path: "/",
       access: "token",
       page: true,
-      handle: () =>
-        new Response(statusPage(handlers.status()), {
-          headers: { "content-type": "text/html; charset=utf-8" },
+      handle: (_request, url) =>
+        new Response(statusPage(url.searchParams.get("token")), {
+          headers: {
+            "content-type": "text/html; charset=utf-8",
+            "content-security-policy": STATUS_PAGE_CSP,
+          },
         }),
     },
     {

@@ -121,12 +121,14 @@ Deno.test("a failing export answers 500 with an id, never the error's own text",
   });
 });
 
-Deno.test("the status page is escaped HTML that sends no referrer, and unknown routes say what exists", async () => {
-  const h = handlers({ status: () => ({ actors: [{ id: "<writer>", state: "running" }] }) });
-  await withServer(h, async (base) => {
+Deno.test("the status page sends no referrer, loads only its own assets with its token, and unknown routes say what exists", async () => {
+  await withServer(handlers(), async (base) => {
     const page = await fetch(`${base}/?token=${TOKEN}`);
     assert.equal(page.headers.get("referrer-policy"), "no-referrer");
-    assert.match(await page.text(), /<td>&lt;writer&gt;<\/td><td>running<\/td>/);
+    assert.match(page.headers.get("content-security-policy") ?? "", /script-src 'self'/);
+    const html = await page.text();
+    assert.match(html, new RegExp(`src="/dashboards/assets/status\\.js\\?token=${TOKEN}"`));
+    assert.doesNotMatch(html, /https?:\/\//, "nothing from elsewhere");
     const missing = await fetch(`${base}/nope`, { headers: auth });
     assert.equal(missing.status, 404);
     assert.match((await missing.json()).error, /POST \/export/);

@@ -62,6 +62,7 @@ export class Pipeline {
   #geoipTimer: ReturnType<typeof setInterval> | undefined;
   readonly #geoipRefreshMs: number;
   #exports: Promise<unknown> = Promise.resolve();
+  readonly #exportListeners: ((report: ExportReport) => void)[] = [];
   #stopping = false;
   #lagTimer: ReturnType<typeof setInterval> | undefined;
 
@@ -130,10 +131,14 @@ export class Pipeline {
         args: enricherArgs(options.geoipTable),
         onEmit: (m) => {
           metrics.enriched(m.body.rows.rowCount, m.body.deadLetters.length);
+          metrics.deadLetters(m.body.deadLetters);
           return this.batcher.send("batcher.add", m.body);
         },
-        onDeadLetter: (letter) =>
-          this.batcher.send("batcher.add", poisonChunk(letter.body, letter.error)),
+        onDeadLetter: (letter) => {
+          const chunk = poisonChunk(letter.body, letter.error);
+          metrics.deadLetters(chunk.deadLetters);
+          return this.batcher.send("batcher.add", chunk);
+        },
       }),
     );
     this.consumer = this.root.add(
@@ -223,8 +228,24 @@ export class Pipeline {
   /** Exports staging to the lake; exports run one after another, never overlapping. */
   export(): Promise<ExportReport> {
     const run = this.#exports.then(() => this.writer.ask("writer.export", {}, EXPORT_TIMEOUT_MS));
-    this.#exports = run.catch((error: unknown) => log.error("PipelineExportFailed", { error }));
+    this.#exports = run.then(
+      (report) => {
+        for (const listener of this.#exportListeners) {
+          try {
+            listener(report);
+          } catch (error) {
+            log.error("PipelineExportListenerFailed", { error });
+          }
+        }
+      },
+      (error: unknown) => log.error("PipelineExportFailed", { error }),
+    );
     return run;
+  }
+
+  /** Calls `listener` after each successful export (the models schedule listens). */
+  onExported(listener: (report: ExportReport) => void): void {
+    this.#exportListeners.push(listener);
   }
 
   /** Waits for exports under way. */

@@ -25,6 +25,10 @@ export class PipelineMetrics {
   lastWriteAtMs: number | undefined;
   /** Mean end-to-end latency of the last batch, ms. */
   lastLatencyMs: number | undefined;
+  /** Dead letters per reason code (enricher rejections and poison chunks), for /status. */
+  readonly deadLettersByCode: Record<string, number> = {};
+  /** Per partition: messages not yet read and whether fetching is paused (last report). */
+  readonly partitions = new Map<number, { lag: number; paused: boolean }>();
 
   /** A chunk of `count` messages left the consumer. */
   chunkRead(count: number): void {
@@ -36,6 +40,14 @@ export class PipelineMetrics {
   enriched(rows: number, deadLetters: number): void {
     this.registry.inc(EVENTS, EVENTS_HELP, { stage: "enriched" }, rows);
     this.registry.inc(EVENTS, EVENTS_HELP, { stage: "rejected" }, deadLetters);
+  }
+
+  /** Dead letters left the enrichers (or a poison chunk); counted by their reason code. */
+  deadLetters(letters: readonly { readonly code: string }[]): void {
+    for (const { code } of letters) {
+      this.deadLettersByCode[code] = (this.deadLettersByCode[code] ?? 0) + 1;
+      this.registry.inc("pipeline_dead_letters_total", "Dead letters by reason code.", { code });
+    }
   }
 
   /** A batch became durable. */
@@ -73,6 +85,10 @@ export class PipelineMetrics {
   /** Consumer lag per partition (high watermark minus the next offset to read), and pauses. */
   lag(partitions: readonly PartitionLag[], paused: readonly number[] = []): void {
     for (const p of partitions) {
+      this.partitions.set(p.partition, {
+        lag: Math.max(0, p.high - p.seen - 1),
+        paused: paused.includes(p.partition),
+      });
       this.registry.set(
         "pipeline_consumer_lag_messages",
         "Messages in the partition not yet read by this process.",

@@ -6,7 +6,8 @@
 /** How a store writes a price. */
 export type PriceFormat = "en" | "de" | "fr" | "ch" | "ar";
 
-const SEPARATORS: Readonly<Record<PriceFormat, { group: string; decimal: string }>> = {
+/** Group and decimal separators of each format. */
+export const SEPARATORS: Readonly<Record<PriceFormat, { group: string; decimal: string }>> = {
   en: { group: ",", decimal: "." },
   de: { group: ".", decimal: "," },
   fr: { group: "\u00a0", decimal: "," },

@@ -4,6 +4,7 @@
  * tool cache (`~/.cache/clickstream-lakehouse/venv/`), reused while the pins are unchanged, and
  * safe to ask for from several processes at once (a file lock serialises the creation).
  */
+import { createHash } from "node:crypto";
 import { cacheRoot } from "../kafka/kafka_dist.ts";
 import { getLogger } from "../../observability/log.ts";
 
@@ -47,9 +48,12 @@ async function exists(path: string): Promise<boolean> {
   }
 }
 
-async function sha256Hex(text: string): Promise<string> {
-  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
-  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
+/**
+ * The folder of environment `name` for the pins `pins` under `root`: the name and a hash of the
+ * pins (so the permission derivation can name it before it exists).
+ */
+export function pythonEnvDir(root: string, name: string, pins: string): string {
+  return `${root}/${name}-${createHash("sha256").update(pins, "utf8").digest("hex").slice(0, 12)}`;
 }
 
 async function runChecked(command: string, args: string[], what: string): Promise<void> {
@@ -77,7 +81,7 @@ export async function ensurePythonEnv(
 ): Promise<PythonEnv> {
   const pins = await Deno.readTextFile(requirementsFile);
   const root = options.root ?? `${cacheRoot()}/venv`;
-  const dir = `${root}/${name}-${(await sha256Hex(pins)).slice(0, 12)}`;
+  const dir = pythonEnvDir(root, name, pins);
   const env: PythonEnv = { dir, python: `${dir}/bin/python` };
   const complete = `${dir}/.complete`;
   if (await exists(complete)) return env;
