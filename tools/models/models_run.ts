@@ -4,17 +4,14 @@
  * up its run results, counts the Gold rows, and records the run in `<stateDir>/last_run.json`
  * for /status and the dashboards. A failed build is a result (`result: "failed"`), not a throw.
  */
-import { fileURLToPath } from "node:url";
 import { DuckDBInstance } from "@duckdb/node-api";
 import { getLogger } from "../../observability/log.ts";
 import { ensurePythonEnv } from "../python/python_env.ts";
 import type { ModelsTarget } from "./models_target.ts";
 import { type RunSummary, summarizeRunResults } from "./run_results.ts";
+import { TRANSFORM_DIR } from "./transform_dir.ts";
 
 const log = getLogger("models");
-
-/** The dbt project folder. */
-export const TRANSFORM_DIR = fileURLToPath(new URL("../../transform", import.meta.url));
 
 /** One models run as /status and the dashboards show it. */
 export interface ModelsRunRecord {
