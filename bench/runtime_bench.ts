@@ -20,6 +20,7 @@ function chain(onArrive: () => void): Relay[] {
         module: MODULE,
         protocol: RELAY_PROTOCOL,
         capacity: 16,
+        onFailure: { kind: "redeliver" },
         onEmit: async (m) => {
           const next = relays[i + 1];
           if (next === undefined) return onArrive();

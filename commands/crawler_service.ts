@@ -102,6 +102,8 @@ export async function startCrawlerPool(
       module: MODULE,
       protocol: CRAWLER_PROTOCOL,
       capacity: 1,
+      // A page that keeps crashing a crawler is given up; the product is asked for again later.
+      onFailure: { kind: "drop", after: 3 },
       args: {
         settings,
         workers,

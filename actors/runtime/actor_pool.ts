@@ -1,9 +1,10 @@
 /**
  * An actor address backed by N Workers running one module: typed send (waits for credit), ask
  * with a timeout, dispatch to the least-loaded member, and let-it-crash recovery. A member that
- * fails is replaced after a backoff; what it held is delivered again (to it or another member);
- * a message that crashed its receiver `poisonAfter` times in a row goes to the dead letters.
- * Too many restarts escalate to the owner (the supervisor) instead of looping.
+ * fails is replaced after a backoff; what it held is delivered again (to it or another member).
+ * A message that keeps crashing its receiver is handled by the pool's explicit failure policy
+ * (`redeliver` forever, `poison` to a handler that accounts for its events, or `drop`). Too many
+ * restarts in a window escalate to the owner (the supervisor) instead of looping.
  */
 import { getLogger } from "../../observability/log.ts";
 import { CreditGate } from "./credit_gate.ts";
@@ -40,7 +41,8 @@ const log = getLogger("runtime");
 export class ActorPool<In extends Specs, Out extends Specs> {
   readonly #spec: PoolSpec<In, Out>;
   readonly #capacity: number;
-  readonly #poisonAfter: number;
+  /** Crashes in a row after which a message leaves the queue (Infinity: never). */
+  readonly #giveUpAfter: number;
   readonly #policy: RestartPolicy;
   readonly #intensity: RestartIntensity;
   readonly #gate: CreditGate;
@@ -60,7 +62,7 @@ export class ActorPool<In extends Specs, Out extends Specs> {
     this.#spec = spec;
     this.#args = spec.args;
     this.#capacity = spec.capacity ?? 4;
-    this.#poisonAfter = spec.poisonAfter ?? 3;
+    this.#giveUpAfter = spec.onFailure.kind === "redeliver" ? Infinity : spec.onFailure.after;
     this.#policy = spec.restart ?? DEFAULT_RESTART_POLICY;
     this.#intensity = new RestartIntensity(this.#policy);
     const size = spec.size ?? 1;
@@ -320,7 +322,7 @@ export class ActorPool<In extends Specs, Out extends Specs> {
     if (culprit !== undefined) culprit.attempts++;
     this.#requeue(
       m,
-      culprit !== undefined && culprit.attempts >= this.#poisonAfter ? culprit : undefined,
+      culprit !== undefined && culprit.attempts >= this.#giveUpAfter ? culprit : undefined,
       error,
     );
     log.warn("ActorCrashed", {
@@ -365,6 +367,7 @@ export class ActorPool<In extends Specs, Out extends Specs> {
     this.#pending.unshift(...again);
     if (poison === undefined || error === undefined) return;
     this.#deadLetters++;
+    const policy = this.#spec.onFailure;
     const letter: RuntimeDeadLetter = {
       actor: this.#spec.name,
       name: poison.name,
@@ -373,18 +376,20 @@ export class ActorPool<In extends Specs, Out extends Specs> {
       attempts: poison.attempts,
     };
     poison.reply?.reject(
-      new Error(`Actor "${this.#spec.name}" dead-lettered ${poison.name}`, { cause: error }),
+      new Error(`Actor "${this.#spec.name}" gave up on ${poison.name}`, { cause: error }),
     );
-    log.error("ActorMessageDeadLettered", {
+    log.error(policy.kind === "poison" ? "ActorMessagePoisoned" : "ActorMessageDropped", {
       actor: letter.actor,
       message: letter.name,
       attempts: letter.attempts,
       error: error.message,
     });
-    Promise.resolve(this.#spec.onDeadLetter?.(letter)).finally(() => this.#gate.release()).catch((
-      e: unknown,
-    ) =>
-      this.onEscalate(new Error(`Dead-letter handler of "${this.#spec.name}" failed`, { cause: e }))
+    if (policy.kind !== "poison") {
+      this.#gate.release();
+      return;
+    }
+    policy.onPoison(letter).finally(() => this.#gate.release()).catch((e: unknown) =>
+      this.onEscalate(new Error(`Poison handler of "${this.#spec.name}" failed`, { cause: e }))
     );
   }
 }

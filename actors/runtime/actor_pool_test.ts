@@ -33,6 +33,7 @@ function counter(
     protocol: COUNTER_PROTOCOL,
     args: { ...CALM, ...args },
     restart: QUICK_RESTART,
+    onFailure: { kind: "drop", after: 3 },
     onEmit: (message) => {
       switch (message.type) {
         case "counter.worked":
@@ -133,12 +134,16 @@ Deno.test("a Worker that throws on every 100th message: every effect happens exa
   await pool.stop(5_000);
 });
 
-Deno.test("a poison message reaches the dead letters after K attempts; the rest flow", async () => {
+Deno.test("a poison message reaches the poison handler after K attempts; the rest flow", async () => {
   const letters: RuntimeDeadLetter[] = [];
   const { pool, effects } = counter({ poison: 13 }, {
-    poisonAfter: 3,
-    onDeadLetter: (letter) => {
-      letters.push(letter);
+    onFailure: {
+      kind: "poison",
+      after: 3,
+      onPoison: (letter) => {
+        letters.push(letter);
+        return Promise.resolve();
+      },
     },
   });
   await pool.start();
@@ -159,6 +164,23 @@ Deno.test("a poison message reaches the dead letters after K attempts; the rest 
   await pool.stop(5_000);
 });
 
+Deno.test("a redelivering pool never gives a message up: it succeeds once its receiver can", async () => {
+  // Work 13 crashes the first five incarnations, more than any poison threshold would allow.
+  const { pool, effects } = counter({ poison: 13, poisonUntilIncarnation: 5 }, {
+    onFailure: { kind: "redeliver" },
+  });
+  await pool.start();
+  for (let n = 0; n < 30; n++) await pool.send("counter.work", { n });
+  await pool.drained();
+  const counts = countsOf(effects);
+  assert.equal(counts.size, 30);
+  assert.ok([...counts.values()].every((c) => c === 1));
+  assert.equal(counts.has(13), true);
+  assert.equal(pool.snapshot().restarts, 5);
+  assert.equal(pool.snapshot().deadLetters, 0);
+  await pool.stop(5_000);
+});
+
 Deno.test("a Worker that dies outside a handler is restarted and work goes on", async () => {
   const { pool, effects } = counter({});
   await pool.start();
@@ -176,7 +198,7 @@ Deno.test("a Worker that dies outside a handler is restarted and work goes on", 
 Deno.test("restarts past the intensity escalate to the owner", async () => {
   const { pool } = counter({ failEvery: 1 }, {
     restart: { ...QUICK_RESTART, maxRestarts: 3, withinMs: 60_000 },
-    poisonAfter: 100,
+    onFailure: { kind: "redeliver" },
   });
   const escalated = Promise.withResolvers<Error>();
   pool.onEscalate = (error) => escalated.resolve(error);

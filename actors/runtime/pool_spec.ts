@@ -17,6 +17,34 @@ export interface RuntimeDeadLetter {
   readonly attempts: number;
 }
 
+/**
+ * What a pool does with a message whose receiver keeps crashing on it. There is no default: each
+ * pool says which guarantee it keeps, because a shared default silently decides what happens to
+ * the data path's events.
+ */
+export type FailurePolicy =
+  /**
+   * Never give the message up: after every crash it is delivered again (after the restart
+   * backoff), for as long as it takes. For actors that must not lose what they hold (the writer,
+   * the batcher); a persistent crash shows as an actor stuck restarting, never as lost events.
+   */
+  | { readonly kind: "redeliver" }
+  /**
+   * After `after` crashes in a row, hand the message to `onPoison`, which must account for every
+   * event it carries (the enricher pool turns a chunk into one dead letter per event). The
+   * mailbox slot stays taken until `onPoison` resolves; if it rejects, the pool escalates.
+   */
+  | {
+    readonly kind: "poison";
+    readonly after: number;
+    readonly onPoison: (letter: RuntimeDeadLetter) => Promise<void>;
+  }
+  /**
+   * After `after` crashes in a row, drop the message with one error log line. Only for work that
+   * is safe to lose and is asked for again (a crawler page, a geoip refresh).
+   */
+  | { readonly kind: "drop"; readonly after: number };
+
 /** How to run an actor, as data plus the callbacks that route what it emits. */
 export interface PoolSpec<In extends Specs, Out extends Specs> {
   readonly name: string;
@@ -30,8 +58,8 @@ export interface PoolSpec<In extends Specs, Out extends Specs> {
   /** Init arguments, plain data. */
   readonly args?: unknown;
   readonly restart?: RestartPolicy;
-  /** Crashes in a row one message may cause before it is dead-lettered (default 3). */
-  readonly poisonAfter?: number;
+  /** What happens to a message that keeps crashing its receiver (required: no shared default). */
+  readonly onFailure: FailurePolicy;
   /** Receives emitted messages; the emitting Worker waits (credit) until this resolves. */
   readonly onEmit?: (message: MessageOf<Out>, member: number) => void | Promise<void>;
   /**
@@ -39,8 +67,6 @@ export interface PoolSpec<In extends Specs, Out extends Specs> {
    * batch) uses it to restart those too, as OTP's rest_for_one does.
    */
   readonly onRestart?: (member: number) => void;
-  /** Receives poison messages (default: logged). */
-  readonly onDeadLetter?: (letter: RuntimeDeadLetter) => void | Promise<void>;
 }
 
 /** One message on its way, kept until its receiver finished it (for redelivery). */

@@ -14,6 +14,7 @@ function pool(name: string, args: Partial<CounterArgs>, events: string[]) {
     protocol: COUNTER_PROTOCOL,
     args: { ...CALM, ...args },
     restart: QUICK,
+    onFailure: { kind: "drop", after: 3 },
     onEmit: (m) => {
       if (m.type === "counter.stopped") events.push(`stopped ${m.body.name}`);
     },

@@ -14,7 +14,9 @@ serve(COUNTER_PROTOCOL, isCounterArgs, (args, ctx) => {
         if (args.failEvery > 0 && handled % args.failEvery === 0) {
           throw new Error(`counter fails on its message #${handled}`);
         }
-        if (n === args.poison) throw new Error(`work ${n} is poison`);
+        const poisoned = args.poisonUntilIncarnation === 0 ||
+          ctx.incarnation < args.poisonUntilIncarnation;
+        if (n === args.poison && poisoned) throw new Error(`work ${n} is poison`);
         await pause();
         await ctx.emit("counter.worked", { n, member: ctx.member, incarnation: ctx.incarnation });
       },

@@ -21,8 +21,10 @@ export interface WorkDone {
 export interface CounterArgs {
   /** Throw on the Nth message of every incarnation (0: never). */
   readonly failEvery: number;
-  /** This work number always throws (-1: none). */
+  /** This work number throws (-1: none)... */
   readonly poison: number;
+  /** ...in incarnations below this one (0: in every incarnation). */
+  readonly poisonUntilIncarnation: number;
   /** Milliseconds each piece of work takes. */
   readonly delayMs: number;
   /** Throw while starting. */
@@ -41,7 +43,8 @@ const isName: Guard<{ name: string }> = (v): v is { name: string } =>
 /** Checks init arguments. */
 export const isCounterArgs: Guard<CounterArgs> = (v): v is CounterArgs =>
   isRecord(v) && typeof v.failEvery === "number" && typeof v.poison === "number" &&
-  typeof v.delayMs === "number" && typeof v.failInit === "boolean";
+  typeof v.poisonUntilIncarnation === "number" && typeof v.delayMs === "number" &&
+  typeof v.failInit === "boolean";
 
 /** The test actor's protocol. */
 export const COUNTER_PROTOCOL = {
@@ -60,4 +63,10 @@ export const COUNTER_PROTOCOL = {
 } as const;
 
 /** Default behaviour: well-behaved and fast. */
-export const CALM: CounterArgs = { failEvery: 0, poison: -1, delayMs: 0, failInit: false };
+export const CALM: CounterArgs = {
+  failEvery: 0,
+  poison: -1,
+  poisonUntilIncarnation: 0,
+  delayMs: 0,
+  failInit: false,
+};

@@ -10,6 +10,7 @@ root.add(
     module: new URL("./counter_actor.ts", import.meta.url).href,
     protocol: COUNTER_PROTOCOL,
     args: { ...CALM, failInit: true },
+    onFailure: { kind: "redeliver" },
     restart: { initialDelayMs: 1, maxDelayMs: 5, jitter: 0, maxRestarts: 2, withinMs: 60_000 },
   }),
 );
