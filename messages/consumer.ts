@@ -1,7 +1,8 @@
 /**
  * Protocol of the consumer actor (a kafkajs group member in its own Worker). It emits each chunk
  * of a partition's messages as a packed chunk, and commits only what `consumer.ack` names as
- * durable. The pipeline asks it to pause (no more chunks), to commit, and for lag.
+ * durable. The pipeline asks it to pause (no more chunks), to commit, for lag, and to halt a
+ * partition the writer refused.
  */
 import type { SourceOptions } from "../actors/consumer/kafka_source.ts";
 import type { KafkaSettings } from "../actors/consumer/kafka_client.ts";
@@ -9,11 +10,24 @@ import { message, request } from "../actors/runtime/protocol.ts";
 import { isEmpty, isNumberArray, isRecord } from "./guards.ts";
 import { isPackedChunk } from "./packed_chunk.ts";
 
-/** Init arguments: connection and consumer settings. */
+/** Test-only consumer faults (never set in production). */
+export interface ConsumerFaults {
+  /** Fail every Nth commit request before it is sent (0: never). */
+  readonly failEveryNthCommit: number;
+}
+
+/** Init arguments: connection and consumer settings (plain data only). */
 export interface ConsumerArgs {
   readonly kafka: KafkaSettings;
-  readonly source: SourceOptions;
+  readonly source: Omit<SourceOptions, "onPause" | "topicId" | "beforeCommit" | "onFatal">;
   readonly clientId: string;
+  readonly faults: ConsumerFaults;
+}
+
+/** A partition this member stopped reading, and why. */
+export interface HaltedPartition {
+  readonly partition: number;
+  readonly reason: string;
 }
 
 /** Lag of one partition: last offset handed downstream and the high watermark. */
@@ -26,17 +40,29 @@ export interface PartitionLag {
 /** Checks consumer init arguments. */
 export const isConsumerArgs = (v: unknown): v is ConsumerArgs =>
   isRecord(v) && isRecord(v.kafka) && isRecord(v.source) && typeof v.clientId === "string" &&
-  typeof v.source.topic === "string" && typeof v.source.chunkSize === "number";
+  typeof v.source.topic === "string" && typeof v.source.chunkSize === "number" &&
+  isRecord(v.faults) && typeof v.faults.failEveryNthCommit === "number";
 
 const isAck = (v: unknown): v is { chunkIds: number[] } => isRecord(v) && isNumberArray(v.chunkIds);
 const isPaused = (v: unknown): v is { pendingChunks: number } =>
   isRecord(v) && typeof v.pendingChunks === "number";
 const isCommitted = (v: unknown): v is { pendingChunks: number } => isPaused(v);
-const isLag = (
-  v: unknown,
-): v is { partitions: PartitionLag[]; delivered: number; paused: number[] } =>
+/** What `consumer.lag` answers. */
+export interface ConsumerLag {
+  readonly partitions: PartitionLag[];
+  readonly delivered: number;
+  readonly paused: number[];
+  readonly halted: HaltedPartition[];
+  /** Commit requests that failed so far (each was retried). */
+  readonly commitFailures: number;
+}
+
+const isLag = (v: unknown): v is ConsumerLag =>
   isRecord(v) && Array.isArray(v.partitions) && typeof v.delivered === "number" &&
-  isNumberArray(v.paused);
+  isNumberArray(v.paused) && Array.isArray(v.halted) && typeof v.commitFailures === "number";
+const isHalt = (v: unknown): v is { topic: string; partition: number; reason: string } =>
+  isRecord(v) && typeof v.topic === "string" && typeof v.partition === "number" &&
+  typeof v.reason === "string";
 
 /** What the consumer accepts and emits. */
 export const CONSUMER_PROTOCOL = {
@@ -49,6 +75,8 @@ export const CONSUMER_PROTOCOL = {
     /** Commit what is committable now. */
     "consumer.commit": request(isEmpty, isCommitted),
     "consumer.lag": request(isEmpty, isLag),
+    /** Stop reading a partition whose log the writer refused (see `KafkaSource.halt`). */
+    "consumer.haltPartition": message(isHalt),
   },
   emits: {
     "consumer.chunkRead": message(isPackedChunk),

@@ -4,6 +4,7 @@
  * whole chunk crosses `postMessage` as a few transferable buffers instead of one object per
  * message.
  */
+import { type ChunkPosition, isChunkPosition } from "./chunk_position.ts";
 
 /** A packed chunk; plain data that survives structured clone. */
 export interface PackedChunk {
@@ -12,6 +13,8 @@ export interface PackedChunk {
   readonly partition: number;
   readonly epoch: number;
   readonly seq: number;
+  /** Where the chunk sits in its partition's log (checked by the writer). */
+  readonly position: ChunkPosition;
   readonly count: number;
   /** Kafka offsets. */
   readonly offsets: Float64Array;
@@ -31,7 +34,10 @@ export interface PackableRecord {
 }
 
 /** The header fields of a chunk. */
-export type ChunkHeader = Pick<PackedChunk, "chunkId" | "topic" | "partition" | "epoch" | "seq">;
+export type ChunkHeader = Pick<
+  PackedChunk,
+  "chunkId" | "topic" | "partition" | "epoch" | "seq" | "position"
+>;
 
 /** Packs records (in offset order) into one chunk. */
 export function packChunk(header: ChunkHeader, records: readonly PackableRecord[]): PackedChunk {
@@ -74,7 +80,7 @@ export function isPackedChunk(value: unknown): value is PackedChunk {
   const count = v.count;
   return typeof v.chunkId === "number" && typeof v.topic === "string" &&
     typeof v.partition === "number" && typeof v.epoch === "number" && typeof v.seq === "number" &&
-    typeof count === "number" && v.offsets instanceof Float64Array &&
+    isChunkPosition(v.position) && typeof count === "number" && v.offsets instanceof Float64Array &&
     v.timestamps instanceof Float64Array && v.valueEnds instanceof Uint32Array &&
     v.values instanceof Uint8Array && v.offsets.length === count &&
     v.timestamps.length === count && v.valueEnds.length === count &&

@@ -1,8 +1,16 @@
 import assert from "node:assert/strict";
+import { unknownPosition } from "./chunk_position.ts";
 import { chunkTransferables, isPackedChunk, packChunk, valueAt } from "./packed_chunk.ts";
 
 const enc = new TextEncoder();
-const header = { chunkId: 7, topic: "t", partition: 2, epoch: 1, seq: 0 };
+const header = {
+  chunkId: 7,
+  topic: "t",
+  partition: 2,
+  epoch: 1,
+  seq: 0,
+  position: unknownPosition(100, 102),
+};
 
 Deno.test("a packed chunk gives back every value, including empty ones, and survives structured clone", () => {
   const records = ['{"a":1}', "", "ünïcode"].map((text, i) => ({
@@ -33,5 +41,6 @@ Deno.test("malformed chunks are recognised at the boundary", () => {
   assert.equal(isPackedChunk({ ...packed, values: new Uint8Array(1) }), false);
   assert.equal(isPackedChunk({ ...packed, count: 2 }), false);
   assert.equal(isPackedChunk({ ...packed, topic: 3 }), false);
+  assert.equal(isPackedChunk({ ...packed, position: { ...packed.position, logEnd: "9" } }), false);
   assert.equal(isPackedChunk(null), false);
 });

@@ -8,13 +8,30 @@ import { chunkTransferables, packChunk } from "../../messages/packed_chunk.ts";
 import { serve } from "../runtime/serve.ts";
 import { kafkaClient } from "./kafka_client.ts";
 import { KafkaSource } from "./kafka_source.ts";
+import { fetchTopicId } from "./topic_identity.ts";
 
 serve(CONSUMER_PROTOCOL, isConsumerArgs, async (args, ctx) => {
-  const kafka = kafkaClient(args.kafka, `${args.clientId}-${ctx.incarnation}`);
+  const clientId = `${args.clientId}-${ctx.incarnation}`;
+  const kafka = kafkaClient(args.kafka, clientId);
+  let commits = 0;
+  const every = args.faults.failEveryNthCommit;
   const source = new KafkaSource(kafka, {
     ...args.source,
     idBase: ctx.incarnation * 1e9 + 1,
     epochBase: ctx.incarnation * 1e6,
+    topicId: () => fetchTopicId(args.kafka, clientId, args.source.topic),
+    ...(every > 0
+      ? {
+        beforeCommit: () => {
+          if (++commits % every === 0) throw new Error(`injected failure of commit ${commits}`);
+        },
+      }
+      : {}),
+    // kafkajs stopped for good: crash, so the pool starts a fresh member.
+    onFatal: (error) =>
+      queueMicrotask(() => {
+        throw new Error("The Kafka consumer stopped", { cause: error });
+      }),
   }, {
     send: async (chunk) => {
       const packed = packChunk(chunk, chunk.records);
@@ -37,7 +54,10 @@ serve(CONSUMER_PROTOCOL, isConsumerArgs, async (args, ctx) => {
         partitions: [...source.lag].map(([partition, l]) => ({ partition, ...l })),
         delivered: source.delivered,
         paused: [...source.paused],
+        halted: [...source.halted].map(([partition, reason]) => ({ partition, reason })),
+        commitFailures: source.commitFailures,
       }),
+      "consumer.haltPartition": ({ partition, reason }) => source.halt(partition, reason),
     },
     stop: () => source.stop(() => Promise.resolve(), 0),
   };

@@ -1,11 +1,17 @@
 /**
  * The Kafka side of the consumer actor: a kafkajs consumer group that hands messages downstream
- * in per-partition chunks, waits while downstream is full (heartbeating so the group keeps it),
- * and commits a partition only up to the last chunk the writer acknowledged as durable.
+ * in per-partition chunks, each with its place in the log (`ChunkPosition`), waits while
+ * downstream is full (heartbeating so the group keeps it), and commits a partition only up to
+ * the last chunk the writer acknowledged as durable. A failed commit is counted and retried; the
+ * commit point stays until Kafka confirms it. A partition can be halted (the writer refused its
+ * log): it is not read again by this member.
  */
-import type { Consumer, Kafka, KafkaMessage } from "kafkajs";
+import type { Admin, Consumer, Kafka, KafkaMessage } from "kafkajs";
+import type { ChunkPosition } from "../../messages/chunk_position.ts";
 import { getLogger } from "../../observability/log.ts";
+import { ChunkPositions } from "./chunk_positions.ts";
 import { OffsetTracker } from "./offset_tracker.ts";
+import { TopicIdentity } from "./topic_identity.ts";
 
 const log = getLogger("consumer");
 
@@ -25,6 +31,8 @@ export interface SourceChunk {
   /** Group generation the chunk was read in; `seq` restarts at 0 with each. */
   readonly epoch: number;
   readonly seq: number;
+  /** Where the chunk sits in its partition's log. */
+  readonly position: ChunkPosition;
   readonly records: SourceRecord[];
 }
 
@@ -57,7 +65,16 @@ export interface SourceOptions {
   readonly pauseAfterMs?: number;
   /** Observes pauses and resumes (tests, metrics). */
   readonly onPause?: (partition: number, paused: boolean) => void;
+  /** Looks the topic's id up (null: the brokers do not know ids); default: unknown. */
+  readonly topicId?: () => Promise<string | null>;
+  /** Test-only: called before each commit request; a throw fails that commit. */
+  readonly beforeCommit?: () => void;
+  /** Called when kafkajs gave up for good (the member no longer consumes). */
+  readonly onFatal?: (error: Error) => void;
 }
+
+/** Longest wait between retries of a failed commit. */
+const MAX_COMMIT_RETRY_MS = 5_000;
 
 const NO_VALUE = new Uint8Array(0);
 
@@ -68,12 +85,22 @@ export class KafkaSource {
   readonly #sink: ChunkSink;
   readonly #tracker: OffsetTracker;
   readonly #seq = new Map<number, number>();
+  readonly #positions = new ChunkPositions();
+  readonly #identity: TopicIdentity;
+  readonly #admin: Admin;
+  /** Committed offsets when the current generation began, for the first chunk's position. */
+  #committedAtJoin: Promise<Map<number, number>> = Promise.resolve(new Map());
   #epoch: number;
   #handing = 0;
   #handed: PromiseWithResolvers<void> | undefined;
   #commitTimer: ReturnType<typeof setTimeout> | undefined;
   #committing: Promise<void> = Promise.resolve();
+  #commitRetryMs = 0;
   #stopping = false;
+  /** Partitions this member no longer reads (the writer refused their log), with the reason. */
+  readonly halted = new Map<number, string>();
+  /** Commit requests that failed (each is retried). */
+  commitFailures = 0;
   /** Highest offset seen per partition (for lag) and the partition's high watermark. */
   readonly lag = new Map<number, { seen: number; high: number }>();
   /** Messages handed downstream so far. */
@@ -96,21 +123,52 @@ export class KafkaSource {
     });
     this.#options = options;
     this.#sink = sink;
+    this.#admin = kafka.admin();
+    this.#identity = new TopicIdentity(
+      options.topicId ?? (() => Promise.resolve(null)),
+      options.topic,
+    );
     this.#consumer.on(this.#consumer.events.GROUP_JOIN, (event) => {
       // A new generation refetches from the committed offsets: chunks of the old one may still
       // be written (the writer's watermark absorbs the overlap) but no longer move commits.
       this.#epoch++;
       for (const partition of this.#seq.keys()) this.#tracker.forget(options.topic, partition);
       this.#seq.clear();
+      this.#committedAtJoin = this.#committedOffsets();
+      void this.#identity.refresh();
       log.info("ConsumerGroupJoined", {
         epoch: this.#epoch,
         assignment: event.payload.memberAssignment,
       });
     });
+    this.#consumer.on(this.#consumer.events.CRASH, (event) => {
+      const { error, restart } = event.payload;
+      log.error("ConsumerCrashed", { error, restartedByKafkajs: restart });
+      if (!restart) options.onFatal?.(error);
+    });
+  }
+
+  /** The group's committed offsets of the topic (partition -> offset, -1: none); empty on error. */
+  async #committedOffsets(): Promise<Map<number, number>> {
+    try {
+      const [found] = await this.#admin.fetchOffsets({
+        groupId: this.#options.group,
+        topics: [this.#options.topic],
+      });
+      return new Map((found?.partitions ?? []).map((p) => [p.partition, Number(p.offset)]));
+    } catch (error: unknown) {
+      log.warn("ConsumerCommittedOffsetsUnknown", {
+        error,
+        hint: "the first chunks of this assignment carry no preceding offset",
+      });
+      return new Map();
+    }
   }
 
   /** Connects, subscribes and starts consuming. */
   async start(): Promise<void> {
+    await this.#admin.connect();
+    await this.#identity.refresh();
     await this.#consumer.connect();
     await this.#consumer.subscribe({
       topics: [this.#options.topic],
@@ -125,13 +183,18 @@ export class KafkaSource {
         const messages = batch.messages;
         // A batch fetched before a rebalance must not hand anything over after it.
         const epoch = this.#epoch;
-        const current = () => isRunning() && !isStale() && epoch === this.#epoch && !this.#stopping;
+        const current = () =>
+          isRunning() && !isStale() && epoch === this.#epoch && !this.#stopping &&
+          !this.halted.has(batch.partition);
+        const committed = await this.#committedAtJoin;
+        if (epoch !== this.#epoch) return;
+        if (this.#positions.generation !== epoch) this.#positions.reset(epoch, committed);
         for (let at = 0; at < messages.length && current();) {
           const slice = messages.slice(at, at + this.#options.chunkSize);
           at += slice.length;
           const last = slice[slice.length - 1];
           if (last === undefined) break;
-          await this.#handOver(batch.topic, batch.partition, epoch, slice, heartbeat);
+          await this.#handOver(batch.topic, batch.partition, epoch, high, slice, heartbeat);
           resolveOffset(last.offset);
           this.lag.set(batch.partition, { seen: Number(last.offset), high });
         }
@@ -143,6 +206,7 @@ export class KafkaSource {
     topic: string,
     partition: number,
     epoch: number,
+    logEnd: number,
     slice: KafkaMessage[],
     heartbeat: () => Promise<void>,
   ): Promise<void> {
@@ -157,6 +221,18 @@ export class KafkaSource {
     const first = records[0];
     const last = records[records.length - 1];
     if (first === undefined || last === undefined) return;
+    if (this.#positions.movesBack(partition, first.offset)) {
+      // The broker reset the position below what was committed: ask who the topic is now.
+      log.warn("ConsumerPositionMovedBack", { topic, partition, offset: first.offset });
+      await this.#identity.refresh();
+    }
+    const position = this.#positions.next(
+      partition,
+      first.offset,
+      last.offset,
+      logEnd,
+      this.#identity.current,
+    );
     const ref = this.#tracker.track(topic, partition, first.offset, last.offset);
     const seq = this.#seq.get(partition) ?? 0;
     this.#seq.set(partition, seq + 1);
@@ -166,6 +242,7 @@ export class KafkaSource {
       partition,
       epoch,
       seq,
+      position,
       records,
     };
     const beat = setInterval(() => {
@@ -187,8 +264,10 @@ export class KafkaSource {
       clearTimeout(pause);
       if (paused) {
         this.paused.delete(partition);
-        // While stopping, the whole topic stays paused.
-        if (!this.#stopping) this.#consumer.resume([{ topic, partitions: [partition] }]);
+        // While stopping, the whole topic stays paused; a halted partition stays paused too.
+        if (!this.#stopping && !this.halted.has(partition)) {
+          this.#consumer.resume([{ topic, partitions: [partition] }]);
+        }
         this.#options.onPause?.(partition, false);
       }
       if (--this.#handing === 0) this.#handed?.resolve();
@@ -199,21 +278,62 @@ export class KafkaSource {
   /** Marks chunks durable and schedules a commit of whatever became committable. */
   ack(chunkIds: readonly number[]): void {
     for (const id of chunkIds) this.#tracker.ack(id);
-    if (this.#commitTimer !== undefined) return;
-    this.#commitTimer = setTimeout(() => {
-      this.#commitTimer = undefined;
-      this.#committing = this.#committing.then(() => this.commitNow());
-    }, this.#options.commitIntervalMs);
+    this.#scheduleCommit(this.#options.commitIntervalMs);
   }
 
-  /** Commits every partition whose commit point moved. */
-  async commitNow(): Promise<void> {
-    const offsets = this.#tracker.takeCommittable();
-    if (offsets.length === 0) return;
-    await this.#consumer.commitOffsets(
-      offsets.map((o) => ({ topic: o.topic, partition: o.partition, offset: String(o.offset) })),
-    );
+  #scheduleCommit(delayMs: number): void {
+    if (this.#commitTimer !== undefined || this.#stopping) return;
+    this.#commitTimer = setTimeout(() => {
+      this.#commitTimer = undefined;
+      this.#committing = this.#committing.then(async () => void await this.commitNow());
+    }, delayMs);
+  }
+
+  /**
+   * Commits every partition whose commit point is ahead of what Kafka confirmed. Never throws: a
+   * failure (a rebalance under way, a broker away) is counted, logged and retried with backoff;
+   * until then the events stay uncommitted, which costs at most a re-read after a crash.
+   */
+  async commitNow(): Promise<boolean> {
+    const offsets = this.#tracker.committable();
+    if (offsets.length === 0) return true;
+    try {
+      this.#options.beforeCommit?.();
+      await this.#consumer.commitOffsets(
+        offsets.map((o) => ({ topic: o.topic, partition: o.partition, offset: String(o.offset) })),
+      );
+    } catch (error: unknown) {
+      this.commitFailures++;
+      this.#commitRetryMs = Math.min(
+        MAX_COMMIT_RETRY_MS,
+        Math.max(this.#options.commitIntervalMs, this.#commitRetryMs * 2),
+      );
+      log.warn("ConsumerCommitFailed", {
+        offsets,
+        error,
+        failures: this.commitFailures,
+        retryInMs: this.#commitRetryMs,
+        hint: "retried; until then these events are only uncommitted (re-read after a crash)",
+      });
+      this.#scheduleCommit(this.#commitRetryMs);
+      return false;
+    }
+    this.#commitRetryMs = 0;
+    this.#tracker.committed(offsets);
     log.debug("ConsumerOffsetsCommitted", { offsets });
+    return true;
+  }
+
+  /**
+   * Stops reading `partition` for the life of this member: the writer refused its log (another
+   * topic under the same name, or offsets it never stored). Nothing more of it is handed over or
+   * committed; an operator resets the partition (see the README) and restarts the pipeline.
+   */
+  halt(partition: number, reason: string): void {
+    if (this.halted.has(partition)) return;
+    this.halted.set(partition, reason);
+    this.#consumer.pause([{ topic: this.#options.topic, partitions: [partition] }]);
+    log.error("ConsumerPartitionHalted", { topic: this.#options.topic, partition, reason });
   }
 
   /** Stops handing chunks downstream; resolves once no hand-over is under way. */
@@ -249,8 +369,12 @@ export class KafkaSource {
     if (this.#commitTimer !== undefined) clearTimeout(this.#commitTimer);
     this.#commitTimer = undefined;
     await this.#committing;
-    await this.commitNow();
+    if (!await this.commitNow()) {
+      log.warn("ConsumerFinalCommitFailed", { hint: "uncommitted events are re-read at start" });
+    }
+    if (this.#commitTimer !== undefined) clearTimeout(this.#commitTimer);
     await this.#consumer.stop();
     await this.#consumer.disconnect();
+    await this.#admin.disconnect();
   }
 }

@@ -164,3 +164,78 @@ Deno.test({
     assert.deepEqual(offsets, Array.from({ length: 50 }, (_, i) => i));
   },
 });
+
+Deno.test({
+  name: "a failed commit is counted and retried until Kafka has it; the commit point is kept",
+  sanitizeOps: false,
+  sanitizeResources: false,
+  async fn() {
+    const topic = uniqueTopic("source-commit");
+    await fill(topic, 30, 1);
+    let failures = 3;
+    const options: SourceOptions = {
+      topic,
+      group: `g-${topic}`,
+      startOffset: "earliest",
+      chunkSize: 10,
+      commitIntervalMs: 5,
+      heartbeatMs: 1000,
+      beforeCommit: () => {
+        if (failures-- > 0) throw new Error("injected commit failure");
+      },
+    };
+    const done = Promise.withResolvers<void>();
+    let seen = 0;
+    const source = new KafkaSource(kafka, options, {
+      send(chunk) {
+        source.ack([chunk.chunkId]);
+        seen += chunk.records.length;
+        if (seen >= 30) done.resolve();
+        return Promise.resolve();
+      },
+    });
+    await source.start();
+    await done.promise;
+    while ((await committed(topic, options.group))[0] !== 30) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    assert.ok(source.commitFailures >= 3, `${source.commitFailures} failures counted`);
+    await source.stop(() => Promise.resolve(), 1000);
+  },
+});
+
+Deno.test({
+  name:
+    "chunks carry their place in the log: committed offset, last handed over, log end, topic id",
+  sanitizeOps: false,
+  sanitizeResources: false,
+  async fn() {
+    const topic = uniqueTopic("source-position");
+    const options: SourceOptions = {
+      topic,
+      group: `g-${topic}`,
+      startOffset: "earliest",
+      chunkSize: 10,
+      commitIntervalMs: 5,
+      heartbeatMs: 1000,
+      topicId: () => Promise.resolve("topic-id-1"),
+    };
+    await fill(topic, 100, 1);
+    const first = await consume(options, 100, (c) => c.records[0]!.offset < 40);
+    assert.deepEqual(first.slice(0, 2).map((c) => [c.position.prevOffset, c.position.fromCommit]), [
+      [null, false],
+      [9, false],
+    ]);
+    assert.deepEqual(await committed(topic, options.group), [40]);
+    const second = await consume(options, 60, () => true);
+    assert.deepEqual(second[0]?.position, {
+      topicId: "topic-id-1",
+      prevOffset: 39,
+      fromCommit: true,
+      firstOffset: 40,
+      lastOffset: 49,
+      logEnd: 100,
+    });
+    assert.equal(second[1]?.position.prevOffset, 49);
+  },
+});

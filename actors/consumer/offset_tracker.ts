@@ -21,8 +21,8 @@ interface PartitionState {
   head: number;
   /** Next offset to commit (last acknowledged contiguous offset + 1); undefined before any. */
   commitOffset: number | undefined;
-  /** Whether `commitOffset` moved since it was last taken. */
-  dirty: boolean;
+  /** The highest offset Kafka confirmed committed (-1 before any). */
+  confirmed: number;
 }
 
 const key = (topic: string, partition: number) => `${topic}\u0000${partition}`;
@@ -46,7 +46,7 @@ export class OffsetTracker {
     const k = key(topic, partition);
     let state = this.#partitions.get(k);
     if (state === undefined) {
-      state = { chunks: [], head: 0, commitOffset: undefined, dirty: false };
+      state = { chunks: [], head: 0, commitOffset: undefined, confirmed: -1 };
       this.#partitions.set(k, state);
     }
     const last = state.chunks[state.chunks.length - 1];
@@ -74,7 +74,6 @@ export class OffsetTracker {
       const head = state.chunks[state.head];
       if (head === undefined || !head.acked) break;
       state.commitOffset = head.ref.lastOffset + 1;
-      state.dirty = true;
       state.head++;
     }
     if (state.head > 1024 && state.head * 2 > state.chunks.length) {
@@ -83,16 +82,26 @@ export class OffsetTracker {
     }
   }
 
-  /** Returns the partitions whose commit point moved since the last call, with the offset to commit. */
-  takeCommittable(): { topic: string; partition: number; offset: number }[] {
+  /**
+   * The partitions whose commit point is ahead of what Kafka confirmed, with the offset to
+   * commit. They stay offered until `committed` confirms them, so a failed commit is retried.
+   */
+  committable(): { topic: string; partition: number; offset: number }[] {
     const out: { topic: string; partition: number; offset: number }[] = [];
     for (const [k, state] of this.#partitions) {
-      if (!state.dirty || state.commitOffset === undefined) continue;
-      state.dirty = false;
+      if (state.commitOffset === undefined || state.commitOffset <= state.confirmed) continue;
       const [topic = "", partition = "0"] = k.split("\u0000");
       out.push({ topic, partition: Number(partition), offset: state.commitOffset });
     }
     return out;
+  }
+
+  /** Records offsets Kafka confirmed committed (partitions forgotten meanwhile are ignored). */
+  committed(offsets: readonly { topic: string; partition: number; offset: number }[]): void {
+    for (const o of offsets) {
+      const state = this.#partitions.get(key(o.topic, o.partition));
+      if (state !== undefined) state.confirmed = Math.max(state.confirmed, o.offset);
+    }
   }
 
   /** Number of chunks handed downstream and not yet acknowledged, over all or one partition. */
