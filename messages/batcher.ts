@@ -4,6 +4,7 @@
  */
 import type { BatchLimits, WriteBatch } from "../actors/batcher/batch_assembler.ts";
 import { message, request } from "../actors/runtime/protocol.ts";
+import { isChunkSpans } from "./chunk_position.ts";
 import { isEnrichedChunk } from "./enricher.ts";
 import { isDeadLetters, isEmpty, isNumberArray, isRecord } from "./guards.ts";
 import { isPackedRows } from "./packed_rows.ts";
@@ -15,7 +16,8 @@ export const isBatchLimits = (v: unknown): v is BatchLimits =>
 
 /** Checks a write batch. */
 export const isWriteBatch = (v: unknown): v is WriteBatch =>
-  isRecord(v) && isPackedRows(v.rows) && isDeadLetters(v.deadLetters) && isNumberArray(v.chunkIds);
+  isRecord(v) && isPackedRows(v.rows) && isDeadLetters(v.deadLetters) &&
+  isNumberArray(v.chunkIds) && isChunkSpans(v.chunks);
 
 const isClosed = (v: unknown): v is { closed: number } =>
   isRecord(v) && typeof v.closed === "number";

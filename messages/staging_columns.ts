@@ -112,8 +112,9 @@ export interface DeadLetter {
   readonly topic: string;
   readonly partition: number;
   readonly offset: number;
-  readonly kafkaTimestampMs: number;
-  /** Low-cardinality reason code: `not_utf8`, `not_json`, `not_object`, `poison`, ... */
+  /** Kafka message timestamp, epoch ms; null when it cannot be stored (see `value_limits.ts`). */
+  readonly kafkaTimestampMs: number | null;
+  /** Low-cardinality reason code: `not_utf8`, `not_json`, `not_object`, `enrich_failed`, ... */
   readonly code: string;
   /** What was wrong, for a human. */
   readonly reason: string;

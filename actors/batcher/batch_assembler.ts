@@ -6,6 +6,7 @@
  * the order the consumer sent them, even when the enricher pool finishes them out of order, so
  * that per partition every batch continues exactly where the previous one stopped.
  */
+import type { ChunkPosition, ChunkSpan } from "../../messages/chunk_position.ts";
 import { concatRows, type PackedRows } from "../../messages/packed_rows.ts";
 import type { DeadLetter } from "../../messages/staging_columns.ts";
 
@@ -19,6 +20,8 @@ export interface EnrichedChunk {
   readonly epoch: number;
   /** Position of the chunk in its partition and epoch: 0, 1, 2, ... */
   readonly seq: number;
+  /** Where the chunk sits in its partition's log (the writer checks it). */
+  readonly position: ChunkPosition;
   /** Staged rows, packed once by the enricher and unpacked once by the writer. */
   readonly rows: PackedRows;
   readonly deadLetters: readonly DeadLetter[];
@@ -29,6 +32,8 @@ export interface WriteBatch {
   readonly rows: PackedRows;
   readonly deadLetters: DeadLetter[];
   readonly chunkIds: number[];
+  /** Each chunk's share of the rows and dead letters, in order. */
+  readonly chunks: ChunkSpan[];
 }
 
 /** Limits of a batch. */
@@ -147,5 +152,13 @@ function concat(chunks: readonly EnrichedChunk[]): WriteBatch {
     rows: concatRows(chunks.map((c) => c.rows)),
     deadLetters: chunks.flatMap((c) => c.deadLetters),
     chunkIds: chunks.map((c) => c.chunkId),
+    chunks: chunks.map((c) => ({
+      chunkId: c.chunkId,
+      topic: c.topic,
+      partition: c.partition,
+      position: c.position,
+      rowCount: c.rows.rowCount,
+      deadLetterCount: c.deadLetters.length,
+    })),
   };
 }

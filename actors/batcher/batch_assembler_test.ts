@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { unknownPosition } from "../../messages/chunk_position.ts";
 import { packRows, unpackRows } from "../../messages/packed_rows.ts";
 import { type Cell, type DeadLetter, STAGING_COLUMNS } from "../../messages/staging_columns.ts";
 import { BatchAssembler, chunkBytes, type EnrichedChunk } from "./batch_assembler.ts";
@@ -33,10 +34,23 @@ function chunk(
     partition,
     epoch: 1,
     seq,
+    position: unknownPosition(first, first + n - 1),
     rows,
     deadLetters,
   };
 }
+
+Deno.test("a batch says which chunk each run of its rows and dead letters came from", () => {
+  const a = new BatchAssembler({ maxRows: 100, maxAgeMs: 1000 });
+  a.add(chunk(0, 0, 0, 6, [2]), 0);
+  a.add(chunk(1, 0, 0, 3), 0);
+  const batch = a.flush();
+  assert.deepEqual(
+    batch?.chunks.map((c) => [c.chunkId, c.partition, c.rowCount, c.deadLetterCount]),
+    [[0, 0, 5, 1], [1000, 1, 3, 0]],
+  );
+  assert.deepEqual(batch?.chunks[0]?.position, unknownPosition(0, 5));
+});
 
 Deno.test("a batch closes when it reaches maxRows, counting dead letters", () => {
   const a = new BatchAssembler({ maxRows: 10, maxAgeMs: 1000, maxBytes: 1e9 });

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { BATCHER_PROTOCOL } from "../../messages/batcher.ts";
+import { unknownPosition } from "../../messages/chunk_position.ts";
 import { packRows } from "../../messages/packed_rows.ts";
 import { type Cell, STAGING_COLUMNS } from "../../messages/staging_columns.ts";
 import { inProcess } from "../runtime/testing.ts";
@@ -13,6 +14,7 @@ function chunk(partition: number, epoch: number, seq: number, rows: number): Enr
     partition,
     epoch,
     seq,
+    position: unknownPosition(seq * rows, seq * rows + rows - 1),
     rows: packRows({
       rowCount: rows,
       columns: STAGING_COLUMNS.map((): Cell[] => new Array(rows).fill(null)),

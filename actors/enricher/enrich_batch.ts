@@ -1,7 +1,7 @@
 /**
  * The enricher's behaviour without Workers: Kafka messages -> staged rows, built column by
- * column into preallocated arrays, plus dead letters for values that carry no event. Every
- * message becomes exactly one of the two, and the caller learns which (commit order).
+ * column into preallocated arrays, plus dead letters for values that carry no event or whose
+ * enrichment threw. Every message becomes exactly one of the two, and the caller learns which.
  */
 
 import {
@@ -11,7 +11,6 @@ import {
   STAGING_COLUMNS,
 } from "../../messages/staging_columns.ts";
 import { decodeEvent } from "./decode_event.ts";
-import { EnrichError } from "./enrich_error.ts";
 import { columnAt } from "./event_fields.ts";
 import { cellAt, nullColumns, put } from "./row_cells.ts";
 import { type StageContext, stageEvent } from "./stage_event.ts";
@@ -25,6 +24,21 @@ export interface KafkaMessage {
   readonly key: Uint8Array | null;
   readonly value: Uint8Array;
 }
+
+/** Kafka coordinates of one message within a topic (which chunk's topic is implied). */
+export interface EventCoordinates {
+  readonly partition: number;
+  readonly offset: number;
+}
+
+/** Test-only faults (never set in production). */
+export interface EnrichFaults {
+  /** Staging the message at these coordinates throws, as a bug in an enrichment step would. */
+  readonly throwAt: EventCoordinates | null;
+}
+
+/** No faults. */
+export const NO_ENRICH_FAULTS: EnrichFaults = { throwAt: null };
 
 /** What a batch of messages became. */
 export interface EnrichedBatch {
@@ -62,8 +76,8 @@ function deadLetter(message: KafkaMessage, code: string, reason: string): DeadLe
 /**
  * Enriches `messages` into rows and dead letters. Bad input never throws: undecodable values
  * become dead letters (`not_utf8`, `not_json`, `not_object`) and field problems stay on their
- * row. A throw while staging (a bug, a broken geo table) fails the batch with an `EnrichError`
- * naming the message, for the runtime to retry and, if it persists, dead-letter as poison.
+ * row. A throw while staging one event (a bug, a broken geo table) turns that event alone into an
+ * `enrich_failed` dead letter with the error as its reason; its neighbours are staged.
  *
  * @example
  * ```ts
@@ -74,6 +88,7 @@ function deadLetter(message: KafkaMessage, code: string, reason: string): DeadLe
 export function enrichBatch(
   messages: readonly KafkaMessage[],
   context: StageContext,
+  faults: EnrichFaults = NO_ENRICH_FAULTS,
 ): EnrichedBatch {
   const count = messages.length;
   const columns: Cell[][] = nullColumns(STAGING_COLUMNS.length, count);
@@ -90,9 +105,17 @@ export function enrichBatch(
       continue;
     }
     try {
+      const at = faults.throwAt;
+      if (at !== null && at.partition === message.partition && at.offset === message.offset) {
+        throw new Error(`injected enrichment failure at ${at.partition}@${at.offset} (test fault)`);
+      }
       stageEvent(decoded.event, columns, rows, context);
-    } catch (error) {
-      throw new EnrichError(message.topic, message.partition, message.offset, error);
+    } catch (error: unknown) {
+      // What the failed event wrote so far must not leak into the next event's row.
+      for (const cells of columns) cells[rows] = null;
+      const why = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+      deadLetters.push(deadLetter(message, "enrich_failed", `enrichment threw: ${why}`));
+      continue;
     }
     put(columns, KAFKA.topic, rows, message.topic);
     put(columns, KAFKA.partition, rows, message.partition);

@@ -1,7 +1,6 @@
 import assert from "node:assert/strict";
 import type { GeoLookup } from "../geoip/geo_lookup.ts";
 import { enrichBatch } from "./enrich_batch.ts";
-import { EnrichError } from "./enrich_error.ts";
 import { messageOf, productView, rowAt } from "./testing.ts";
 import { UserAgentCache } from "./user_agent_cache.ts";
 
@@ -58,20 +57,38 @@ Deno.test("an event nested 20,000 levels deep is staged without exhausting the s
   assert.equal(String(rowAt(batch.rows, 0).option).length, 40_007);
 });
 
-Deno.test("a throw while staging fails the batch with an EnrichError naming the message", () => {
-  const broken: GeoLookup = {
+Deno.test("a throw while staging one event makes it one enrich_failed dead letter; its neighbours are staged", () => {
+  let calls = 0;
+  const brokenOnce: GeoLookup = {
     version: "broken",
     lookup: () => {
-      throw new Error("table unmapped");
+      if (++calls === 2) throw new Error("table unmapped");
+      return null;
     },
   };
-  const messages = [messageOf({ collection: "x" }, 1), messageOf(productView(), 2)];
-  assert.throws(
-    () => enrichBatch(messages, { ...context(), geo: broken }),
-    (e: unknown) =>
-      e instanceof EnrichError && e.offset === 2 && e.partition === 0 && e.topic === "clicks" &&
-      e.message === "Cannot enrich message clicks/0@2: Error: table unmapped",
-  );
+  const messages = [
+    messageOf(productView(), 1),
+    messageOf(productView(), 2),
+    messageOf({ collection: "view_listing_page", ip: "1.2.3.4" }, 3),
+  ];
+  const batch = enrichBatch(messages, { ...context(), geo: brokenOnce });
+  assert.deepEqual([...batch.rowOf], [0, -1, 1]);
+  assert.deepEqual(batch.deadLetters.map((d) => [d.offset, d.code, d.reason]), [
+    [2, "enrich_failed", "enrichment threw: Error: table unmapped"],
+  ]);
+  assert.deepEqual(batch.deadLetters[0]?.raw, messages[1]?.value);
+  assert.deepEqual([rowAt(batch.rows, 0)._offset, rowAt(batch.rows, 1)._offset], [1, 3]);
+  // The failed event's half-written cells (its user agent) did not leak into the next row.
+  assert.equal(rowAt(batch.rows, 1).user_agent_id, null);
+  assert.equal(rowAt(batch.rows, 1).browser_family, null);
+});
+
+Deno.test("the test fault switch throws on exactly the chosen event", () => {
+  const messages = Array.from({ length: 2_000 }, (_, i) => messageOf(productView(), i));
+  const batch = enrichBatch(messages, context(), { throwAt: { partition: 0, offset: 1_234 } });
+  assert.equal(batch.rows.rowCount, 1_999);
+  assert.deepEqual(batch.deadLetters.map((d) => [d.offset, d.code]), [[1_234, "enrich_failed"]]);
+  assert.match(batch.deadLetters[0]?.reason ?? "", /injected enrichment failure at 0@1234/);
 });
 
 Deno.test("rows with field problems are staged and counted", () => {

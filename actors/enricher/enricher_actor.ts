@@ -1,7 +1,8 @@
 /**
  * Worker entry of an enricher: maps the geoip range table (when configured), unpacks each chunk,
- * enriches it, and emits rows and dead letters with the chunk's identity. An internal error
- * crashes the Worker (the runtime retries, then dead-letters the chunk as poison).
+ * enriches it, and emits rows and dead letters with the chunk's identity and position. An event
+ * whose enrichment throws becomes one dead letter; only a Worker that dies outside the handler
+ * loses its chunk, which the pool then turns into one `poison` dead letter per event.
  */
 import { ENRICHER_PROTOCOL, isEnricherArgs } from "../../messages/enricher.ts";
 import { type PackedChunk, valueAt } from "../../messages/packed_chunk.ts";
@@ -10,7 +11,7 @@ import { CachedGeoLookup } from "../geoip/cached_lookup.ts";
 import { openTable } from "../geoip/open_table.ts";
 import type { RangeTable } from "../geoip/range_table.ts";
 import { serve } from "../runtime/serve.ts";
-import { enrichBatch, type KafkaMessage } from "./enrich_batch.ts";
+import { enrichBatch, type EventCoordinates, type KafkaMessage } from "./enrich_batch.ts";
 import { UserAgentCache } from "./user_agent_cache.ts";
 
 function unpack(chunk: PackedChunk): KafkaMessage[] {
@@ -24,6 +25,9 @@ function unpack(chunk: PackedChunk): KafkaMessage[] {
   }));
 }
 
+const isAt = (m: KafkaMessage, at: EventCoordinates) =>
+  m.partition === at.partition && m.offset === at.offset;
+
 serve(ENRICHER_PROTOCOL, isEnricherArgs, async (args, ctx) => {
   const userAgents = new UserAgentCache(args.userAgentCacheSize);
   // The mapped table, and a cache of its answers (IPs repeat within sessions).
@@ -34,8 +38,18 @@ serve(ENRICHER_PROTOCOL, isEnricherArgs, async (args, ctx) => {
   return {
     handlers: {
       "enricher.enrich": async (chunk) => {
-        const out = enrichBatch(unpack(chunk), { userAgents, geo });
-        const { chunkId, topic, partition, epoch, seq } = chunk;
+        const messages = unpack(chunk);
+        const crash = args.faults.crashAt;
+        if (crash !== null && messages.some((m) => isAt(m, crash))) {
+          // Test fault: the Worker dies from a timer, so it cannot say which chunk killed it.
+          return new Promise<void>(() => {
+            setTimeout(() => {
+              throw new Error(`injected enricher crash at ${crash.partition}@${crash.offset}`);
+            }, 0);
+          });
+        }
+        const out = enrichBatch(messages, { userAgents, geo }, args.faults);
+        const { chunkId, topic, partition, epoch, seq, position } = chunk;
         const rows = packRows(out.rows);
         await ctx.emit("enricher.enriched", {
           chunkId,
@@ -43,6 +57,7 @@ serve(ENRICHER_PROTOCOL, isEnricherArgs, async (args, ctx) => {
           partition,
           epoch,
           seq,
+          position,
           rows,
           deadLetters: out.deadLetters,
         }, rowsTransferables(rows));

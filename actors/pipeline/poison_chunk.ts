@@ -1,7 +1,8 @@
 /**
- * What becomes of a chunk that crashed every enricher it was given: each of its messages turns
- * into a `poison` dead letter, and the chunk goes on to the batcher with no rows, so its offsets
- * are committed in order and nothing is silently skipped.
+ * The enricher pool's last resort: a chunk whose enricher Worker died without a word (outside
+ * any handler, so no single event could be named) on every try. Each of its messages turns into
+ * a `poison` dead letter with its raw bytes, and the chunk goes on to the batcher with no rows,
+ * so every event is accounted for and its offsets are committed in order.
  */
 import type { EnrichedChunk } from "../batcher/batch_assembler.ts";
 import { isPackedChunk, valueAt } from "../../messages/packed_chunk.ts";
@@ -15,18 +16,19 @@ export function poisonChunk(body: unknown, error: Error): EnrichedChunk {
     topic: body.topic,
     partition: body.partition,
     offset: body.offsets[i] ?? -1,
-    kafkaTimestampMs: body.timestamps[i] ?? 0,
+    kafkaTimestampMs: body.timestamps[i] ?? null,
     code: "poison",
     reason,
     raw: valueAt(body, i).slice(),
   }));
-  const { chunkId, topic, partition, epoch, seq } = body;
+  const { chunkId, topic, partition, epoch, seq, position } = body;
   return {
     chunkId,
     topic,
     partition,
     epoch,
     seq,
+    position,
     rows: emptyRows(),
     deadLetters,
   };
