@@ -29,7 +29,12 @@ export interface Lake {
   discardStaging(generation: number): Promise<void>;
 }
 
-/** The relative name pattern of a generation's files. */
+/**
+ * The relative name pattern of a generation's files: `dt=YYYY-MM-DD/part-g<N>-<i>.parquet`, or
+ * under `dt=__HIVE_DEFAULT_PARTITION__` for rows whose event date is unknown or not a date.
+ */
 export function isGenerationFile(relative: string, generation: number): boolean {
-  return new RegExp(`^dt=\\d{4}-\\d{2}-\\d{2}/part-g${generation}-\\d+\\.parquet$`).test(relative);
+  return new RegExp(
+    `^dt=(\\d{4}-\\d{2}-\\d{2}|__HIVE_DEFAULT_PARTITION__)/part-g${generation}-\\d+\\.parquet$`,
+  ).test(relative);
 }

@@ -6,8 +6,12 @@
 /** Points inside a batch transaction where a failure can be injected. */
 export type WriteStage = "staging-chunk-appended" | "staged" | "committing";
 
-/** Throws to simulate a warehouse failure at `stage` of attempt `attempt` (1-based). */
-export type FaultHook = (stage: WriteStage, attempt: number) => void;
+/**
+ * Throws to simulate a warehouse failure at `stage` of attempt `attempt` (1-based). The BigQuery
+ * warehouse also awaits a returned promise at `committing`, so a test can let another process
+ * act between a batch's rows and its commit.
+ */
+export type FaultHook = (stage: WriteStage, attempt: number) => void | Promise<void>;
 
 /** A switchable hook: fails at `stage` while `failures` remain (Infinity: always). */
 export class FaultSwitch {
@@ -29,7 +33,7 @@ export class FaultSwitch {
   }
 
   /** The hook to hand to a warehouse. */
-  readonly hook: FaultHook = (stage) => {
+  readonly hook = (stage: WriteStage): void => {
     if (stage !== this.stage || this.failures <= 0) return;
     this.failures--;
     this.injected++;

@@ -1,12 +1,12 @@
 /**
  * Exact replay dedupe by watermark: per partition, everything at or below the highest stored
- * offset is already durable (batches carry each partition's offsets in order without gaps), so it
- * is dropped before writing. Also drops repeats inside one batch. Shared by every warehouse.
+ * offset is already durable (the writer checked, in `batch_plan.ts`, that the batch continues
+ * the stored log without a gap), so it is dropped before writing. Also drops repeats inside one
+ * batch. Shared by every warehouse.
  */
 
 import type { Cell, DeadLetter, RowBatch } from "../../messages/staging_columns.ts";
 import { columnOf } from "./batch_columns.ts";
-import type { Watermark } from "./warehouse.ts";
 
 /** A batch with replays removed, and the watermarks to store with it. */
 export interface FilteredBatch {
@@ -15,7 +15,7 @@ export interface FilteredBatch {
   /** Rows and dead letters dropped as replays. */
   readonly replayed: number;
   /** New watermark of each partition the batch advanced. */
-  readonly advanced: readonly Watermark[];
+  readonly advanced: readonly { topic: string; partition: number; maxOffset: number }[];
 }
 
 /** Key of a partition in watermark maps. */

@@ -1,15 +1,24 @@
 /**
  * The warehouse seam: the one narrow interface the writer, exporter and crawler use, implemented
  * by DuckDB (embedded) and BigQuery (at scale). Promises: a batch is one transaction, durable when
- * `writeBatch` resolves; replayed Kafka coordinates are a no-op, across staging generations too.
+ * `writeBatch` resolves; replayed Kafka coordinates are a no-op, across staging generations too,
+ * but only when they are really stored: a chunk whose log does not continue the stored
+ * watermark is held back and reported; values a warehouse cannot store are made storable.
  */
 
+import type { ChunkSpan } from "../../messages/chunk_position.ts";
 import type { DeadLetter, RowBatch } from "../../messages/staging_columns.ts";
+import type { Refusal } from "./partition_guard.ts";
 
 /** Rows and dead letters of one batch; per partition, offsets arrive in order without gaps. */
 export interface WriteBatch {
   readonly rows: RowBatch;
   readonly deadLetters: readonly DeadLetter[];
+  /**
+   * The chunks the rows and dead letters come from, in order, with their log positions; without
+   * them (tools, benches) nothing is checked but replays.
+   */
+  readonly chunks?: readonly ChunkSpan[];
 }
 
 /** What one `writeBatch` stored. */
@@ -22,6 +31,14 @@ export interface WriteResult {
   readonly deadLettered: number;
   /** Rows and dead letters skipped as replays (offset at or below the partition's watermark). */
   readonly replayed: number;
+  /** Rows and dead letters of refused chunks: neither written nor to be acknowledged. */
+  readonly held: number;
+  /** Cells and dead letters changed to be storable (see `value_limits.ts`). */
+  readonly fixed: number;
+  /** Partitions whose chunks were refused, and why. */
+  readonly refusals: readonly Refusal[];
+  /** Chunks fully stored (new or replayed), which the consumer may commit. */
+  readonly acceptedChunkIds: readonly number[];
   /** User agents and products seen for the first time. */
   readonly newUserAgents: number;
   readonly newProducts: number;
@@ -29,11 +46,27 @@ export interface WriteResult {
   readonly attempts: number;
 }
 
-/** Highest offset of a partition durably stored (rows or dead letters). */
+/** Highest offset of a partition durably stored (rows or dead letters) in its current epoch. */
 export interface Watermark {
   readonly topic: string;
   readonly partition: number;
   readonly maxOffset: number;
+  /** Watermark epoch: 0 until the partition is reset for a new log under the same name. */
+  readonly epoch: number;
+  /** Kafka topic id the offsets came from (null: not known). */
+  readonly topicId: string | null;
+}
+
+/** What `resetPartition` did. */
+export interface PartitionReset {
+  readonly topic: string;
+  readonly partition: number;
+  /** The new epoch. */
+  readonly epoch: number;
+  /** The old epoch's watermark. */
+  readonly previousMaxOffset: number;
+  /** The first offset the new epoch stores. */
+  readonly fromOffset: number;
 }
 
 /** A sealed staging generation and its row count at sealing. */
@@ -93,6 +126,17 @@ export interface Warehouse {
   writeBatch(batch: WriteBatch): Promise<WriteResult>;
   /** Every partition's watermark. */
   watermarks(): Promise<Watermark[]>;
+  /**
+   * Starts a new watermark epoch for a partition whose log was replaced (a recreated topic,
+   * another cluster): from now on offsets from `fromOffset` on are new, stamped with the new
+   * epoch; the old epoch's rows stay as they are. Recorded with `reason`.
+   */
+  resetPartition(
+    topic: string,
+    partition: number,
+    fromOffset: number,
+    reason: string,
+  ): Promise<PartitionReset>;
   /** The generation new rows go to. */
   currentGeneration(): Promise<number>;
   /** Seals the current generation between batches; new rows go to the next one. */

@@ -1,21 +1,31 @@
 /**
- * The contract every `Warehouse` implementation passes (DuckDB now, BigQuery later): one
- * transaction per batch, replays are no-ops across generations, dead letters and dimensions
- * stored exactly once, bounded retries, generations sealed, counted and dropped safely.
+ * The contract every `Warehouse` implementation passes (DuckDB and BigQuery): one transaction
+ * per batch, replays are no-ops across generations (only of offsets really stored: a chunk whose
+ * log does not continue the watermark is held back), values either warehouse cannot store are
+ * made storable, dead letters and dimensions stored exactly once, bounded retries, partitions
+ * reset to a new watermark epoch, generations sealed, counted and dropped safely.
  */
 
 import assert from "node:assert/strict";
+import type { ChunkPosition, ChunkSpan } from "../../messages/chunk_position.ts";
 import type { RowBatch } from "../../messages/staging_columns.ts";
 import { columnIndex, columnOf } from "./batch_columns.ts";
 import { FaultSwitch } from "./fault_hook.ts";
 import type { RetryPolicy } from "./retry.ts";
-import { sliceBatch, syntheticBatch, syntheticDeadLetter } from "./testing.ts";
+import { concatBatches, sliceBatch, syntheticBatch, syntheticDeadLetter } from "./testing.ts";
 import { type Warehouse, WarehouseUnavailableError } from "./warehouse.ts";
 
 /** Read access to what a warehouse stored, implemented per backend for the contract. */
 export interface WarehouseProbe {
   /** Offsets staged in a generation, sorted (with partition for multi-partition tests). */
   stagedOffsets(generation: number, partition?: number): Promise<number[]>;
+  /** `epoch:offset` of a partition's staged rows in a generation, sorted by epoch, offset. */
+  stagedEpochOffsets(generation: number, partition: number): Promise<string[]>;
+  /** The field problems and Kafka timestamp of a staged row. */
+  stagedRow(
+    generation: number,
+    offset: number,
+  ): Promise<{ problems: string[]; kafkaTimestampMs: number | null; extra: string | null }>;
   /** `_ingested_at` of every staged row of a generation, epoch ms. */
   ingestedAt(generation: number): Promise<number[]>;
   /** Dead letters by offset. */
@@ -53,6 +63,29 @@ export function warehouseContract(
     });
   const rows = (fromOffset: number, count: number, partition = 0): RowBatch =>
     syntheticBatch({ fromOffset, count, partition });
+  /** The span of one chunk of `count` rows from `first`, continuing what precedes it. */
+  const span = (
+    chunkId: number,
+    partition: number,
+    first: number,
+    count: number,
+    position: Partial<ChunkPosition> = {},
+  ): ChunkSpan => ({
+    chunkId,
+    topic: "product_view",
+    partition,
+    position: {
+      topicId: "topic-id-a",
+      prevOffset: first - 1,
+      fromCommit: false,
+      firstOffset: first,
+      lastOffset: first + count - 1,
+      logEnd: 1_000_000,
+      ...position,
+    },
+    rowCount: count,
+    deadLetterCount: 0,
+  });
   const range = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => from + i);
 
   test("a failure anywhere in a batch leaves nothing of it visible", async (s) => {
@@ -98,7 +131,7 @@ export function warehouseContract(
     assert.deepEqual(await s.probe.stagedOffsets(1), range(0, 300));
     assert.deepEqual((await s.probe.deadLetters()).map((d) => d.offset), [300]);
     assert.deepEqual(await s.warehouse.watermarks(), [
-      { topic: "product_view", partition: 0, maxOffset: 300 },
+      { topic: "product_view", partition: 0, maxOffset: 300, epoch: 0, topicId: null },
     ]);
   });
 
@@ -234,6 +267,109 @@ export function warehouseContract(
     assert.deepEqual(await s.warehouse.sealedGenerations(), []);
     await assert.rejects(() => s.warehouse.stagingCount(1), RangeError);
     assert.deepEqual(await s.warehouse.exportManifest(), [{ ...record, rowCount: 40 }]);
+  });
+
+  test("a chunk that would skip offsets never stored is held back; its neighbours are written", async (s) => {
+    await s.warehouse.writeBatch({
+      rows: rows(0, 100, 0),
+      deadLetters: [],
+      chunks: [span(1, 0, 0, 100)],
+    });
+    const next = await s.warehouse.writeBatch({
+      rows: concatBatches([rows(300, 100, 0), rows(0, 50, 1)]),
+      deadLetters: [],
+      chunks: [span(2, 0, 300, 100, { prevOffset: 299 }), span(3, 1, 0, 50)],
+    });
+    assert.deepEqual(
+      { staged: next.staged, held: next.held, replayed: next.replayed, ok: next.acceptedChunkIds },
+      { staged: 50, held: 100, replayed: 0, ok: [3] },
+    );
+    assert.deepEqual(
+      next.refusals.map((r) => [r.kind, r.partition, r.storedOffset, r.kafkaOffset]),
+      [
+        ["gap", 0, 99, 299],
+      ],
+    );
+    assert.deepEqual(await s.probe.stagedOffsets(1, 0), range(0, 100));
+    assert.deepEqual(
+      (await s.warehouse.watermarks()).map((w) => [w.partition, w.maxOffset, w.topicId]),
+      [[0, 99, "topic-id-a"], [1, 49, "topic-id-a"]],
+    );
+  });
+
+  test("a recreated topic is refused, never counted as replays; after a reset it is stored once", async (s) => {
+    await s.warehouse.writeBatch({
+      rows: rows(0, 300, 0),
+      deadLetters: [],
+      chunks: [span(1, 0, 0, 300)],
+    });
+    // The same name, another log: a new topic id, offsets from 0 again, a shorter log.
+    const other = { topicId: "topic-id-b", prevOffset: null, logEnd: 121 };
+    const refused = await s.warehouse.writeBatch({
+      rows: rows(0, 120, 0),
+      deadLetters: [],
+      chunks: [span(2, 0, 0, 120, other)],
+    });
+    assert.deepEqual([refused.staged, refused.replayed, refused.held], [0, 0, 120]);
+    assert.equal(refused.refusals[0]?.kind, "topic_changed");
+    assert.equal(refused.refusals[0]?.halts, true);
+    const shorter = await s.warehouse.writeBatch({
+      rows: rows(0, 120, 0),
+      deadLetters: [],
+      chunks: [span(3, 0, 0, 120, { ...other, topicId: null })],
+    });
+    assert.equal(shorter.refusals[0]?.kind, "log_truncated");
+    assert.equal(shorter.replayed, 0);
+    const reset = await s.warehouse.resetPartition("product_view", 0, 0, "topic recreated (test)");
+    assert.deepEqual({ ...reset }, {
+      topic: "product_view",
+      partition: 0,
+      epoch: 1,
+      previousMaxOffset: 299,
+      fromOffset: 0,
+    });
+    const stored = await s.warehouse.writeBatch({
+      rows: rows(0, 120, 0),
+      deadLetters: [syntheticDeadLetter(120)],
+      chunks: [{ ...span(4, 0, 0, 121, other), rowCount: 120, deadLetterCount: 1 }],
+    });
+    assert.deepEqual([stored.staged, stored.deadLettered, stored.replayed], [120, 1, 0]);
+    const keys = await s.probe.stagedEpochOffsets(1, 0);
+    assert.equal(keys.length, 420);
+    assert.deepEqual(keys.slice(299, 302), ["0:299", "1:0", "1:1"]);
+    assert.deepEqual(
+      (await s.warehouse.watermarks()).map((w) => [w.maxOffset, w.epoch, w.topicId]),
+      [[120, 1, "topic-id-b"]],
+    );
+  });
+
+  test("values no warehouse can store are left null with a field problem, not a failed batch", async (s) => {
+    const batch = rows(0, 60);
+    const stamp = columnIndex("_kafka_timestamp_ms");
+    const extra = columnIndex("extra");
+    const set = (column: number, row: number, value: number | string) => {
+      const cells = batch.columns[column];
+      if (cells !== undefined) cells[row] = value;
+    };
+    set(stamp, 0, 2 ** 53);
+    set(stamp, 1, Date.UTC(10000, 0, 1));
+    // Large rows: 60 × 200 kB is over BigQuery's 10 MB per request, so requests split by bytes.
+    for (let row = 0; row < 60; row++) {
+      set(extra, row, JSON.stringify({ pad: "x".repeat(200_000) }));
+    }
+    const letter = { ...syntheticDeadLetter(60), kafkaTimestampMs: 2 ** 53 };
+    const result = await s.warehouse.writeBatch({ rows: batch, deadLetters: [letter] });
+    assert.deepEqual([result.staged, result.deadLettered, result.fixed], [60, 1, 2]);
+    const first = await s.probe.stagedRow(1, 0);
+    assert.equal(first.kafkaTimestampMs, null);
+    assert.match(
+      first.problems.join("\n"),
+      /_kafka_timestamp_ms: 9007199254740992 is not an integer/,
+    );
+    assert.equal((await s.probe.stagedRow(1, 1)).kafkaTimestampMs, Date.UTC(10000, 0, 1));
+    assert.equal((await s.probe.stagedRow(1, 59)).extra?.length, 200_010);
+    const [dead] = await s.probe.deadLetters();
+    assert.match(dead?.reason ?? "", /Kafka timestamp 9007199254740992 is not storable/);
   });
 
   test("uncrawled products are listed and crawl results merged into the catalog", async (s) => {

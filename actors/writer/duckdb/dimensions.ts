@@ -10,6 +10,7 @@ import type { Cell, RowBatch } from "../../../messages/staging_columns.ts";
 import { columnOf } from "../batch_columns.ts";
 import { appendColumns, type ChunkColumn, type ChunkColumnType } from "./column_chunks.ts";
 import { STAGING_TABLE_COLUMNS, USER_AGENT_COLUMNS } from "./schema.ts";
+import { isRepresentableMs } from "../value_limits.ts";
 
 /** Keys known to be stored; cleared when full (a cold cache only costs an ignored insert). */
 export class KnownKeys {
@@ -115,7 +116,9 @@ export async function upsertProducts(
       inBatch.add(id);
       keys.push(id);
       url.push(urls[row] ?? null);
-      firstSeen.push(eventTimes[row] ?? kafkaTimes[row] ?? null);
+      const seen = eventTimes[row] ?? kafkaTimes[row] ?? null;
+      // A first-seen time no warehouse TIMESTAMP can hold (a producer's year 10000) stays unknown.
+      firstSeen.push(typeof seen === "number" && isRepresentableMs(seen) ? seen : null);
     }
   }
   const columns: ChunkColumn[] = [

@@ -1,17 +1,22 @@
 /**
  * The embedded warehouse: a DuckDB file behind the `Warehouse` interface. Operations run one at a
- * time on one connection; a batch is one transaction (watermark dedupe, columnar staging append,
- * dead letters, dimensions, watermarks), retried with backoff, durable when it resolves.
+ * time on one connection; a batch is one transaction (partition checks and watermark dedupe,
+ * storable values, columnar staging append, dead letters, dimensions, watermarks), retried with
+ * backoff, durable when it resolves.
  */
 
 import { type DuckDBConnection, DuckDBInstance, type JS } from "@duckdb/node-api";
 import { getLogger } from "../../../observability/log.ts";
 import type { FaultHook } from "../fault_hook.ts";
-import { filterReplays, partitionKey } from "../replay_filter.ts";
+import { planBatch } from "../batch_plan.ts";
+import type { StoredPartition } from "../partition_guard.ts";
+import { partitionKey } from "../replay_filter.ts";
 import { DEFAULT_RETRY, type RetryPolicy, withRetry } from "../retry.ts";
+import { storableBatch } from "../value_limits.ts";
 import type {
   CrawlResult,
   ExportRecord,
+  PartitionReset,
   ProductToCrawl,
   SealedGeneration,
   Warehouse,
@@ -19,6 +24,7 @@ import type {
   WriteBatch,
   WriteResult,
 } from "../warehouse.ts";
+import { columnOf } from "../batch_columns.ts";
 import { mergeCrawls, uncrawled } from "./catalog.ts";
 import { KnownKeys, upsertProducts, upsertUserAgents } from "./dimensions.ts";
 import * as generations from "./generations.ts";
@@ -112,42 +118,88 @@ export class DuckDBWarehouse implements Warehouse {
     const faults = this.#options.faults;
     const generation = this.#generation;
     const outcome = await inTransaction(connection, async () => {
-      const stored = new Map<string, number>();
+      const stored = new Map<string, StoredPartition>();
       for (const w of await watermarksOf(connection)) {
-        stored.set(partitionKey(w.topic, w.partition), w.maxOffset);
+        stored.set(partitionKey(w.topic, w.partition), w);
       }
-      const fresh = filterReplays(batch.rows, batch.deadLetters, stored);
+      const plan = planBatch(batch, stored);
+      const fresh = storableBatch(plan.rows, plan.deadLetters);
       const now = Date.now();
-      await appendStaging(connection, generation, fresh.rows, now, () => {
+      const topics = columnOf(fresh.rows, "_topic");
+      const partitions = columnOf(fresh.rows, "_partition");
+      const epochs = topics.map((topic, i) => plan.epochOf(String(topic), Number(partitions[i])));
+      await appendStaging(connection, generation, fresh.rows, now, epochs, () => {
         faults?.("staging-chunk-appended", attempt);
       });
       faults?.("staged", attempt);
-      await appendDeadLetters(connection, fresh.deadLetters, now);
+      await appendDeadLetters(
+        connection,
+        fresh.deadLetters,
+        now,
+        (d) => plan.epochOf(d.topic, d.partition),
+      );
       const agents = await upsertUserAgents(connection, fresh.rows, this.#userAgents, now);
       const products = await upsertProducts(connection, fresh.rows, this.#products);
-      for (const w of fresh.advanced) {
+      for (const w of plan.advanced) {
         await connection.run(
-          `INSERT INTO ingest_watermarks VALUES ($1, $2, $3, now()) ON CONFLICT DO UPDATE
-           SET max_offset = greatest(max_offset, excluded.max_offset), updated_at = now()`,
-          [w.topic, w.partition, w.maxOffset],
+          `INSERT INTO ingest_watermarks (topic, "partition", max_offset, updated_at, epoch, topic_id)
+           VALUES ($1, $2, $3, now(), $4, $5) ON CONFLICT DO UPDATE
+           SET max_offset = greatest(max_offset, excluded.max_offset), updated_at = now(),
+               topic_id = coalesce(ingest_watermarks.topic_id, excluded.topic_id)`,
+          [w.topic, w.partition, w.maxOffset, w.epoch, w.topicId],
         );
       }
       faults?.("committing", attempt);
-      return { fresh, agents, products };
+      return { plan, fresh, agents, products };
     });
     this.#userAgents.addAll(outcome.agents.keys);
     this.#products.addAll(outcome.products.keys);
+    const { plan, fresh } = outcome;
     const result: WriteResult = {
       generation,
-      staged: outcome.fresh.rows.rowCount,
-      deadLettered: outcome.fresh.deadLetters.length,
-      replayed: outcome.fresh.replayed,
+      staged: fresh.rows.rowCount,
+      deadLettered: fresh.deadLetters.length,
+      replayed: plan.replayed,
+      held: plan.held,
+      fixed: fresh.fixed,
+      refusals: plan.refusals,
+      acceptedChunkIds: plan.acceptedChunkIds,
       newUserAgents: outcome.agents.inserted,
       newProducts: outcome.products.inserted,
       attempts: attempt,
     };
-    log.debug("WriterBatchCommitted", { ...result });
+    log.debug("WriterBatchCommitted", { ...result, refusals: plan.refusals.length });
     return result;
+  }
+
+  resetPartition(
+    topic: string,
+    partition: number,
+    fromOffset: number,
+    reason: string,
+  ): Promise<PartitionReset> {
+    return this.#serial((connection) =>
+      inTransaction(connection, async () => {
+        const current = (await watermarksOf(connection)).find((w) =>
+          w.topic === topic && w.partition === partition
+        );
+        const epoch = (current?.epoch ?? 0) + 1;
+        const previous = current?.maxOffset ?? -1;
+        await connection.run(
+          `INSERT INTO watermark_resets VALUES ($1, $2, $3, $4, $5, $6, $7, now())`,
+          [topic, partition, epoch, previous, current?.topicId ?? null, fromOffset, reason],
+        );
+        await connection.run(
+          `INSERT INTO ingest_watermarks (topic, "partition", max_offset, updated_at, epoch, topic_id)
+           VALUES ($1, $2, $3, now(), $4, NULL) ON CONFLICT DO UPDATE
+           SET max_offset = excluded.max_offset, epoch = excluded.epoch, topic_id = NULL,
+               updated_at = now()`,
+          [topic, partition, fromOffset - 1, epoch],
+        );
+        log.info("WriterPartitionReset", { topic, partition, epoch, previous, fromOffset, reason });
+        return { topic, partition, epoch, previousMaxOffset: previous, fromOffset };
+      })
+    );
   }
 
   watermarks(): Promise<Watermark[]> {
@@ -207,14 +259,17 @@ export class DuckDBWarehouse implements Warehouse {
   }
 }
 
-/** Reads every watermark. */
+/** Reads every partition's watermark in its current epoch. */
 async function watermarksOf(connection: DuckDBConnection): Promise<Watermark[]> {
   const reader = await connection.runAndReadAll(
-    `SELECT topic, "partition", max_offset FROM ingest_watermarks ORDER BY 1, 2`,
+    `SELECT topic, "partition", max_offset, coalesce(epoch, 0), topic_id
+     FROM ingest_watermarks ORDER BY 1, 2`,
   );
-  return reader.getRowsJS().map(([topic, partition, maxOffset]) => ({
+  return reader.getRowsJS().map(([topic, partition, maxOffset, epoch, topicId]) => ({
     topic: String(topic),
     partition: Number(partition),
     maxOffset: Number(maxOffset),
+    epoch: Number(epoch),
+    topicId: topicId === null || topicId === undefined ? null : String(topicId),
   }));
 }

@@ -23,6 +23,25 @@ async function subject(faults: FaultSwitch, dir?: string): Promise<ContractSubje
         (await q(
           `SELECT _offset FROM staging_g${generation} WHERE _partition = ${partition} ORDER BY 1`,
         )).map((r) => num(r._offset)),
+      stagedEpochOffsets: async (generation, partition) =>
+        (await q(
+          `SELECT _offset_epoch || ':' || _offset AS k FROM staging_g${generation}
+           WHERE _partition = ${partition} ORDER BY _offset_epoch, _offset`,
+        )).map((r) => String(r.k)),
+      stagedRow: async (generation, offset) => {
+        const [row] = await q(
+          `SELECT field_problems, _kafka_timestamp_ms, extra FROM staging_g${generation}
+           WHERE _offset = ${offset}`,
+        );
+        const problems = row?.field_problems;
+        return {
+          problems: Array.isArray(problems) ? problems.map(String) : [],
+          kafkaTimestampMs: row?._kafka_timestamp_ms === null
+            ? null
+            : num(row?._kafka_timestamp_ms),
+          extra: row?.extra === null || row?.extra === undefined ? null : String(row.extra),
+        };
+      },
       ingestedAt: async (generation) =>
         (await q(`SELECT epoch_ms(_ingested_at) AS t FROM staging_g${generation}`)).map((r) =>
           num(r.t)

@@ -1,10 +1,12 @@
 /**
  * Writes a sealed staging generation as ZSTD Parquet with DuckDB's own COPY: Hive partitions by
- * event date (`dt=YYYY-MM-DD`, from `event_time_ms`, else the Kafka timestamp), file names that
- * carry the generation so a retried export rewrites the same names instead of adding files.
+ * event date (`dt=YYYY-MM-DD`, from `event_time_ms`, else the Kafka timestamp; a date that is not
+ * one goes to the fallback folder `dt=__HIVE_DEFAULT_PARTITION__`), file names that carry the
+ * generation so a retried export rewrites the same names instead of adding files.
  */
 
 import type { DuckDBConnection } from "@duckdb/node-api";
+import { EVENT_DATE_SQL } from "../value_limits.ts";
 import { stagingTable } from "./schema.ts";
 
 function sqlString(text: string): string {
@@ -31,8 +33,7 @@ export async function exportParquet(
   });
   await Deno.mkdir(dir, { recursive: true });
   await connection.run(
-    `COPY (SELECT *, strftime(epoch_ms(coalesce(event_time_ms, _kafka_timestamp_ms)), '%Y-%m-%d')
-           AS dt FROM ${stagingTable(generation)})
+    `COPY (SELECT *, ${EVENT_DATE_SQL} AS dt FROM ${stagingTable(generation)})
      TO ${sqlString(dir)} (FORMAT PARQUET, COMPRESSION ZSTD, PARTITION_BY (dt),
        FILENAME_PATTERN 'part-g${generation}-{i}')`,
   );

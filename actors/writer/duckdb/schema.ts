@@ -1,17 +1,25 @@
 /**
  * The DuckDB schema, created idempotently: one staging table per generation (`staging_g<N>`,
- * no index: dedupe is by watermark), the generation register, watermarks, dead letters, the
- * user-agent dimension, the product catalog and the export manifest (keyed where they upsert).
+ * no index: dedupe is by watermark), the generation register, watermarks (per partition, with
+ * its watermark epoch and topic id) and their resets, dead letters, the user-agent dimension, the
+ * product catalog and the export manifest (keyed where they upsert). Files from before a column
+ * was added get it at open (`ALTER TABLE ... ADD COLUMN IF NOT EXISTS`).
  */
 
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { STAGING_COLUMNS } from "../../../messages/staging_columns.ts";
 import type { ChunkColumnType } from "./column_chunks.ts";
 
-/** Staging columns in table order: the contract's columns, then `_ingested_at` (epoch ms in). */
+/**
+ * Staging columns in table order: the contract's columns, then what the writer stamps:
+ * `_ingested_at` (epoch ms in) and `_offset_epoch`, the partition's watermark epoch (0 until the
+ * partition is reset for a new log under the same name; the unique key is topic, partition,
+ * epoch and offset).
+ */
 export const STAGING_TABLE_COLUMNS: readonly { name: string; type: ChunkColumnType }[] = [
   ...STAGING_COLUMNS,
   { name: "_ingested_at", type: "TIMESTAMPTZ" },
+  { name: "_offset_epoch", type: "INTEGER" },
 ];
 
 /** The user-agent columns of the staging row that the dimension keeps, key first. */
@@ -67,6 +75,17 @@ const DDL = [
     max_offset BIGINT NOT NULL,
     updated_at TIMESTAMPTZ NOT NULL,
     PRIMARY KEY (topic, "partition"))`,
+  `ALTER TABLE ingest_watermarks ADD COLUMN IF NOT EXISTS epoch INTEGER DEFAULT 0`,
+  `ALTER TABLE ingest_watermarks ADD COLUMN IF NOT EXISTS topic_id VARCHAR`,
+  `CREATE TABLE IF NOT EXISTS watermark_resets (
+    topic VARCHAR NOT NULL,
+    "partition" INTEGER NOT NULL,
+    epoch INTEGER NOT NULL,
+    previous_max_offset BIGINT NOT NULL,
+    previous_topic_id VARCHAR,
+    from_offset BIGINT NOT NULL,
+    reason VARCHAR NOT NULL,
+    reset_at TIMESTAMPTZ NOT NULL)`,
   `CREATE TABLE IF NOT EXISTS dead_letters (
     topic VARCHAR NOT NULL,
     "partition" INTEGER NOT NULL,
@@ -76,6 +95,7 @@ const DDL = [
     reason VARCHAR NOT NULL,
     raw BLOB NOT NULL,
     ingested_at TIMESTAMPTZ NOT NULL)`,
+  `ALTER TABLE dead_letters ADD COLUMN IF NOT EXISTS offset_epoch INTEGER DEFAULT 0`,
   `CREATE TABLE IF NOT EXISTS user_agents (${
     USER_AGENT_COLUMNS.map((name) => `${name} ${uaType(name)}`).join(", ")
   }, first_seen_at TIMESTAMPTZ NOT NULL, PRIMARY KEY (user_agent_id))`,
@@ -103,6 +123,16 @@ export async function createSchema(connection: DuckDBConnection): Promise<number
   await connection.run("BEGIN TRANSACTION");
   try {
     for (const ddl of DDL) await connection.run(ddl);
+    for (
+      const [generation] of (await connection.runAndReadAll(
+        "SELECT generation FROM staging_generations WHERE state <> 'dropped'",
+      )).getRowsJS()
+    ) {
+      await connection.run(
+        `ALTER TABLE IF EXISTS ${stagingTable(Number(generation))} ` +
+          `ADD COLUMN IF NOT EXISTS _offset_epoch INTEGER DEFAULT 0`,
+      );
+    }
     const reader = await connection.runAndReadAll(
       "SELECT max(generation) FROM staging_generations WHERE state = 'open'",
     );

@@ -1,7 +1,8 @@
 /**
  * Appends a batch's new rows to a generation's staging table through the columnar path, stamped
- * with `_ingested_at`, and its dead letters (raw bytes as BLOB) row by row: they are few. Runs
- * inside the caller's transaction; on failure the appender's buffer is discarded, never flushed.
+ * with `_ingested_at` and their partition's watermark epoch, and its dead letters (raw bytes as
+ * BLOB) row by row: they are few. Runs inside the caller's transaction; on failure the
+ * appender's buffer is discarded, never flushed.
  */
 
 import {
@@ -9,7 +10,7 @@ import {
   type DuckDBConnection,
   DuckDBTimestampTZValue,
 } from "@duckdb/node-api";
-import type { DeadLetter, RowBatch } from "../../../messages/staging_columns.ts";
+import type { Cell, DeadLetter, RowBatch } from "../../../messages/staging_columns.ts";
 import { appendColumns, type ChunkColumn } from "./column_chunks.ts";
 import { STAGING_TABLE_COLUMNS, stagingTable } from "./schema.ts";
 
@@ -31,31 +32,39 @@ async function withAppender(
   appender.closeSync();
 }
 
-/** Appends `rows` to `staging_g<generation>`; `afterChunk` observes progress (tests). */
+/**
+ * Appends `rows` to `staging_g<generation>`, row i under watermark epoch `epochs[i]`;
+ * `afterChunk` observes progress (tests).
+ */
 export async function appendStaging(
   connection: DuckDBConnection,
   generation: number,
   rows: RowBatch,
   ingestedAtMs: number,
+  epochs: readonly Cell[],
   afterChunk?: (appendedRows: number) => void,
 ): Promise<void> {
   if (rows.rowCount === 0) return;
-  const stamp = new Array<number>(rows.rowCount).fill(ingestedAtMs);
+  const stamped: Record<string, readonly Cell[]> = {
+    _ingested_at: new Array<number>(rows.rowCount).fill(ingestedAtMs),
+    _offset_epoch: epochs,
+  };
   const columns: ChunkColumn[] = STAGING_TABLE_COLUMNS.map((spec, i) => ({
     name: spec.name,
     type: spec.type,
-    cells: rows.columns[i] ?? stamp,
+    cells: rows.columns[i] ?? stamped[spec.name] ?? [],
   }));
   await withAppender(connection, stagingTable(generation), (appender) => {
     appendColumns(appender, columns, rows.rowCount, afterChunk);
   });
 }
 
-/** Appends dead letters to `dead_letters`. */
+/** Appends dead letters to `dead_letters`, each under its partition's watermark epoch. */
 export async function appendDeadLetters(
   connection: DuckDBConnection,
   letters: readonly DeadLetter[],
   ingestedAtMs: number,
+  epochOf: (letter: DeadLetter) => number,
 ): Promise<void> {
   if (letters.length === 0) return;
   const ingestedAt = new DuckDBTimestampTZValue(BigInt(ingestedAtMs) * 1000n);
@@ -64,11 +73,13 @@ export async function appendDeadLetters(
       appender.appendVarchar(letter.topic);
       appender.appendInteger(letter.partition);
       appender.appendBigInt(BigInt(letter.offset));
-      appender.appendBigInt(BigInt(letter.kafkaTimestampMs));
+      if (letter.kafkaTimestampMs === null) appender.appendNull();
+      else appender.appendBigInt(BigInt(letter.kafkaTimestampMs));
       appender.appendVarchar(letter.code);
       appender.appendVarchar(letter.reason);
       appender.appendBlob(letter.raw);
       appender.appendTimestampTZ(ingestedAt);
+      appender.appendInteger(epochOf(letter));
       appender.endRow();
     }
   });
