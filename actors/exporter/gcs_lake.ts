@@ -2,11 +2,13 @@
  * The at-scale lake: Cloud Storage. Files are written to a local staging folder, then uploaded
  * (resumable) under `<prefix>/bronze/summary/dt=.../part-g<N>-<i>.parquet`, each verified after
  * upload against the object's size, MD5 and CRC32C; stale objects of the same generation go first.
+ * Every request has a time cap, so an unreachable bucket fails the export instead of hanging it.
  */
 
 import { Buffer } from "node:buffer";
 import { createHash } from "node:crypto";
 import { CRC32C, type Storage } from "@google-cloud/storage";
+import { withDeadline } from "../writer/deadline.ts";
 import { isGenerationFile, type Lake, type Published } from "./lake.ts";
 
 /** Where the lake lives. */
@@ -17,6 +19,8 @@ export interface GcsLakeOptions {
   readonly prefix: string;
   /** Local scratch folder for staging and downloaded copies. */
   readonly scratchDir: string;
+  /** Time cap of one request (default 30 s; an upload gets it per 8 MiB of file too). */
+  readonly requestTimeoutMs?: number;
 }
 
 async function listFiles(root: string, prefix = ""): Promise<string[]> {
@@ -81,6 +85,12 @@ export class GcsLake implements Lake {
     return this.#options.storage.bucket(this.#options.bucket);
   }
 
+  /** Runs one request with the lake's time cap (`scale`: caps for large transfers). */
+  #timed<T>(what: string, run: () => Promise<T>, scale = 1): Promise<T> {
+    const ms = (this.#options.requestTimeoutMs ?? 30_000) * Math.max(1, scale);
+    return withDeadline(`Cloud Storage ${what}`, ms, run);
+  }
+
   async publish(generation: number): Promise<Published> {
     const staged = (await listFiles(this.stagingDir(generation))).sort();
     const foreign = staged.filter((f) => !isGenerationFile(f, generation));
@@ -89,21 +99,30 @@ export class GcsLake implements Lake {
         `Staging folder of generation ${generation} holds unexpected files: ${foreign}`,
       );
     }
-    const [existing] = await this.#bucket().getFiles({ prefix: `${this.#root}/` });
+    const [existing] = await this.#timed(
+      "list objects",
+      () => this.#bucket().getFiles({ prefix: `${this.#root}/` }),
+    );
     for (const old of existing) {
       if (isGenerationFile(old.name.slice(this.#root.length + 1), generation)) {
-        await old.delete({ ignoreNotFound: true });
+        await this.#timed(`delete ${old.name}`, () => old.delete({ ignoreNotFound: true }));
       }
     }
     for (const file of staged) {
       const local = `${this.stagingDir(generation)}/${file}`;
       const name = `${this.#root}/${file}`;
-      await this.#bucket().upload(local, {
-        destination: name,
-        resumable: true,
-        validation: "crc32c",
-        metadata: { contentType: "application/vnd.apache.parquet" },
-      });
+      const size = (await Deno.stat(local)).size;
+      await this.#timed(
+        `upload ${name}`,
+        () =>
+          this.#bucket().upload(local, {
+            destination: name,
+            resumable: true,
+            validation: "crc32c",
+            metadata: { contentType: "application/vnd.apache.parquet" },
+          }),
+        size / (8 * 1024 * 1024),
+      );
       await this.#verify(local, name);
     }
     await removeIfPresent(this.stagingDir(generation));
@@ -112,7 +131,10 @@ export class GcsLake implements Lake {
 
   async #verify(local: string, name: string): Promise<void> {
     const expected = await digests(local);
-    const [metadata] = await this.#bucket().file(name).getMetadata();
+    const [metadata] = await this.#timed(
+      `read metadata of ${name}`,
+      () => this.#bucket().file(name).getMetadata(),
+    );
     const actual = {
       size: Number(metadata.size),
       md5: metadata.md5Hash,
@@ -136,7 +158,10 @@ export class GcsLake implements Lake {
     for (const file of published.files) {
       const path = `${dir}/g${generation}/${file}`;
       await Deno.mkdir(path.slice(0, path.lastIndexOf("/")), { recursive: true });
-      await this.#bucket().file(`${this.#root}/${file}`).download({ destination: path });
+      await this.#timed(
+        `download ${file}`,
+        () => this.#bucket().file(`${this.#root}/${file}`).download({ destination: path }),
+      );
       paths.push(path);
     }
     return paths;

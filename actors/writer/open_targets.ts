@@ -23,6 +23,7 @@ export function openWarehouse(args: WriterArgs, faults?: FaultHook): Warehouse {
     projectId: target.project,
     dataset: target.dataset,
     credentials: args.bigqueryEndpoint === null ? "adc" : "none",
+    requestTimeoutMs: args.requestTimeoutMs,
     ...(args.bigqueryEndpoint === null ? {} : { apiEndpoint: args.bigqueryEndpoint }),
     ...(faults ? { faults } : {}),
   });
@@ -40,5 +41,6 @@ export function openLake(args: WriterArgs): Lake {
     bucket: target.bucket,
     prefix: target.prefix,
     scratchDir: `${args.dataDir}/lake-scratch`,
+    requestTimeoutMs: args.requestTimeoutMs,
   });
 }

@@ -3,15 +3,20 @@
  * transaction spanning streaming inserts and refuses UPDATE/DELETE/MERGE on rows streamed in the
  * last ~30 minutes, so the no-loss, no-duplicate promise is built from appends alone:
  *
- * - A batch streams its rows (insertId = topic-partition-offset), dead letters and new dimension
- *   rows first, and then one commit row per partition: (generation, partition, from..to offset).
- * - Readers see only rows a commit covers, first copy per key (`visible_rows.ts`). A crash before
- *   the commit leaves invisible rows; the replay writes them again and commits them.
- * - Watermarks are max(to_offset) over the commits, read on every attempt: replays at or below
- *   them are dropped before streaming. Real BigQuery also drops a repeated insertId within its
- *   dedupe window; the emulator ignores insertId, which the design does not rely on.
- * - Generations, the manifest and crawl outcomes are event rows resolved by query (latest or most
- *   advanced wins); dropping a generation deletes its table, never rows.
+ * - A batch streams its rows (insertId = topic-partition-epoch-offset), dead letters and new
+ *   dimension rows first, and then one commit row per partition: (generation, partition, epoch,
+ *   from..to offset, batch id).
+ * - Readers see only rows a valid commit covers, first copy per key (`visible_rows.ts`). A crash
+ *   before the commit leaves invisible rows; the replay writes them again and commits them.
+ * - Watermarks are max(to_offset) over the valid commits of the partition's current epoch, read
+ *   on every attempt: replays at or below them are dropped before streaming. Real BigQuery also
+ *   drops a repeated insertId within its dedupe window; the emulator ignores insertId, which the
+ *   design does not rely on.
+ * - Several processes share the open generation; sealing is fenced (`generations.ts`): a commit
+ *   that lands after a seal never counts and is written again, so no seal or drop removes a row
+ *   a writer acknowledged.
+ * - Generations, partition epochs, the manifest and crawl outcomes are event rows resolved by
+ *   query (latest or most advanced wins); dropping a generation deletes its table, never rows.
  */
 
 import type { BigQuery } from "@google-cloud/bigquery";
@@ -21,6 +26,7 @@ import { DEFAULT_RETRY, type RetryPolicy } from "../retry.ts";
 import type {
   CrawlResult,
   ExportRecord,
+  PartitionReset,
   ProductToCrawl,
   SealedGeneration,
   Warehouse,
@@ -28,7 +34,7 @@ import type {
   WriteBatch,
   WriteResult,
 } from "../warehouse.ts";
-import { readWatermarks, writeAttempt } from "./batch_write.ts";
+import { readWatermarks, readWriteState, writeAttempt } from "./batch_write.ts";
 import { mergeCrawls, uncrawled } from "./catalog.ts";
 import { ClassifiedRetry, DEFAULT_QUOTA_RETRY, type WarehouseHealth } from "./classified_retry.ts";
 import { type BigQueryTarget, createBigQuery, query, type Row } from "./client.ts";
@@ -36,6 +42,8 @@ import { KnownKeys } from "./dimensions.ts";
 import * as generations from "./generations.ts";
 import { exportParquet } from "./parquet_export.ts";
 import { createSchema, missingStagingColumns } from "./schema.ts";
+import { timestamp } from "./row_encoding.ts";
+import { streamRows } from "./stream_rows.ts";
 
 /** Options of the BigQuery warehouse. */
 export interface BigQueryWarehouseOptions extends BigQueryTarget {
@@ -58,6 +66,8 @@ export class BigQueryWarehouse implements Warehouse {
   readonly #products = new KnownKeys();
   /** Staging columns the open generation's table lacks: made by an older version. */
   #withheld: ReadonlySet<string> = new Set();
+  /** The generation `#withheld` describes (a newer one, made by this version, lacks nothing). */
+  #withheldGeneration = 0;
   #generation = 0;
   #queue: Promise<unknown> = Promise.resolve();
 
@@ -106,6 +116,7 @@ export class BigQueryWarehouse implements Warehouse {
       this.#withheld = new Set(
         await missingStagingColumns(this.#client, this.#dataset, this.#generation),
       );
+      this.#withheldGeneration = this.#generation;
     });
     if (this.#withheld.size > 0) {
       log.info("WriterStagingColumnsWithheld", {
@@ -130,19 +141,49 @@ export class BigQueryWarehouse implements Warehouse {
         {
           client: this.#client,
           dataset: this.#dataset,
-          generation: this.#generation,
           userAgents: this.#userAgents,
           products: this.#products,
           faults: this.#options.faults,
-          withheld: this.#withheld,
+          withheld: (generation) =>
+            generation === this.#withheldGeneration ? this.#withheld : new Set(),
         },
         batch,
         attempt,
       );
+      this.#generation = result.generation;
       this.#userAgents.addAll(keys.agents);
       this.#products.addAll(keys.products);
-      log.debug("WriterBatchCommitted", { ...result });
+      log.debug("WriterBatchCommitted", { ...result, refusals: result.refusals.length });
       return result;
+    });
+  }
+
+  resetPartition(
+    topic: string,
+    partition: number,
+    fromOffset: number,
+    reason: string,
+  ): Promise<PartitionReset> {
+    return this.#serial("reset a partition", async () => {
+      const current = (await readWatermarks(this.#client, this.#dataset)).find((w) =>
+        w.topic === topic && w.partition === partition
+      );
+      const epoch = (current?.epoch ?? 0) + 1;
+      const previous = current?.maxOffset ?? -1;
+      await streamRows(this.#client, this.#dataset, "partition_epochs", [{
+        insertId: `${topic}-${partition}-${epoch}`,
+        json: {
+          topic,
+          kafka_partition: partition,
+          epoch,
+          from_offset: fromOffset,
+          previous_max_offset: previous,
+          reason,
+          at: timestamp(Date.now()),
+        },
+      }]);
+      log.info("WriterPartitionReset", { topic, partition, epoch, previous, fromOffset, reason });
+      return { topic, partition, epoch, previousMaxOffset: previous, fromOffset };
     });
   }
 
@@ -150,13 +191,20 @@ export class BigQueryWarehouse implements Warehouse {
     return this.#serial("read watermarks", () => readWatermarks(this.#client, this.#dataset));
   }
 
+  /** The open generation (other processes may have sealed the one this one wrote last). */
   currentGeneration(): Promise<number> {
-    return this.#serial("read the generation", () => Promise.resolve(this.#generation));
+    return this.#serial("read the generation", async () => {
+      this.#generation = await generations.openGeneration(this.#client, this.#dataset);
+      return this.#generation;
+    });
   }
 
   sealGeneration(): Promise<SealedGeneration> {
     return this.#serial("seal generation", async () => {
-      const sealed = await generations.seal(this.#client, this.#dataset, this.#generation);
+      const state = await readWriteState(this.#client, this.#dataset);
+      const open = generations.openIn(state.ranks) ??
+        await generations.openGeneration(this.#client, this.#dataset);
+      const sealed = await generations.seal(this.#client, this.#dataset, open);
       this.#generation = sealed.generation + 1;
       this.#withheld = new Set();
       log.info("WriterGenerationSealed", { ...sealed });
@@ -182,7 +230,7 @@ export class BigQueryWarehouse implements Warehouse {
     return this.#serial("export parquet", async () => {
       const state = await generations.liveState(this.#client, this.#dataset, generation, "export");
       if (state.state !== "sealed") {
-        throw new RangeError(`Cannot export generation ${generation}: it is open, not sealed`);
+        throw new RangeError(`Cannot export generation ${generation}: it is ${state.state}`);
       }
       await exportParquet(this.#client, this.#dataset, generation, dir);
     });

@@ -7,7 +7,7 @@
 
 import type { BigQuery } from "@google-cloud/bigquery";
 import type { CrawlResult, ProductToCrawl } from "../warehouse.ts";
-import { streamRows } from "./batch_write.ts";
+import { streamRows } from "./stream_rows.ts";
 import { int, query, str } from "./client.ts";
 import { timestamp } from "./row_encoding.ts";
 import { committedDimension, tableRef } from "./visible_rows.ts";

@@ -1,11 +1,13 @@
 /**
  * The BigQuery connection: builds the client (Application Default Credentials or
- * GOOGLE_APPLICATION_CREDENTIALS; an emulator endpoint with no credentials at all) and runs
- * parameterized standard-SQL queries whose rows are read through checked accessors, never cast.
+ * GOOGLE_APPLICATION_CREDENTIALS; an emulator endpoint with no credentials at all), gives every
+ * request a time cap (the client library's own timeout does not reach its HTTP layer here), and
+ * runs parameterized standard-SQL queries whose rows are read through checked accessors.
  */
 
 import { BigQuery, type Query } from "@google-cloud/bigquery";
 import { PassThroughClient } from "google-auth-library";
+import { withDeadline } from "../deadline.ts";
 
 /** Where the warehouse lives and how to reach it. */
 export interface BigQueryTarget {
@@ -17,17 +19,36 @@ export interface BigQueryTarget {
   readonly apiEndpoint?: string;
   /** `adc`: Application Default Credentials; `none`: unauthenticated (emulators only). */
   readonly credentials: "adc" | "none";
+  /** Time cap of one request (default `DEFAULT_REQUEST_TIMEOUT_MS`). */
+  readonly requestTimeoutMs?: number;
+}
+
+/** Default time cap of one BigQuery request. */
+export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+
+/** A BigQuery client that knows its requests' time cap. */
+export class TimedBigQuery extends BigQuery {
+  /** Time cap of one request. */
+  requestTimeoutMs = DEFAULT_REQUEST_TIMEOUT_MS;
+}
+
+/** Runs one request with the client's time cap (see `deadline.ts`). */
+export function timed<T>(client: BigQuery, operation: string, run: () => Promise<T>): Promise<T> {
+  const ms = client instanceof TimedBigQuery ? client.requestTimeoutMs : DEFAULT_REQUEST_TIMEOUT_MS;
+  return withDeadline(`BigQuery ${operation}`, ms, run);
 }
 
 /** Builds a client for `target`; the client's own retries are off (the warehouse classifies). */
-export function createBigQuery(target: BigQueryTarget): BigQuery {
-  return new BigQuery({
+export function createBigQuery(target: BigQueryTarget): TimedBigQuery {
+  const client = new TimedBigQuery({
     projectId: target.projectId,
     ...(target.location === undefined ? {} : { location: target.location }),
     ...(target.apiEndpoint === undefined ? {} : { apiEndpoint: target.apiEndpoint }),
     ...(target.credentials === "none" ? { authClient: new PassThroughClient() } : {}),
     autoRetry: false,
   });
+  client.requestTimeoutMs = target.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+  return client;
 }
 
 /** A query parameter value. */
@@ -53,7 +74,7 @@ export async function query(
     }
     options.types = types;
   }
-  const [rows] = await client.query(options);
+  const [rows] = await timed(client, "a query", () => client.query(options));
   const out: Row[] = [];
   for (const row of rows as unknown[]) {
     if (typeof row !== "object" || row === null) {

@@ -11,6 +11,7 @@ import { USER_AGENT_COLUMNS } from "../duckdb/schema.ts";
 import { query, str } from "./client.ts";
 import type { StreamRow } from "./row_encoding.ts";
 import { timestamp } from "./row_encoding.ts";
+import { isRepresentableMs } from "../value_limits.ts";
 import { committedDimension } from "./visible_rows.ts";
 
 /** Keys known to be committed; cleared when full (a cold cache only costs a lookup). */
@@ -117,7 +118,7 @@ export async function newProducts(
     const json: Record<string, unknown> = {
       product_id: id,
       url: urls[row] ?? null,
-      first_seen: typeof seen === "number" ? timestamp(seen) : null,
+      first_seen: typeof seen === "number" && isRepresentableMs(seen) ? timestamp(seen) : null,
       ...coordinates(rows, row),
     };
     out.push({ insertId: `${id}:${json._topic}-${json._partition}-${json._offset}`, json });

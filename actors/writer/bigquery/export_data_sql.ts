@@ -1,32 +1,37 @@
 /**
  * Server-side export, the efficient production path: BigQuery's `EXPORT DATA` writes a sealed
  * generation's committed rows straight to Cloud Storage as ZSTD Parquet, one statement per event
- * date into `.../dt=YYYY-MM-DD/part-g<N>-*.parquet`. The emulator cannot run it (opt-in test).
+ * date into `.../dt=YYYY-MM-DD/part-g<N>-*.parquet` (rows without a date into the fallback
+ * `dt=__HIVE_DEFAULT_PARTITION__`). The emulator cannot run it (opt-in test).
  */
 
 import type { BigQuery } from "@google-cloud/bigquery";
 import { STAGING_TABLE_COLUMNS } from "../duckdb/schema.ts";
-import { query, str } from "./client.ts";
+import { FALLBACK_PARTITION } from "../value_limits.ts";
+import { query, strOrNull } from "./client.ts";
 import { missingStagingColumns, stagingColumnOrNull, stagingTable } from "./schema.ts";
 import { committedStaging } from "./visible_rows.ts";
 
 /**
- * The EXPORT DATA statement for one event date of a generation, under `gs://` prefix `uri`;
- * columns in `missing` (the table predates them) are exported as NULL.
+ * The EXPORT DATA statement for one event date of a generation (null: rows without one), under
+ * `gs://` prefix `uri`; columns in `missing` (the table predates them) are exported as NULL.
  */
 export function exportDataSql(
   dataset: string,
   generation: number,
-  date: string,
+  date: string | null,
   uri: string,
   missing: ReadonlySet<string> = new Set(),
 ): string {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) throw new RangeError(`Not a date: ${date}`);
+  if (date !== null && !/^\d{4}-\d{2}-\d{2}$/.test(date)) {
+    throw new RangeError(`Not a date: ${date}`);
+  }
   if (!/^gs:\/\/[a-z0-9._-]+(\/[^'*\\]*)?$/.test(uri)) {
     throw new RangeError(`Cannot export to ${uri}: expected gs://bucket/prefix`);
   }
   const columns = STAGING_TABLE_COLUMNS.map((c) => stagingColumnOrNull(c.name, missing)).join(", ");
-  const target = `${uri.replace(/\/+$/, "")}/dt=${date}/part-g${generation}-*.parquet`;
+  const folder = date === null ? FALLBACK_PARTITION : `dt=${date}`;
+  const target = `${uri.replace(/\/+$/, "")}/${folder}/part-g${generation}-*.parquet`;
   return `EXPORT DATA OPTIONS (
   uri = '${target}',
   format = 'PARQUET',
@@ -34,7 +39,7 @@ export function exportDataSql(
   overwrite = true)
 AS SELECT ${columns}
 FROM (${committedStaging(dataset, stagingTable(generation), generation)})
-WHERE dt = DATE '${date}'`;
+WHERE ${date === null ? "dt IS NULL" : `dt = DATE '${date}'`}`;
 }
 
 /** Runs the export of every event date of a sealed generation; returns the dates written. */
@@ -43,13 +48,13 @@ export async function exportDataServerSide(
   dataset: string,
   generation: number,
   uri: string,
-): Promise<string[]> {
+): Promise<(string | null)[]> {
   const dates = (await query(
     client,
     `SELECT DISTINCT CAST(dt AS STRING) AS dt FROM (${
       committedStaging(dataset, stagingTable(generation), generation)
     }) ORDER BY dt`,
-  )).map((r) => str(r, "dt"));
+  )).map((r) => strOrNull(r, "dt"));
   const missing = new Set(await missingStagingColumns(client, dataset, generation));
   for (const date of dates) {
     await query(client, exportDataSql(dataset, generation, date, uri, missing));

@@ -18,7 +18,13 @@ Deno.test("the EXPORT DATA statement writes one event date of a generation as ZS
   assert.match(sql, /FROM `lakehouse\.staging_g7` AS s/);
   assert.match(sql, /WHERE generation = 7/);
   assert.match(sql, /WHERE dt = DATE '2020-06-01'$/);
-  assert.match(sql, /AS SELECT _topic, _partition, _offset, .*, _ingested_at\n/);
+  assert.match(sql, /AS SELECT _topic, _partition, _offset, .*, _ingested_at, _offset_epoch\n/);
+});
+
+Deno.test("rows without an event date are exported to the fallback partition", () => {
+  const sql = exportDataSql("lakehouse", 7, null, "gs://bronze-bucket/prod/bronze/summary");
+  assert.match(sql, /summary\/dt=__HIVE_DEFAULT_PARTITION__\/part-g7-\*\.parquet'/);
+  assert.match(sql, /WHERE dt IS NULL$/);
 });
 
 Deno.test("the EXPORT DATA statement refuses a target that is not a gs:// prefix or a bad date", () => {

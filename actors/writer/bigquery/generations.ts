@@ -1,37 +1,56 @@
 /**
- * Staging generations and the export manifest in BigQuery, append-only: a generation's state is
- * its most advanced event (open < sealed < dropped), a manifest entry the latest one recorded.
- * Sealing counts the committed rows; dropping needs a manifest entry with that count and records
- * the drop before deleting the table, so a crash leaves at most an orphan table, never a gap.
+ * Staging generations and the export manifest in BigQuery, append-only. A generation's state is
+ * its most advanced event (open < sealing < sealed < dropped), a manifest entry the latest one
+ * recorded. Several processes write into the open generation at once, so a seal is fenced:
+ *
+ * 1. `sealing` is recorded and the next generation opened, so writers move on;
+ * 2. the seal's commits are fixed once by `CREATE TABLE seal_g<N> AS SELECT` the generation's
+ *    commit batch ids: the first such statement creates the table, every later one fails, so all
+ *    processes agree on one snapshot, taken after step 1 (the table is kept for good);
+ * 3. `sealed` is recorded with those batch ids and the row count they cover.
+ *
+ * A writer checks, after committing into a generation, that it is still open; if not, it
+ * completes the seal itself and keeps its batch only if the seal covers it, else writes it again
+ * into the open generation. A commit after step 2 therefore never counts (readers and watermarks
+ * ignore it), and dropping the generation never removes a row a writer was told is stored.
  */
 
 import type { BigQuery } from "@google-cloud/bigquery";
 import type { ExportRecord, SealedGeneration } from "../warehouse.ts";
-import { int, intOrNull, query, str, strings } from "./client.ts";
-import { streamRows } from "./batch_write.ts";
-import { ensureTable, STAGING_SPEC, stagingTable } from "./schema.ts";
+import { int, intOrNull, query, str, strings, timed } from "./client.ts";
+import { streamRows } from "./stream_rows.ts";
+import { ensureTable, isAlreadyExists, STAGING_SPEC, stagingTable } from "./schema.ts";
 import { timestamp } from "./row_encoding.ts";
 import { committedStaging, tableRef } from "./visible_rows.ts";
 
-type State = "open" | "sealed" | "dropped";
-const RANK: Record<State, number> = { open: 1, sealed: 2, dropped: 3 };
+type State = "open" | "sealing" | "sealed" | "dropped";
+const RANK: Record<State, number> = { open: 1, sealing: 2, sealed: 3, dropped: 4 };
 
-/** A generation's resolved state and its sealed row count. */
-interface Resolved {
+/** A generation's resolved state, its sealed row count and the commits its seal covers. */
+export interface Resolved {
   readonly state: State;
   readonly rowCount: number | null;
+  readonly covered: readonly string[];
 }
 
 function asState(value: string): State {
-  if (value === "open" || value === "sealed" || value === "dropped") return value;
+  if (value === "open" || value === "sealing" || value === "sealed" || value === "dropped") {
+    return value;
+  }
   throw new TypeError(`generation_events holds an unknown state: ${value}`);
+}
+
+/** Name of the table that fixes which commits generation `generation`'s seal covers. */
+export function sealTable(generation: number): string {
+  return `seal_g${stagingTable(generation).slice("staging_g".length)}`;
 }
 
 /** Every generation's most advanced state. */
 export async function states(client: BigQuery, dataset: string): Promise<Map<number, Resolved>> {
   const rows = await query(
     client,
-    `SELECT generation, state, row_count FROM ${tableRef(dataset, "generation_events")}`,
+    `SELECT generation, state, row_count, covered
+     FROM ${tableRef(dataset, "generation_events")}`,
   );
   const out = new Map<number, Resolved>();
   for (const row of rows) {
@@ -39,7 +58,11 @@ export async function states(client: BigQuery, dataset: string): Promise<Map<num
     const state = asState(str(row, "state"));
     const seen = out.get(generation);
     if (seen !== undefined && RANK[seen.state] >= RANK[state]) continue;
-    out.set(generation, { state, rowCount: intOrNull(row, "row_count") });
+    out.set(generation, {
+      state,
+      rowCount: intOrNull(row, "row_count"),
+      covered: strings(row, "covered"),
+    });
   }
   return out;
 }
@@ -50,24 +73,38 @@ async function appendEvent(
   generation: number,
   state: State,
   rowCount: number | null = null,
+  covered: readonly string[] = [],
 ): Promise<void> {
   await streamRows(client, dataset, "generation_events", [{
     insertId: `${generation}-${state}`,
-    json: { generation, state, row_count: rowCount, at: timestamp(Date.now()) },
+    json: { generation, state, row_count: rowCount, at: timestamp(Date.now()), covered },
   }]);
+}
+
+/** Opens generation `generation` (its table first, then the event); idempotent. */
+export async function open(client: BigQuery, dataset: string, generation: number): Promise<void> {
+  await ensureTable(client.dataset(dataset), stagingTable(generation), STAGING_SPEC);
+  await appendEvent(client, dataset, generation, "open");
+}
+
+/** The open generation in `ranks` (generation -> state rank), or undefined when none is. */
+export function openIn(ranks: ReadonlyMap<number, number>): number | undefined {
+  const open = [...ranks].filter(([, rank]) => rank === RANK.open).map(([g]) => g);
+  return open.length > 0 ? Math.max(...open) : undefined;
 }
 
 /** Finds (or opens) the open generation and makes sure its staging table exists. */
 export async function openGeneration(client: BigQuery, dataset: string): Promise<number> {
   const all = await states(client, dataset);
-  const open = [...all].filter(([, s]) => s.state === "open").map(([g]) => g);
-  const generation = open.length > 0 ? Math.max(...open) : Math.max(0, ...all.keys()) + 1;
-  await ensureTable(client.dataset(dataset), stagingTable(generation), STAGING_SPEC);
-  if (open.length === 0) await appendEvent(client, dataset, generation, "open");
+  const ranks = new Map([...all].map(([g, s]) => [g, RANK[s.state]]));
+  const found = openIn(ranks);
+  const generation = found ?? Math.max(0, ...all.keys()) + 1;
+  if (found === undefined) await open(client, dataset, generation);
+  else await ensureTable(client.dataset(dataset), stagingTable(generation), STAGING_SPEC);
   return generation;
 }
 
-/** Committed rows of a generation's staging table. */
+/** Committed rows of a generation's staging table (per its current state). */
 export async function committedCount(
   client: BigQuery,
   dataset: string,
@@ -82,28 +119,69 @@ export async function committedCount(
   return row === undefined ? 0 : int(row, "n");
 }
 
-/** Seals `open` and opens `open + 1` (table first, then the events). */
+/**
+ * Completes the seal of a generation in state `sealing` (steps 2 and 3 above) and returns it
+ * sealed; any process may run it, any number of times: they all agree on the first snapshot.
+ */
+export async function completeSeal(
+  client: BigQuery,
+  dataset: string,
+  generation: number,
+): Promise<SealedGeneration> {
+  const done = (await states(client, dataset)).get(generation);
+  if (done?.state === "sealed" || done?.state === "dropped") {
+    return { generation, rowCount: done.rowCount ?? 0 };
+  }
+  if (done?.state !== "sealing") {
+    throw new RangeError(`Cannot complete the seal of generation ${generation}: it is not sealing`);
+  }
+  const table = sealTable(generation);
+  try {
+    await query(
+      client,
+      `CREATE TABLE ${tableRef(dataset, table)} AS SELECT DISTINCT batch_id
+       FROM ${tableRef(dataset, "write_commits")} WHERE generation = ${generation}`,
+    );
+  } catch (error: unknown) {
+    // Another process fixed the snapshot first: its table is the one that counts.
+    if (!isAlreadyExists(error)) throw error;
+  }
+  const covered = (await query(client, `SELECT batch_id FROM ${tableRef(dataset, table)}`))
+    .map((r) => str(r, "batch_id"));
+  const [count] = await query(
+    client,
+    `SELECT COUNT(*) AS n FROM (${
+      committedStaging(dataset, stagingTable(generation), generation, { kind: "seal", table })
+    })`,
+  );
+  const rowCount = count === undefined ? 0 : int(count, "n");
+  await appendEvent(client, dataset, generation, "sealed", rowCount, covered);
+  return { generation, rowCount };
+}
+
+/** Seals `open` and opens `open + 1` (see the fencing steps above). */
 export async function seal(
   client: BigQuery,
   dataset: string,
-  open: number,
+  openGen: number,
 ): Promise<SealedGeneration> {
-  const rowCount = await committedCount(client, dataset, open);
-  await ensureTable(client.dataset(dataset), stagingTable(open + 1), STAGING_SPEC);
-  await appendEvent(client, dataset, open, "sealed", rowCount);
-  await appendEvent(client, dataset, open + 1, "open");
-  return { generation: open, rowCount };
+  await appendEvent(client, dataset, openGen, "sealing");
+  await open(client, dataset, openGen + 1);
+  return await completeSeal(client, dataset, openGen);
 }
 
-/** Sealed, not yet dropped generations, oldest first. */
+/** Sealed, not yet dropped generations, oldest first (finishing seals left half done). */
 export async function sealedGenerations(
   client: BigQuery,
   dataset: string,
 ): Promise<SealedGeneration[]> {
-  return [...await states(client, dataset)]
-    .filter(([, s]) => s.state === "sealed")
-    .map(([generation, s]) => ({ generation, rowCount: s.rowCount ?? 0 }))
-    .sort((a, b) => a.generation - b.generation);
+  const all = await states(client, dataset);
+  const out: SealedGeneration[] = [];
+  for (const [generation, s] of [...all].sort(([a], [b]) => a - b)) {
+    if (s.state === "sealing") out.push(await completeSeal(client, dataset, generation));
+    if (s.state === "sealed") out.push({ generation, rowCount: s.rowCount ?? 0 });
+  }
+  return out;
 }
 
 /** The state of a live generation, or `RangeError`. */
@@ -114,7 +192,7 @@ export async function liveState(
   doing: string,
 ): Promise<Resolved> {
   const state = (await states(client, dataset)).get(generation);
-  if (state?.state !== "open" && state?.state !== "sealed") {
+  if (state?.state === "dropped" || state === undefined) {
     throw new RangeError(
       `Cannot ${doing} generation ${generation}: it is ${state?.state ?? "unknown"}`,
     );
@@ -184,8 +262,15 @@ export async function drop(client: BigQuery, dataset: string, generation: number
     );
   }
   await appendEvent(client, dataset, generation, "dropped");
+  // The seal table stays: while it exists no later seal can take another snapshot of the
+  // generation's commits, which the watermarks still count.
+  const table = stagingTable(generation);
   try {
-    await client.dataset(dataset).table(stagingTable(generation)).delete();
+    await timed(
+      client,
+      `delete table ${table}`,
+      () => client.dataset(dataset).table(table).delete(),
+    );
   } catch (error: unknown) {
     const code = typeof error === "object" && error !== null && "code" in error ? error.code : 0;
     if (code !== 404) throw error;

@@ -9,6 +9,7 @@ import { DuckDBInstance } from "@duckdb/node-api";
 import type { Cell } from "../../../messages/staging_columns.ts";
 import { appendColumns } from "../duckdb/column_chunks.ts";
 import { STAGING_TABLE_COLUMNS } from "../duckdb/schema.ts";
+import { EVENT_DATE_SQL } from "../value_limits.ts";
 import { missingStagingColumns, stagingColumnOrNull, stagingTable } from "./schema.ts";
 import { committedStaging } from "./visible_rows.ts";
 
@@ -86,8 +87,7 @@ export async function exportParquet(
       pageToken = next?.pageToken ?? undefined;
     } while (pageToken !== undefined);
     await connection.run(
-      `COPY (SELECT *, strftime(epoch_ms(coalesce(event_time_ms, _kafka_timestamp_ms)), '%Y-%m-%d')
-             AS dt FROM rows)
+      `COPY (SELECT *, ${EVENT_DATE_SQL} AS dt FROM rows)
        TO ${sqlString(dir)} (FORMAT PARQUET, COMPRESSION ZSTD, PARTITION_BY (dt),
          FILENAME_PATTERN 'part-g${generation}-{i}')`,
     );

@@ -1,10 +1,16 @@
 /**
  * Encodes a columnar batch as BigQuery streaming rows: one JSON object per row in the staging
- * table's field order, with `insertId = topic-partition-offset` (BigQuery drops a repeated id
- * within its dedupe window). A cell of the wrong type throws `TypeError`: a bug upstream.
+ * table's field order, with `insertId = topic-partition-epoch-offset` (BigQuery drops a repeated
+ * id within its dedupe window). Cells arrive storable (`value_limits.ts`); one of the wrong type
+ * still throws `TypeError`: a bug upstream.
  */
 
 import { type Cell, type RowBatch, STAGING_COLUMNS } from "../../../messages/staging_columns.ts";
+import { columnIndex } from "../batch_columns.ts";
+import { eventDate } from "../value_limits.ts";
+
+const EVENT_TIME = columnIndex("event_time_ms");
+const KAFKA_TIME = columnIndex("_kafka_timestamp_ms");
 
 /** A row as `tabledata.insertAll` takes it. */
 export interface StreamRow {
@@ -12,12 +18,7 @@ export interface StreamRow {
   readonly json: Record<string, unknown>;
 }
 
-/** UTC date `YYYY-MM-DD` of epoch milliseconds. */
-export function utcDate(ms: number): string {
-  return new Date(ms).toISOString().slice(0, 10);
-}
-
-/** BigQuery JSON of a timestamp given in epoch milliseconds. */
+/** BigQuery JSON of a timestamp given in epoch milliseconds (representable: see value_limits). */
 export function timestamp(ms: number): string {
   return new Date(ms).toISOString();
 }
@@ -42,12 +43,14 @@ function checked(cell: Cell | undefined, type: string, name: string, row: number
 }
 
 /**
- * Encodes every row of `rows`, stamped with `ingestedAtMs`, leaving out the `withheld` columns
- * (ones the open generation's table, made by an older version, does not have yet).
+ * Encodes every row of `rows`, stamped with `ingestedAtMs` and row i's epoch `epochs[i]`, leaving
+ * out the `withheld` columns (ones the open generation's table, made by an older version, does
+ * not have yet).
  */
 export function encodeStagingRows(
   rows: RowBatch,
   ingestedAtMs: number,
+  epochs: readonly number[],
   withheld: ReadonlySet<string> = new Set(),
 ): StreamRow[] {
   const out: StreamRow[] = [];
@@ -58,13 +61,14 @@ export function encodeStagingRows(
       if (withheld.has(spec.name)) return;
       json[spec.name] = checked(rows.columns[i]?.[row], spec.type, spec.name, row);
     });
+    const epoch = epochs[row] ?? 0;
     json._ingested_at = ingestedAt;
-    const eventMs = json.event_time_ms ?? json._kafka_timestamp_ms;
-    if (typeof eventMs !== "number") {
-      throw new TypeError(`Cannot write row ${row}: neither event_time_ms nor a Kafka timestamp`);
-    }
-    json.dt = utcDate(eventMs);
-    out.push({ insertId: `${json._topic}-${json._partition}-${json._offset}`, json });
+    if (!withheld.has("_offset_epoch")) json._offset_epoch = epoch;
+    json.dt = eventDate(
+      rows.columns[EVENT_TIME]?.[row] ?? null,
+      rows.columns[KAFKA_TIME]?.[row] ?? null,
+    );
+    out.push({ insertId: `${json._topic}-${json._partition}-${epoch}-${json._offset}`, json });
   }
   return out;
 }

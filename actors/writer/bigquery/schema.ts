@@ -1,11 +1,13 @@
 /**
  * The BigQuery schema, declared as explicit table resources and created idempotently: one staging
  * table per generation (partitioned by event date `dt`, clustered by Kafka coordinates), and the
- * append-only tables the warehouse resolves by query: commits, generation events, dead letters,
- * user agents, products, crawl outcomes and the export manifest.
+ * append-only tables the warehouse resolves by query: commits, generation events (a seal lists
+ * the commits it covers), partition epochs, dead letters, user agents, products, crawl outcomes
+ * and the export manifest.
  */
 
 import type { BigQuery, Dataset, TableMetadata } from "@google-cloud/bigquery";
+import { timed } from "./client.ts";
 import { type ColumnType, STAGING_COLUMNS } from "../../../messages/staging_columns.ts";
 import { USER_AGENT_COLUMNS } from "../duckdb/schema.ts";
 
@@ -33,7 +35,10 @@ const f = (name: string, type: Field["type"], mode: Field["mode"] = "NULLABLE"):
 
 const KEY = new Set(["_topic", "_partition", "_offset"]);
 
-/** Staging columns in table order: the contract's columns, `_ingested_at`, then `dt`. */
+/**
+ * Staging columns in table order: the contract's columns, `_ingested_at`, `_offset_epoch` (the
+ * partition's watermark epoch), then `dt`.
+ */
 export const STAGING_FIELDS: readonly Field[] = [
   ...STAGING_COLUMNS.map((c) =>
     f(
@@ -43,8 +48,10 @@ export const STAGING_FIELDS: readonly Field[] = [
     )
   ),
   f("_ingested_at", "TIMESTAMP", "REQUIRED"),
-  // Event date (UTC) of event_time_ms, else the Kafka timestamp: the partitioning column.
-  f("dt", "DATE", "REQUIRED"),
+  f("_offset_epoch", "INT64"),
+  // Event date (UTC) of event_time_ms, else the Kafka timestamp: the partitioning column; null
+  // (BigQuery's __NULL__ partition) when neither is a date.
+  f("dt", "DATE"),
 ];
 
 /** Where a dimension row was first seen: it is visible once that offset is committed. */
@@ -74,15 +81,33 @@ export const TABLES: Readonly<Record<string, TableSpec>> = {
       f("to_offset", "INT64", "REQUIRED"),
       f("batch_id", "STRING", "REQUIRED"),
       f("committed_at", "TIMESTAMP", "REQUIRED"),
+      // The partition's watermark epoch (null: 0) and the topic id the offsets came from.
+      f("epoch", "INT64"),
+      f("topic_id", "STRING"),
     ],
     clusterBy: ["generation", "topic", "kafka_partition"],
+  },
+  // A partition's watermark epochs: a reset appends the next one (the highest is current).
+  partition_epochs: {
+    fields: [
+      f("topic", "STRING", "REQUIRED"),
+      f("kafka_partition", "INT64", "REQUIRED"),
+      f("epoch", "INT64", "REQUIRED"),
+      f("from_offset", "INT64", "REQUIRED"),
+      f("previous_max_offset", "INT64", "REQUIRED"),
+      f("reason", "STRING", "REQUIRED"),
+      f("at", "TIMESTAMP", "REQUIRED"),
+    ],
   },
   generation_events: {
     fields: [
       f("generation", "INT64", "REQUIRED"),
+      // open, sealing (the seal is under way), sealed, dropped.
       f("state", "STRING", "REQUIRED"),
       f("row_count", "INT64"),
       f("at", "TIMESTAMP", "REQUIRED"),
+      // On a `sealed` event: the commits (batch ids) the generation holds, fixed by its seal.
+      f("covered", "STRING", "REPEATED"),
     ],
   },
   dead_letters: {
@@ -97,6 +122,7 @@ export const TABLES: Readonly<Record<string, TableSpec>> = {
       // would read back differently there and in BigQuery; text reads back the same in both.
       f("raw_base64", "STRING", "REQUIRED"),
       f("ingested_at", "TIMESTAMP", "REQUIRED"),
+      f("offset_epoch", "INT64"),
     ],
     partitionBy: "ingested_at",
     clusterBy: ["code", "topic", "kafka_partition"],
@@ -173,10 +199,14 @@ export function tableMetadata(spec: TableSpec): TableMetadata {
 /** Creates `name` unless it exists (a concurrent creator's 409 counts as success). */
 export async function ensureTable(dataset: Dataset, name: string, spec: TableSpec): Promise<void> {
   const table = dataset.table(name);
-  const [exists] = await table.exists();
+  const [exists] = await timed(dataset.bigQuery, `check table ${name}`, () => table.exists());
   if (exists) return;
   try {
-    await dataset.createTable(name, tableMetadata(spec));
+    await timed(
+      dataset.bigQuery,
+      `create table ${name}`,
+      () => dataset.createTable(name, tableMetadata(spec)),
+    );
   } catch (error: unknown) {
     if (!isAlreadyExists(error)) throw error;
   }
@@ -241,17 +271,28 @@ export function stagingColumnOrNull(name: string, missing: ReadonlySet<string>):
     : `CAST(NULL AS ${field.type}) AS ${name}`;
 }
 
-/** Whether a BigQuery call failed because the resource already exists. */
+/**
+ * Whether a BigQuery call failed because the resource already exists: 409 (or reason
+ * `duplicate`) from BigQuery; the emulator answers a CREATE TABLE AS SELECT with a job error
+ * whose message says "already exists".
+ */
 export function isAlreadyExists(error: unknown): boolean {
-  return typeof error === "object" && error !== null && "code" in error && error.code === 409;
+  if (typeof error !== "object" || error === null) return false;
+  if ("code" in error && error.code === 409) return true;
+  const text = "message" in error && typeof error.message === "string" ? error.message : "";
+  return /already exists/i.test(text);
 }
 
 /** Creates the dataset and every non-staging table if missing. */
 export async function createSchema(dataset: Dataset, location?: string): Promise<void> {
-  const [exists] = await dataset.exists();
+  const [exists] = await timed(dataset.bigQuery, "check the dataset", () => dataset.exists());
   if (!exists) {
     try {
-      await dataset.create(location === undefined ? {} : { location });
+      await timed(
+        dataset.bigQuery,
+        "create the dataset",
+        () => dataset.create(location === undefined ? {} : { location }),
+      );
     } catch (error: unknown) {
       if (!isAlreadyExists(error)) throw error;
     }

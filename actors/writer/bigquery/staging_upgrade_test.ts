@@ -4,7 +4,7 @@ import { BigQuery } from "@google-cloud/bigquery";
 import { testBigQuery } from "../../../test/emulators/bigquery_emulator.ts";
 import { syntheticBatch } from "../testing.ts";
 import { TEST_RETRY } from "../warehouse_contract.ts";
-import { streamRows } from "./batch_write.ts";
+import { streamRows } from "./stream_rows.ts";
 import { BigQueryWarehouse } from "./bigquery_warehouse.ts";
 import { timestamp } from "./row_encoding.ts";
 import { createSchema, ensureTable, missingFields, STAGING_SPEC, stagingTable } from "./schema.ts";

@@ -8,7 +8,7 @@ import type { FaultSwitch } from "../fault_hook.ts";
 import type { ContractSubject } from "../warehouse_contract.ts";
 import { TEST_RETRY } from "../warehouse_contract.ts";
 import { BigQueryWarehouse } from "./bigquery_warehouse.ts";
-import { int, str, strOrNull } from "./client.ts";
+import { int, intOrNull, str, strings, strOrNull } from "./client.ts";
 import { stagingTable } from "./schema.ts";
 import { committedDeadLetters, committedDimension, committedStaging } from "./visible_rows.ts";
 
@@ -47,6 +47,25 @@ export async function contractSubject(faults: FaultSwitch): Promise<ContractSubj
           `SELECT _offset FROM (${committedStaging(name, stagingTable(generation), generation)})
            WHERE _partition = ${partition} ORDER BY _offset`,
         )).map((r) => int(r, "_offset")),
+      stagedEpochOffsets: async (generation, partition) =>
+        (await q(
+          `SELECT CONCAT(CAST(_offset_epoch AS STRING), ':', CAST(_offset AS STRING)) AS k FROM (${
+            committedStaging(name, stagingTable(generation), generation)
+          }) WHERE _partition = ${partition} ORDER BY _offset_epoch, _offset`,
+        )).map((r) => str(r, "k")),
+      stagedRow: async (generation, offset) => {
+        const [row] = await q(
+          `SELECT field_problems, _kafka_timestamp_ms, extra FROM (${
+            committedStaging(name, stagingTable(generation), generation)
+          }) WHERE _offset = ${offset}`,
+        );
+        if (row === undefined) throw new Error(`No staged row at offset ${offset}`);
+        return {
+          problems: strings(row, "field_problems"),
+          kafkaTimestampMs: intOrNull(row, "_kafka_timestamp_ms"),
+          extra: strOrNull(row, "extra"),
+        };
+      },
       ingestedAt: async (generation) =>
         (await q(
           `SELECT UNIX_MILLIS(_ingested_at) AS t FROM (${
