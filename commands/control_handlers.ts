@@ -1,49 +1,75 @@
 /**
- * What the control server answers for a running pipeline: export, liveness, readiness (every
- * actor up and the end-to-end latency under a threshold), Prometheus metrics and the status
- * snapshot.
+ * What the control server answers for a running pipeline: export, liveness (with the stages that
+ * are stuck), readiness from the pipeline's per-stage conditions (plus the end-to-end latency
+ * threshold), Prometheus metrics and the status snapshot.
  */
 import type { CrawlCounters } from "../actors/crawler/crawl_counters.ts";
 import type { Pipeline } from "../actors/pipeline/pipeline.ts";
-import { actorsOf } from "../actors/runtime/snapshot.ts";
 import type { ControlHandlers } from "../control/control_server.ts";
 
 /** Readiness fails when events take longer than this from Kafka to the warehouse. */
 export const STALLED_LATENCY_MS = 120_000;
+const LATENCY_KEY = "end_to_end_latency";
+
+/** Records the latency condition in the pipeline's readiness model. */
+function checkLatency(pipeline: Pipeline): void {
+  const latency = pipeline.metrics.lastLatencyMs;
+  if (latency !== undefined && latency > STALLED_LATENCY_MS) {
+    pipeline.readiness.set(
+      LATENCY_KEY,
+      "end_to_end",
+      `stalled: end-to-end latency ${Math.round(latency)} ms`,
+      "retrying",
+    );
+  } else pipeline.readiness.clear(LATENCY_KEY);
+}
 
 /** The control handlers of `pipeline`; `crawler` gives the crawler's totals once it runs. */
 export function controlHandlers(
   pipeline: Pipeline,
   crawler: () => Readonly<CrawlCounters> | undefined = () => undefined,
 ): ControlHandlers {
+  const conditions = () => {
+    checkLatency(pipeline);
+    const now = Date.now();
+    const all = pipeline.readiness.conditions(pipeline.snapshot(), now);
+    pipeline.metrics.conditions(all, now);
+    return all;
+  };
   return {
     export: () => pipeline.export(),
-    live: () => pipeline.snapshot().state !== "failed",
-    ready: () => {
-      const down = actorsOf(pipeline.snapshot()).filter((a) => a.state !== "running");
-      if (down.length > 0) {
-        return {
-          ready: false,
-          reason: `not running: ${down.map((a) => `${a.name} (${a.state})`).join(", ")}`,
-        };
-      }
-      const latency = pipeline.metrics.lastLatencyMs;
-      if (latency !== undefined && latency > STALLED_LATENCY_MS) {
-        return { ready: false, reason: `stalled: end-to-end latency ${Math.round(latency)} ms` };
-      }
-      return { ready: true };
+    live: () => {
+      const stalled = conditions().filter((c) => !c.ok);
+      return { live: pipeline.snapshot().state !== "failed", stalled };
     },
-    metrics: () => pipeline.metrics.render(pipeline.snapshot()),
+    ready: () => {
+      checkLatency(pipeline);
+      return pipeline.readiness.verdict(pipeline.snapshot());
+    },
+    metrics: () => {
+      conditions();
+      return pipeline.metrics.render(pipeline.snapshot());
+    },
     status: () => {
       const m = pipeline.metrics;
       return {
         supervision: pipeline.snapshot(),
+        conditions: conditions(),
         events: {
           consumed: m.consumed,
           staged: m.staged,
           deadLettered: m.deadLettered,
           replayed: m.replayed,
+          held: m.held,
+          fixed: m.fixed,
           batches: m.batches,
+        },
+        writes: { failedAttempts: m.writeFailures, stalls: m.stalls },
+        commits: { failures: m.commitFailures },
+        exports: {
+          succeeded: m.exportsSucceeded,
+          failed: m.exportsFailed,
+          last: m.lastExport ?? null,
         },
         lastEndToEndLatencyMs: m.lastLatencyMs ?? null,
         geoipTable: pipeline.geoipTable,

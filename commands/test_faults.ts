@@ -1,22 +1,57 @@
 /**
  * Test-only fault injection for the end-to-end tests: `PIPELINE_TEST_FAULTS` holds JSON such as
- * `{"crashAfterEveryNthWrite": 7}`. Never set it in production; unset means no faults.
+ * `{"crashAfterEveryNthWrite": 7}` or `{"enrichThrowAt": {"partition": 0, "offset": 1234}}`.
+ * Never set it in production; unset means no faults.
  */
+import type { EventCoordinates } from "../actors/enricher/enrich_batch.ts";
+import type { ConsumerFaults } from "../messages/consumer.ts";
+import type { EnricherFaults } from "../messages/enricher.ts";
 import type { WriterFaults } from "../messages/writer.ts";
 
-const NONE: WriterFaults = { crashAfterEveryNthWrite: 0, failEveryNthWrite: 0 };
+/** Faults per actor. */
+export interface TestFaults {
+  readonly writer: WriterFaults;
+  readonly enricher: EnricherFaults;
+  readonly consumer: ConsumerFaults;
+}
+
+/** No faults at all (production). */
+export const NO_FAULTS: TestFaults = {
+  writer: { crashAfterEveryNthWrite: 0, failEveryNthWrite: 0 },
+  enricher: { throwAt: null, crashAt: null },
+  consumer: { failEveryNthCommit: 0 },
+};
+
+const count = (v: unknown) => (typeof v === "number" && v >= 0 ? v : 0);
+
+function coordinates(v: unknown, key: string): EventCoordinates | null {
+  if (v === undefined) return null;
+  if (
+    typeof v === "object" && v !== null && "partition" in v && "offset" in v &&
+    typeof v.partition === "number" && typeof v.offset === "number"
+  ) {
+    return { partition: v.partition, offset: v.offset };
+  }
+  throw new TypeError(`PIPELINE_TEST_FAULTS.${key} must be {"partition": n, "offset": n}`);
+}
 
 /** The faults asked for, or none. */
-export function testFaults(text = Deno.env.get("PIPELINE_TEST_FAULTS")): WriterFaults {
-  if (text === undefined || text === "") return NONE;
+export function testFaults(text = Deno.env.get("PIPELINE_TEST_FAULTS")): TestFaults {
+  if (text === undefined || text === "") return NO_FAULTS;
   const parsed: unknown = JSON.parse(text);
   if (typeof parsed !== "object" || parsed === null) {
     throw new TypeError(`PIPELINE_TEST_FAULTS must be a JSON object, got ${text}`);
   }
   const p = parsed as Record<string, unknown>;
-  const n = (v: unknown) => (typeof v === "number" && v >= 0 ? v : 0);
   return {
-    crashAfterEveryNthWrite: n(p.crashAfterEveryNthWrite),
-    failEveryNthWrite: n(p.failEveryNthWrite),
+    writer: {
+      crashAfterEveryNthWrite: count(p.crashAfterEveryNthWrite),
+      failEveryNthWrite: count(p.failEveryNthWrite),
+    },
+    enricher: {
+      throwAt: coordinates(p.enrichThrowAt, "enrichThrowAt"),
+      crashAt: coordinates(p.enrichCrashAt, "enrichCrashAt"),
+    },
+    consumer: { failEveryNthCommit: count(p.failEveryNthCommit) },
   };
 }

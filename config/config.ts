@@ -68,6 +68,10 @@ export interface Config {
     readonly crawl: boolean;
     /** Run the dbt models after each successful export. */
     readonly modelsAfterExport: boolean;
+    /** Exit after a stage has been stuck this long (0: never). */
+    readonly stallExitAfterMs: number;
+    /** Time cap of one BigQuery or Cloud Storage request. */
+    readonly warehouseTimeoutMs: number;
   };
   readonly geoip: {
     readonly table: string | undefined;
@@ -190,6 +194,8 @@ export function resolveConfig(sources: Source[], readFile: (path: string) => str
       exportMaxRows: set(r.exportMaxRows, "exportMaxRows"),
       crawl: set(r.crawlEnabled, "crawlEnabled"),
       modelsAfterExport: set(r.modelsAfterExport, "modelsAfterExport"),
+      stallExitAfterMs: set(r.stallExitAfterMs, "stallExitAfterMs"),
+      warehouseTimeoutMs: set(r.warehouseTimeoutMs, "warehouseTimeoutMs"),
     },
     geoip: {
       table: r.geoipTable,

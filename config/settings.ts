@@ -232,6 +232,20 @@ export const SETTINGS = {
     "Run the dbt models (`deno task models`) after each successful export.",
     false,
   ),
+  stallExitAfterMs: integer(
+    "STALL_EXIT_AFTER_MS",
+    "Exit (code 75) after a stage has been stuck this long, for an orchestrator to restart (0: never).",
+    0,
+    86_400_000,
+    0,
+  ),
+  warehouseTimeoutMs: integer(
+    "WAREHOUSE_TIMEOUT_MS",
+    "Time cap of one BigQuery or Cloud Storage request; a request that takes longer is retried.",
+    1_000,
+    600_000,
+    30_000,
+  ),
   geoipTable: text("GEOIP_TABLE", "A range table built by `deno task geoip build`.", undefined),
   geoipCsv: text(
     "GEOIP_CSV",

@@ -9,8 +9,8 @@ import { STATUS_PAGE_CSP, statusPage } from "./status_page.ts";
 export interface ControlHandlers {
   /** Runs an export to completion; throws when it fails (logged, answered with an id). */
   export(): Promise<unknown>;
-  /** Live: the process runs and its supervision tree is up. */
-  live(): boolean;
+  /** Live: the process runs and its supervision tree is up; `stalled` names stuck stages. */
+  live(): { live: boolean; stalled?: readonly unknown[] };
   /** Ready: consuming and not stalled; `reason` says why not. */
   ready(): { ready: boolean; reason?: string };
   /** Prometheus text. */
@@ -59,7 +59,10 @@ export function controlRoutes(handlers: ControlHandlers): Route[] {
       path: "/health",
       access: "probe",
       scrape: true,
-      handle: () => handlers.live() ? json(200, { live: true }) : json(503, { live: false }),
+      handle: () => {
+        const health = handlers.live();
+        return json(health.live ? 200 : 503, health);
+      },
     },
     {
       method: "GET",

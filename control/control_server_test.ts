@@ -19,7 +19,7 @@ function handlers(overrides: Partial<ControlHandlers> = {}): ControlHandlers {
   registry.inc("pipeline_events_received_total", "Events", { actor: "consumer" }, 3);
   return {
     export: () => Promise.resolve({ generation: 1, rows: 10 }),
-    live: () => true,
+    live: () => ({ live: true }),
     ready: () => ({ ready: false, reason: "consumer lag rising" }),
     metrics: () => registry.render(),
     status: () => ({ actors: [{ id: "writer", state: "running", restarts: 0 }] }),

@@ -1,10 +1,14 @@
 /**
  * Protocol of the writer actor, which owns the warehouse connection (DuckDB allows one writer):
- * write batches (one transaction each, then `writer.batchWritten` with the chunk ids to
- * acknowledge), exports (sealed at a batch boundary because the writer handles one message at a
- * time), and the catalog pages the crawler pool reads and merges.
+ * write batches (one transaction each, retried for as long as it takes, then
+ * `writer.batchWritten` with the chunk ids to acknowledge), exports (sealed at a batch boundary
+ * because the writer handles one message at a time; a failed export is a reply, never a crash),
+ * and the catalog pages the crawler pool reads and merges. While a batch cannot be written the
+ * writer says so (`writer.stalled`, `writer.resumed`); a chunk whose partition log does not
+ * continue the stored watermark is refused (`writer.partitionRefused`).
  */
 import { message, request } from "../actors/runtime/protocol.ts";
+import type { RefusalKind } from "../actors/writer/partition_guard.ts";
 import type { CrawlResult, ProductToCrawl } from "../actors/writer/warehouse.ts";
 import type { LakeTarget, WarehouseTarget } from "../config/config.ts";
 import { isWriteBatch } from "./batcher.ts";
@@ -29,16 +33,23 @@ export interface WriterArgs {
   /** Endpoints for emulators (unset in production). */
   readonly bigqueryEndpoint: string | null;
   readonly storageEndpoint: string | null;
+  /** Time cap of one BigQuery or Cloud Storage request. */
+  readonly requestTimeoutMs: number;
   readonly faults: WriterFaults;
 }
 
 /** What one batch did, with what the consumer needs to commit. */
 export interface BatchWritten {
+  /** Chunks now fully stored (refused chunks are not among them). */
   readonly chunkIds: number[];
   readonly generation: number;
   readonly staged: number;
   readonly deadLettered: number;
   readonly replayed: number;
+  /** Events of refused chunks: not written, not acknowledged. */
+  readonly held: number;
+  /** Values changed to be storable. */
+  readonly fixed: number;
   readonly newProducts: number;
   readonly attempts: number;
   readonly writeMs: number;
@@ -56,6 +67,46 @@ export interface ExportReport {
   readonly seconds: number;
 }
 
+/** An export's outcome: a failed export is data (the writer goes on), retried on the next ask. */
+export type ExportOutcome =
+  | { readonly ok: true; readonly report: ExportReport }
+  | { readonly ok: false; readonly error: string };
+
+/** The writer cannot finish an operation and keeps retrying it (sent on each failed attempt). */
+export interface WriterStalled {
+  readonly operation: string;
+  /** What failed, for a human: the warehouse's error, or how long the attempt has been waiting. */
+  readonly reason: string;
+  /** When the operation first failed or went slow, epoch ms. */
+  readonly sinceMs: number;
+  /** Attempts made so far. */
+  readonly attempts: number;
+  /** When the next attempt starts, or null while an attempt is under way. */
+  readonly retryInMs: number | null;
+}
+
+/** A stalled operation finished. */
+export interface WriterResumed {
+  readonly operation: string;
+  readonly stalledMs: number;
+  readonly attempts: number;
+}
+
+/** A chunk's partition that the writer refused (see `partition_guard.ts`). */
+export interface PartitionRefused {
+  readonly topic: string;
+  readonly partition: number;
+  readonly kind: RefusalKind;
+  readonly epoch: number;
+  readonly storedOffset: number;
+  readonly kafkaOffset: number;
+  /** True: the partition must stop until an operator resets it; false: re-reading heals it. */
+  readonly halts: boolean;
+  readonly message: string;
+  /** Events held back in this batch. */
+  readonly held: number;
+}
+
 /** Checks writer init arguments. */
 export const isWriterArgs = (v: unknown): v is WriterArgs =>
   isRecord(v) && typeof v.dataDir === "string" && isRecord(v.warehouse) && isRecord(v.lake) &&
@@ -63,9 +114,30 @@ export const isWriterArgs = (v: unknown): v is WriterArgs =>
 
 const isBatchWritten = (v: unknown): v is BatchWritten =>
   isRecord(v) && isNumberArray(v.chunkIds) && typeof v.staged === "number" &&
-  isNumberArray(v.latencyCounts);
+  typeof v.held === "number" && typeof v.fixed === "number" && isNumberArray(v.latencyCounts);
 const isExportReport = (v: unknown): v is ExportReport =>
   isRecord(v) && isNumberArray(v.generations) && typeof v.rows === "number";
+const isExportOutcome = (v: unknown): v is ExportOutcome =>
+  isRecord(v) &&
+  (v.ok === true ? isExportReport(v.report) : v.ok === false && typeof v.error === "string");
+const isStalled = (v: unknown): v is WriterStalled =>
+  isRecord(v) && typeof v.operation === "string" && typeof v.reason === "string" &&
+  typeof v.sinceMs === "number" && typeof v.attempts === "number" &&
+  (v.retryInMs === null || typeof v.retryInMs === "number");
+const isResumed = (v: unknown): v is WriterResumed =>
+  isRecord(v) && typeof v.operation === "string" && typeof v.stalledMs === "number" &&
+  typeof v.attempts === "number";
+const REFUSAL_KINDS: readonly unknown[] = [
+  "gap",
+  "committed_ahead",
+  "log_truncated",
+  "topic_changed",
+];
+const isRefused = (v: unknown): v is PartitionRefused =>
+  isRecord(v) && typeof v.topic === "string" && typeof v.partition === "number" &&
+  REFUSAL_KINDS.includes(v.kind) && typeof v.storedOffset === "number" &&
+  typeof v.kafkaOffset === "number" && typeof v.halts === "boolean" &&
+  typeof v.message === "string" && typeof v.held === "number" && typeof v.epoch === "number";
 const isLimit = (v: unknown): v is { limit: number } => isRecord(v) && typeof v.limit === "number";
 const isProducts = (v: unknown): v is { products: ProductToCrawl[] } =>
   isRecord(v) && Array.isArray(v.products);
@@ -79,11 +151,14 @@ export const WRITER_PROTOCOL = {
   name: "writer",
   accepts: {
     "writer.write": message(isWriteBatch),
-    "writer.export": request(isEmpty, isExportReport),
+    "writer.export": request(isEmpty, isExportOutcome),
     "writer.uncrawled": request(isLimit, isProducts),
     "writer.mergeCrawl": request(isResults, isUpdated),
   },
   emits: {
     "writer.batchWritten": message(isBatchWritten),
+    "writer.stalled": message(isStalled),
+    "writer.resumed": message(isResumed),
+    "writer.partitionRefused": message(isRefused),
   },
 } as const;

@@ -3,14 +3,26 @@
  * consumer -> enricher pool -> batcher -> writer, with the writer's acknowledgements flowing back
  * to the consumer, which commits only what is durable. Started in order writer, batcher,
  * enrichers, consumer (downstream first); a batcher restart also restarts the consumer, whose
- * uncommitted chunks it held (rest_for_one). The crawler pool names products from the catalog.
+ * uncommitted chunks it held (rest_for_one). Each pool states what becomes of a message that
+ * keeps crashing it: nothing on the data path is given up without its events accounted for. The
+ * writer's stalls and refused partitions feed the readiness model and the stall watchdog.
  */
 import type { Config } from "../../config/config.ts";
 import { BATCHER_PROTOCOL } from "../../messages/batcher.ts";
 import { CONSUMER_PROTOCOL } from "../../messages/consumer.ts";
-import { ENRICHER_PROTOCOL, type EnricherArgs } from "../../messages/enricher.ts";
+import {
+  ENRICHER_PROTOCOL,
+  type EnricherArgs,
+  type EnricherFaults,
+} from "../../messages/enricher.ts";
 import { GEOIP_PROTOCOL } from "../../messages/geoip.ts";
-import { type ExportReport, WRITER_PROTOCOL, type WriterFaults } from "../../messages/writer.ts";
+import {
+  type ExportReport,
+  type PartitionRefused,
+  WRITER_PROTOCOL,
+  type WriterStalled,
+} from "../../messages/writer.ts";
+import type { TestFaults } from "../../commands/test_faults.ts";
 import { getLogger } from "../../observability/log.ts";
 import { ActorPool } from "../runtime/actor_pool.ts";
 import { Supervisor } from "../runtime/supervisor.ts";
@@ -18,25 +30,34 @@ import { workerModuleUrl } from "../worker_modules.ts";
 import type { SupervisorSnapshot } from "../runtime/snapshot.ts";
 import { PipelineMetrics } from "./pipeline_metrics.ts";
 import { poisonChunk } from "./poison_chunk.ts";
+import { Readiness } from "./readiness.ts";
+import { StallWatchdog } from "./stall_watchdog.ts";
 
 const log = getLogger("pipeline");
 const ASK_TIMEOUT_MS = 30_000;
 const EXPORT_TIMEOUT_MS = 3_600_000;
 /** Distinct User-Agents each enricher keeps parsed (clickstreams hit ~99% with a few thousand). */
 const USER_AGENT_CACHE_ENTRIES = 10_000;
+/** A gap heals by re-reading from the commit: the consumer restarts at most this often for it. */
+const GAP_RESTART_EVERY_MS = 10_000;
 
 /** Init arguments of an enricher mapping `geoipTable`. */
-function enricherArgs(geoipTable: string | null): EnricherArgs {
-  return { geoipTable, userAgentCacheSize: USER_AGENT_CACHE_ENTRIES };
+function enricherArgs(geoipTable: string | null, faults: EnricherFaults): EnricherArgs {
+  return { geoipTable, userAgentCacheSize: USER_AGENT_CACHE_ENTRIES, faults };
 }
+
+/** The readiness key of a halted partition. */
+const haltKey = (topic: string, partition: number) => `halted:${topic}/${partition}`;
 
 /** What the pipeline needs besides the configuration. */
 export interface PipelineOptions {
   readonly config: Config;
   /** A built geoip range table, or null. */
   readonly geoipTable: string | null;
-  /** Test-only writer faults (all zero in production). */
-  readonly faults: WriterFaults;
+  /** Test-only faults (none in production). */
+  readonly faults: TestFaults;
+  /** Ends the process after a stall of `STALL_EXIT_AFTER_MS` (default `Deno.exit`; tests). */
+  readonly exit?: (code: number) => void;
 }
 
 type Protocols = {
@@ -52,6 +73,8 @@ type Pool<K extends keyof Protocols> = ActorPool<Protocols[K]["accepts"], Protoc
 export class Pipeline {
   readonly root = new Supervisor({ name: "pipeline" });
   readonly metrics = new PipelineMetrics();
+  /** Per-stage conditions behind /ready, /health and the stall watchdog. */
+  readonly readiness = new Readiness();
   readonly writer: Pool<"writer">;
   readonly batcher: Pool<"batcher">;
   readonly enrichers: Pool<"enricher">;
@@ -65,18 +88,30 @@ export class Pipeline {
   readonly #exportListeners: ((report: ExportReport) => void)[] = [];
   #stopping = false;
   #lagTimer: ReturnType<typeof setInterval> | undefined;
+  readonly #watchdog: StallWatchdog;
+  readonly #enricherFaults: EnricherFaults;
+  readonly #halted = new Set<string>();
+  #lastGapRestartMs = -Infinity;
 
   constructor(options: PipelineOptions) {
     const { config } = options;
     const metrics = this.metrics;
     this.geoipTable = options.geoipTable;
     this.#geoipRefreshMs = config.geoip.refreshMs;
+    this.#enricherFaults = options.faults.enricher;
+    this.#watchdog = new StallWatchdog({
+      limitMs: config.pipeline.stallExitAfterMs,
+      stuck: (now) => this.readiness.stuckSince(this.snapshot(), now),
+      exit: options.exit ?? ((code) => Deno.exit(code)),
+    });
     this.geoip = this.root.add(
       new ActorPool({
         name: "geoip",
         module: workerModuleUrl("geoip"),
         protocol: GEOIP_PROTOCOL,
         capacity: 1,
+        // A refresh that keeps crashing is given up; the next one is asked for later.
+        onFailure: { kind: "drop", after: 3 },
         args: {
           dataDir: config.dataDir,
           table: config.geoip.table ?? null,
@@ -91,17 +126,36 @@ export class Pipeline {
         module: workerModuleUrl("writer"),
         protocol: WRITER_PROTOCOL,
         capacity: 2,
+        // A batch is never given up: nothing else stores its events. The writer retries a failed
+        // write itself; a crash (a bug) redelivers the batch, and a crash loop shows as a stuck stage.
+        onFailure: { kind: "redeliver" },
         args: {
           dataDir: config.dataDir,
           warehouse: config.warehouse,
           lake: config.lake,
           bigqueryEndpoint: config.endpoints.bigquery ?? null,
           storageEndpoint: config.endpoints.storage ?? null,
-          faults: options.faults,
+          requestTimeoutMs: config.pipeline.warehouseTimeoutMs,
+          faults: options.faults.writer,
         },
         onEmit: async (m) => {
-          metrics.batchWritten(m.body, Date.now());
-          await this.consumer.send("consumer.ack", { chunkIds: m.body.chunkIds });
+          switch (m.type) {
+            case "writer.batchWritten":
+              metrics.batchWritten(m.body, Date.now());
+              this.readiness.clear("writer");
+              await this.consumer.send("consumer.ack", { chunkIds: m.body.chunkIds });
+              return;
+            case "writer.stalled":
+              return this.#writerStalled(m.body);
+            case "writer.resumed":
+              this.readiness.clear("writer");
+              log.info("PipelineWriterResumed", { ...m.body });
+              return;
+            case "writer.partitionRefused":
+              return await this.#partitionRefused(m.body);
+            default:
+              m satisfies never;
+          }
         },
       }),
     );
@@ -111,6 +165,8 @@ export class Pipeline {
         module: workerModuleUrl("batcher"),
         protocol: BATCHER_PROTOCOL,
         capacity: 8,
+        // Its chunks carry events nobody else holds: redelivered until the batcher takes them.
+        onFailure: { kind: "redeliver" },
         args: {
           maxRows: config.pipeline.batchMaxRows,
           maxAgeMs: config.pipeline.batchMaxAgeMs,
@@ -128,16 +184,22 @@ export class Pipeline {
         protocol: ENRICHER_PROTOCOL,
         size: config.pipeline.enrichers,
         capacity: 2,
-        args: enricherArgs(options.geoipTable),
+        args: enricherArgs(options.geoipTable, options.faults.enricher),
+        // An event whose enrichment throws is already its own dead letter; a chunk whose Worker
+        // died three times without saying which event killed it becomes one dead letter per event.
+        onFailure: {
+          kind: "poison",
+          after: 3,
+          onPoison: (letter) => {
+            const chunk = poisonChunk(letter.body, letter.error);
+            metrics.deadLetters(chunk.deadLetters);
+            return this.batcher.send("batcher.add", chunk);
+          },
+        },
         onEmit: (m) => {
           metrics.enriched(m.body.rows.rowCount, m.body.deadLetters.length);
           metrics.deadLetters(m.body.deadLetters);
           return this.batcher.send("batcher.add", m.body);
-        },
-        onDeadLetter: (letter) => {
-          const chunk = poisonChunk(letter.body, letter.error);
-          metrics.deadLetters(chunk.deadLetters);
-          return this.batcher.send("batcher.add", chunk);
         },
       }),
     );
@@ -147,6 +209,8 @@ export class Pipeline {
         module: workerModuleUrl("consumer"),
         protocol: CONSUMER_PROTOCOL,
         capacity: 64,
+        // Acks and requests: a consumer that crashes on one is restarted and given it again.
+        onFailure: { kind: "redeliver" },
         args: {
           kafka: {
             brokers: config.kafka.brokers,
@@ -163,6 +227,7 @@ export class Pipeline {
             commitIntervalMs: 200,
             heartbeatMs: 3_000,
           },
+          faults: options.faults.consumer,
         },
         onEmit: (m) => {
           metrics.chunkRead(m.body.count);
@@ -190,7 +255,53 @@ export class Pipeline {
     this.#lagTimer = setInterval(() => {
       this.refreshLag().catch((error: unknown) => log.warn("PipelineLagUnknown", { error }));
     }, 5_000);
+    this.#watchdog.start();
     log.info("PipelineRunning", {});
+  }
+
+  /** The writer reported a failed or slow attempt: the writer stage is stuck until it resumes. */
+  #writerStalled(report: WriterStalled): void {
+    const first = !this.readiness.has("writer");
+    this.metrics.writerStalled(report, first);
+    const reason = report.retryInMs === null
+      ? report.reason
+      : `${report.operation} failed: ${report.reason}; retrying (attempt ${report.attempts})`;
+    this.readiness.set("writer", "writer", reason, "retrying", report.sinceMs);
+    if (first) log.error("PipelineWriterStalled", { ...report });
+  }
+
+  /**
+   * The writer refused a partition's chunks. A gap heals by re-reading from the last commit (the
+   * consumer restarts, at most every 10 s); any other refusal halts the partition until an
+   * operator resets it.
+   */
+  async #partitionRefused(refusal: PartitionRefused): Promise<void> {
+    this.metrics.refused(refusal);
+    if (!refusal.halts) {
+      const now = Date.now();
+      if (now - this.#lastGapRestartMs < GAP_RESTART_EVERY_MS) return;
+      this.#lastGapRestartMs = now;
+      log.error("PipelineGapRefused", {
+        ...refusal,
+        hint: "the consumer re-reads from its commit",
+      });
+      this.consumer.restartAll();
+      return;
+    }
+    const key = haltKey(refusal.topic, refusal.partition);
+    this.readiness.set(
+      key,
+      "writer",
+      `partition ${refusal.topic}/${refusal.partition} halted: ${refusal.message}`,
+      "halted",
+    );
+    if (this.#halted.has(key)) return;
+    this.#halted.add(key);
+    await this.consumer.send("consumer.haltPartition", {
+      topic: refusal.topic,
+      partition: refusal.partition,
+      reason: refusal.message,
+    });
   }
 
   /**
@@ -201,6 +312,7 @@ export class Pipeline {
   async stop(deadlineMs: number): Promise<void> {
     if (this.#stopping) return;
     this.#stopping = true;
+    this.#watchdog.stop();
     clearInterval(this.#lagTimer);
     clearInterval(this.#geoipTimer);
     const end = Date.now() + deadlineMs;
@@ -225,9 +337,18 @@ export class Pipeline {
     await this.root.stop(left());
   }
 
-  /** Exports staging to the lake; exports run one after another, never overlapping. */
+  /**
+   * Exports staging to the lake; exports run one after another, never overlapping. A failed
+   * export rejects with the writer's reason (and is counted and logged); ingestion goes on and
+   * the next export retries what is left sealed.
+   */
   export(): Promise<ExportReport> {
-    const run = this.#exports.then(() => this.writer.ask("writer.export", {}, EXPORT_TIMEOUT_MS));
+    const run = this.#exports.then(async () => {
+      const outcome = await this.writer.ask("writer.export", {}, EXPORT_TIMEOUT_MS);
+      this.metrics.exported(outcome.ok, Date.now(), outcome.ok ? undefined : outcome.error);
+      if (outcome.ok) return outcome.report;
+      throw new Error(`Export failed: ${outcome.error}`);
+    });
     this.#exports = run.then(
       (report) => {
         for (const listener of this.#exportListeners) {
@@ -238,7 +359,11 @@ export class Pipeline {
           }
         }
       },
-      (error: unknown) => log.error("PipelineExportFailed", { error }),
+      (error: unknown) =>
+        log.error("PipelineExportFailed", {
+          error,
+          hint: "ingestion goes on; the next export (request or schedule) retries",
+        }),
     );
     return run;
   }
@@ -261,7 +386,7 @@ export class Pipeline {
     const { table } = await this.geoip.ask("geoip.refresh", {}, EXPORT_TIMEOUT_MS);
     const path = table?.path ?? null;
     if (path === this.geoipTable) return;
-    this.enrichers.setArgs(enricherArgs(path));
+    this.enrichers.setArgs(enricherArgs(path, this.#enricherFaults));
     await this.enrichers.broadcast("enricher.useTable", { path });
     log.info("PipelineGeoipTableSwapped", {
       from: this.geoipTable,
@@ -274,7 +399,7 @@ export class Pipeline {
   /** Asks the consumer for its lag and records it. */
   async refreshLag(): Promise<void> {
     const lag = await this.consumer.ask("consumer.lag", {}, ASK_TIMEOUT_MS);
-    this.metrics.lag(lag.partitions, lag.paused);
+    this.metrics.lag(lag);
   }
 
   /** The supervision tree, as data. */

@@ -1,13 +1,19 @@
 /**
  * The pipeline's telemetry: events per stage, dead letters, batch write time, end-to-end latency
- * (Kafka timestamp to durable commit), consumer lag per partition, and each actor's state from
- * the supervision snapshot. Names follow `pipeline_<thing>_<unit>_total` with low-cardinality
- * labels.
+ * (Kafka timestamp to durable commit), consumer lag per partition, commit failures, stalls and
+ * refused partitions, exports, and each actor's state from the supervision snapshot. Names follow
+ * `pipeline_<thing>_<unit>_total` with low-cardinality labels.
  */
-import type { PartitionLag } from "../../messages/consumer.ts";
-import { type BatchWritten, LATENCY_BUCKETS_MS } from "../../messages/writer.ts";
+import type { ConsumerLag } from "../../messages/consumer.ts";
+import {
+  type BatchWritten,
+  LATENCY_BUCKETS_MS,
+  type PartitionRefused,
+  type WriterStalled,
+} from "../../messages/writer.ts";
 import { Registry } from "../../observability/metrics.ts";
 import { actorsOf, type SupervisorSnapshot } from "../runtime/snapshot.ts";
+import type { StageCondition } from "./readiness.ts";
 
 const EVENTS = "pipeline_events_total";
 const EVENTS_HELP = "Events through each stage of the pipeline.";
@@ -20,7 +26,19 @@ export class PipelineMetrics {
   staged = 0;
   deadLettered = 0;
   replayed = 0;
+  held = 0;
+  fixed = 0;
   batches = 0;
+  /** Write attempts that failed (each was retried). */
+  writeFailures = 0;
+  /** Stalls that began, and exports by outcome. */
+  stalls = 0;
+  exportsSucceeded = 0;
+  exportsFailed = 0;
+  /** The last export's outcome, for the status page. */
+  lastExport: { readonly ok: boolean; readonly atMs: number; readonly error?: string } | undefined;
+  /** Commit requests that failed in the consumer (each retried). */
+  commitFailures = 0;
   /** When the last batch became durable (epoch ms), for readiness. */
   lastWriteAtMs: number | undefined;
   /** Mean end-to-end latency of the last batch, ms. */
@@ -56,6 +74,8 @@ export class PipelineMetrics {
     this.staged += w.staged;
     this.deadLettered += w.deadLettered;
     this.replayed += w.replayed;
+    this.held += w.held;
+    this.fixed += w.fixed;
     this.lastWriteAtMs = now;
     const rows = w.latencyCounts.reduce((a, b) => a + b, 0);
     if (rows > 0) this.lastLatencyMs = w.latencySumMs / rows;
@@ -63,6 +83,8 @@ export class PipelineMetrics {
     r.inc(EVENTS, EVENTS_HELP, { stage: "staged" }, w.staged);
     r.inc(EVENTS, EVENTS_HELP, { stage: "dead_lettered" }, w.deadLettered);
     r.inc(EVENTS, EVENTS_HELP, { stage: "replayed" }, w.replayed);
+    r.inc(EVENTS, EVENTS_HELP, { stage: "held" }, w.held);
+    r.inc("pipeline_values_fixed_total", "Values made storable (left null or cut).", {}, w.fixed);
     r.inc("pipeline_batches_total", "Write batches made durable.", {});
     r.inc("pipeline_write_retries_total", "Extra attempts batches needed.", {}, w.attempts - 1);
     r.observe(
@@ -82,8 +104,78 @@ export class PipelineMetrics {
     );
   }
 
-  /** Consumer lag per partition (high watermark minus the next offset to read), and pauses. */
-  lag(partitions: readonly PartitionLag[], paused: readonly number[] = []): void {
+  /** The writer could not finish an operation (one report per failed attempt or slow one). */
+  writerStalled(report: WriterStalled, first: boolean): void {
+    if (first) {
+      this.stalls++;
+      this.registry.inc("pipeline_stalls_total", "Stalls that began, per stage.", {
+        stage: "writer",
+      });
+    }
+    if (report.retryInMs !== null) {
+      this.writeFailures++;
+      this.registry.inc(
+        "pipeline_write_attempts_failed_total",
+        "Warehouse write attempts that failed and were retried.",
+        {},
+      );
+    }
+  }
+
+  /** The writer refused a partition's chunks. */
+  refused(r: PartitionRefused): void {
+    this.registry.inc(
+      "pipeline_partition_refusals_total",
+      "Chunks the writer refused because their log does not continue the watermark.",
+      { kind: r.kind },
+    );
+  }
+
+  /** An export finished (or failed). */
+  exported(ok: boolean, now: number, error?: string): void {
+    if (ok) this.exportsSucceeded++;
+    else this.exportsFailed++;
+    this.lastExport = error === undefined ? { ok, atMs: now } : { ok, atMs: now, error };
+    this.registry.inc("pipeline_exports_total", "Exports, by outcome.", {
+      outcome: ok ? "succeeded" : "failed",
+    });
+  }
+
+  /** The stages' conditions, as gauges. */
+  conditions(conditions: readonly StageCondition[], now: number): void {
+    for (const c of conditions) {
+      const labels = { stage: c.stage };
+      this.registry.set(
+        "pipeline_stage_stalled",
+        "1 while the stage is stuck.",
+        labels,
+        c.ok ? 0 : 1,
+      );
+      this.registry.set(
+        "pipeline_stage_stalled_seconds",
+        "How long the stage has been stuck (0 when it is not).",
+        labels,
+        c.sinceMs === null ? 0 : Math.max(0, (now - c.sinceMs) / 1000),
+      );
+    }
+  }
+
+  /** Consumer lag per partition (high watermark minus the next offset to read), pauses, halts. */
+  lag(lag: ConsumerLag): void {
+    const { partitions, paused } = lag;
+    this.commitFailures = lag.commitFailures;
+    this.registry.setTotal(
+      "pipeline_consumer_commit_failures_total",
+      "Offset commits that failed and were retried.",
+      {},
+      lag.commitFailures,
+    );
+    this.registry.set(
+      "pipeline_consumer_partitions_halted",
+      "Partitions this process stopped reading because the writer refused their log.",
+      {},
+      lag.halted.length,
+    );
     for (const p of partitions) {
       this.partitions.set(p.partition, {
         lag: Math.max(0, p.high - p.seen - 1),

@@ -1,10 +1,14 @@
 /**
- * The writer actor's behaviour: one warehouse transaction per batch, then `writer.batchWritten`
- * naming the chunks the consumer may commit, with the end-to-end latency of its rows. Exports
- * run here too, between batches (the warehouse has one writer), and an export interrupted by a
- * crash resumes when the writer starts.
+ * The writer actor's behaviour: one warehouse transaction per batch, retried inside the actor for
+ * as long as the warehouse is away (reporting `writer.stalled` / `writer.resumed`), then
+ * `writer.batchWritten` naming the chunks the consumer may commit. Chunks whose partition log
+ * does not continue the stored watermark are reported (`writer.partitionRefused`) and never
+ * acknowledged. Exports run here too, between batches; a failed export is a reply and a log line,
+ * never a crash, and an export interrupted by a crash resumes when the writer starts.
  */
+import type { ChunkSpan } from "../../messages/chunk_position.ts";
 import {
+  type ExportOutcome,
   LATENCY_BUCKETS_MS,
   type WRITER_PROTOCOL,
   type WriterArgs,
@@ -16,10 +20,14 @@ import { runExport } from "../exporter/export_run.ts";
 import type { ActorContext, Behaviour } from "../runtime/serve.ts";
 import type { FaultHook } from "./fault_hook.ts";
 import { openLake, openWarehouse } from "./open_targets.ts";
+import type { Refusal } from "./partition_guard.ts";
+import { type StallListener, untilDone } from "./until_done.ts";
 
 type Protocol = typeof WRITER_PROTOCOL;
 const log = getLogger("writer");
 const KAFKA_TIMESTAMP = STAGING_COLUMNS.findIndex((c) => c.name === "_kafka_timestamp_ms");
+/** A partition's refusal is logged at most this often (it is counted every time). */
+const REFUSAL_LOG_EVERY_MS = 60_000;
 
 /** Per-bucket row counts (plus one for "above the last bound") and the sum, in ms. */
 export function latencyOf(rows: RowBatch, now: number): { counts: number[]; sum: number } {
@@ -35,6 +43,18 @@ export function latencyOf(rows: RowBatch, now: number): { counts: number[]; sum:
     counts[bucket] = (counts[bucket] ?? 0) + 1;
   }
   return { counts, sum };
+}
+
+/** Events of a refused partition's chunks in a batch. */
+function heldOf(chunks: readonly ChunkSpan[], refusal: Refusal): number {
+  return chunks.filter((c) => c.topic === refusal.topic && c.partition === refusal.partition)
+    .reduce((n, c) => n + c.rowCount + c.deadLetterCount, 0);
+}
+
+/** DuckDB invalidates a database after some fatal I/O errors; only a reopen brings it back. */
+function isInvalidated(error: unknown): boolean {
+  const text = error instanceof Error ? `${error.message} ${String(error.cause)}` : String(error);
+  return /invalidated/i.test(text);
 }
 
 /** Opens the warehouse, resumes any interrupted export, and returns the behaviour. */
@@ -53,28 +73,89 @@ export async function startWriter(
     : undefined;
   const warehouse = openWarehouse(args, faults);
   const lake = openLake(args);
-  await warehouse.open();
-  if ((await warehouse.sealedGenerations()).length > 0) {
-    log.info("WriterExportResuming", {});
-    await runExport({ warehouse, lake }, false);
+  const listener: StallListener = {
+    stalled: (report) => {
+      log.warn("WriterStalled", { ...report, hint: "nothing is acknowledged until it is written" });
+      return ctx.emit("writer.stalled", report);
+    },
+    resumed: (report) => {
+      log.info("WriterResumed", { ...report });
+      return ctx.emit("writer.resumed", report);
+    },
+    failed: async (error) => {
+      if (!isInvalidated(error)) return;
+      log.warn("WriterWarehouseReopening", { error });
+      await warehouse.close();
+      await warehouse.open();
+    },
+  };
+  const exportSoftly = async (seal: boolean): Promise<ExportOutcome> => {
+    try {
+      const summary = await runExport({ warehouse, lake }, seal);
+      return {
+        ok: true,
+        report: {
+          generations: summary.generations.map((g) => g.generation),
+          rows: summary.rows,
+          files: summary.files,
+          bytes: summary.bytes,
+          seconds: summary.seconds,
+        },
+      };
+    } catch (error: unknown) {
+      log.error("WriterExportFailed", {
+        error,
+        hint: "ingestion goes on; the sealed generation stays and the next export retries it",
+      });
+      return { ok: false, error: error instanceof Error ? error.message : String(error) };
+    }
+  };
+  const lastRefusalLog = new Map<string, number>();
+  const report = async (refusal: Refusal, held: number) => {
+    const key = `${refusal.topic}\u0000${refusal.partition}\u0000${refusal.kind}`;
+    const now = Date.now();
+    if (now - (lastRefusalLog.get(key) ?? -Infinity) >= REFUSAL_LOG_EVERY_MS) {
+      lastRefusalLog.set(key, now);
+      log.error("WriterPartitionRefused", { ...refusal });
+    }
+    await ctx.emit("writer.partitionRefused", { ...refusal, held });
+  };
+
+  await untilDone("open the warehouse", () => warehouse.open(), listener);
+  const sealed = await untilDone(
+    "list sealed generations",
+    () => warehouse.sealedGenerations(),
+    listener,
+  );
+  if (sealed.length > 0) {
+    log.info("WriterExportResuming", { generations: sealed.map((g) => g.generation) });
+    await exportSoftly(false);
   }
   return {
     handlers: {
       "writer.write": async (batch) => {
         const started = performance.now();
         const rows = unpackRows(batch.rows);
-        const result = await warehouse.writeBatch({ rows, deadLetters: batch.deadLetters });
+        const result = await untilDone(
+          "write batch",
+          () =>
+            warehouse.writeBatch({ rows, deadLetters: batch.deadLetters, chunks: batch.chunks }),
+          listener,
+        );
         writes++;
         if (crashAfterEveryNthWrite > 0 && writes % crashAfterEveryNthWrite === 0) {
           throw new Error(`injected crash after durable write ${writes} (test fault)`);
         }
+        for (const refusal of result.refusals) await report(refusal, heldOf(batch.chunks, refusal));
         const latency = latencyOf(rows, Date.now());
         await ctx.emit("writer.batchWritten", {
-          chunkIds: batch.chunkIds,
+          chunkIds: [...result.acceptedChunkIds],
           generation: result.generation,
           staged: result.staged,
           deadLettered: result.deadLettered,
           replayed: result.replayed,
+          held: result.held,
+          fixed: result.fixed,
           newProducts: result.newProducts,
           attempts: result.attempts,
           writeMs: performance.now() - started,
@@ -82,22 +163,28 @@ export async function startWriter(
           latencySumMs: latency.sum,
         });
       },
-      "writer.export": async () => {
-        const summary = await runExport({ warehouse, lake });
-        return {
-          generations: summary.generations.map((g) => g.generation),
-          rows: summary.rows,
-          files: summary.files,
-          bytes: summary.bytes,
-          seconds: summary.seconds,
-        };
+      "writer.export": () => exportSoftly(true),
+      // The crawler asks again later: a warehouse away costs it a round, never the writer.
+      "writer.uncrawled": async ({ limit }) => {
+        try {
+          return { products: await warehouse.uncrawledProducts(limit) };
+        } catch (error: unknown) {
+          log.warn("WriterUncrawledUnavailable", { error, hint: "the crawler asks again later" });
+          return { products: [] };
+        }
       },
-      "writer.uncrawled": async ({ limit }) => ({
-        products: await warehouse.uncrawledProducts(limit),
-      }),
-      "writer.mergeCrawl": async ({ results }) => ({
-        updated: await warehouse.mergeCrawlResults(results),
-      }),
+      "writer.mergeCrawl": async ({ results }) => {
+        try {
+          return { updated: await warehouse.mergeCrawlResults(results) };
+        } catch (error: unknown) {
+          log.warn("WriterCrawlMergeFailed", {
+            error,
+            products: results.length,
+            hint: "the products stay uncrawled and are crawled again later",
+          });
+          return { updated: 0 };
+        }
+      },
     },
     stop: () => warehouse.close(),
   };

@@ -1,0 +1,107 @@
+import assert from "node:assert/strict";
+import type { ActorSnapshot, SupervisorSnapshot } from "../runtime/snapshot.ts";
+import { Readiness } from "./readiness.ts";
+
+const actor = (name: string, over: Partial<ActorSnapshot> = {}): ActorSnapshot => ({
+  kind: "actor",
+  name,
+  state: "running",
+  members: 1,
+  running: 1,
+  restarts: 0,
+  mailboxDepth: 0,
+  mailboxCapacity: 2,
+  processed: 0,
+  deadLetters: 0,
+  lastError: null,
+  ...over,
+});
+const tree = (...children: ActorSnapshot[]): SupervisorSnapshot => ({
+  kind: "supervisor",
+  name: "pipeline",
+  state: "running",
+  restarts: 0,
+  children,
+});
+
+Deno.test("every stage is a named condition; all fine means ready", () => {
+  const r = new Readiness();
+  const verdict = r.verdict(tree(actor("writer"), actor("consumer")));
+  assert.equal(verdict.ready, true);
+  assert.deepEqual(verdict.conditions.map((c) => [c.stage, c.ok]), [["writer", true], [
+    "consumer",
+    true,
+  ]]);
+});
+
+Deno.test("a stalled writer makes the pipeline unready, naming the stage, the reason and how long", () => {
+  const r = new Readiness();
+  r.set(
+    "writer",
+    "writer",
+    "warehouse unreachable: connect ECONNREFUSED 127.0.0.1:9050, retrying",
+    "retrying",
+    1_000,
+  );
+  const verdict = r.verdict(tree(actor("writer"), actor("consumer")), 44_000);
+  assert.equal(verdict.ready, false);
+  assert.equal(
+    verdict.reason,
+    "writer: warehouse unreachable: connect ECONNREFUSED 127.0.0.1:9050, retrying (for 43 s)",
+  );
+  assert.deepEqual(verdict.conditions[0], {
+    stage: "writer",
+    ok: false,
+    reason: "warehouse unreachable: connect ECONNREFUSED 127.0.0.1:9050, retrying (for 43 s)",
+    sinceMs: 1_000,
+    kind: "retrying",
+  });
+  r.clear("writer");
+  assert.equal(r.verdict(tree(actor("writer")), 45_000).ready, true);
+});
+
+Deno.test("an actor stuck restarting is a condition with its restarts and last error", () => {
+  const r = new Readiness();
+  const down = actor("writer", {
+    state: "restarting",
+    running: 0,
+    restarts: 7,
+    lastError: "Error: boom",
+  });
+  r.conditions(tree(down), 10_000);
+  const [writer] = r.conditions(tree(down), 25_000);
+  assert.equal(writer?.ok, false);
+  assert.equal(writer?.sinceMs, 10_000);
+  assert.match(
+    writer?.reason ?? "",
+    /^restarting for 15 s \(0\/1 Workers running, 7 restarts; last error: Error: boom\)$/,
+  );
+});
+
+Deno.test("stuckSince counts problems a restart may cure, not halted partitions", () => {
+  const r = new Readiness();
+  r.set("writer/p3", "writer", "partition t/3 halted: topic recreated", "halted", 1_000);
+  assert.equal(r.stuckSince(tree(actor("writer")), 100_000), undefined);
+  r.set("writer", "writer", "write batch failed: disk full", "retrying", 5_000);
+  r.set("writer", "writer", "write batch failed: disk full", "retrying", 9_000);
+  const stuck = r.stuckSince(tree(actor("writer")), 100_000);
+  assert.deepEqual(stuck, {
+    since: 5_000,
+    stage: "writer",
+    reason: "write batch failed: disk full",
+  });
+  r.clear("writer");
+  const down = actor("consumer", { state: "restarting", running: 0 });
+  r.conditions(tree(actor("writer"), down), 50_000);
+  assert.equal(r.stuckSince(tree(actor("writer"), down), 60_000)?.since, 50_000);
+});
+
+Deno.test("a problem of a stage that is no actor still shows as its own condition", () => {
+  const r = new Readiness();
+  r.set("latency", "end_to_end", "latency 130000 ms", "retrying", 0);
+  const verdict = r.verdict(tree(actor("writer")), 1_000);
+  assert.deepEqual(verdict.conditions.map((c) => [c.stage, c.ok]), [["writer", true], [
+    "end_to_end",
+    false,
+  ]]);
+});
