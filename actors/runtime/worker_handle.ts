@@ -1,8 +1,10 @@
 /**
  * The host side of one actor Worker incarnation: starts it with its init message, posts
  * deliveries and emit credit, and turns everything the Worker says (or its death) into calls on
- * `WorkerEvents`, one at a time in arrival order. A crash never reaches `main.ts` as an
- * uncaught error: the error event is prevented and reported as a failure.
+ * `WorkerEvents`, in arrival order. Emits are routed one at a time on their own lane, because a
+ * routed emit may wait for downstream room: replies and failures must not queue behind it (a
+ * consumer blocked on a full pipeline still answers how far it has read). A crash never reaches
+ * `main.ts` as an uncaught error: the error event is prevented and reported as a failure.
  */
 import { fromWireError, isWorkerToHost, type WorkerToHost } from "../../messages/actor_wire.ts";
 
@@ -29,6 +31,8 @@ export class WorkerHandle {
   readonly #worker: Worker;
   readonly #events: WorkerEvents;
   #chain: Promise<void> = Promise.resolve();
+  /** Emits, in order; each may wait for downstream credit. */
+  #emits: Promise<void> = Promise.resolve();
   #dead = false;
 
   constructor(module: string, identity: WorkerIdentity, args: unknown, events: WorkerEvents) {
@@ -39,7 +43,9 @@ export class WorkerHandle {
     });
     this.#worker.onmessage = (event: MessageEvent) => {
       const data: unknown = event.data;
-      this.#chain = this.#chain.then(() => this.#receive(data));
+      if (isWorkerToHost(data) && data.type === "sys.emit") {
+        this.#emits = this.#emits.then(() => this.#receive(data));
+      } else this.#chain = this.#chain.then(() => this.#receive(data));
     };
     this.#worker.onerror = (event: ErrorEvent) => {
       // Without this the error would end the whole process instead of reaching the supervisor.
