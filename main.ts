@@ -24,6 +24,10 @@ const COMMANDS: Record<string, { doc: string; load: () => Promise<Command> }> = 
     doc: "write generated clickstream events to Kafka",
     load: () => import("./tools/produce/produce_command.ts"),
   },
+  "reset-partition": {
+    doc: "start a new watermark epoch for partitions whose Kafka log was replaced",
+    load: () => import("./tools/reset/reset_command.ts"),
+  },
   crawl: {
     doc: "name uncrawled catalog products by crawling their pages once",
     load: () => import("./tools/crawl/crawl_command.ts"),
@@ -47,7 +51,7 @@ const COMMANDS: Record<string, { doc: string; load: () => Promise<Command> }> = 
 };
 
 function usage(): string {
-  const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(10)} ${c.doc}`);
+  const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(16)} ${c.doc}`);
   return `usage: main.ts <command> [options]\n\ncommands:\n${lines.join("\n")}\n`;
 }
 

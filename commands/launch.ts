@@ -13,6 +13,7 @@ import {
   kafkaPermissions,
   modelsPermissions,
   producePermissions,
+  resetPermissions,
   startPermissions,
 } from "../config/command_permissions.ts";
 import { ConfigError, loadConfig } from "../config/config.ts";
@@ -32,6 +33,7 @@ const DERIVATIONS: Record<string, (args: string[]) => PermissionSet> = {
   export: () => exportPermissions(loadConfig()),
   produce: () => producePermissions(loadConfig()),
   crawl: () => crawlPermissions(loadConfig(), permissionContext()),
+  "reset-partition": () => resetPermissions(loadConfig(), permissionContext()),
   kafka: (args) => kafkaPermissions(parseDevBrokerFlags(args), permissionContext()),
   models: () => modelsPermissions(loadConfig(), permissionContext()),
 };

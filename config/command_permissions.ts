@@ -198,6 +198,23 @@ export function crawlPermissions(config: Config, context: PermissionContext): Pe
   });
 }
 
+/** `reset-partition`: the warehouse alone (the DuckDB file, or BigQuery), pipeline stopped. */
+export function resetPermissions(config: Config, context: PermissionContext): PermissionSet {
+  const written = [config.dataDir, ...warehouseFiles(config)];
+  return permissionSet({
+    net: config.warehouse.kind === "bigquery" ? googleNet(config) : [],
+    read: [
+      ...written,
+      ...configFiles(config),
+      ...(usesGoogle(config) ? context.googleCredentials : []),
+    ],
+    write: written,
+    env: true,
+    sys: true,
+    ffi: true,
+  });
+}
+
 /** The dev broker's ports and folder, as `deno task kafka` takes them. */
 export interface DevBrokerPlace {
   readonly dataDir: string;

@@ -6,6 +6,7 @@ import {
   kafkaPermissions,
   type PermissionContext,
   producePermissions,
+  resetPermissions,
   startPermissions,
 } from "./command_permissions.ts";
 import { type Config, resolveConfig } from "./config.ts";
@@ -142,6 +143,16 @@ Deno.test("export, crawl and kafka get only what each does", () => {
   assert.deepEqual(kafka.net, ["127.0.0.1:19092"]);
   assert.deepEqual(kafka.run, ["java", "mvn"]);
   assert.deepEqual(kafka.write, ["/home/u/.cache/clickstream-lakehouse", "dev"]);
+});
+
+Deno.test("reset-partition gets the warehouse only: the DuckDB file, or BigQuery's host", () => {
+  const duck = resetPermissions(config({}), context);
+  assert.deepEqual([duck.net, duck.write, duck.run, duck.ffi], [[], ["data"], [], true]);
+  const bq = resetPermissions(
+    config({ WAREHOUSE: "bigquery:proj-123.ds", BIGQUERY_ENDPOINT: "http://127.0.0.1:9050" }),
+    context,
+  );
+  assert.deepEqual(bq.net, ["127.0.0.1:9050"]);
 });
 
 Deno.test("flags grant exactly the set; a path with a comma is refused by name", () => {
