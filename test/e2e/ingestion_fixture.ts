@@ -57,6 +57,22 @@ export function pipelineEnv(
   };
 }
 
+/** Messages the group has not committed yet, over all partitions (its true lag). */
+export async function groupLag(t: { brokers: string; topic: string; group: string }) {
+  const admin = new Kafka({ brokers: [t.brokers], logLevel: logLevel.NOTHING }).admin();
+  await admin.connect();
+  try {
+    const ends = await admin.fetchTopicOffsets(t.topic);
+    const [committed] = await admin.fetchOffsets({ groupId: t.group, topics: [t.topic] });
+    const at = new Map(
+      (committed?.partitions ?? []).map((p) => [p.partition, Math.max(0, Number(p.offset))]),
+    );
+    return ends.reduce((n, p) => n + Number(p.high) - (at.get(p.partition) ?? 0), 0);
+  } finally {
+    await admin.disconnect();
+  }
+}
+
 /**
  * Resolves with each partition's end offset once the group's committed offsets reach the ends
  * (polling the broker); rejects after `timeoutMs`.

@@ -24,6 +24,8 @@ export interface TestBigQuery {
   readonly projectId: string;
   /** Milliseconds from spawn to ready. */
   readonly startMs: number;
+  /** The emulator's process id (outage tests stop it with SIGSTOP). */
+  readonly pid: number;
 }
 
 let shared: Promise<TestBigQuery> | undefined;
@@ -52,7 +54,7 @@ async function startOwn(): Promise<TestBigQuery> {
     ],
     readyUrl: `${endpoint}/bigquery/v2/projects/${projectId}/datasets`,
   });
-  return { endpoint, projectId, startMs: emulator.startMs };
+  return { endpoint, projectId, startMs: emulator.startMs, pid: emulator.pid };
 }
 
 /** The suite's emulator, started on first use. */
