@@ -1,10 +1,12 @@
 /**
  * Test helper: what a BigQuery dataset holds for one topic, as readers see it (rows of every live
  * staging generation and dead letters that a valid commit covers, one per coordinate), in the
- * shape `exactlyOnceProblems` checks. The valid commits come from the warehouse's own definition;
+ * shape `exactlyOnceProblems` checks, and what a Cloud Storage lake holds. The valid commits come from the warehouse's own definition;
  * the join with the rows is done here, because the emulator takes minutes for it on 50,000 rows.
  */
 import { BigQuery } from "@google-cloud/bigquery";
+import type { Storage } from "@google-cloud/storage";
+import { DuckDBInstance } from "@duckdb/node-api";
 import { PassThroughClient } from "google-auth-library";
 import { generationRanksSql, validCommitsSql } from "../actors/writer/bigquery/visible_rows.ts";
 import type { WarehouseContents } from "./warehouse_probe.ts";
@@ -111,4 +113,41 @@ export async function readBigQuery(
     userAgents: 0,
     products: 0,
   };
+}
+
+/** Offsets per partition of `topic` in the Parquet objects under `gs://bucket/prefix/`. */
+export async function readGcsLake(
+  storage: Storage,
+  bucket: string,
+  prefix: string,
+  topic: string,
+): Promise<Map<number, number[]>> {
+  const dir = await Deno.makeTempDir({ prefix: "gcs-lake-" });
+  try {
+    const [files] = await storage.bucket(bucket).getFiles({ prefix });
+    const paths: string[] = [];
+    for (const [i, file] of files.filter((f) => f.name.endsWith(".parquet")).entries()) {
+      const path = `${dir}/${i}.parquet`;
+      await file.download({ destination: path });
+      paths.push(path);
+    }
+    const out = new Map<number, number[]>();
+    if (paths.length === 0) return out;
+    const instance = await DuckDBInstance.create(":memory:");
+    const db = await instance.connect();
+    try {
+      const rows = (await db.runAndReadAll(
+        `SELECT _partition, _offset FROM read_parquet([${
+          paths.map((p) => `'${p}'`).join(", ")
+        }]) WHERE _topic = '${topic}'`,
+      )).getRowsJS();
+      for (const [p, o] of rows) out.set(Number(p), [...out.get(Number(p)) ?? [], Number(o)]);
+      return out;
+    } finally {
+      db.closeSync();
+      instance.closeSync();
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 }

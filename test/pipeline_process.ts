@@ -27,6 +27,13 @@ export interface PipelineSpec {
   readonly startTimeoutMs?: number;
   /** Let the pipeline use (or make) `<dataDir>/control-token` instead of passing CONTROL_TOKEN. */
   readonly tokenFromFile?: boolean;
+  /**
+   * A command the pipeline runs under, e.g. `["nsenter", "--target", pid, "--mount", "--"]` to
+   * run it in another mount namespace; it must exec the pipeline (same pid, same signals).
+   */
+  readonly wrap?: readonly string[];
+  /** Where the log file goes (default `dataDir`). */
+  readonly logDir?: string;
 }
 
 /** Permissions the test pipeline runs with (those `deno task test` grants). */
@@ -44,13 +51,22 @@ export const PERMISSIONS = [
 export async function startPipeline(spec: PipelineSpec): Promise<PipelineProcess> {
   const [controlPort] = freePorts(1) as [number];
   let token: string = crypto.randomUUID();
-  const logFile = `${spec.dataDir}/pipeline-${Date.now()}.log`;
-  await Deno.mkdir(spec.dataDir, { recursive: true });
+  const logDir = spec.logDir ?? spec.dataDir;
+  const logFile = `${logDir}/pipeline-${Date.now()}.log`;
+  await Deno.mkdir(logDir, { recursive: true });
   // One handle per stream: a WritableStream takes one writer at a time.
   const out = await Deno.open(logFile, { create: true, append: true });
   const err = await Deno.open(logFile, { create: true, append: true });
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", ...PERMISSIONS, new URL("../main.ts", import.meta.url).pathname, "start"],
+  const command = [
+    Deno.execPath(),
+    "run",
+    ...PERMISSIONS,
+    new URL("../main.ts", import.meta.url).pathname,
+    "start",
+  ];
+  const [program = "", ...args] = [...spec.wrap ?? [], ...command];
+  const child = new Deno.Command(program, {
+    args,
     env: {
       ...spec.env,
       DATA_DIR: spec.dataDir,

@@ -46,11 +46,15 @@ export async function queryWarehouse(dbPath: string, sql: string): Promise<unkno
   }
 }
 
-/** Reads the contents of `dbPath` for `topic` (the pipeline must be stopped). */
+/**
+ * Reads the contents of `dbPath` for `topic` (the pipeline must be stopped); with `epoch`, only
+ * rows and dead letters of that watermark epoch (a topic reset to a new log).
+ */
 export async function readWarehouse(
   dbPath: string,
   topic: string,
   lakeDir?: string,
+  epoch?: number,
 ): Promise<WarehouseContents> {
   const instance = await DuckDBInstance.create(dbPath, { access_mode: "READ_ONLY" });
   const db = await instance.connect();
@@ -60,8 +64,11 @@ export async function readWarehouse(
       "SELECT generation FROM staging_generations WHERE state <> 'dropped' ORDER BY 1",
     )).map(([g]) => Number(g));
     const t = topic.replaceAll("'", "''");
+    const inEpoch = (column: string) => epoch === undefined ? "" : ` AND ${column} = ${epoch}`;
     const union = generations.map((g) =>
-      `SELECT _partition, _offset, field_problems FROM staging_g${g} WHERE _topic = '${t}'`
+      `SELECT _partition, _offset, field_problems FROM staging_g${g} WHERE _topic = '${t}'${
+        inEpoch("_offset_epoch")
+      }`
     ).join(" UNION ALL ");
     const stagedRows = union === ""
       ? []
@@ -72,10 +79,14 @@ export async function readWarehouse(
        FROM (${union})`,
     );
     const deadRows = await query(
-      `SELECT "partition", "offset" FROM dead_letters WHERE topic = '${t}'`,
+      `SELECT "partition", "offset" FROM dead_letters WHERE topic = '${t}'${
+        inEpoch("offset_epoch")
+      }`,
     );
     const codes = await query(
-      `SELECT code, count(*) FROM dead_letters WHERE topic = '${t}' GROUP BY code`,
+      `SELECT code, count(*) FROM dead_letters WHERE topic = '${t}'${
+        inEpoch("offset_epoch")
+      } GROUP BY code`,
     );
     const files = lakeDir === undefined ? [] : await parquetFiles(`${lakeDir}/bronze/summary`);
     const exportedRows = files.length === 0 ? [] : await query(

@@ -7,14 +7,22 @@ import { Kafka, logLevel } from "kafkajs";
 import { produceEvents } from "../../tools/produce/mod.ts";
 import { testKafka, uniqueTopic } from "../kafka_fixture.ts";
 
-/** A fresh topic and group on the test broker. */
-export async function freshTopic(prefix: string, partitions = 6) {
+/** A fresh topic and group on the test broker (`configs`: topic settings, e.g. timestamps). */
+export async function freshTopic(
+  prefix: string,
+  partitions = 6,
+  configs: Record<string, string> = {},
+) {
   const kafka = await testKafka();
   const topic = uniqueTopic(prefix);
   const admin = new Kafka({ brokers: [kafka.plain], logLevel: logLevel.NOTHING }).admin();
   await admin.connect();
   await admin.createTopics({
-    topics: [{ topic, numPartitions: partitions }],
+    topics: [{
+      topic,
+      numPartitions: partitions,
+      configEntries: Object.entries(configs).map(([name, value]) => ({ name, value })),
+    }],
     waitForLeaders: true,
   });
   await admin.disconnect();

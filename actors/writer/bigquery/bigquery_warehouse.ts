@@ -221,8 +221,16 @@ export class BigQueryWarehouse implements Warehouse {
 
   stagingCount(generation: number): Promise<number> {
     return this.#serial("count staging rows", async () => {
-      await generations.liveState(this.#client, this.#dataset, generation, "count");
-      return await generations.committedCount(this.#client, this.#dataset, generation);
+      const live = await generations.liveState(this.#client, this.#dataset, generation, "count");
+      if (live.state === "sealing") {
+        await generations.completeSeal(this.#client, this.#dataset, generation);
+      }
+      return await generations.committedCount(
+        this.#client,
+        this.#dataset,
+        generation,
+        live.state,
+      );
     });
   }
 

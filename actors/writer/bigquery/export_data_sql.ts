@@ -10,6 +10,7 @@ import { STAGING_TABLE_COLUMNS } from "../duckdb/schema.ts";
 import { FALLBACK_PARTITION } from "../value_limits.ts";
 import { query, strOrNull } from "./client.ts";
 import { missingStagingColumns, stagingColumnOrNull, stagingTable } from "./schema.ts";
+import { sealTable } from "./generations.ts";
 import { committedStaging } from "./visible_rows.ts";
 
 /**
@@ -30,6 +31,7 @@ export function exportDataSql(
     throw new RangeError(`Cannot export to ${uri}: expected gs://bucket/prefix`);
   }
   const columns = STAGING_TABLE_COLUMNS.map((c) => stagingColumnOrNull(c.name, missing)).join(", ");
+  const sealed = { kind: "seal", table: sealTable(generation) } as const;
   const folder = date === null ? FALLBACK_PARTITION : `dt=${date}`;
   const target = `${uri.replace(/\/+$/, "")}/${folder}/part-g${generation}-*.parquet`;
   return `EXPORT DATA OPTIONS (
@@ -38,7 +40,7 @@ export function exportDataSql(
   compression = 'ZSTD',
   overwrite = true)
 AS SELECT ${columns}
-FROM (${committedStaging(dataset, stagingTable(generation), generation)})
+FROM (${committedStaging(dataset, stagingTable(generation), generation, sealed)})
 WHERE ${date === null ? "dt IS NULL" : `dt = DATE '${date}'`}`;
 }
 
@@ -49,10 +51,11 @@ export async function exportDataServerSide(
   generation: number,
   uri: string,
 ): Promise<(string | null)[]> {
+  const sealed = { kind: "seal", table: sealTable(generation) } as const;
   const dates = (await query(
     client,
     `SELECT DISTINCT CAST(dt AS STRING) AS dt FROM (${
-      committedStaging(dataset, stagingTable(generation), generation)
+      committedStaging(dataset, stagingTable(generation), generation, sealed)
     }) ORDER BY dt`,
   )).map((r) => strOrNull(r, "dt"));
   const missing = new Set(await missingStagingColumns(client, dataset, generation));

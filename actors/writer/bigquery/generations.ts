@@ -21,7 +21,7 @@ import { int, intOrNull, query, str, strings, timed } from "./client.ts";
 import { streamRows } from "./stream_rows.ts";
 import { ensureTable, isAlreadyExists, STAGING_SPEC, stagingTable } from "./schema.ts";
 import { timestamp } from "./row_encoding.ts";
-import { committedStaging, tableRef } from "./visible_rows.ts";
+import { committedStaging, type Coverage, tableRef } from "./visible_rows.ts";
 
 type State = "open" | "sealing" | "sealed" | "dropped";
 const RANK: Record<State, number> = { open: 1, sealing: 2, sealed: 3, dropped: 4 };
@@ -104,16 +104,22 @@ export async function openGeneration(client: BigQuery, dataset: string): Promise
   return generation;
 }
 
-/** Committed rows of a generation's staging table (per its current state). */
+/** Which commits count for a generation in `state`: all while open, else its seal's. */
+export function coverageOf(generation: number, state: State): Coverage {
+  return state === "open" ? { kind: "all" } : { kind: "seal", table: sealTable(generation) };
+}
+
+/** Committed rows of a generation's staging table, per its state. */
 export async function committedCount(
   client: BigQuery,
   dataset: string,
   generation: number,
+  state: State,
 ): Promise<number> {
   const [row] = await query(
     client,
     `SELECT COUNT(*) AS n FROM (${
-      committedStaging(dataset, stagingTable(generation), generation)
+      committedStaging(dataset, stagingTable(generation), generation, coverageOf(generation, state))
     })`,
   );
   return row === undefined ? 0 : int(row, "n");

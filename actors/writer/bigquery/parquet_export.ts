@@ -11,6 +11,8 @@ import { appendColumns } from "../duckdb/column_chunks.ts";
 import { STAGING_TABLE_COLUMNS } from "../duckdb/schema.ts";
 import { EVENT_DATE_SQL } from "../value_limits.ts";
 import { missingStagingColumns, stagingColumnOrNull, stagingTable } from "./schema.ts";
+import { timed } from "./client.ts";
+import { sealTable } from "./generations.ts";
 import { committedStaging } from "./visible_rows.ts";
 
 /** Rows fetched per page. */
@@ -47,12 +49,15 @@ export async function exportParquet(
       ? "UNIX_MILLIS(_ingested_at) AS _ingested_at"
       : stagingColumnOrNull(c.name, missing)
   );
-  const [job] = await client.createQueryJob({
-    query: `SELECT ${names.join(", ")} FROM (${
-      committedStaging(dataset, stagingTable(generation), generation)
-    })`,
-    useLegacySql: false,
-  });
+  // A sealed generation: exactly the commits its seal covers.
+  const sealed = { kind: "seal", table: sealTable(generation) } as const;
+  const [job] = await timed(client, "start the export query", () =>
+    client.createQueryJob({
+      query: `SELECT ${names.join(", ")} FROM (${
+        committedStaging(dataset, stagingTable(generation), generation, sealed)
+      })`,
+      useLegacySql: false,
+    }));
   await Deno.remove(dir, { recursive: true }).catch((error: unknown) => {
     if (!(error instanceof Deno.errors.NotFound)) throw error;
   });
@@ -64,11 +69,17 @@ export async function exportParquet(
     await connection.run(`CREATE TABLE rows (${ddl})`);
     let pageToken: string | undefined = undefined;
     do {
-      const response: QueryRowsResponse = await job.getQueryResults({
-        autoPaginate: false,
-        maxResults: PAGE_ROWS,
-        ...(pageToken === undefined ? {} : { pageToken }),
-      });
+      const token: string | undefined = pageToken;
+      const response: QueryRowsResponse = await timed(
+        client,
+        "read a page of the export",
+        (): Promise<QueryRowsResponse> =>
+          job.getQueryResults({
+            autoPaginate: false,
+            maxResults: PAGE_ROWS,
+            ...(token === undefined ? {} : { pageToken: token }),
+          }),
+      );
       const rows: unknown[] = response[0];
       const next: Query | null | undefined = response[1];
       const columns = STAGING_TABLE_COLUMNS.map((c) => ({

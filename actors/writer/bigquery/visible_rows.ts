@@ -41,18 +41,23 @@ export function validCommitsSql(dataset: string): string {
 }
 
 /**
- * Which commits of one generation to read: `valid` ones (the generation's current state decides),
- * or those listed in a seal table (while the seal is being completed).
+ * Which commits of one generation to read: `valid` ones (the generation's current state decides,
+ * for readers that do not know it), `all` of them (an open generation), or those listed in its
+ * seal table (a sealing or sealed one: the cheapest exact form, which exports use).
  */
-export type Coverage = { readonly kind: "valid" } | {
-  readonly kind: "seal";
-  readonly table: string;
-};
+export type Coverage =
+  | { readonly kind: "valid" }
+  | { readonly kind: "all" }
+  | { readonly kind: "seal"; readonly table: string };
 
 function generationCommits(dataset: string, generation: number, coverage: Coverage): string {
   if (coverage.kind === "valid") {
     return `SELECT topic, kafka_partition, epoch, from_offset, to_offset
       FROM (${validCommitsSql(dataset)}) WHERE generation = ${generation}`;
+  }
+  if (coverage.kind === "all") {
+    return `SELECT topic, kafka_partition, COALESCE(epoch, 0) AS epoch, from_offset, to_offset
+      FROM ${tableRef(dataset, "write_commits")} WHERE generation = ${generation}`;
   }
   return `SELECT topic, kafka_partition, COALESCE(epoch, 0) AS epoch, from_offset, to_offset
     FROM ${tableRef(dataset, "write_commits")}
