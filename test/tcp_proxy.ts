@@ -35,7 +35,7 @@ function closeQuietly(conn: Deno.Conn): void {
 }
 
 /** Starts a proxy to `target` (a loopback host and port) in `forward` mode. */
-export async function startTcpProxy(target: { hostname: string; port: number }): Promise<TcpProxy> {
+export function startTcpProxy(target: { hostname: string; port: number }): TcpProxy {
   let listener: Deno.Listener | undefined = Deno.listen({ hostname: "127.0.0.1", port: 0 });
   const port = (listener.addr as Deno.NetAddr).port;
   let mode: ProxyMode = "forward";

@@ -10,7 +10,7 @@ Deno.test({
       { hostname: "127.0.0.1", port: 0, onListen: () => {} },
       () => new Response("pong"),
     );
-    const proxy = await startTcpProxy({ hostname: "127.0.0.1", port: server.addr.port });
+    const proxy = startTcpProxy({ hostname: "127.0.0.1", port: server.addr.port });
     const get = async () => {
       const response = await fetch(`${proxy.endpoint}/ping`, {
         headers: { connection: "close" },

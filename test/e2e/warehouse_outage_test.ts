@@ -134,7 +134,7 @@ Deno.test({
   sanitizeResources: false,
   async fn() {
     const target = new URL(bq.endpoint);
-    const proxy = await startTcpProxy({ hostname: target.hostname, port: Number(target.port) });
+    const proxy = startTcpProxy({ hostname: target.hostname, port: Number(target.port) });
     try {
       await throughOutage("refused", proxy.endpoint, {
         during: (second) => proxy.setMode(second ? "reset" : "refuse"),
