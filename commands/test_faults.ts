@@ -1,6 +1,7 @@
 /**
  * Test-only fault injection for the end-to-end tests: `PIPELINE_TEST_FAULTS` holds JSON such as
- * `{"crashAfterEveryNthWrite": 7}` or `{"enrichThrowAt": {"partition": 0, "offset": 1234}}`.
+ * `{"crashAfterEveryNthWrite": 7}`, `{"enrichThrowAt": {"partition": 0, "offset": 1234}}` or
+ * `{"loseBatch": 3}`.
  * Never set it in production; unset means no faults.
  */
 import type { EventCoordinates } from "../actors/enricher/enrich_batch.ts";
@@ -8,11 +9,13 @@ import type { ConsumerFaults } from "../messages/consumer.ts";
 import type { EnricherFaults } from "../messages/enricher.ts";
 import type { WriterFaults } from "../messages/writer.ts";
 
-/** Faults per actor. */
+/** Faults per actor, and of the routes between them. */
 export interface TestFaults {
   readonly writer: WriterFaults;
   readonly enricher: EnricherFaults;
   readonly consumer: ConsumerFaults;
+  /** The host loses the Nth write batch on its way to the writer, once (0: never). */
+  readonly loseBatch: number;
 }
 
 /** No faults at all (production). */
@@ -20,6 +23,7 @@ export const NO_FAULTS: TestFaults = {
   writer: { crashAfterEveryNthWrite: 0, failEveryNthWrite: 0 },
   enricher: { throwAt: null, crashAt: null },
   consumer: { failEveryNthCommit: 0 },
+  loseBatch: 0,
 };
 
 const count = (v: unknown) => (typeof v === "number" && v >= 0 ? v : 0);
@@ -53,5 +57,6 @@ export function testFaults(text = Deno.env.get("PIPELINE_TEST_FAULTS")): TestFau
       crashAt: coordinates(p.enrichCrashAt, "enrichCrashAt"),
     },
     consumer: { failEveryNthCommit: count(p.failEveryNthCommit) },
+    loseBatch: count(p.loseBatch),
   };
 }

@@ -92,6 +92,7 @@ export class Pipeline {
   readonly #enricherFaults: EnricherFaults;
   readonly #halted = new Set<string>();
   #lastGapRestartMs = -Infinity;
+  #batchesRouted = 0;
 
   constructor(options: PipelineOptions) {
     const { config } = options;
@@ -172,7 +173,14 @@ export class Pipeline {
           maxAgeMs: config.pipeline.batchMaxAgeMs,
           maxBytes: config.pipeline.batchMaxBytes,
         },
-        onEmit: (m) => this.writer.send("writer.write", m.body),
+        onEmit: (m) => {
+          // Test fault: a batch lost on its way, as a dead-lettered batch was lost before.
+          if (++this.#batchesRouted === options.faults.loseBatch) {
+            log.warn("PipelineBatchLostForTest", { chunkIds: m.body.chunkIds });
+            return;
+          }
+          return this.writer.send("writer.write", m.body);
+        },
         // Its open batch died with it: the consumer re-reads from the last commit.
         onRestart: () => this.consumer.restartAll(),
       }),
