@@ -2,7 +2,7 @@
  * A full disk under the embedded warehouse, end to end: `DATA_DIR` is a small tmpfs in a private
  * mount namespace (`unshare --mount`, which needs root; skipped, saying why, where it is not
  * possible), the pipeline runs inside it (`nsenter`), and the test fills the tmpfs mid-stream
- * through `/proc/<pid>/root`. While DuckDB cannot write, `/ready` names the writer and nothing is
+ * (`dd` in the namespace). While DuckDB cannot write, `/ready` names the writer and nothing is
  * committed; once space is freed the pipeline resumes by itself: every offset exactly once.
  */
 import assert from "node:assert/strict";
@@ -52,31 +52,23 @@ async function tmpfsNamespace(dir: string, sizeMiB: number) {
   reader.releaseLock();
   await holder.stdout.cancel();
   assert.equal(new TextDecoder().decode(value).trim(), "mounted");
+  /** Runs a shell command inside the namespace; returns its exit code and stderr. */
+  const inside = async (script: string) => {
+    const out = await new Deno.Command("nsenter", {
+      args: ["--target", String(holder.pid), "--mount", "--", "sh", "-c", script],
+      stdout: "null",
+      stderr: "piped",
+    }).output();
+    return { code: out.code, stderr: new TextDecoder().decode(out.stderr) };
+  };
   return {
     pid: holder.pid,
-    /** `path` inside the namespace, as this process can reach it. */
-    outside: (path: string) => `/proc/${holder.pid}/root${path}`,
+    inside,
     async close() {
       holder.kill("SIGKILL");
       await holder.status;
     },
   };
-}
-
-/** Writes zeros to `path` until the file system is full; returns the bytes written. */
-async function fill(path: string): Promise<number> {
-  const file = await Deno.open(path, { create: true, write: true });
-  const block = new Uint8Array(1024 * 1024);
-  let written = 0;
-  try {
-    for (;;) written += await file.write(block);
-  } catch (error: unknown) {
-    // The point: the disk is full now.
-    if (!(error instanceof Error && /No space left/.test(error.message))) throw error;
-  } finally {
-    file.close();
-  }
-  return written;
 }
 
 Deno.test({
@@ -101,7 +93,9 @@ Deno.test({
       while ((await (await pipeline.get("/status")).json()).events.staged < 5_000) {
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
-      const filled = await fill(ns.outside(`${dir}/filler`));
+      // dd stops at "No space left on device" (exit 1): the disk is full.
+      const filled = await ns.inside(`dd if=/dev/zero of='${dir}/filler' bs=1M`);
+      assert.match(filled.stderr, /No space left on device/);
       const began = Date.now();
       const answers: { status: number; reason: string }[] = [];
       while (Date.now() - began < FULL_MS) {
@@ -110,7 +104,7 @@ Deno.test({
         await new Promise((resolve) => setTimeout(resolve, 1_000));
       }
       const lagWhileFull = await groupLag(t);
-      await Deno.remove(ns.outside(`${dir}/filler`));
+      assert.equal((await ns.inside(`rm '${dir}/filler'`)).code, 0);
       await producing;
       const ends = await caughtUp(t);
       const status = await (await pipeline.get("/status")).json();
@@ -121,18 +115,13 @@ Deno.test({
       assert.ok(stalled.every((a) => a.reason.startsWith("writer: ")), JSON.stringify(stalled));
       assert.match(stalled.at(-1)?.reason ?? "", /No space left on device/);
       assert.ok(status.writes.failedAttempts > 0);
-      // DuckDB resolves /proc/<pid>/root away: read a copy taken through it instead.
-      for (const name of ["warehouse.duckdb", "warehouse.duckdb.wal"]) {
-        await Deno.copyFile(ns.outside(`${dir}/${name}`), `${logs}/${name}`).catch(
-          (error: unknown) => {
-            if (!(error instanceof Deno.errors.NotFound)) throw error;
-          },
-        );
-      }
+      // The warehouse lives in the namespace: read a copy taken from inside it.
+      const copied = await ns.inside(`cp '${dir}'/warehouse.duckdb* '${logs}/'`);
+      assert.equal(copied.code, 0, copied.stderr);
       const got = await readWarehouse(`${logs}/warehouse.duckdb`, t.topic);
       assert.deepEqual(exactlyOnceProblems(got, ends), []);
       console.log(JSON.stringify({
-        filledMiB: Math.round(filled / 2 ** 20),
+        filled: filled.stderr.trim().split("\n").at(-1),
         fullS: FULL_MS / 1000,
         readyAnswers: `${stalled.length} of ${answers.length} were 503`,
         sampleReason: stalled.at(-1)?.reason,
