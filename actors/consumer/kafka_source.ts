@@ -10,6 +10,7 @@ import type { Admin, Consumer, Kafka, KafkaMessage } from "kafkajs";
 import type { ChunkPosition } from "../../messages/chunk_position.ts";
 import { getLogger } from "../../observability/log.ts";
 import { ChunkPositions } from "./chunk_positions.ts";
+import { Committer } from "./committer.ts";
 import { OffsetTracker } from "./offset_tracker.ts";
 import { TopicIdentity } from "./topic_identity.ts";
 
@@ -73,9 +74,6 @@ export interface SourceOptions {
   readonly onFatal?: (error: Error) => void;
 }
 
-/** Longest wait between retries of a failed commit. */
-const MAX_COMMIT_RETRY_MS = 5_000;
-
 const NO_VALUE = new Uint8Array(0);
 
 /** A running consumer group member. */
@@ -93,14 +91,10 @@ export class KafkaSource {
   #epoch: number;
   #handing = 0;
   #handed: PromiseWithResolvers<void> | undefined;
-  #commitTimer: ReturnType<typeof setTimeout> | undefined;
-  #committing: Promise<void> = Promise.resolve();
-  #commitRetryMs = 0;
+  readonly #committer: Committer;
   #stopping = false;
   /** Partitions this member no longer reads (the writer refused their log), with the reason. */
   readonly halted = new Map<number, string>();
-  /** Commit requests that failed (each is retried). */
-  commitFailures = 0;
   /** Highest offset seen per partition (for lag) and the partition's high watermark. */
   readonly lag = new Map<number, { seen: number; high: number }>();
   /** Messages handed downstream so far. */
@@ -124,6 +118,12 @@ export class KafkaSource {
     this.#options = options;
     this.#sink = sink;
     this.#admin = kafka.admin();
+    this.#committer = new Committer(this.#tracker, async (offsets) => {
+      options.beforeCommit?.();
+      await this.#consumer.commitOffsets(
+        offsets.map((o) => ({ topic: o.topic, partition: o.partition, offset: String(o.offset) })),
+      );
+    }, options.commitIntervalMs);
     this.#identity = new TopicIdentity(
       options.topicId ?? (() => Promise.resolve(null)),
       options.topic,
@@ -278,50 +278,17 @@ export class KafkaSource {
   /** Marks chunks durable and schedules a commit of whatever became committable. */
   ack(chunkIds: readonly number[]): void {
     for (const id of chunkIds) this.#tracker.ack(id);
-    this.#scheduleCommit(this.#options.commitIntervalMs);
+    if (!this.#stopping) this.#committer.schedule();
   }
 
-  #scheduleCommit(delayMs: number): void {
-    if (this.#commitTimer !== undefined || this.#stopping) return;
-    this.#commitTimer = setTimeout(() => {
-      this.#commitTimer = undefined;
-      this.#committing = this.#committing.then(async () => void await this.commitNow());
-    }, delayMs);
+  /** Commits what is committable now (never throws; false: a failure, retried later). */
+  commitNow(): Promise<boolean> {
+    return this.#committer.commitNow();
   }
 
-  /**
-   * Commits every partition whose commit point is ahead of what Kafka confirmed. Never throws: a
-   * failure (a rebalance under way, a broker away) is counted, logged and retried with backoff;
-   * until then the events stay uncommitted, which costs at most a re-read after a crash.
-   */
-  async commitNow(): Promise<boolean> {
-    const offsets = this.#tracker.committable();
-    if (offsets.length === 0) return true;
-    try {
-      this.#options.beforeCommit?.();
-      await this.#consumer.commitOffsets(
-        offsets.map((o) => ({ topic: o.topic, partition: o.partition, offset: String(o.offset) })),
-      );
-    } catch (error: unknown) {
-      this.commitFailures++;
-      this.#commitRetryMs = Math.min(
-        MAX_COMMIT_RETRY_MS,
-        Math.max(this.#options.commitIntervalMs, this.#commitRetryMs * 2),
-      );
-      log.warn("ConsumerCommitFailed", {
-        offsets,
-        error,
-        failures: this.commitFailures,
-        retryInMs: this.#commitRetryMs,
-        hint: "retried; until then these events are only uncommitted (re-read after a crash)",
-      });
-      this.#scheduleCommit(this.#commitRetryMs);
-      return false;
-    }
-    this.#commitRetryMs = 0;
-    this.#tracker.committed(offsets);
-    log.debug("ConsumerOffsetsCommitted", { offsets });
-    return true;
+  /** Commit requests that failed so far (each was retried). */
+  get commitFailures(): number {
+    return this.#committer.failures;
   }
 
   /**
@@ -366,13 +333,9 @@ export class KafkaSource {
     if (outcome === "timeout") {
       log.warn("ConsumerDrainTimedOut", { pendingChunks: this.pending(), deadlineMs });
     }
-    if (this.#commitTimer !== undefined) clearTimeout(this.#commitTimer);
-    this.#commitTimer = undefined;
-    await this.#committing;
-    if (!await this.commitNow()) {
+    if (!await this.#committer.close()) {
       log.warn("ConsumerFinalCommitFailed", { hint: "uncommitted events are re-read at start" });
     }
-    if (this.#commitTimer !== undefined) clearTimeout(this.#commitTimer);
     await this.#consumer.stop();
     await this.#consumer.disconnect();
     await this.#admin.disconnect();

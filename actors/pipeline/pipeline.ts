@@ -16,12 +16,7 @@ import {
   type EnricherFaults,
 } from "../../messages/enricher.ts";
 import { GEOIP_PROTOCOL } from "../../messages/geoip.ts";
-import {
-  type ExportReport,
-  type PartitionRefused,
-  WRITER_PROTOCOL,
-  type WriterStalled,
-} from "../../messages/writer.ts";
+import { type ExportReport, WRITER_PROTOCOL } from "../../messages/writer.ts";
 import type { TestFaults } from "../../commands/test_faults.ts";
 import { getLogger } from "../../observability/log.ts";
 import { ActorPool } from "../runtime/actor_pool.ts";
@@ -32,22 +27,18 @@ import { PipelineMetrics } from "./pipeline_metrics.ts";
 import { poisonChunk } from "./poison_chunk.ts";
 import { Readiness } from "./readiness.ts";
 import { StallWatchdog } from "./stall_watchdog.ts";
+import { WriterReports } from "./writer_reports.ts";
 
 const log = getLogger("pipeline");
 const ASK_TIMEOUT_MS = 30_000;
 const EXPORT_TIMEOUT_MS = 3_600_000;
 /** Distinct User-Agents each enricher keeps parsed (clickstreams hit ~99% with a few thousand). */
 const USER_AGENT_CACHE_ENTRIES = 10_000;
-/** A gap heals by re-reading from the commit: the consumer restarts at most this often for it. */
-const GAP_RESTART_EVERY_MS = 10_000;
 
 /** Init arguments of an enricher mapping `geoipTable`. */
 function enricherArgs(geoipTable: string | null, faults: EnricherFaults): EnricherArgs {
   return { geoipTable, userAgentCacheSize: USER_AGENT_CACHE_ENTRIES, faults };
 }
-
-/** The readiness key of a halted partition. */
-const haltKey = (topic: string, partition: number) => `halted:${topic}/${partition}`;
 
 /** What the pipeline needs besides the configuration. */
 export interface PipelineOptions {
@@ -90,8 +81,7 @@ export class Pipeline {
   #lagTimer: ReturnType<typeof setInterval> | undefined;
   readonly #watchdog: StallWatchdog;
   readonly #enricherFaults: EnricherFaults;
-  readonly #halted = new Set<string>();
-  #lastGapRestartMs = -Infinity;
+  readonly #reports: WriterReports;
   #batchesRouted = 0;
 
   constructor(options: PipelineOptions) {
@@ -100,6 +90,13 @@ export class Pipeline {
     this.geoipTable = options.geoipTable;
     this.#geoipRefreshMs = config.geoip.refreshMs;
     this.#enricherFaults = options.faults.enricher;
+    this.#reports = new WriterReports({
+      readiness: this.readiness,
+      metrics,
+      rereadFromCommit: () => this.consumer.restartAll(),
+      halt: (topic, partition, reason) =>
+        this.consumer.send("consumer.haltPartition", { topic, partition, reason }),
+    });
     this.#watchdog = new StallWatchdog({
       limitMs: config.pipeline.stallExitAfterMs,
       stuck: (now) => this.readiness.stuckSince(this.snapshot(), now),
@@ -143,17 +140,15 @@ export class Pipeline {
           switch (m.type) {
             case "writer.batchWritten":
               metrics.batchWritten(m.body, Date.now());
-              this.readiness.clear("writer");
+              this.#reports.written();
               await this.consumer.send("consumer.ack", { chunkIds: m.body.chunkIds });
               return;
             case "writer.stalled":
-              return this.#writerStalled(m.body);
+              return this.#reports.stalled(m.body);
             case "writer.resumed":
-              this.readiness.clear("writer");
-              log.info("PipelineWriterResumed", { ...m.body });
-              return;
+              return this.#reports.resumed(m.body);
             case "writer.partitionRefused":
-              return await this.#partitionRefused(m.body);
+              return await this.#reports.refused(m.body);
             default:
               m satisfies never;
           }
@@ -265,51 +260,6 @@ export class Pipeline {
     }, 5_000);
     this.#watchdog.start();
     log.info("PipelineRunning", {});
-  }
-
-  /** The writer reported a failed or slow attempt: the writer stage is stuck until it resumes. */
-  #writerStalled(report: WriterStalled): void {
-    const first = !this.readiness.has("writer");
-    this.metrics.writerStalled(report, first);
-    const reason = report.retryInMs === null
-      ? report.reason
-      : `${report.operation} failed: ${report.reason}; retrying (attempt ${report.attempts})`;
-    this.readiness.set("writer", "writer", reason, "retrying", report.sinceMs);
-    if (first) log.error("PipelineWriterStalled", { ...report });
-  }
-
-  /**
-   * The writer refused a partition's chunks. A gap heals by re-reading from the last commit (the
-   * consumer restarts, at most every 10 s); any other refusal halts the partition until an
-   * operator resets it.
-   */
-  async #partitionRefused(refusal: PartitionRefused): Promise<void> {
-    this.metrics.refused(refusal);
-    if (!refusal.halts) {
-      const now = Date.now();
-      if (now - this.#lastGapRestartMs < GAP_RESTART_EVERY_MS) return;
-      this.#lastGapRestartMs = now;
-      log.error("PipelineGapRefused", {
-        ...refusal,
-        hint: "the consumer re-reads from its commit",
-      });
-      this.consumer.restartAll();
-      return;
-    }
-    const key = haltKey(refusal.topic, refusal.partition);
-    this.readiness.set(
-      key,
-      "writer",
-      `partition ${refusal.topic}/${refusal.partition} halted: ${refusal.message}`,
-      "halted",
-    );
-    if (this.#halted.has(key)) return;
-    this.#halted.add(key);
-    await this.consumer.send("consumer.haltPartition", {
-      topic: refusal.topic,
-      partition: refusal.partition,
-      reason: refusal.message,
-    });
   }
 
   /**
