@@ -41,7 +41,7 @@ function chunk(
 }
 
 Deno.test("a batch says which chunk each run of its rows and dead letters came from", () => {
-  const a = new BatchAssembler({ maxRows: 100, maxAgeMs: 1000 });
+  const a = new BatchAssembler({ maxRows: 100, maxAgeMs: 1000, maxBytes: 1e9 });
   a.add(chunk(0, 0, 0, 6, [2]), 0);
   a.add(chunk(1, 0, 0, 3), 0);
   const batch = a.flush();

@@ -15,7 +15,7 @@ export type KafkaSettings = Pick<Config["kafka"], "brokers" | "sasl" | "ssl"> & 
 };
 
 /** kafkajs's TLS option: off, the runtime's roots, or the CAs of `KAFKA_SSL_CA_FILE`. */
-function tls(settings: KafkaSettings): boolean | ConnectionOptions {
+export function kafkaTls(settings: KafkaSettings): boolean | ConnectionOptions {
   if (!settings.ssl) return false;
   if (settings.sslCaFile === undefined) return true;
   try {
@@ -48,7 +48,7 @@ export function kafkaConfig(settings: KafkaSettings, clientId: string): KafkaCon
   const config: KafkaConfig = {
     clientId,
     brokers: [...settings.brokers],
-    ssl: tls(settings),
+    ssl: kafkaTls(settings),
     logLevel: kafkaLogLevel(),
     logCreator: kafkaLogCreator,
   };

@@ -7,7 +7,7 @@
  */
 import { Admin, type SASLOptions } from "@platformatic/kafka";
 import { getLogger } from "../../observability/log.ts";
-import type { KafkaSettings } from "./kafka_client.ts";
+import { type KafkaSettings, kafkaTls } from "./kafka_client.ts";
 
 const log = getLogger("consumer");
 /** What brokers without topic ids answer. */
@@ -31,12 +31,13 @@ export async function fetchTopicId(
   topic: string,
 ): Promise<string | null> {
   const auth = sasl(settings);
+  const tls = kafkaTls(settings);
   const admin = new Admin({
     clientId: `${clientId}-identity`,
     bootstrapBrokers: [...settings.brokers],
     timeout: 10_000,
     retries: 2,
-    ...(settings.ssl ? { tls: {} } : {}),
+    ...(tls === false ? {} : { tls: tls === true ? {} : tls }),
     ...(auth === undefined ? {} : { sasl: auth }),
   });
   try {
