@@ -242,6 +242,8 @@ export class Pipeline {
 
   /** Starts every actor, downstream first. */
   async start(): Promise<void> {
+    // Before the actors: a warehouse away at start is a stall too (the writer cannot open it).
+    this.#watchdog.start();
     await this.root.start();
     if (this.#geoipRefreshMs > 0) {
       this.#geoipTimer = setInterval(() => {
@@ -258,7 +260,6 @@ export class Pipeline {
     this.#lagTimer = setInterval(() => {
       this.refreshLag().catch((error: unknown) => log.warn("PipelineLagUnknown", { error }));
     }, 5_000);
-    this.#watchdog.start();
     log.info("PipelineRunning", {});
   }
 

@@ -135,9 +135,13 @@ export class Readiness {
     now = Date.now(),
   ): { since: number; stage: string; reason: string } | undefined {
     const candidates: { since: number; stage: string; reason: string }[] = [];
+    const restarting = new Set(
+      actorsOf(tree).filter((a) => a.state === "restarting").map((a) => a.name),
+    );
     for (const c of this.conditions(tree, now)) {
+      // A crash loop counts; starting up does not (a stall while starting reports itself).
       const down = this.#downSince.get(c.stage);
-      if (down !== undefined && c.reason !== null) {
+      if (down !== undefined && c.reason !== null && restarting.has(c.stage)) {
         candidates.push({ since: down, stage: c.stage, reason: c.reason });
       }
     }

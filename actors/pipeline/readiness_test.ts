@@ -94,6 +94,8 @@ Deno.test("stuckSince counts problems a restart may cure, not halted partitions"
   const down = actor("consumer", { state: "restarting", running: 0 });
   r.conditions(tree(actor("writer"), down), 50_000);
   assert.equal(r.stuckSince(tree(actor("writer"), down), 60_000)?.since, 50_000);
+  const starting = actor("geoip", { state: "starting", running: 0 });
+  assert.equal(r.stuckSince(tree(starting), 60_000), undefined, "starting up is not stuck");
 });
 
 Deno.test("a problem of a stage that is no actor still shows as its own condition", () => {
