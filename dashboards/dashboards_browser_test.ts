@@ -98,7 +98,7 @@ Deno.test({
     const server = servePipelineControl(
       {
         export: () => Promise.reject(new Error("not in this test")),
-        live: () => true,
+        live: () => ({ live: true }),
         ready: () => ({ ready: true }),
         metrics: () => "",
         status: () => ({}),
