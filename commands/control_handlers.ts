@@ -1,28 +1,11 @@
 /**
  * What the control server answers for a running pipeline: export, liveness (with the stages that
- * are stuck), readiness from the pipeline's per-stage conditions (plus the end-to-end latency
- * threshold), Prometheus metrics and the status snapshot.
+ * are stuck), readiness from the pipeline's per-stage conditions (progress included; Kafka
+ * timestamps play no part), Prometheus metrics and the status snapshot.
  */
 import type { CrawlCounters } from "../actors/crawler/crawl_counters.ts";
 import type { Pipeline } from "../actors/pipeline/pipeline.ts";
 import type { ControlHandlers } from "../control/control_server.ts";
-
-/** Readiness fails when events take longer than this from Kafka to the warehouse. */
-export const STALLED_LATENCY_MS = 120_000;
-const LATENCY_KEY = "end_to_end_latency";
-
-/** Records the latency condition in the pipeline's readiness model. */
-function checkLatency(pipeline: Pipeline): void {
-  const latency = pipeline.metrics.lastLatencyMs;
-  if (latency !== undefined && latency > STALLED_LATENCY_MS) {
-    pipeline.readiness.set(
-      LATENCY_KEY,
-      "end_to_end",
-      `stalled: end-to-end latency ${Math.round(latency)} ms`,
-      "retrying",
-    );
-  } else pipeline.readiness.clear(LATENCY_KEY);
-}
 
 /** The control handlers of `pipeline`; `crawler` gives the crawler's totals once it runs. */
 export function controlHandlers(
@@ -30,7 +13,6 @@ export function controlHandlers(
   crawler: () => Readonly<CrawlCounters> | undefined = () => undefined,
 ): ControlHandlers {
   const conditions = () => {
-    checkLatency(pipeline);
     const now = Date.now();
     const all = pipeline.readiness.conditions(pipeline.snapshot(), now);
     pipeline.metrics.conditions(all, now);
@@ -42,10 +24,7 @@ export function controlHandlers(
       const stalled = conditions().filter((c) => !c.ok);
       return { live: pipeline.snapshot().state !== "failed", stalled };
     },
-    ready: () => {
-      checkLatency(pipeline);
-      return pipeline.readiness.verdict(pipeline.snapshot());
-    },
+    ready: () => pipeline.readiness.verdict(pipeline.snapshot()),
     metrics: () => {
       conditions();
       return pipeline.metrics.render(pipeline.snapshot());

@@ -70,6 +70,8 @@ export interface Config {
     readonly modelsAfterExport: boolean;
     /** Exit after a stage has been stuck this long (0: never). */
     readonly stallExitAfterMs: number;
+    /** Not ready once events wait and nothing progressed this long (0: never). */
+    readonly readyStallAfterMs: number;
     /** Time cap of one BigQuery or Cloud Storage request. */
     readonly warehouseTimeoutMs: number;
   };
@@ -195,6 +197,7 @@ export function resolveConfig(sources: Source[], readFile: (path: string) => str
       crawl: set(r.crawlEnabled, "crawlEnabled"),
       modelsAfterExport: set(r.modelsAfterExport, "modelsAfterExport"),
       stallExitAfterMs: set(r.stallExitAfterMs, "stallExitAfterMs"),
+      readyStallAfterMs: set(r.readyStallAfterMs, "readyStallAfterMs"),
       warehouseTimeoutMs: set(r.warehouseTimeoutMs, "warehouseTimeoutMs"),
     },
     geoip: {

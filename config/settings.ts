@@ -239,6 +239,13 @@ export const SETTINGS = {
     86_400_000,
     0,
   ),
+  readyStallAfterMs: integer(
+    "READY_STALL_AFTER_MS",
+    "/ready answers 503 once events wait (Kafka lag or work in a stage) and for this long no batch became durable and the lag did not shrink (0: never).",
+    0,
+    86_400_000,
+    60_000,
+  ),
   warehouseTimeoutMs: integer(
     "WAREHOUSE_TIMEOUT_MS",
     "Time cap of one BigQuery or Cloud Storage request; a request that takes longer is retried.",

@@ -134,6 +134,8 @@ export class KafkaSource {
       this.#epoch++;
       for (const partition of this.#seq.keys()) this.#tracker.forget(options.topic, partition);
       this.#seq.clear();
+      // Partitions may have moved to another member: their lag is no longer this member's.
+      this.lag.clear();
       this.#committedAtJoin = this.#committedOffsets();
       void this.#identity.refresh();
       log.info("ConsumerGroupJoined", {

@@ -5,7 +5,8 @@
  * enrichers, consumer (downstream first); a batcher restart also restarts the consumer, whose
  * uncommitted chunks it held (rest_for_one). Each pool states what becomes of a message that
  * keeps crashing it: nothing on the data path is given up without its events accounted for. The
- * writer's stalls and refused partitions feed the readiness model and the stall watchdog.
+ * writer's stalls and refused partitions, and progress (durable writes, shrinking lag), feed the
+ * readiness model and the stall watchdog.
  */
 import type { Config } from "../../config/config.ts";
 import { BATCHER_PROTOCOL } from "../../messages/batcher.ts";
@@ -25,6 +26,7 @@ import { workerModuleUrl } from "../worker_modules.ts";
 import type { SupervisorSnapshot } from "../runtime/snapshot.ts";
 import { PipelineMetrics } from "./pipeline_metrics.ts";
 import { poisonChunk } from "./poison_chunk.ts";
+import { Progress } from "./progress.ts";
 import { Readiness } from "./readiness.ts";
 import { StallWatchdog } from "./stall_watchdog.ts";
 import { WriterReports } from "./writer_reports.ts";
@@ -82,6 +84,7 @@ export class Pipeline {
   readonly #watchdog: StallWatchdog;
   readonly #enricherFaults: EnricherFaults;
   readonly #reports: WriterReports;
+  readonly #progress: Progress;
   #batchesRouted = 0;
 
   constructor(options: PipelineOptions) {
@@ -90,6 +93,8 @@ export class Pipeline {
     this.geoipTable = options.geoipTable;
     this.#geoipRefreshMs = config.geoip.refreshMs;
     this.#enricherFaults = options.faults.enricher;
+    this.#progress = new Progress(config.pipeline.readyStallAfterMs);
+    this.readiness.derive("progress", "retrying", (tree, now) => this.#progress.check(tree, now));
     this.#reports = new WriterReports({
       readiness: this.readiness,
       metrics,
@@ -140,6 +145,7 @@ export class Pipeline {
           switch (m.type) {
             case "writer.batchWritten":
               metrics.batchWritten(m.body, Date.now());
+              this.#progress.written();
               this.#reports.written();
               await this.consumer.send("consumer.ack", { chunkIds: m.body.chunkIds });
               return;
@@ -303,7 +309,9 @@ export class Pipeline {
    */
   export(): Promise<ExportReport> {
     const run = this.#exports.then(async () => {
-      const outcome = await this.writer.ask("writer.export", {}, EXPORT_TIMEOUT_MS);
+      this.#progress.exporting(true);
+      const outcome = await this.writer.ask("writer.export", {}, EXPORT_TIMEOUT_MS)
+        .finally(() => this.#progress.exporting(false));
       this.metrics.exported(outcome.ok, Date.now(), outcome.ok ? undefined : outcome.error);
       if (outcome.ok) return outcome.report;
       throw new Error(`Export failed: ${outcome.error}`);
@@ -355,10 +363,12 @@ export class Pipeline {
     this.geoipTable = path;
   }
 
-  /** Asks the consumer for its lag and records it. */
+  /** Asks the consumer for its lag and records it (also as progress, or its absence). */
   async refreshLag(): Promise<void> {
     const lag = await this.consumer.ask("consumer.lag", {}, ASK_TIMEOUT_MS);
     this.metrics.lag(lag);
+    this.#progress.lag(lag);
+    this.#progress.check(this.snapshot());
   }
 
   /** The supervision tree, as data. */

@@ -3,7 +3,8 @@
  * a stage that is fine while it runs; stages add problems of their own (the writer stalled on the
  * warehouse, a partition halted). `/ready`, `/health`, the metrics and the stall watchdog all read
  * this one model. A problem is `retrying` (the stage repairs itself; a restart may help) or
- * `halted` (an operator must act).
+ * `halted` (an operator must act). Some problems are derived when asked (no progress: see
+ * progress.ts). Until the tree runs, the verdict is "starting: <stage>: <reason>".
  */
 import { actorsOf, type SupervisorSnapshot } from "../runtime/snapshot.ts";
 
@@ -40,10 +41,17 @@ export interface ReadyVerdict {
 
 const seconds = (ms: number) => `${Math.round(ms / 1000)} s`;
 
+/** A problem a derived condition finds when asked (undefined: none). */
+export type Probe = (
+  tree: SupervisorSnapshot,
+  now: number,
+) => { readonly stage: string; readonly reason: string; readonly sinceMs: number } | undefined;
+
 /** Problems by key, and when each actor was first seen not running. */
 export class Readiness {
   readonly #problems = new Map<string, Problem>();
   readonly #downSince = new Map<string, number>();
+  readonly #probes = new Map<string, { probe: Probe; kind: ProblemKind }>();
 
   /** Records (or updates) a problem under `key`; keeps the first `sinceMs` of an ongoing one. */
   set(key: string, stage: string, reason: string, kind: ProblemKind, sinceMs = Date.now()): void {
@@ -61,8 +69,18 @@ export class Readiness {
     return this.#problems.has(key);
   }
 
+  /** Adds a condition `probe` derives whenever conditions are asked for, under `key`. */
+  derive(key: string, kind: ProblemKind, probe: Probe): void {
+    this.#probes.set(key, { probe, kind });
+  }
+
   /** Every stage's condition, the actors of `tree` first, in start order. */
   conditions(tree: SupervisorSnapshot, now = Date.now()): StageCondition[] {
+    for (const [key, { probe, kind }] of this.#probes) {
+      const found = probe(tree, now);
+      if (found === undefined) this.clear(key);
+      else this.set(key, found.stage, found.reason, kind, found.sinceMs);
+    }
     const out: StageCondition[] = [];
     const stages = new Set<string>();
     for (const actor of actorsOf(tree)) {
@@ -74,10 +92,14 @@ export class Readiness {
         since = this.#downSince.get(actor.name) ?? now;
         this.#downSince.set(actor.name, since);
         const error = actor.lastError === null ? "" : `; last error: ${actor.lastError}`;
-        reasons.push(
-          `${actor.state} for ${seconds(now - since)} (${actor.running}/${actor.members} ` +
-            `Workers running, ${actor.restarts} restarts${error})`,
-        );
+        const own = [...this.#problems.values()].some((p) => p.stage === actor.name);
+        // A stage that is starting says what it waits for, when it reports that itself.
+        if (actor.state !== "starting" || !own) {
+          reasons.push(
+            `${actor.state} for ${seconds(now - since)} (${actor.running}/${actor.members} ` +
+              `Workers running, ${actor.restarts} restarts${error})`,
+          );
+        }
         kind = actor.state === "failed" ? "halted" : "retrying";
       } else this.#downSince.delete(actor.name);
       for (const p of this.#problems.values()) {
@@ -113,9 +135,22 @@ export class Readiness {
     return out;
   }
 
-  /** Ready when every stage is fine; otherwise the reasons, stage by stage. */
+  /**
+   * Ready when the tree runs and every stage is fine; otherwise the reasons, stage by stage.
+   * While the tree starts: "starting: " and the stage being started (with its problems, such as
+   * a warehouse the writer cannot open), never the stages not started yet.
+   */
   verdict(tree: SupervisorSnapshot, now = Date.now()): ReadyVerdict {
     const conditions = this.conditions(tree, now);
+    if (tree.state === "starting" || tree.state === "stopped") {
+      const started = new Set(
+        actorsOf(tree).filter((a) => a.state !== "stopped").map((a) => a.name),
+      );
+      const stages = conditions.filter((c) => !c.ok && started.has(c.stage))
+        .map((c) => `${c.stage}: ${c.reason}`);
+      const what = stages.length > 0 ? stages.join("; ") : `${tree.name}: not started`;
+      return { ready: false, reason: `starting: ${what}`, conditions };
+    }
     const bad = conditions.filter((c) => !c.ok);
     if (bad.length === 0) return { ready: true, conditions };
     return {

@@ -100,10 +100,58 @@ Deno.test("stuckSince counts problems a restart may cure, not halted partitions"
 
 Deno.test("a problem of a stage that is no actor still shows as its own condition", () => {
   const r = new Readiness();
-  r.set("latency", "end_to_end", "latency 130000 ms", "retrying", 0);
+  r.set("kafka", "kafka", "brokers unreachable", "retrying", 0);
   const verdict = r.verdict(tree(actor("writer")), 1_000);
   assert.deepEqual(verdict.conditions.map((c) => [c.stage, c.ok]), [["writer", true], [
-    "end_to_end",
+    "kafka",
     false,
   ]]);
+});
+
+Deno.test("a derived condition is asked at every look and comes and goes with its probe", () => {
+  const r = new Readiness();
+  let stuck = true;
+  r.derive(
+    "progress",
+    "retrying",
+    () => stuck ? { stage: "writer", reason: "no progress", sinceMs: 2_000 } : undefined,
+  );
+  const verdict = r.verdict(tree(actor("writer")), 12_000);
+  assert.equal(verdict.reason, "writer: no progress (for 10 s)");
+  assert.equal(r.stuckSince(tree(actor("writer")), 12_000)?.since, 2_000);
+  stuck = false;
+  assert.equal(r.verdict(tree(actor("writer")), 13_000).ready, true);
+});
+
+Deno.test("while the tree starts, the verdict names the stage being started and its problem", () => {
+  const r = new Readiness();
+  const starting = (state: SupervisorSnapshot["state"], ...children: ActorSnapshot[]) => ({
+    ...tree(...children),
+    state,
+  });
+  assert.equal(
+    r.verdict(starting("stopped", actor("writer", { state: "stopped" })), 0).reason,
+    "starting: pipeline: not started",
+  );
+  const r2 = new Readiness();
+  r2.set(
+    "writer",
+    "writer",
+    "open the warehouse failed: connect ECONNREFUSED",
+    "retrying",
+    1_000,
+  );
+  const opening = starting(
+    "starting",
+    actor("geoip"),
+    actor("writer", { state: "starting", running: 0 }),
+    actor("consumer", { state: "stopped", running: 0 }),
+  );
+  r2.conditions(opening, 1_000);
+  const verdict = r2.verdict(opening, 6_000);
+  assert.equal(verdict.ready, false);
+  assert.equal(
+    verdict.reason,
+    "starting: writer: open the warehouse failed: connect ECONNREFUSED (for 5 s)",
+  );
 });
