@@ -6,7 +6,7 @@
 import type { Pipeline } from "../actors/pipeline/pipeline.ts";
 import type { Config } from "../config/config.ts";
 import type { ControlHandlers, Route } from "../control/control_server.ts";
-import { dashboardsFor } from "../dashboards/dashboards_handler.ts";
+import { type Dashboards, dashboardsFor } from "../dashboards/dashboards_handler.ts";
 import { getLogger } from "../observability/log.ts";
 import { permissionContext } from "./permissions.ts";
 import { ModelsAfterExport } from "../tools/models/models_after_export.ts";
@@ -43,10 +43,14 @@ function mayRunDbt(): boolean {
     );
 }
 
-/** Starts the models' part of `pipeline`. */
+/**
+ * Starts the models' part of `pipeline`, with `board` (`dashboardsFor(config)`), which the control
+ * server may serve already while the pipeline starts.
+ */
 export async function startModelsService(
   config: Config,
   pipeline: Pipeline,
+  board: Dashboards = dashboardsFor(config),
 ): Promise<ModelsService> {
   let afterExport = config.pipeline.modelsAfterExport;
   if (afterExport && !mayRunDbt()) {
@@ -59,7 +63,6 @@ export async function startModelsService(
   const schedule = new ModelsAfterExport(targetOf(config), afterExport);
   await schedule.load();
   pipeline.onExported((report) => schedule.exported(report.rows));
-  const board = dashboardsFor(config);
   return {
     controlHandlers: (base) => ({
       ...base,

@@ -1,9 +1,10 @@
 /**
  * `deno task start`: loads the configuration, checks that this process holds every permission it
- * needs (the task's launcher grants exactly those), starts the local dev broker when no Kafka
- * brokers are configured, checks Kafka access, prepares the geoip table, runs the pipeline with
- * its control server and crawler until SIGINT or SIGTERM, then drains, commits and exits within
- * a deadline. Exit codes: commands/exit_codes.ts.
+ * needs (the task's launcher grants exactly those), locks DATA_DIR, starts the control server
+ * (answering "starting: ..." until the pipeline runs), starts the local dev broker when no Kafka
+ * brokers are configured, checks Kafka access, prepares the geoip table, runs the pipeline and
+ * its crawler until SIGINT or SIGTERM, then drains, commits and exits within a deadline. Exit
+ * codes: commands/exit_codes.ts.
  */
 import { Pipeline } from "../actors/pipeline/pipeline.ts";
 import { loadConfig, redacted } from "../config/config.ts";
@@ -14,8 +15,10 @@ import { getLogger } from "../observability/log.ts";
 import { startDevBroker } from "../tools/kafka/kafka_command.ts";
 import { controlHandlers } from "./control_handlers.ts";
 import { type CrawlerService, startCrawler } from "./crawler_service.ts";
-import { startModelsService } from "./models_service.ts";
-import { operatorStatus } from "./operator_status.ts";
+import { type ModelsService, startModelsService } from "./models_service.ts";
+import { type OperatorStatus, operatorStatus } from "./operator_status.ts";
+import { StartingControl } from "./starting_control.ts";
+import { dashboardsFor } from "../dashboards/dashboards_handler.ts";
 import { prepareGeoip } from "./geoip_table.ts";
 import { ensureTopic } from "./kafka_topic.ts";
 import { KafkaAccessError } from "./kafka_access.ts";
@@ -55,22 +58,36 @@ export async function run(_args: string[]): Promise<number> {
     return EXIT_DATA_DIR_IN_USE;
   }
   log.info("PipelineConfigLoaded", { config: redacted(config) });
-  const broker = config.kafka.localDevBroker
-    ? await startDevBroker({
-      dataDir: config.dataDir,
-      plainPort: 9092,
-      saslPort: 9094,
-      controllerPort: 9093,
-      username: "pipeline",
-      heapMiB: 512,
-    })
-    : undefined;
+  // The control server answers from here on ("starting: ..." until the pipeline runs).
+  const token = await ensureToken(config.control.token, config.dataDir);
+  const board = dashboardsFor(config);
+  const starting = new StartingControl();
+  const control = servePipelineControl(
+    starting.handlers,
+    { ...config.control, token },
+    [board.route],
+  );
   const stopped = Promise.withResolvers<string>();
   const onInt = () => stopped.resolve("SIGINT");
   const onTerm = () => stopped.resolve("SIGTERM");
   Deno.addSignalListener("SIGINT", onInt);
   Deno.addSignalListener("SIGTERM", onTerm);
+  let broker: Awaited<ReturnType<typeof startDevBroker>> | undefined;
+  let models: ModelsService | undefined;
+  let operator: OperatorStatus | undefined;
   try {
+    if (config.kafka.localDevBroker) {
+      starting.step("kafka", "starting the local dev broker");
+      broker = await startDevBroker({
+        dataDir: config.dataDir,
+        plainPort: 9092,
+        saslPort: 9094,
+        controllerPort: 9093,
+        username: "pipeline",
+        heapMiB: 512,
+      });
+    }
+    starting.step("kafka", `checking access to topic ${config.kafka.topic}`);
     try {
       await ensureTopic(config);
     } catch (error) {
@@ -78,17 +95,24 @@ export async function run(_args: string[]): Promise<number> {
       log.error(error.event, { reason: error.message });
       return error.exitCode;
     }
+    starting.step("geoip", "preparing the range table");
     const geoipTable = await prepareGeoip(config);
-    const token = await ensureToken(config.control.token, config.dataDir);
     const pipeline = new Pipeline({ config, geoipTable, faults: testFaults() });
-    await pipeline.start();
     let crawler: CrawlerService | undefined = undefined;
-    const models = await startModelsService(config, pipeline);
-    const operator = operatorStatus(pipeline);
+    models = await startModelsService(config, pipeline, board);
+    operator = operatorStatus(pipeline);
     const handlers = models.controlHandlers(
       operator.wrap(controlHandlers(pipeline, () => crawler?.counters)),
     );
-    const control = servePipelineControl(handlers, { ...config.control, token }, models.routes);
+    starting.starting(pipeline);
+    // Nothing is consumed before every actor runs (the consumer starts last), so a signal while
+    // a stage cannot start (a warehouse away) ends the process at once.
+    const interrupted = await Promise.race([pipeline.start(), stopped.promise]);
+    if (interrupted !== undefined) {
+      log.warn("PipelineStoppedWhileStarting", { signal: interrupted, reason: starting.reason() });
+      return 0;
+    }
+    starting.running(handlers);
     const schedule = new ExportSchedule(pipeline, config.pipeline);
     crawler = config.pipeline.crawl ? await startCrawler(pipeline) : undefined;
     log.info("PipelineStarted", { brokers: config.kafka.brokers, topic: config.kafka.topic });
@@ -97,10 +121,10 @@ export async function run(_args: string[]): Promise<number> {
     schedule.stop();
     await crawler?.stop();
     await pipeline.stop(STOP_DEADLINE_MS);
-    await control.shutdown();
-    operator.stop();
-    await models.stop();
   } finally {
+    await control.shutdown();
+    operator?.stop();
+    await (models === undefined ? board.close() : models.stop());
     Deno.removeSignalListener("SIGINT", onInt);
     Deno.removeSignalListener("SIGTERM", onTerm);
     await broker?.stop();

@@ -5,12 +5,26 @@
  */
 import { STATUS_PAGE_CSP, statusPage } from "./status_page.ts";
 
-/** What the control server asks of the running pipeline. */
+/**
+ * A handler cannot answer yet (the pipeline is starting): answered 503 with this message, which
+ * says why (unlike other failures, whose text stays in the log).
+ */
+export class Unavailable extends Error {
+  override name = "Unavailable";
+}
+
+/**
+ * What the control server asks of the running pipeline. Any handler may throw `Unavailable`
+ * while the pipeline starts.
+ */
 export interface ControlHandlers {
   /** Runs an export to completion; throws when it fails (logged, answered with an id). */
   export(): Promise<unknown>;
-  /** Live: the process runs and its supervision tree is up; `stalled` names stuck stages. */
-  live(): { live: boolean; stalled?: readonly unknown[] };
+  /**
+   * Live: the process runs and its supervision tree is up; `stalled` names stuck stages,
+   * `reason` says why not live.
+   */
+  live(): { live: boolean; stalled?: readonly unknown[]; reason?: string };
   /** Ready: consuming and not stalled; `reason` says why not. */
   ready(): { ready: boolean; reason?: string };
   /** Prometheus text. */

@@ -4,7 +4,7 @@
  * is not this server's own name and port gets 421 (DNS rebinding); off loopback every route
  * needs the token. The token comes from the `Authorization` header, or `?token=` for a page a
  * browser opens; it is compared in constant time. A handler's failure is logged with an id and
- * answered with the id only. With `METRICS_PORT` the `scrape` routes are also served there
+ * answered with the id only; a handler that cannot answer yet (starting) gets 503 saying why. With `METRICS_PORT` the `scrape` routes are also served there
  * without a token, for Prometheus and orchestrator probes.
  */
 import { getLogger } from "../observability/log.ts";
@@ -14,11 +14,13 @@ import {
   json,
   type Route,
   routeMatches,
+  Unavailable,
 } from "./control_routes.ts";
 import { MIN_TOKEN_CHARS, tokenMatches } from "./control_token.ts";
 import { CONTROL_HTTP_LIMITS, type HttpLimits, type HttpServer, serveHttp } from "./http_server.ts";
 
 export type { ControlHandlers, Route };
+export { Unavailable };
 
 const log = getLogger("control");
 
@@ -142,6 +144,7 @@ async function answer(request: Request, policy: Policy): Promise<Response> {
   try {
     return await route.handle(request, url);
   } catch (error) {
+    if (error instanceof Unavailable) return json(503, { error: error.message });
     const id = crypto.randomUUID();
     log.error("ControlRequestFailed", { id, route: `${route.method} ${route.path}`, error });
     return json(500, {
