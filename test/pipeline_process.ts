@@ -34,6 +34,11 @@ export interface PipelineSpec {
   readonly wrap?: readonly string[];
   /** Where the log file goes (default `dataDir`). */
   readonly logDir?: string;
+  /**
+   * Resolve once the pipeline runs (`/health` answers 200, the default), or once its control
+   * server answers at all (`answering`: it may still be starting).
+   */
+  readonly until?: "running" | "answering";
 }
 
 /** Permissions the test pipeline runs with (those `deno task test` grants). */
@@ -47,7 +52,7 @@ export const PERMISSIONS = [
   "--allow-ffi",
 ];
 
-/** Starts `main.ts start` and resolves once `/health` answers 200. */
+/** Starts `main.ts start` and resolves once `/health` answers 200 (or anything: `until`). */
 export async function startPipeline(spec: PipelineSpec): Promise<PipelineProcess> {
   const [controlPort] = freePorts(1) as [number];
   let token: string = crypto.randomUUID();
@@ -110,7 +115,7 @@ export async function startPipeline(spec: PipelineSpec): Promise<PipelineProcess
         throw error;
       },
     );
-    if (answer === 200) break;
+    if (answer === 200 || (spec.until === "answering" && answer !== 0)) break;
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
   if (spec.tokenFromFile === true) {

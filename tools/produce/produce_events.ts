@@ -31,6 +31,8 @@ export interface ProduceOptions extends KafkaSettings, GenerateOptions {
   readonly maxInFlight?: number;
   /** Stops after the batches in flight when aborted. */
   readonly signal?: AbortSignal;
+  /** Kafka CreateTime of every message, epoch ms (default: the producer's clock at send). */
+  readonly timestampMs?: number;
 }
 
 /** Progress of a running produce. */
@@ -117,7 +119,11 @@ export async function produceEvents(options: ProduceOptions): Promise<ProduceSum
       if (messages.length > 0 && bytes + size > maxBatchBytes) await flush();
       const value = Buffer.from(m.value.buffer, m.value.byteOffset, m.value.byteLength);
       bytes += size;
-      messages.push({ key: m.key, value });
+      messages.push(
+        options.timestampMs === undefined
+          ? { key: m.key, value }
+          : { key: m.key, value, timestamp: String(options.timestampMs) },
+      );
       if (m.hostile !== null) kinds.push(m.hostile);
       if (messages.length >= batchSize) await flush();
     }
