@@ -143,6 +143,15 @@ export class KafkaSource {
         assignment: event.payload.memberAssignment,
       });
     });
+    this.#consumer.on(this.#consumer.events.START_BATCH_PROCESS, ({ payload }) => {
+      // A fetch of nothing but a transaction marker (or aborted records) never reaches eachBatch;
+      // its end is read here, or the marker's offset would show as lag for good.
+      if (payload.batchSize > 0) return;
+      this.lag.set(payload.partition, {
+        seen: Number(payload.lastOffset),
+        high: Number(payload.highWatermark),
+      });
+    });
     this.#consumer.on(this.#consumer.events.CRASH, (event) => {
       const { error, restart } = event.payload;
       log.error("ConsumerCrashed", { error, restartedByKafkajs: restart });
@@ -198,7 +207,9 @@ export class KafkaSource {
           if (last === undefined) break;
           await this.#handOver(batch.topic, batch.partition, epoch, high, slice, heartbeat);
           resolveOffset(last.offset);
-          this.lag.set(batch.partition, { seen: Number(last.offset), high });
+          // After the batch's last record kafkajs also resolves a transaction marker behind it.
+          const seen = at >= messages.length ? batch.lastOffset() : last.offset;
+          this.lag.set(batch.partition, { seen: Number(seen), high });
         }
       },
     });

@@ -239,3 +239,68 @@ Deno.test({
     assert.equal(second[1]?.position.prevOffset, 49);
   },
 });
+
+Deno.test({
+  name: "transaction markers and aborted records are not counted as lag",
+  sanitizeOps: false,
+  sanitizeResources: false,
+  async fn() {
+    const topic = uniqueTopic("source-marker");
+    await fill(topic, 0, 1);
+    const producer = kafka.producer({
+      transactionalId: `tx-${topic}`,
+      idempotent: true,
+      maxInFlightRequests: 1,
+    });
+    await producer.connect();
+    const transaction = await producer.transaction();
+    await transaction.send({
+      topic,
+      messages: Array.from({ length: 10 }, (_, i) => ({ value: `m${i}` })),
+    });
+    await transaction.commit();
+    await producer.disconnect();
+    const done = Promise.withResolvers<void>();
+    const source = new KafkaSource(kafka, {
+      topic,
+      group: `g-${topic}`,
+      startOffset: "earliest",
+      chunkSize: 10,
+      commitIntervalMs: 5,
+      heartbeatMs: 1000,
+    }, {
+      send(chunk) {
+        source.ack([chunk.chunkId]);
+        if (chunk.records.at(-1)?.offset === 9) done.resolve();
+        return Promise.resolve();
+      },
+    });
+    await source.start();
+    try {
+      await done.promise;
+      // The log ends at 11: ten records, then the marker at offset 10.
+      const lag = () => {
+        const l = source.lag.get(0);
+        return l === undefined ? undefined : l.high - l.seen - 1;
+      };
+      const deadline = Date.now() + 15_000;
+      while (lag() !== 0 && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      assert.deepEqual(source.lag.get(0), { seen: 10, high: 11 });
+      // An aborted transaction: its records and its marker never reach the pipeline.
+      await producer.connect();
+      const aborted = await producer.transaction();
+      await aborted.send({ topic, messages: [{ value: "a0" }, { value: "a1" }] });
+      await aborted.abort();
+      await producer.disconnect();
+      while (lag() !== 0 || source.lag.get(0)?.high !== 14) {
+        if (Date.now() > deadline + 15_000) break;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      assert.deepEqual(source.lag.get(0), { seen: 13, high: 14 });
+    } finally {
+      await source.stop(() => Promise.resolve(), 1000);
+    }
+  },
+});
