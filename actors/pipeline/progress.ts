@@ -70,13 +70,14 @@ export class Progress {
       return undefined;
     }
     if (this.#stallAfterMs <= 0 || now - this.#lastMs < this.#stallAfterMs) return undefined;
-    const inKafka = `${this.#unread} messages unread in Kafka`;
+    // The lag is as of the consumer's last fetch: a paused consumer does not see it grow.
     return {
       stage: holder ?? "consumer",
       reason: holder === undefined
-        ? `no progress: ${inKafka}, none read and no batch written`
-        : `no progress: ${depth.get(holder)} messages wait in its mailbox (${inKafka}), ` +
-          "no batch written and the lag did not shrink",
+        ? `no progress: ${this.#unread} messages unread at the last fetch, none read since ` +
+          "and no batch written"
+        : `no progress: ${depth.get(holder)} messages wait in its mailbox; no batch was written ` +
+          "and the consumer lag did not shrink",
       sinceMs: this.#lastMs,
     };
   }
