@@ -15,6 +15,10 @@ export const BIGQUERY_EMULATOR: GoCommand = {
   version: "v0.8.1",
   pkg: "cmd/bigquery-emulator",
   overrideEnv: "BIGQUERY_EMULATOR_BIN",
+  // tables.patch adding NULLABLE or REPEATED fields changes only the stored metadata upstream;
+  // BigQuery also adds the columns (old rows read NULL), which the writer's upgrade of an older
+  // dataset relies on.
+  patches: [new URL("./bigquery_emulator_add_columns.patch", import.meta.url)],
 };
 
 /** How tests reach the suite's emulator. */

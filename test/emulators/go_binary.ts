@@ -1,7 +1,8 @@
 /**
  * Test setup: builds a pinned Go command once and caches it outside the repository
- * (`~/.cache/clickstream-lakehouse/bin/<name>-<version>/<name>`); later runs reuse the binary.
- * The build fetches the exact module version and builds it with its own go.mod, like `go install`.
+ * (`~/.cache/clickstream-lakehouse/bin/<name>-<version>[-<patches>]/<name>`); later runs reuse
+ * the binary. The build fetches the exact module version and builds it with its own go.mod, like
+ * `go install`, after applying the repository's patches to a copy of the source, if any.
  */
 
 import { getLogger } from "../../observability/log.ts";
@@ -18,6 +19,8 @@ export interface GoCommand {
   readonly pkg: string;
   /** Environment variable that may point at a prebuilt binary instead. */
   readonly overrideEnv: string;
+  /** Unified diffs applied (`patch -p1`) to the module's source before it is built. */
+  readonly patches?: readonly URL[];
 }
 
 const log = getLogger("test");
@@ -36,6 +39,32 @@ async function exists(path: string): Promise<boolean> {
     if (error instanceof Deno.errors.NotFound) return false;
     throw error;
   }
+}
+
+/** Runs `command`; throws with its output when it fails. */
+async function run(command: string, args: string[], cwd?: string): Promise<void> {
+  const output = await new Deno.Command(command, {
+    args,
+    ...(cwd === undefined ? {} : { cwd }),
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  if (!output.success) {
+    const text = new TextDecoder().decode(output.stderr) + new TextDecoder().decode(output.stdout);
+    throw new Error(`Cannot run ${command} ${args.join(" ")}: ${text.slice(-3000)}`);
+  }
+}
+
+/** A short hash of the patches' contents, naming the patched build (empty without patches). */
+async function patchesTag(spec: GoCommand): Promise<string> {
+  if (spec.patches === undefined || spec.patches.length === 0) return "";
+  const texts = await Promise.all(spec.patches.map((url) => Deno.readTextFile(url)));
+  const digest = await crypto.subtle.digest(
+    "SHA-256",
+    new TextEncoder().encode(texts.join("\u0000")),
+  );
+  const hex = Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
+  return `-p${hex.slice(0, 12)}`;
 }
 
 async function go(args: string[], cwd?: string): Promise<string> {
@@ -74,7 +103,7 @@ function moduleDir(json: string, spec: GoCommand): string {
 export async function ensureGoBinary(spec: GoCommand): Promise<string> {
   const override = Deno.env.get(spec.overrideEnv);
   if (override) return override;
-  const dir = `${binaryCacheDir()}/${spec.name}-${spec.version}`;
+  const dir = `${binaryCacheDir()}/${spec.name}-${spec.version}${await patchesTag(spec)}`;
   const binary = `${dir}/${spec.name}`;
   if (await exists(binary)) return binary;
   const started = performance.now();
@@ -85,8 +114,25 @@ export async function ensureGoBinary(spec: GoCommand): Promise<string> {
   );
   await Deno.mkdir(dir, { recursive: true });
   // Build to a unique name and rename: a concurrent build never leaves a half-written binary.
-  const partial = `${binary}.${crypto.randomUUID().slice(0, 8)}.partial`;
-  await go(["build", "-trimpath", "-o", partial, `./${spec.pkg}`.replace(/\/\.$/, "")], source);
+  const unique = crypto.randomUUID().slice(0, 8);
+  const partial = `${binary}.${unique}.partial`;
+  // The module cache is read-only: patches are applied to a copy of the source.
+  const patched = spec.patches?.length ? `${dir}/source.${unique}` : undefined;
+  if (patched !== undefined) {
+    await run("cp", ["-R", source, patched]);
+    await run("chmod", ["-R", "u+w", patched]);
+    for (const patch of spec.patches ?? []) {
+      await run("patch", ["-p1", "--batch", "--forward", "--input", patch.pathname], patched);
+    }
+  }
+  try {
+    await go(
+      ["build", "-trimpath", "-o", partial, `./${spec.pkg}`.replace(/\/\.$/, "")],
+      patched ?? source,
+    );
+  } finally {
+    if (patched !== undefined) await Deno.remove(patched, { recursive: true });
+  }
   await Deno.rename(partial, binary);
   log.info("TestEmulatorBuildFinished", {
     name: spec.name,
