@@ -42,6 +42,7 @@ import { KnownKeys } from "./dimensions.ts";
 import * as generations from "./generations.ts";
 import { exportParquet } from "./parquet_export.ts";
 import { createSchema, missingStagingColumns } from "./schema.ts";
+import { adoptUnfencedSeals, upgradeStaging, upgradeTables } from "./dataset_upgrade.ts";
 import { timestamp } from "./row_encoding.ts";
 import { streamRows } from "./stream_rows.ts";
 
@@ -112,11 +113,15 @@ export class BigQueryWarehouse implements Warehouse {
     const { projectId, location } = this.#options;
     await this.#retry.run("open warehouse", async () => {
       await createSchema(this.#client.dataset(this.#dataset), location);
+      // A dataset an older version made gets this version's fields and fenced seals first.
+      await upgradeTables(this.#client.dataset(this.#dataset));
       this.#generation = await generations.openGeneration(this.#client, this.#dataset);
       this.#withheld = new Set(
         await missingStagingColumns(this.#client, this.#dataset, this.#generation),
       );
       this.#withheldGeneration = this.#generation;
+      await upgradeStaging(this.#client, this.#dataset);
+      await adoptUnfencedSeals(this.#client, this.#dataset);
     });
     if (this.#withheld.size > 0) {
       log.info("WriterStagingColumnsWithheld", {

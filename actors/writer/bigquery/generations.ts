@@ -45,19 +45,22 @@ export function sealTable(generation: number): string {
   return `seal_g${stagingTable(generation).slice("staging_g".length)}`;
 }
 
-/** Every generation's most advanced state. */
+/**
+ * Every generation's most advanced state; of several events of that state the latest counts (a
+ * seal adopted from an older version, see dataset_upgrade.ts, after the seal it recorded).
+ */
 export async function states(client: BigQuery, dataset: string): Promise<Map<number, Resolved>> {
   const rows = await query(
     client,
     `SELECT generation, state, row_count, covered
-     FROM ${tableRef(dataset, "generation_events")}`,
+     FROM ${tableRef(dataset, "generation_events")} ORDER BY \`at\``,
   );
   const out = new Map<number, Resolved>();
   for (const row of rows) {
     const generation = int(row, "generation");
     const state = asState(str(row, "state"));
     const seen = out.get(generation);
-    if (seen !== undefined && RANK[seen.state] >= RANK[state]) continue;
+    if (seen !== undefined && RANK[seen.state] > RANK[state]) continue;
     out.set(generation, {
       state,
       rowCount: intOrNull(row, "row_count"),
@@ -67,7 +70,8 @@ export async function states(client: BigQuery, dataset: string): Promise<Map<num
   return out;
 }
 
-async function appendEvent(
+/** Records a generation event (the latest of a generation's most advanced state counts). */
+export async function appendEvent(
   client: BigQuery,
   dataset: string,
   generation: number,
@@ -126,6 +130,30 @@ export async function committedCount(
 }
 
 /**
+ * Fixes which commits the seal of `generation` covers, once (`seal_g<N>`: the first process to
+ * create it wins; every later call reads the same snapshot), and returns their batch ids.
+ */
+export async function snapshotCommits(
+  client: BigQuery,
+  dataset: string,
+  generation: number,
+): Promise<string[]> {
+  const table = sealTable(generation);
+  try {
+    await query(
+      client,
+      `CREATE TABLE ${tableRef(dataset, table)} AS SELECT DISTINCT batch_id
+       FROM ${tableRef(dataset, "write_commits")} WHERE generation = ${generation}`,
+    );
+  } catch (error: unknown) {
+    // Another process fixed the snapshot first: its table is the one that counts.
+    if (!isAlreadyExists(error)) throw error;
+  }
+  return (await query(client, `SELECT batch_id FROM ${tableRef(dataset, table)}`))
+    .map((r) => str(r, "batch_id"));
+}
+
+/**
  * Completes the seal of a generation in state `sealing` (steps 2 and 3 above) and returns it
  * sealed; any process may run it, any number of times: they all agree on the first snapshot.
  */
@@ -142,18 +170,7 @@ export async function completeSeal(
     throw new RangeError(`Cannot complete the seal of generation ${generation}: it is not sealing`);
   }
   const table = sealTable(generation);
-  try {
-    await query(
-      client,
-      `CREATE TABLE ${tableRef(dataset, table)} AS SELECT DISTINCT batch_id
-       FROM ${tableRef(dataset, "write_commits")} WHERE generation = ${generation}`,
-    );
-  } catch (error: unknown) {
-    // Another process fixed the snapshot first: its table is the one that counts.
-    if (!isAlreadyExists(error)) throw error;
-  }
-  const covered = (await query(client, `SELECT batch_id FROM ${tableRef(dataset, table)}`))
-    .map((r) => str(r, "batch_id"));
+  const covered = await snapshotCommits(client, dataset, generation);
   const [count] = await query(
     client,
     `SELECT COUNT(*) AS n FROM (${

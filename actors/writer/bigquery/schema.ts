@@ -6,7 +6,7 @@
  * and the export manifest.
  */
 
-import type { BigQuery, Dataset, TableMetadata } from "@google-cloud/bigquery";
+import type { BigQuery, Dataset, TableField, TableMetadata } from "@google-cloud/bigquery";
 import { timed } from "./client.ts";
 import { type ColumnType, STAGING_COLUMNS } from "../../../messages/staging_columns.ts";
 import { USER_AGENT_COLUMNS } from "../duckdb/schema.ts";
@@ -212,22 +212,25 @@ export async function ensureTable(dataset: Dataset, name: string, spec: TableSpe
   }
 }
 
-/** Names of the schema fields of the existing table `name`, in table order. */
-async function fieldNames(dataset: Dataset, name: string): Promise<string[]> {
-  const [metadata]: [unknown, ...unknown[]] = await dataset.table(name).getMetadata();
+/** Whether `v` is a field of a table resource as BigQuery returns it. */
+function isTableField(v: unknown): v is TableField {
+  return typeof v === "object" && v !== null && "name" in v && typeof v.name === "string";
+}
+
+/** The schema fields of the existing table `name` as BigQuery returns them, in table order. */
+export async function storedFields(dataset: Dataset, name: string): Promise<TableField[]> {
+  const [metadata]: [unknown, ...unknown[]] = await timed(
+    dataset.bigQuery,
+    `read the schema of ${name}`,
+    () => dataset.table(name).getMetadata(),
+  );
   const schema = typeof metadata === "object" && metadata !== null && "schema" in metadata
     ? metadata.schema
     : undefined;
   const fields = typeof schema === "object" && schema !== null && "fields" in schema
     ? schema.fields
     : undefined;
-  const names: string[] = [];
-  for (const field of Array.isArray(fields) ? fields : []) {
-    if (typeof field === "object" && field !== null && "name" in field) {
-      names.push(String(field.name));
-    }
-  }
-  return names;
+  return Array.isArray(fields) ? fields.filter(isTableField) : [];
 }
 
 /** Declared fields of `spec` that the existing table `name` lacks (made by an older version). */
@@ -236,14 +239,15 @@ export async function missingFields(
   name: string,
   spec: TableSpec,
 ): Promise<Field[]> {
-  const have = new Set(await fieldNames(dataset, name));
+  const have = new Set((await storedFields(dataset, name)).map((f) => f.name));
   return spec.fields.filter((f) => !have.has(f.name));
 }
 
 /**
- * Staging columns the table of `generation` lacks because an older version made it. Its schema
- * is never changed (the streaming backend learns new columns minutes after a change and refuses
- * rows carrying them meanwhile): the writer leaves these out of its rows, exports select NULL.
+ * Staging columns the table of `generation` lacks because an older version made it. They are
+ * added at open (dataset_upgrade.ts), but the streaming backend learns new columns minutes after
+ * a change and refuses rows carrying them meanwhile: the writer leaves these out of its rows
+ * until the next seal, and exports select NULL for them.
  */
 export async function missingStagingColumns(
   client: BigQuery,
