@@ -25,8 +25,17 @@ export interface BronzeFixtureOptions {
   readonly seed?: number;
   /** Percent of events that are checkout_success (default: the real 0.063). */
   readonly checkoutSuccessPercent?: number;
-  /** Rows exported a second time in another generation's files (a replay the models drop). */
+  /**
+   * Rows exported a second time in another generation's files (a replay the models drop),
+   * written as Bronze exported before watermark epochs: without the `_offset_epoch` column.
+   */
   readonly duplicates?: number;
+  /**
+   * Events of a new log of partition 0 after a `reset-partition` (epoch 1), at the offsets of
+   * the old log's first events: distinct events the models keep (default 0; none of them is a
+   * checkout, so the expected sales stay the old log's).
+   */
+  readonly resetEvents?: number;
   /** Days of event time the events spread over (default 14), so daily trends have days. */
   readonly days?: number;
 }
@@ -44,7 +53,7 @@ export interface ExpectedSales {
 /** A built fixture. */
 export interface BronzeFixture {
   readonly lake: string;
-  /** Distinct events in Bronze (without the replayed duplicates). */
+  /** Distinct events in Bronze (without the replayed duplicates, with the reset log's). */
   readonly events: number;
   readonly expected: ExpectedSales;
 }
@@ -162,7 +171,7 @@ async function copyJson(
  * writes them as contract-shaped Bronze Parquet under `<lake>/bronze/`, replacing what is there.
  */
 export async function buildBronzeFixture(options: BronzeFixtureOptions): Promise<BronzeFixture> {
-  const { lake, count, seed = 1, duplicates = 0, days = 14 } = options;
+  const { lake, count, seed = 1, duplicates = 0, days = 14, resetEvents = 0 } = options;
   const eventsPerSecond = Math.max(count, 1) / (days * 86_400);
   const weights = options.checkoutSuccessPercent === undefined
     ? {}
@@ -189,18 +198,20 @@ export async function buildBronzeFixture(options: BronzeFixtureOptions): Promise
   const context = { userAgents: new UserAgentCache(), geo: FIXTURE_GEO };
   let events = 0;
   try {
-    const pending: { message: KafkaMessage; sent: Record<string, unknown> }[] = [];
+    const pending: { message: KafkaMessage; sent: Record<string, unknown>; epoch: number }[] = [];
     const flush = async () => {
       const { rows, rowOf } = enrichBatch(pending.map((p) => p.message), context);
       const lines: string[] = [];
-      pending.forEach(({ message, sent }, i) => {
+      pending.forEach(({ message, sent, epoch }, i) => {
         const r = rowOf[i] ?? -1;
         if (r < 0) return;
         const cells = rows.columns.map((column) => column[r] ?? null);
-        const row = bronzeRow(cells, sent, message.timestampMs + 1_000);
-        const text = JSON.stringify(row);
-        lines.push(text);
-        if (replay.length < duplicates) replay.push(text);
+        const row = bronzeRow(cells, sent, message.timestampMs + 1_000, epoch);
+        lines.push(JSON.stringify(row));
+        if (replay.length < duplicates) {
+          const { _offset_epoch: _, ...older } = row;
+          replay.push(JSON.stringify(older));
+        }
         const uaId = cells[at("user_agent_id")];
         if (typeof uaId === "string" && !userAgents.has(uaId)) {
           const ua: Record<string, unknown> = { user_agent_raw: cells[at("user_agent")] };
@@ -232,8 +243,18 @@ export async function buildBronzeFixture(options: BronzeFixtureOptions): Promise
       offsets[partition] = offset + 1;
       const timestampMs = Number(sent.time_stamp) * 1000 + 500;
       const message = { topic: TOPIC, partition, offset, timestampMs, key: null, value: m.value };
-      pending.push({ message, sent });
+      pending.push({ message, sent, epoch: 0 });
       if (pending.length >= CHUNK) await flush();
+    }
+    await flush();
+    let reset = 0;
+    for (const m of generateMessages({ seed: seed + 1, count: resetEvents * 2, eventsPerSecond })) {
+      if (reset >= resetEvents) break;
+      const sent: unknown = JSON.parse(decoder.decode(m.value));
+      if (!isRecord(sent) || sent.collection === "checkout_success") continue;
+      const timestampMs = Number(sent.time_stamp) * 1000 + 500;
+      const message = { topic: TOPIC, partition: 0, offset: reset++, timestampMs, key: null };
+      pending.push({ message: { ...message, value: m.value }, sent, epoch: 1 });
     }
     await flush();
   } finally {
@@ -266,7 +287,7 @@ export async function buildBronzeFixture(options: BronzeFixtureOptions): Promise
       await copyJson(
         db,
         files.replay,
-        BRONZE_COLUMNS,
+        BRONZE_COLUMNS.filter((c) => c.name !== "_offset_epoch"),
         `${lake}/bronze/summary`,
         partitioned(2),
         dt,

@@ -1,8 +1,9 @@
 /**
  * The Bronze contract (`BRONZE_CONTRACT.md`) as the fixture writes it: the staging columns of
  * `messages/staging_columns.ts` with `option` and `cart_products` as nested lists of structs,
- * `order_id` BIGINT and `utm_*` BOOLEAN, plus `_ingested_at`; and one staged row turned into
- * that shape. Issue 14 makes the pipeline export this; until then only the fixture does.
+ * `order_id` BIGINT and `utm_*` BOOLEAN, plus `_ingested_at` and `_offset_epoch` (the partition's
+ * watermark epoch, as the writer's staging table has it); and one staged row turned into that
+ * shape. Issue 14 makes the pipeline export this; until then only the fixture does.
  */
 import { type Cell, STAGING_COLUMNS } from "../../messages/staging_columns.ts";
 
@@ -46,6 +47,7 @@ const CHANGED: Readonly<Record<string, string>> = {
 export const BRONZE_COLUMNS: readonly { name: string; type: string }[] = [
   ...STAGING_COLUMNS.map((c) => ({ name: c.name, type: CHANGED[c.name] ?? c.type })),
   { name: "_ingested_at", type: "TIMESTAMPTZ" },
+  { name: "_offset_epoch", type: "INTEGER" },
 ];
 
 /** A Bronze row as JSON-ready plain data (nested values as arrays and objects). */
@@ -128,6 +130,7 @@ export function bronzeRow(
   cells: readonly Cell[],
   sent: Record<string, unknown>,
   ingestedAtMs: number,
+  offsetEpoch = 0,
 ): BronzeRow {
   const row: BronzeRow = {};
   STAGING_COLUMNS.forEach((c, i) => row[c.name] = cells[i] ?? null);
@@ -139,5 +142,6 @@ export function bronzeRow(
   row.utm_medium = utm("utm_medium", sent.utm_medium, problems);
   row.field_problems = problems.length === 0 ? null : problems;
   row._ingested_at = new Date(ingestedAtMs).toISOString();
+  row._offset_epoch = offsetEpoch;
   return row;
 }

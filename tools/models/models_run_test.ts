@@ -44,7 +44,8 @@ Deno.test({
 });
 
 Deno.test({
-  name: "Silver drops replayed events and its order lines add up to the generator's carts",
+  name:
+    "Silver drops replayed events (Bronze without an epoch column is epoch 0), keeps a reset partition's new events, and its order lines add up to the generator's carts",
   sanitizeResources: false,
   fn: async () => {
     const { fixture, lake } = await sharedModelsBuild();
@@ -53,6 +54,16 @@ Deno.test({
     );
     assert.equal(Number(events), fixture.events);
     assert.equal(Number(distinct), fixture.events);
+    // The reset log's events sit at offsets the old log's events have: both count.
+    const [[reset, twins] = []] = await query(
+      `SELECT count(*), count(old.event_key)
+       FROM '${lake}/silver/silver_events.parquet' AS new
+       LEFT JOIN '${lake}/silver/silver_events.parquet' AS old
+         ON old.kafka_partition = new.kafka_partition AND old.kafka_offset = new.kafka_offset
+         AND old.kafka_offset_epoch = 0
+       WHERE new.kafka_offset_epoch = 1`,
+    );
+    assert.deepEqual([Number(reset), Number(twins)], [30, 30]);
     const [[orders, lines, units] = []] = await query(
       `SELECT count(DISTINCT order_key), count(*), sum(quantity)
        FROM '${lake}/silver/silver_order_lines.parquet'`,
@@ -80,6 +91,48 @@ Deno.test({
     );
     assert.equal(Number(unparsed), 0, "every generated price and currency resolves");
     assert.ok(Number(outliers) >= 1, "the bulk orders of thousands of units are flagged");
+  },
+});
+
+Deno.test({
+  name: "Bronze exported before watermark epochs, with the column in no file, is read as epoch 0",
+  sanitizeResources: false,
+  fn: async () => {
+    const { fixture, lake } = await sharedModelsBuild();
+    const dataDir = await Deno.makeTempDir({ prefix: "models-older-bronze-" });
+    try {
+      const config = loadConfig((key) => key === "DATA_DIR" ? dataDir : undefined);
+      const target = modelsTarget(config);
+      const older = `${target.lake}/bronze`;
+      await Deno.mkdir(`${older}/user_agent`, { recursive: true });
+      await Deno.mkdir(`${older}/products`, { recursive: true });
+      // The fixture's old log only (the reset log's events would collide without their epoch).
+      await query(
+        `COPY (SELECT * EXCLUDE (_offset_epoch)
+               FROM read_parquet('${lake}/bronze/summary/**/*.parquet', hive_partitioning = true,
+                                 union_by_name = true)
+               WHERE coalesce(_offset_epoch, 0) = 0)
+         TO '${older}/summary' (FORMAT PARQUET, PARTITION_BY (dt))`,
+      );
+      for (const dimension of ["user_agent", "products"]) {
+        await query(
+          `COPY (SELECT * FROM read_parquet('${lake}/bronze/${dimension}/**/*.parquet'))
+           TO '${older}/${dimension}/part-0.parquet' (FORMAT PARQUET)`,
+        );
+      }
+      const run = await runModels(target, { args: ["--select", "stores", "stg_events"] });
+      assert.equal(run.result, "success", run.error ?? "");
+      const [[events, distinct, epochs] = []] = await query(
+        `ATTACH '${target.env.MODELS_DUCKDB}' AS models (READ_ONLY);
+         SELECT count(*), count(DISTINCT event_key), list(DISTINCT kafka_offset_epoch)
+         FROM models.staging.stg_events`,
+      );
+      assert.equal(Number(events), fixture.events - 30);
+      assert.equal(Number(distinct), fixture.events - 30);
+      assert.deepEqual(epochs, [0]);
+    } finally {
+      await Deno.remove(dataDir, { recursive: true });
+    }
   },
 });
 

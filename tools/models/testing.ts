@@ -49,6 +49,7 @@ async function build(dataDir: string, target: ModelsTarget): Promise<Saved> {
     count: 20_000,
     checkoutSuccessPercent: 3,
     duplicates: 40,
+    resetEvents: 30,
   });
   const run = await runModels(target);
   const { revenueByStore, ...expected } = fixture.expected;

@@ -1,13 +1,15 @@
 -- Fails with each order whose Silver lines (count, units, products) differ from the Bronze
 -- cart_products of its checkout_success events, read straight from the source: per order and
 -- line position, every copy of the order (repeated success pages, replays) must agree, and
--- Silver must hold exactly one line per position.
+-- Silver must hold exactly one line per position. An event without an order id is its own order,
+-- keyed like Silver's events (topic, partition, watermark epoch, offset).
 with bronze_lines as (
   select
     coalesce(
       cast(s.order_id as {{ text_type() }}),
       'event:' || s._topic || ':' || cast(s._partition as {{ text_type() }}) || ':'
-        || cast(s._offset as {{ text_type() }})
+        || cast({{ bronze_offset_epoch(source('bronze', 'summary'), 's') }} as {{ text_type() }})
+        || ':' || cast(s._offset as {{ text_type() }})
     ) as order_key,
     {{ unnest_position('pos') }} as line_number,
     item.amount,

@@ -1,9 +1,10 @@
--- One row per event (de-duplicated by Kafka coordinates), joined with the user-agent,
+-- One row per event (de-duplicated by topic, partition, watermark epoch and offset), joined with the user-agent,
 -- location and product dimensions.
 select
   e.event_key,
   e.kafka_topic,
   e.kafka_partition,
+  e.kafka_offset_epoch,
   e.kafka_offset,
   e.event_at,
   e.event_date,

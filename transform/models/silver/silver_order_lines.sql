@@ -10,7 +10,8 @@ with first_event as (
       order_key,
       event_key,
       row_number() over (
-        partition by order_key order by event_at, kafka_topic, kafka_partition, kafka_offset
+        partition by order_key
+        order by event_at, kafka_topic, kafka_partition, kafka_offset_epoch, kafka_offset
       ) as event_rank
     from {{ ref('stg_checkout_lines') }}
   ) as ranked

@@ -11,6 +11,7 @@ select
   e.event_date,
   e.kafka_topic,
   e.kafka_partition,
+  e.kafka_offset_epoch,
   e.kafka_offset,
   e.store_id,
   e.store_domain,

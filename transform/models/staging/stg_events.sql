@@ -1,20 +1,26 @@
--- Bronze events typed and de-duplicated by Kafka coordinates (a replayed or re-exported event
--- counts once: the first ingested copy wins). Event time is time_stamp (UTC), else Kafka's.
+-- Bronze events typed and de-duplicated by their key, (topic, partition, watermark epoch, offset):
+-- a replayed or re-exported event counts once (the first ingested copy wins), and after a
+-- `reset-partition` the new log's events count beside the old one's at the same offsets. Event
+-- time is time_stamp (UTC), else Kafka's.
+{%- set offset_epoch = bronze_offset_epoch(source('bronze', 'summary'), 's') %}
 with ranked as (
   select
     s.*,
+    {{ offset_epoch }} as offset_epoch,
     row_number() over (
-      partition by s._topic, s._partition, s._offset
+      partition by s._topic, s._partition, {{ offset_epoch }}, s._offset
       order by s._ingested_at
     ) as copy_number
   from {{ source('bronze', 'summary') }} as s
 )
 
 select
-  _topic || ':' || cast(_partition as {{ text_type() }}) || ':' || cast(_offset as {{ text_type() }})
+  _topic || ':' || cast(_partition as {{ text_type() }}) || ':'
+    || cast(offset_epoch as {{ text_type() }}) || ':' || cast(_offset as {{ text_type() }})
     as event_key,
   _topic as kafka_topic,
   _partition as kafka_partition,
+  offset_epoch as kafka_offset_epoch,
   _offset as kafka_offset,
   {{ epoch_ms_to_timestamp('coalesce(event_time_ms, _kafka_timestamp_ms)') }} as event_at,
   cast({{ epoch_ms_to_timestamp('coalesce(event_time_ms, _kafka_timestamp_ms)') }} as date)
