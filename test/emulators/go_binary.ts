@@ -122,7 +122,8 @@ export async function ensureGoBinary(spec: GoCommand): Promise<string> {
     await run("cp", ["-R", source, patched]);
     await run("chmod", ["-R", "u+w", patched]);
     for (const patch of spec.patches ?? []) {
-      await run("patch", ["-p1", "--batch", "--forward", "--input", patch.pathname], patched);
+      // git is there wherever the repository was cloned; `patch` may not be.
+      await run("git", ["apply", "-p1", patch.pathname], patched);
     }
   }
   try {
