@@ -21,6 +21,10 @@ const BENCHES: Record<string, { doc: string; load: () => Promise<Bench> }> = {
     doc: "rows/s exporting staged rows to Parquet, next to DuckDB's own COPY",
     load: () => import("./export_bench.ts"),
   },
+  "export-ingest": {
+    doc: "events/s and CPU time per event ingested while exports run, next to before each",
+    load: () => import("./export_ingest_bench.ts"),
+  },
   "kafka-clients": {
     doc: "consumption msgs/s: kafkajs next to @platformatic/kafka on the same topic",
     load: () => import("./kafka_clients_bench.ts"),
