@@ -8,7 +8,8 @@ import type { GeoLookup } from "../actors/geoip/geo_lookup.ts";
 import { parseIpv4 } from "../actors/geoip/ip_parse.ts";
 import { openTable } from "../actors/geoip/open_table.ts";
 import { buildTable } from "../actors/geoip/table_builder.ts";
-import { formatIpv4, generateDb5, prng, writeDb5Csv } from "../actors/geoip/testing.ts";
+import { formatIpv4, generateDb5, writeDb5Csv } from "../actors/geoip/testing.ts";
+import { seededRandom } from "../tools/produce/prng.ts";
 
 interface BenchFlags {
   readonly ranges: number;
@@ -119,7 +120,7 @@ export async function run(args: string[]): Promise<number> {
     read.lookup("81.2.69.142");
     print("open (read into SAB) to first lookup", `${ms(t)} ms`);
 
-    const random = prng(99);
+    const random = seededRandom(99);
     const ips = Array.from({ length: 1_000_000 }, () => formatIpv4(Math.floor(random() * 2 ** 32)));
     print(
       "IPv4 lookups/s, uniform 1M IPs, mmap (incl. parse)",

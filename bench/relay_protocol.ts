@@ -1,6 +1,6 @@
 /** Protocol of the benchmark's relay actor: passes what it gets to its host, unchanged. */
 import { type Guard, message } from "../actors/runtime/protocol.ts";
-import { isRecord } from "../messages/guards.ts";
+import { isRecord } from "../actors/runtime/guards.ts";
 
 const isOne: Guard<{ n: number }> = (v): v is { n: number } =>
   isRecord(v) && typeof v.n === "number";

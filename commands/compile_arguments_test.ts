@@ -8,7 +8,6 @@ const context = {
   toolCache: "/home/u/.cache/clickstream-lakehouse",
   defaultGeoip: ["/src/node_modules/.deno/x/dbip-country-ipv4-num.csv"],
   googleCredentials: [],
-  crawlHosts: ["www.glamira.de"],
 };
 
 Deno.test("the binary includes every declared Worker module and the default geoip files", () => {

@@ -3,9 +3,9 @@
  * are stuck), readiness from the pipeline's per-stage conditions (progress included; Kafka
  * timestamps play no part), Prometheus metrics and the status snapshot.
  */
-import type { CrawlCounters } from "../actors/crawler/crawl_counters.ts";
 import type { Pipeline } from "../actors/pipeline/pipeline.ts";
 import type { ControlHandlers } from "../control/control_server.ts";
+import type { CrawlCounters } from "../messages/crawler.ts";
 
 /** The control handlers of `pipeline`; `crawler` gives the crawler's totals once it runs. */
 export function controlHandlers(

@@ -6,31 +6,29 @@
  * every allowed host (the tasks grant them from CRAWL_ALLOWED_HOSTS).
  */
 import { abortableSleep } from "../actors/crawler/abortable_sleep.ts";
-import { type CrawlCounters, zeroCounters } from "../actors/crawler/crawl_counters.ts";
+import { zeroCounters } from "../actors/crawler/crawl_counters.ts";
 import type { CrawlCatalog } from "../actors/crawler/crawler.ts";
 import {
   type CrawlerOptions,
-  type CrawlerSettings,
   resolveCrawlerOptions,
   type ResolvedCrawlerOptions,
 } from "../actors/crawler/crawler_options.ts";
-import { loadCrawlerSettings } from "../actors/crawler/crawler_settings.ts";
 import type { Pipeline } from "../actors/pipeline/pipeline.ts";
 import { ActorPool } from "../actors/runtime/actor_pool.ts";
 import type { ActorSnapshot } from "../actors/runtime/snapshot.ts";
-import type { ProductToCrawl } from "../actors/writer/warehouse.ts";
 import { workerModuleUrl } from "../actors/worker_modules.ts";
-import { ConfigError, fileSource, type Source } from "../config/config.ts";
-import { SETTINGS } from "../config/settings.ts";
+import type { Config } from "../config/config.ts";
 import {
-  concurrencyShare,
+  type CrawlCounters,
   CRAWLER_PROTOCOL,
+  type CrawlerSettings,
   type CrawlerTuning,
   type CrawlReply,
-  hostOwner,
-  routeKey,
+  type ProductToCrawl,
 } from "../messages/crawler.ts";
 import { getLogger } from "../observability/log.ts";
+import { backoffMs } from "../actors/runtime/backoff.ts";
+import { concurrencyShare, hostOwner, routeKey } from "../actors/crawler/host_routing.ts";
 
 const log = getLogger("crawler");
 const MODULE = workerModuleUrl("crawler");
@@ -63,8 +61,10 @@ export interface CrawlerPoolOptions extends
 }
 
 /** Starts the crawler pool for the configured allowed hosts. */
-export async function startCrawler(pipeline: Pipeline): Promise<CrawlerService> {
-  const settings = loadCrawlerSettings();
+export async function startCrawler(
+  pipeline: Pipeline,
+  { enabled: _, workers, ...settings }: Config["crawl"],
+): Promise<CrawlerService> {
   const catalog: CrawlCatalog = {
     uncrawledProducts: async (limit) =>
       (await pipeline.writer.ask("writer.uncrawled", { limit }, CATALOG_TIMEOUT_MS)).products,
@@ -76,9 +76,7 @@ export async function startCrawler(pipeline: Pipeline): Promise<CrawlerService> 
       ))
         .updated,
   };
-  return await startCrawlerPool(catalog, settings, {
-    workers: loadCrawlWorkers(),
-  });
+  return await startCrawlerPool(catalog, settings, { workers });
 }
 
 /**
@@ -251,23 +249,13 @@ class CrawlLoop {
   #defer(product: ProductToCrawl, later: { skipped: boolean; notBeforeMs: number | null }): void {
     const o = this.o;
     const now = o.now();
-    const backoff = Math.min(o.maxFailureDelayMs, o.failureDelayMs * 2 ** product.attempts);
+    const backoff = backoffMs(
+      { initialDelayMs: o.failureDelayMs, maxDelayMs: o.maxFailureDelayMs },
+      product.attempts + 1,
+    );
     const due = later.skipped
       ? later.notBeforeMs ?? now + o.skipDelayMs
       : Math.max(now + backoff, later.notBeforeMs ?? 0);
     this.#deferred.set(product.productId, due);
   }
-}
-
-/** `CRAWL_WORKERS` from the environment over `CONFIG_FILE`, as the other crawl settings. */
-export function loadCrawlWorkers(env: Source = (k) => Deno.env.get(k)): number {
-  const setting = SETTINGS.crawlWorkers;
-  const file = env("CONFIG_FILE");
-  const sources = file === undefined ? [env] : [env, fileSource(file, Deno.readTextFileSync(file))];
-  const text = sources.map((source) => source(setting.key)).find((t) => t !== undefined);
-  const value = text === undefined ? setting.fallback : setting.parse(text);
-  if (value === undefined) {
-    throw new ConfigError(`${setting.key} must be ${setting.form}, got ${JSON.stringify(text)}`);
-  }
-  return value;
 }

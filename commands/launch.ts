@@ -32,7 +32,7 @@ const DERIVATIONS: Record<string, (args: string[]) => PermissionSet> = {
   start: () => startPermissions(loadConfig(), permissionContext()),
   export: () => exportPermissions(loadConfig()),
   produce: () => producePermissions(loadConfig()),
-  crawl: () => crawlPermissions(loadConfig(), permissionContext()),
+  crawl: () => crawlPermissions(loadConfig()),
   "reset-partition": () => resetPermissions(loadConfig(), permissionContext()),
   kafka: (args) => kafkaPermissions(parseDevBrokerFlags(args), permissionContext()),
   models: () => modelsPermissions(loadConfig(), permissionContext()),

@@ -5,7 +5,6 @@
  */
 import { fileURLToPath } from "node:url";
 import { DBIP_COUNTRY } from "../actors/geoip/dbip_country.ts";
-import { loadCrawlerSettings } from "../actors/crawler/crawler_settings.ts";
 import type { ModelsPaths, PermissionContext } from "../config/command_permissions.ts";
 import { pythonEnvDir } from "../tools/python/python_env.ts";
 import type { PermissionSet } from "../config/permission_set.ts";
@@ -52,7 +51,6 @@ export function permissionContext(
     models: modelsPaths(toolCache, env),
     defaultGeoip: [DBIP_COUNTRY.ipv4Csv, DBIP_COUNTRY.ipv6Csv],
     googleCredentials: googleCredentialFiles(env),
-    crawlHosts: loadCrawlerSettings(env).allowedHosts,
   };
 }
 

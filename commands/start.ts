@@ -114,7 +114,7 @@ export async function run(_args: string[]): Promise<number> {
     }
     starting.running(handlers);
     const schedule = new ExportSchedule(pipeline, config.pipeline);
-    crawler = config.pipeline.crawl ? await startCrawler(pipeline) : undefined;
+    crawler = config.crawl.enabled ? await startCrawler(pipeline, config.crawl) : undefined;
     log.info("PipelineStarted", { brokers: config.kafka.brokers, topic: config.kafka.topic });
     const signal = await stopped.promise;
     log.info("PipelineStopping", { signal, deadlineMs: STOP_DEADLINE_MS });

@@ -4,9 +4,8 @@
  * `{"loseBatch": 3}`.
  * Never set it in production; unset means no faults.
  */
-import type { EventCoordinates } from "../actors/enricher/enrich_batch.ts";
 import type { ConsumerFaults } from "../messages/consumer.ts";
-import type { EnricherFaults } from "../messages/enricher.ts";
+import type { EnricherFaults, EventCoordinates } from "../messages/enricher.ts";
 import type { WriterFaults } from "../messages/writer.ts";
 
 /** Faults per actor, and of the routes between them. */

@@ -18,8 +18,6 @@ export interface PermissionContext {
   readonly defaultGeoip: readonly string[];
   /** Google credential files that exist or are named (ADC file, GOOGLE_APPLICATION_CREDENTIALS). */
   readonly googleCredentials: readonly string[];
-  /** The crawler's allow-list (`CRAWL_ALLOWED_HOSTS`): `host` or `host:port`. */
-  readonly crawlHosts: readonly string[];
   /** What running the dbt models takes: the interpreter, the venv folder and its dbt. */
   readonly models?: ModelsPaths | undefined;
 }
@@ -129,7 +127,7 @@ export function startPermissions(config: Config, context: PermissionContext): Pe
       ...kafkaNet(config),
       ...controlNet(config),
       ...googleNet(config),
-      ...(config.pipeline.crawl ? context.crawlHosts.flatMap(crawlNet) : []),
+      ...(config.crawl.enabled ? config.crawl.allowedHosts.flatMap(crawlNet) : []),
     ],
     read: [
       context.sourceRoot,
@@ -186,10 +184,10 @@ export function producePermissions(config: Config): PermissionSet {
 }
 
 /** `crawl`: names products of the DuckDB warehouse once, with the pipeline stopped. */
-export function crawlPermissions(config: Config, context: PermissionContext): PermissionSet {
+export function crawlPermissions(config: Config): PermissionSet {
   const written = [config.dataDir, ...warehouseFiles(config)];
   return permissionSet({
-    net: context.crawlHosts.flatMap(crawlNet),
+    net: config.crawl.allowedHosts.flatMap(crawlNet),
     read: [...written, ...config.files],
     write: written,
     env: true,

@@ -20,11 +20,13 @@ const context: PermissionContext = {
     "/opt/lakehouse/node_modules/dbip/v6.csv",
   ],
   googleCredentials: ["/home/u/.config/gcloud/application_default_credentials.json"],
-  crawlHosts: ["www.glamira.de", "127.0.0.1:8081"],
 };
+/** The crawler's allow-list of these tests (the default is the shop's 44 stores). */
+const CRAWL_HOSTS = { CRAWL_ALLOWED_HOSTS: "www.glamira.de,127.0.0.1:8081" };
 
 function config(env: Record<string, string>, files: Record<string, string> = {}): Config {
-  return resolveConfig([(key) => env[key]], (path) => {
+  const all: Record<string, string> = { ...CRAWL_HOSTS, ...env };
+  return resolveConfig([(key) => all[key]], (path) => {
     const text = files[path];
     if (text === undefined) throw new Error(`unexpected read of ${path}`);
     return text;
@@ -136,7 +138,7 @@ Deno.test("export, crawl and kafka get only what each does", () => {
       env: true,
     }),
   );
-  const crawl = crawlPermissions(c, context);
+  const crawl = crawlPermissions(c);
   assert.deepEqual(crawl.net, ["127.0.0.1:8081", "www.glamira.de:443", "www.glamira.de:80"]);
   assert.deepEqual(crawl.write, ["data"]);
   const kafka = kafkaPermissions({ dataDir: "dev", plainPort: 19092 }, context);

@@ -3,6 +3,9 @@
  * optional JSON config file (`CONFIG_FILE`), then by environment variables. A wrong value stops
  * start-up with one message naming the key and the expected form. The result is frozen.
  */
+import type { KafkaSasl } from "../messages/consumer.ts";
+import type { CrawlerSettings } from "../messages/crawler.ts";
+import type { LakeTarget, WarehouseTarget } from "../messages/writer.ts";
 import { type Setting, SETTINGS, type Settings, type SettingValue } from "./settings.ts";
 
 /** Raised for a configuration that cannot start the pipeline; the message lists every problem. */
@@ -11,18 +14,6 @@ export class ConfigError extends Error {
 }
 
 type Raw = { [K in keyof Settings]: ReturnType<Settings[K]["parse"]> };
-
-/** Where the warehouse lives. */
-export type WarehouseTarget =
-  | { kind: "duckdb"; path: string }
-  | { kind: "bigquery"; project: string; dataset: string };
-
-/** Where the Bronze lake lives. */
-export type LakeTarget = { kind: "folder"; path: string } | {
-  kind: "gcs";
-  bucket: string;
-  prefix: string;
-};
 
 /** The validated configuration. */
 export interface Config {
@@ -34,13 +25,7 @@ export interface Config {
     readonly topic: string;
     readonly group: string;
     readonly startOffset: "earliest" | "latest";
-    readonly sasl:
-      | {
-        readonly mechanism: "plain" | "scram-sha-256" | "scram-sha-512";
-        readonly username: string;
-        readonly password: string;
-      }
-      | undefined;
+    readonly sasl: KafkaSasl | undefined;
     readonly ssl: boolean;
     /** PEM file of the CAs to trust over TLS; undefined: the runtime's roots. */
     readonly sslCaFile: string | undefined;
@@ -64,8 +49,6 @@ export interface Config {
     readonly batchMaxBytes: number;
     readonly exportIntervalMinutes: number;
     readonly exportMaxRows: number;
-    /** Run the crawler pool beside ingestion. */
-    readonly crawl: boolean;
     /** Run the dbt models after each successful export. */
     readonly modelsAfterExport: boolean;
     /** Exit after a stage has been stuck this long (0: never). */
@@ -74,6 +57,11 @@ export interface Config {
     readonly readyStallAfterMs: number;
     /** Time cap of one BigQuery or Cloud Storage request. */
     readonly warehouseTimeoutMs: number;
+  };
+  /** The crawler's slice: its settings, whether it runs beside ingestion, its Workers. */
+  readonly crawl: CrawlerSettings & {
+    readonly enabled: boolean;
+    readonly workers: number;
   };
   readonly geoip: {
     readonly table: string | undefined;
@@ -194,11 +182,22 @@ export function resolveConfig(sources: Source[], readFile: (path: string) => str
       batchMaxBytes: set(r.batchMaxBytes, "batchMaxBytes"),
       exportIntervalMinutes: set(r.exportIntervalMinutes, "exportIntervalMinutes"),
       exportMaxRows: set(r.exportMaxRows, "exportMaxRows"),
-      crawl: set(r.crawlEnabled, "crawlEnabled"),
       modelsAfterExport: set(r.modelsAfterExport, "modelsAfterExport"),
       stallExitAfterMs: set(r.stallExitAfterMs, "stallExitAfterMs"),
       readyStallAfterMs: set(r.readyStallAfterMs, "readyStallAfterMs"),
       warehouseTimeoutMs: set(r.warehouseTimeoutMs, "warehouseTimeoutMs"),
+    },
+    crawl: {
+      enabled: set(r.crawlEnabled, "crawlEnabled"),
+      workers: set(r.crawlWorkers, "crawlWorkers"),
+      allowedHosts: set(r.crawlAllowedHosts, "crawlAllowedHosts"),
+      userAgent: set(r.crawlUserAgent, "crawlUserAgent"),
+      concurrency: set(r.crawlConcurrency, "crawlConcurrency"),
+      hostConcurrency: set(r.crawlHostConcurrency, "crawlHostConcurrency"),
+      ratePerHost: set(r.crawlRatePerHost, "crawlRatePerHost"),
+      timeoutMs: set(r.crawlTimeoutMs, "crawlTimeoutMs"),
+      maxBytes: set(r.crawlMaxBytes, "crawlMaxBytes"),
+      maxTries: set(r.crawlMaxTries, "crawlMaxTries"),
     },
     geoip: {
       table: r.geoipTable,

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { ConfigError, fileSource, redacted, resolveConfig, type Source } from "./config.ts";
+import { SHOP_HOSTS } from "./shop_hosts.ts";
 
 const env = (values: Record<string, string>): Source => (key) => values[key];
 const noFiles = (path: string): string => {
@@ -171,6 +172,38 @@ Deno.test("pipeline settings default from the settings table and refuse values o
       assert.match(error.message, /CHUNK_SIZE must be an integer from 1 to 10000, got "0"/);
       assert.match(error.message, /ENRICHERS must be an integer from 1 to 64, got "many"/);
       assert.match(error.message, /GEOIP_REFRESH_MS must be an integer from 0 to 86400000/);
+      return true;
+    },
+  );
+});
+
+Deno.test("crawler defaults allow the shop's stores at a polite pace", () => {
+  const settings = resolveConfig([env({})], noFiles).crawl;
+  assert.deepEqual(settings.allowedHosts, SHOP_HOSTS);
+  assert.equal(settings.ratePerHost, 1);
+  assert.equal(settings.concurrency, 8);
+  assert.match(settings.userAgent, /^ClickstreamLakehouseBot\/1\.0/);
+  assert.equal(Object.isFrozen(settings), true);
+});
+
+Deno.test("crawl hosts with or without ports and a fractional rate are read", () => {
+  const settings = resolveConfig([
+    env({ CRAWL_ALLOWED_HOSTS: "127.0.0.1:8080, www.glamira.de", CRAWL_RATE_PER_HOST: "0.5" }),
+  ], noFiles).crawl;
+  assert.deepEqual(settings.allowedHosts, ["127.0.0.1:8080", "www.glamira.de"]);
+  assert.equal(settings.ratePerHost, 0.5);
+});
+
+Deno.test("bad crawler values are named with their key and form in one error", () => {
+  assert.throws(
+    () =>
+      resolveConfig([
+        env({ CRAWL_ALLOWED_HOSTS: "https://x.de/", CRAWL_MAX_TRIES: "0" }),
+      ], noFiles),
+    (error: unknown) => {
+      assert.ok(error instanceof ConfigError);
+      assert.match(error.message, /CRAWL_ALLOWED_HOSTS must be a comma-separated list of host or/);
+      assert.match(error.message, /CRAWL_MAX_TRIES must be an integer from 1 to 10, got "0"/);
       return true;
     },
   );

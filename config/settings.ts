@@ -3,7 +3,7 @@
  * of doc. The same names are the keys of the optional JSON config file. Later issues add rows.
  */
 
-import { SHOP_HOSTS } from "../actors/crawler/shop_hosts.ts";
+import { SHOP_HOSTS } from "./shop_hosts.ts";
 
 /** A parsed setting value. */
 export type SettingValue = string | number | boolean | string[];

@@ -4,6 +4,7 @@
  * while it builds) nor the pipeline's warehouse. Values come back as JSON-ready numbers/strings.
  */
 import { type DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
+import { sqlString } from "../actors/writer/sql_string.ts";
 
 /** One result row, JSON-ready. */
 export type Row = Record<string, string | number | boolean | null>;
@@ -31,7 +32,7 @@ export class GoldReader {
   /** The `read_parquet(...)` expression of Gold table `table`. */
   gold(table: string): string {
     if (!/^gold_[a-z_]+$/.test(table)) throw new RangeError(`Not a Gold table name: ${table}`);
-    return `read_parquet('${`${this.lake}/gold/${table}.parquet`.replaceAll("'", "''")}')`;
+    return `read_parquet(${sqlString(`${this.lake}/gold/${table}.parquet`)})`;
   }
 
   /** Whether every Gold table named exists. */

@@ -1,13 +1,30 @@
 /**
- * Protocol of the batcher: enriched chunks in, write batches out when a batch reaches its row
- * limit or its age limit. Per partition, batches continue exactly where the previous one ended.
+ * Protocol of the batcher: enriched chunks in, write batches out when a batch reaches its row,
+ * byte or age limit. Per partition, batches continue exactly where the previous one ended.
  */
-import type { BatchLimits, WriteBatch } from "../actors/batcher/batch_assembler.ts";
+import { isEmpty, isNumberArray, isRecord } from "../actors/runtime/guards.ts";
 import { message, request } from "../actors/runtime/protocol.ts";
-import { isChunkSpans } from "./chunk_position.ts";
+import { type ChunkSpan, isChunkSpans } from "./chunk_position.ts";
 import { isEnrichedChunk } from "./enricher.ts";
-import { isDeadLetters, isEmpty, isNumberArray, isRecord } from "./guards.ts";
-import { isPackedRows } from "./packed_rows.ts";
+import { isPackedRows, type PackedRows } from "./packed_rows.ts";
+import { type DeadLetter, isDeadLetters } from "./staging_columns.ts";
+
+/** Init arguments: the limits of a batch. */
+export interface BatchLimits {
+  readonly maxRows: number;
+  readonly maxAgeMs: number;
+  /** Packed row bytes plus dead-letter bytes of one batch. */
+  readonly maxBytes: number;
+}
+
+/** A closed batch on its way to the writer: its chunks' rows and dead letters, in order. */
+export interface WriteBatch {
+  readonly rows: PackedRows;
+  readonly deadLetters: DeadLetter[];
+  readonly chunkIds: number[];
+  /** Each chunk's share of the rows and dead letters, in order. */
+  readonly chunks: ChunkSpan[];
+}
 
 /** Checks batcher init arguments (its limits). */
 export const isBatchLimits = (v: unknown): v is BatchLimits =>

@@ -4,7 +4,7 @@
  * which checks it against what the warehouse stored before it treats anything as a replay: a gap
  * before the chunk, a log shorter than the watermark or a topic with another identity is refused.
  */
-import { isRecord } from "./guards.ts";
+import { isRecord } from "../actors/runtime/guards.ts";
 
 /** A chunk's place in its partition's log. */
 export interface ChunkPosition {

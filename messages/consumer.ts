@@ -4,11 +4,49 @@
  * durable. The pipeline asks it to pause (no more chunks), to commit, for lag, and to halt a
  * partition the writer refused.
  */
-import type { SourceOptions } from "../actors/consumer/kafka_source.ts";
-import type { KafkaSettings } from "../actors/consumer/kafka_client.ts";
 import { message, request } from "../actors/runtime/protocol.ts";
-import { isEmpty, isNumberArray, isRecord } from "./guards.ts";
+import { isEmpty, isNumberArray, isRecord } from "../actors/runtime/guards.ts";
 import { isPackedChunk } from "./packed_chunk.ts";
+
+/** How to reach the brokers: the Kafka slice of the configuration. */
+export interface KafkaSettings {
+  readonly brokers: readonly string[];
+  readonly sasl: KafkaSasl | undefined;
+  readonly ssl: boolean;
+  /** PEM file of the CAs to trust over TLS; undefined: the runtime's roots. */
+  readonly sslCaFile?: string | undefined;
+}
+
+/** SASL credentials for the brokers. */
+export interface KafkaSasl {
+  readonly mechanism: "plain" | "scram-sha-256" | "scram-sha-512";
+  readonly username: string;
+  readonly password: string;
+}
+
+/** The consumer group member's settings, plain data. */
+export interface SourceSettings {
+  readonly topic: string;
+  readonly group: string;
+  readonly startOffset: "earliest" | "latest";
+  /** Most messages per chunk. */
+  readonly chunkSize: number;
+  /** Commits are batched: at most one commit round per this interval. */
+  readonly commitIntervalMs: number;
+  /** How often to heartbeat while waiting for downstream. */
+  readonly heartbeatMs: number;
+  /**
+   * First chunk id and first epoch (default 1 and 0). A restarted consumer passes higher ones,
+   * so its chunks never share an id or an epoch with chunks of its previous incarnation.
+   */
+  readonly idBase?: number;
+  readonly epochBase?: number;
+  /**
+   * A hand-over downstream has not accepted within this many ms pauses its partition's fetching
+   * until it is accepted (default 100): a full pipeline stops reading instead of buffering.
+   */
+  readonly pauseAfterMs?: number;
+}
 
 /** Test-only consumer faults (never set in production). */
 export interface ConsumerFaults {
@@ -19,7 +57,7 @@ export interface ConsumerFaults {
 /** Init arguments: connection and consumer settings (plain data only). */
 export interface ConsumerArgs {
   readonly kafka: KafkaSettings;
-  readonly source: Omit<SourceOptions, "onPause" | "topicId" | "beforeCommit" | "onFatal">;
+  readonly source: SourceSettings;
   readonly clientId: string;
   readonly faults: ConsumerFaults;
 }

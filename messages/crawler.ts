@@ -1,13 +1,78 @@
 /**
  * Protocol of the crawler pool: a page of catalog products of the hosts one Worker owns in,
  * the results to merge (and what to try later) out. Each host belongs to exactly one Worker
- * (`hostOwner`), so its rate and concurrency limits hold for the whole pool.
+ * (`host_routing.ts`), so its rate and concurrency limits hold for the whole pool. The catalog
+ * rows the writer hands out and merges (`ProductToCrawl`, `CrawlResult`) are declared here too.
  */
-import type { CrawlCounters } from "../actors/crawler/crawl_counters.ts";
-import type { CrawlerSettings } from "../actors/crawler/crawler_options.ts";
+import { isEmpty, isRecord, isStringArray } from "../actors/runtime/guards.ts";
 import { type Guard, request } from "../actors/runtime/protocol.ts";
-import type { CrawlResult, ProductToCrawl } from "../actors/writer/warehouse.ts";
-import { isEmpty, isRecord } from "./guards.ts";
+
+/** What configuration sets for the crawler (the `CRAWL_*` settings). */
+export interface CrawlerSettings {
+  readonly allowedHosts: readonly string[];
+  readonly userAgent: string;
+  /** Requests in flight over all hosts. */
+  readonly concurrency: number;
+  /** Requests in flight to one host. */
+  readonly hostConcurrency: number;
+  /** Requests started per second to one host. */
+  readonly ratePerHost: number;
+  readonly timeoutMs: number;
+  readonly maxBytes: number;
+  /** Tries per product in one attempt, the first included. */
+  readonly maxTries: number;
+}
+
+/** A catalog product still to crawl. */
+export interface ProductToCrawl {
+  readonly productId: string;
+  /** The page URL where the product was first seen. */
+  readonly url: string;
+  /** Crawl attempts so far. */
+  readonly attempts: number;
+}
+
+/** The outcome of crawling one product page. */
+export interface CrawlResult {
+  readonly productId: string;
+  readonly crawledAtMs: number;
+  /** HTTP status, or null when no response arrived (timeout, DNS). */
+  readonly httpStatus: number | null;
+  /** The product name found, or null. */
+  readonly productName: string | null;
+  /** Whether the product is done (named, or 403/404); otherwise it stays uncrawled. */
+  readonly done: boolean;
+}
+
+/** Totals since the crawler was created. */
+export interface CrawlCounters {
+  /** Product page requests that got an HTTP answer (each try counts). */
+  fetched: number;
+  /** Products named. */
+  named: number;
+  /** Products answered 404 or 410: crawled, no name. */
+  notFound: number;
+  /** Products answered 403: crawled, no name. */
+  forbidden: number;
+  /** Tries repeated after a 429, 5xx, timeout or lost connection. */
+  retried: number;
+  /** Products given up on for now after their tries; tried again on a schedule. */
+  failed: number;
+  /** Products (or redirect hops) not requested: not http(s) or host off the allow-list. */
+  skippedOffAllowList: number;
+  /** Products not requested because robots.txt disallows them (or could not be read). */
+  robotsDisallowed: number;
+  /** Products not requested because their host's circuit was open. */
+  circuitOpen: number;
+  /** Bodies cut at the byte cap. */
+  truncated: number;
+  /** Pages refused as too deep or too slow to parse (their products failed, tried later). */
+  rejected: number;
+  /** Bytes received from the shops for product pages (heads and bodies, as sent). */
+  bytesReceived: number;
+  /** Products updated in the catalog. */
+  merged: number;
+}
 
 /** Tuning a Worker may be started with (tests shrink the delays); plain numbers only. */
 export interface CrawlerTuning {
@@ -58,33 +123,7 @@ export interface CrawlReply {
   readonly counters: CrawlCounters;
 }
 
-/** The routing key of a URL: its host (with a non-default port); "" when it is no URL. */
-export function routeKey(url: string): string {
-  try {
-    return new URL(url).host.toLowerCase();
-  } catch (error) {
-    if (error instanceof TypeError) return ""; // never requested: any Worker may skip it
-    throw error;
-  }
-}
-
-/** The Worker owning `host` (FNV-1a of the host, modulo the pool size). */
-export function hostOwner(host: string, workers: number): number {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < host.length; i++) {
-    hash = Math.imul(hash ^ host.charCodeAt(i), 0x01000193) >>> 0;
-  }
-  return hash % workers;
-}
-
-/** Worker `member`'s share of `total` (shares differ by at most one and add up to `total`). */
-export function concurrencyShare(total: number, workers: number, member: number): number {
-  return Math.floor(total / workers) + (member < total % workers ? 1 : 0);
-}
-
 const isNumber = (v: unknown): v is number => typeof v === "number" && Number.isFinite(v);
-const isStringArray = (v: unknown): v is string[] =>
-  Array.isArray(v) && v.every((s) => typeof s === "string");
 
 /** Checks a product to crawl. */
 export const isProductToCrawl: Guard<ProductToCrawl> = (v): v is ProductToCrawl =>

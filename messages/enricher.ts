@@ -3,13 +3,35 @@
  * out, with the chunk's identity so the batcher keeps partition order and the consumer can
  * commit it.
  */
-import type { EnrichedChunk } from "../actors/batcher/batch_assembler.ts";
-import type { EventCoordinates } from "../actors/enricher/enrich_batch.ts";
+import { isRecord } from "../actors/runtime/guards.ts";
 import { message } from "../actors/runtime/protocol.ts";
-import { isChunkPosition } from "./chunk_position.ts";
-import { isDeadLetters, isRecord } from "./guards.ts";
-import { isPackedRows } from "./packed_rows.ts";
+import { type ChunkPosition, isChunkPosition } from "./chunk_position.ts";
 import { isPackedChunk } from "./packed_chunk.ts";
+import { isPackedRows, type PackedRows } from "./packed_rows.ts";
+import { type DeadLetter, isDeadLetters } from "./staging_columns.ts";
+
+/** Kafka coordinates of one message within a topic (which chunk's topic is implied). */
+export interface EventCoordinates {
+  readonly partition: number;
+  readonly offset: number;
+}
+
+/** A chunk of one partition's messages after enrichment. */
+export interface EnrichedChunk {
+  /** Tracker id the writer's acknowledgement names. */
+  readonly chunkId: number;
+  readonly topic: string;
+  readonly partition: number;
+  /** Consumer assignment the chunk belongs to; sequence numbers restart with each epoch. */
+  readonly epoch: number;
+  /** Position of the chunk in its partition and epoch: 0, 1, 2, ... */
+  readonly seq: number;
+  /** Where the chunk sits in its partition's log (the writer checks it). */
+  readonly position: ChunkPosition;
+  /** Staged rows, packed once by the enricher and unpacked once by the writer. */
+  readonly rows: PackedRows;
+  readonly deadLetters: readonly DeadLetter[];
+}
 
 /** Test-only enricher faults (never set in production). */
 export interface EnricherFaults {

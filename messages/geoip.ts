@@ -5,7 +5,7 @@
  * without messages.
  */
 import { request } from "../actors/runtime/protocol.ts";
-import { isEmpty, isRecord } from "./guards.ts";
+import { isEmpty, isRecord } from "../actors/runtime/guards.ts";
 
 /** Init arguments of the geoip actor: where its sources are. */
 export interface GeoipArgs {

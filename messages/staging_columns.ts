@@ -3,6 +3,7 @@
  * order, with its warehouse type. Batches cross Workers as columns (one array per column, in this
  * order), which structured clone copies far faster than one object per row.
  */
+import { isRecord } from "../actors/runtime/guards.ts";
 
 /** Warehouse types a staging column can have (DuckDB spelling; BigQuery maps them). */
 export type ColumnType = "VARCHAR" | "BIGINT" | "INTEGER" | "DOUBLE" | "BOOLEAN" | "VARCHAR[]";
@@ -121,6 +122,16 @@ export interface DeadLetter {
   /** The message value as received. */
   readonly raw: Uint8Array;
 }
+
+/** Checks a dead letter received from another Worker: coordinates, a code, a reason, raw bytes. */
+export const isDeadLetter = (v: unknown): v is DeadLetter =>
+  isRecord(v) && typeof v.topic === "string" && typeof v.partition === "number" &&
+  typeof v.offset === "number" && typeof v.code === "string" && typeof v.reason === "string" &&
+  v.raw instanceof Uint8Array;
+
+/** Checks a list of dead letters. */
+export const isDeadLetters = (v: unknown): v is DeadLetter[] =>
+  Array.isArray(v) && v.every(isDeadLetter);
 
 /** Index of each column by name. */
 export const COLUMN_INDEX: Readonly<Record<ColumnName, number>> = Object.freeze(

@@ -8,11 +8,19 @@
  * continue the stored watermark is refused (`writer.partitionRefused`).
  */
 import { message, request } from "../actors/runtime/protocol.ts";
-import type { RefusalKind } from "../actors/writer/partition_guard.ts";
-import type { CrawlResult, ProductToCrawl } from "../actors/writer/warehouse.ts";
-import type { LakeTarget, WarehouseTarget } from "../config/config.ts";
 import { isWriteBatch } from "./batcher.ts";
-import { isEmpty, isNumberArray, isRecord } from "./guards.ts";
+import { isEmpty, isNumberArray, isRecord } from "../actors/runtime/guards.ts";
+import type { CrawlResult, ProductToCrawl } from "./crawler.ts";
+
+/** Where the warehouse lives. */
+export type WarehouseTarget =
+  | { readonly kind: "duckdb"; readonly path: string }
+  | { readonly kind: "bigquery"; readonly project: string; readonly dataset: string };
+
+/** Where the Bronze lake lives. */
+export type LakeTarget =
+  | { readonly kind: "folder"; readonly path: string }
+  | { readonly kind: "gcs"; readonly bucket: string; readonly prefix: string };
 
 /** Upper bounds (ms) of the end-to-end latency histogram: Kafka timestamp to durable commit. */
 export const LATENCY_BUCKETS_MS = [50, 100, 250, 500, 1_000, 2_500, 5_000, 10_000, 30_000, 60_000];
@@ -92,17 +100,37 @@ export interface WriterResumed {
   readonly attempts: number;
 }
 
-/** A chunk's partition that the writer refused (see `partition_guard.ts`). */
-export interface PartitionRefused {
+/** Why a chunk was refused. */
+export type RefusalKind =
+  /** Offsets between the watermark and the chunk were handed over but never stored. */
+  | "gap"
+  /** The group committed offsets the warehouse never stored. */
+  | "committed_ahead"
+  /** The partition's log ends below the watermark: it is not the log the watermark counts. */
+  | "log_truncated"
+  /** The topic's id is not the one the stored offsets came from. */
+  | "topic_changed";
+
+/** A refused chunk's partition, with what an operator needs to decide (see `partition_guard.ts`). */
+export interface Refusal {
   readonly topic: string;
   readonly partition: number;
   readonly kind: RefusalKind;
+  /** The watermark epoch and the highest offset stored in it. */
   readonly epoch: number;
   readonly storedOffset: number;
+  /** The offset on the Kafka side that contradicts it (see `message`). */
   readonly kafkaOffset: number;
-  /** True: the partition must stop until an operator resets it; false: re-reading heals it. */
+  /**
+   * True when re-reading cannot help (the log or the commits are not what the warehouse holds):
+   * the partition stops until an operator resets it. A gap heals by re-reading from the commit.
+   */
   readonly halts: boolean;
   readonly message: string;
+}
+
+/** A chunk's partition that the writer refused, and the events it held back. */
+export interface PartitionRefused extends Refusal {
   /** Events held back in this batch. */
   readonly held: number;
 }
@@ -132,7 +160,7 @@ const REFUSAL_KINDS: readonly unknown[] = [
   "committed_ahead",
   "log_truncated",
   "topic_changed",
-];
+] satisfies readonly RefusalKind[];
 const isRefused = (v: unknown): v is PartitionRefused =>
   isRecord(v) && typeof v.topic === "string" && typeof v.partition === "number" &&
   REFUSAL_KINDS.includes(v.kind) && typeof v.storedOffset === "number" &&

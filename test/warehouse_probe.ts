@@ -3,6 +3,7 @@
  * partition: every offset of the topic is in staging or in the dead letters, exactly once.
  */
 import { DuckDBInstance } from "@duckdb/node-api";
+import { sqlString } from "../actors/writer/sql_string.ts";
 
 /** What the warehouse holds for one topic. */
 export interface WarehouseContents {
@@ -63,10 +64,10 @@ export async function readWarehouse(
     const generations = (await query(
       "SELECT generation FROM staging_generations WHERE state <> 'dropped' ORDER BY 1",
     )).map(([g]) => Number(g));
-    const t = topic.replaceAll("'", "''");
+    const t = sqlString(topic);
     const inEpoch = (column: string) => epoch === undefined ? "" : ` AND ${column} = ${epoch}`;
     const union = generations.map((g) =>
-      `SELECT _partition, _offset, field_problems FROM staging_g${g} WHERE _topic = '${t}'${
+      `SELECT _partition, _offset, field_problems FROM staging_g${g} WHERE _topic = ${t}${
         inEpoch("_offset_epoch")
       }`
     ).join(" UNION ALL ");
@@ -79,12 +80,10 @@ export async function readWarehouse(
        FROM (${union})`,
     );
     const deadRows = await query(
-      `SELECT "partition", "offset" FROM dead_letters WHERE topic = '${t}'${
-        inEpoch("offset_epoch")
-      }`,
+      `SELECT "partition", "offset" FROM dead_letters WHERE topic = ${t}${inEpoch("offset_epoch")}`,
     );
     const codes = await query(
-      `SELECT code, count(*) FROM dead_letters WHERE topic = '${t}'${
+      `SELECT code, count(*) FROM dead_letters WHERE topic = ${t}${
         inEpoch("offset_epoch")
       } GROUP BY code`,
     );
@@ -92,7 +91,7 @@ export async function readWarehouse(
     const exportedRows = files.length === 0 ? [] : await query(
       `SELECT _partition, _offset FROM read_parquet([${
         files.map((f) => `'${f}'`).join(", ")
-      }]) WHERE _topic = '${t}'`,
+      }]) WHERE _topic = ${t}`,
     );
     const orphans = lakeDir === undefined ? [] : await parquetFiles(`${lakeDir}/_staging`);
     const [[userAgents]] = await query("SELECT count(*) FROM user_agents") as [[bigint]];

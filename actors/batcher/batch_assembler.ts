@@ -6,43 +6,9 @@
  * the order the consumer sent them, even when the enricher pool finishes them out of order, so
  * that per partition every batch continues exactly where the previous one stopped.
  */
-import type { ChunkPosition, ChunkSpan } from "../../messages/chunk_position.ts";
-import { concatRows, type PackedRows } from "../../messages/packed_rows.ts";
-import type { DeadLetter } from "../../messages/staging_columns.ts";
-
-/** A chunk of one partition's messages after enrichment. */
-export interface EnrichedChunk {
-  /** Tracker id the writer's acknowledgement names. */
-  readonly chunkId: number;
-  readonly topic: string;
-  readonly partition: number;
-  /** Consumer assignment the chunk belongs to; sequence numbers restart with each epoch. */
-  readonly epoch: number;
-  /** Position of the chunk in its partition and epoch: 0, 1, 2, ... */
-  readonly seq: number;
-  /** Where the chunk sits in its partition's log (the writer checks it). */
-  readonly position: ChunkPosition;
-  /** Staged rows, packed once by the enricher and unpacked once by the writer. */
-  readonly rows: PackedRows;
-  readonly deadLetters: readonly DeadLetter[];
-}
-
-/** What the writer receives. */
-export interface WriteBatch {
-  readonly rows: PackedRows;
-  readonly deadLetters: DeadLetter[];
-  readonly chunkIds: number[];
-  /** Each chunk's share of the rows and dead letters, in order. */
-  readonly chunks: ChunkSpan[];
-}
-
-/** Limits of a batch. */
-export interface BatchLimits {
-  readonly maxRows: number;
-  readonly maxAgeMs: number;
-  /** Packed row bytes plus dead-letter bytes of one batch. */
-  readonly maxBytes: number;
-}
+import type { BatchLimits, WriteBatch } from "../../messages/batcher.ts";
+import type { EnrichedChunk } from "../../messages/enricher.ts";
+import { concatRows } from "../../messages/packed_rows.ts";
 
 /** What a chunk weighs in a batch: its packed rows and its dead letters' raw bytes and reasons. */
 export function chunkBytes(chunk: EnrichedChunk): number {

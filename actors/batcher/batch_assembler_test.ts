@@ -2,7 +2,8 @@ import assert from "node:assert/strict";
 import { unknownPosition } from "../../messages/chunk_position.ts";
 import { packRows, unpackRows } from "../../messages/packed_rows.ts";
 import { type Cell, type DeadLetter, STAGING_COLUMNS } from "../../messages/staging_columns.ts";
-import { BatchAssembler, chunkBytes, type EnrichedChunk } from "./batch_assembler.ts";
+import type { EnrichedChunk } from "../../messages/enricher.ts";
+import { BatchAssembler, chunkBytes } from "./batch_assembler.ts";
 
 /** A chunk with `n` rows whose first two columns hold offset and partition, and dead letters. */
 function chunk(

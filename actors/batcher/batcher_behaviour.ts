@@ -5,15 +5,11 @@
  * partition: the newer epoch re-reads them from the committed offset, so writing the old copy
  * later could leave a gap under the writer's watermark.
  */
-import type { BATCHER_PROTOCOL } from "../../messages/batcher.ts";
+import type { BATCHER_PROTOCOL, BatchLimits, WriteBatch } from "../../messages/batcher.ts";
+import type { EnrichedChunk } from "../../messages/enricher.ts";
 import { rowsTransferables } from "../../messages/packed_rows.ts";
 import type { ActorContext, Behaviour } from "../runtime/serve.ts";
-import {
-  BatchAssembler,
-  type BatchLimits,
-  type EnrichedChunk,
-  type WriteBatch,
-} from "./batch_assembler.ts";
+import { BatchAssembler } from "./batch_assembler.ts";
 
 type Protocol = typeof BATCHER_PROTOCOL;
 

@@ -4,7 +4,7 @@ import { unknownPosition } from "../../messages/chunk_position.ts";
 import { packRows } from "../../messages/packed_rows.ts";
 import { type Cell, STAGING_COLUMNS } from "../../messages/staging_columns.ts";
 import { inProcess } from "../runtime/testing.ts";
-import type { EnrichedChunk } from "./batch_assembler.ts";
+import type { EnrichedChunk } from "../../messages/enricher.ts";
 import { startBatcher } from "./batcher_behaviour.ts";
 
 function chunk(partition: number, epoch: number, seq: number, rows: number): EnrichedChunk {

@@ -5,6 +5,7 @@
  * commit is never forgotten; failures are counted. Never throws.
  */
 import { getLogger } from "../../observability/log.ts";
+import { backoffMs } from "../runtime/backoff.ts";
 import type { OffsetTracker } from "./offset_tracker.ts";
 
 const log = getLogger("consumer");
@@ -18,7 +19,8 @@ export type CommitOffsets = readonly { topic: string; partition: number; offset:
 export class Committer {
   #timer: ReturnType<typeof setTimeout> | undefined;
   #chain: Promise<void> = Promise.resolve();
-  #retryMs = 0;
+  /** Failed commits in a row (the retry waits double with each). */
+  #failedInARow = 0;
   #closed = false;
   /** Commit requests that failed (each is retried). */
   failures = 0;
@@ -46,18 +48,22 @@ export class Committer {
       await this.send(offsets);
     } catch (error: unknown) {
       this.failures++;
-      this.#retryMs = Math.min(MAX_COMMIT_RETRY_MS, Math.max(this.intervalMs, this.#retryMs * 2));
+      this.#failedInARow++;
+      const retryInMs = backoffMs(
+        { initialDelayMs: this.intervalMs, maxDelayMs: MAX_COMMIT_RETRY_MS },
+        this.#failedInARow,
+      );
       log.warn("ConsumerCommitFailed", {
         offsets,
         error,
         failures: this.failures,
-        retryInMs: this.#retryMs,
+        retryInMs,
         hint: "retried; until then these events are only uncommitted (re-read after a crash)",
       });
-      this.schedule(this.#retryMs);
+      this.schedule(retryInMs);
       return false;
     }
-    this.#retryMs = 0;
+    this.#failedInARow = 0;
     this.tracker.committed(offsets);
     log.debug("ConsumerOffsetsCommitted", { offsets });
     return true;

@@ -5,14 +5,9 @@
  */
 import type { ConnectionOptions } from "node:tls";
 import { Kafka, type KafkaConfig, type SASLOptions } from "kafkajs";
-import type { Config } from "../../config/config.ts";
+import type { KafkaSettings } from "../../messages/consumer.ts";
 import { kafkaLogCreator, kafkaLogLevel } from "../../observability/kafka_log.ts";
 import { fixKafkajsRequestQueue } from "./kafkajs_request_queue.ts";
-
-/** The Kafka slice of the configuration. */
-export type KafkaSettings = Pick<Config["kafka"], "brokers" | "sasl" | "ssl"> & {
-  readonly sslCaFile?: string | undefined;
-};
 
 /** kafkajs's TLS option: off, the runtime's roots, or the CAs of `KAFKA_SSL_CA_FILE`. */
 export function kafkaTls(settings: KafkaSettings): boolean | ConnectionOptions {

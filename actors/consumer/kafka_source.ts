@@ -8,6 +8,7 @@
  */
 import type { Admin, Consumer, Kafka, KafkaMessage } from "kafkajs";
 import type { ChunkPosition } from "../../messages/chunk_position.ts";
+import type { SourceSettings } from "../../messages/consumer.ts";
 import { getLogger } from "../../observability/log.ts";
 import { ChunkPositions } from "./chunk_positions.ts";
 import { Committer } from "./committer.ts";
@@ -42,28 +43,8 @@ export interface ChunkSink {
   send(chunk: SourceChunk): Promise<void>;
 }
 
-/** Consumer settings. */
-export interface SourceOptions {
-  readonly topic: string;
-  readonly group: string;
-  readonly startOffset: "earliest" | "latest";
-  /** Most messages per chunk. */
-  readonly chunkSize: number;
-  /** Commits are batched: at most one commit round per this interval. */
-  readonly commitIntervalMs: number;
-  /** How often to heartbeat while waiting for downstream. */
-  readonly heartbeatMs: number;
-  /**
-   * First chunk id and first epoch (default 1 and 0). A restarted consumer passes higher ones,
-   * so its chunks never share an id or an epoch with chunks of its previous incarnation.
-   */
-  readonly idBase?: number;
-  readonly epochBase?: number;
-  /**
-   * A hand-over downstream has not accepted within this many ms pauses its partition's fetching
-   * until it is accepted (default 100): a full pipeline stops reading instead of buffering.
-   */
-  readonly pauseAfterMs?: number;
+/** Consumer settings and the callbacks of its owner. */
+export interface SourceOptions extends SourceSettings {
   /** Observes pauses and resumes (tests, metrics). */
   readonly onPause?: (partition: number, paused: boolean) => void;
   /** Looks the topic's id up (null: the brokers do not know ids); default: unknown. */

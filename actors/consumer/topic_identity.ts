@@ -7,7 +7,8 @@
  */
 import { Admin, type SASLOptions } from "@platformatic/kafka";
 import { getLogger } from "../../observability/log.ts";
-import { type KafkaSettings, kafkaTls } from "./kafka_client.ts";
+import type { KafkaSettings } from "../../messages/consumer.ts";
+import { kafkaTls } from "./kafka_client.ts";
 
 const log = getLogger("consumer");
 /** What brokers without topic ids answer. */

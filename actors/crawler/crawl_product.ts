@@ -6,20 +6,19 @@
  */
 
 import { getLogger } from "../../observability/log.ts";
-import type { CrawlResult, ProductToCrawl } from "../writer/warehouse.ts";
 import type { AllowList } from "./allow_list.ts";
 import { PageRejectedError, type ParseLimits } from "./bounded_parse.ts";
-import type { CrawlCounters } from "./crawl_counters.ts";
 import { type FetchLimits, fetchOnce } from "./fetch_once.ts";
 import type { HostGate } from "./host_gate.ts";
 import { extractProduct, type ProductFacts } from "./page_extract.ts";
 import {
-  backoffMs,
   isRetryableStatus,
   parseRetryAfter,
   type RetryOptions,
+  retryWaitMs,
 } from "./retry_policy.ts";
 import type { RobotsCache } from "./robots_cache.ts";
+import type { CrawlCounters, CrawlResult, ProductToCrawl } from "../../messages/crawler.ts";
 
 const log = getLogger("crawler");
 
@@ -144,7 +143,7 @@ export async function crawlProduct(
       };
     }
     ctx.counters.retried++;
-    await ctx.wait(backoffMs(tries + 1, ctx.retry, wait, ctx.random), signal);
+    await ctx.wait(retryWaitMs(tries + 1, ctx.retry, wait, ctx.random), signal);
   }
 }
 

@@ -5,9 +5,9 @@
  * of products; `start`/`stop` run until stopped, and stop aborts fetches in flight.
  */
 
-import type { CrawlResult, ProductToCrawl } from "../writer/warehouse.ts";
 import { AllowList } from "./allow_list.ts";
-import { type CrawlCounters, zeroCounters } from "./crawl_counters.ts";
+import { backoffMs } from "../runtime/backoff.ts";
+import { zeroCounters } from "./crawl_counters.ts";
 import { crawlProduct, type ProductCrawlContext, type ProductOutcome } from "./crawl_product.ts";
 import {
   type CrawlerOptions,
@@ -17,6 +17,7 @@ import {
 import { HostGate } from "./host_gate.ts";
 import { RobotsCache } from "./robots_cache.ts";
 import { robotsLoader } from "./robots_loader.ts";
+import type { CrawlCounters, CrawlResult, ProductToCrawl } from "../../messages/crawler.ts";
 
 /** The part of the warehouse the crawler uses. */
 export interface CrawlCatalog {
@@ -193,7 +194,10 @@ export class Crawler {
     if (outcome.kind === "skipped") {
       due = outcome.retryAtMs ?? now + o.skipDelayMs;
     } else if (!outcome.result.done) {
-      const backoff = Math.min(o.maxFailureDelayMs, o.failureDelayMs * 2 ** product.attempts);
+      const backoff = backoffMs(
+        { initialDelayMs: o.failureDelayMs, maxDelayMs: o.maxFailureDelayMs },
+        product.attempts + 1,
+      );
       due = Math.max(now + backoff, outcome.notBeforeMs ?? 0);
     }
     if (due !== undefined) this.#deferred.set(product.productId, due);

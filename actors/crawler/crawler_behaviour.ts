@@ -4,23 +4,25 @@
  * products to try later, and redirects to hosts another Worker owns (handed back, never
  * requested here). It requests only the hosts it owns, so every host has one gate in the pool.
  */
-import {
-  type CRAWLER_PROTOCOL,
-  type CrawlerArgs,
-  type CrawlHandoff,
-  type CrawlLater,
-  type CrawlReply,
-  hostOwner,
+import type {
+  CrawlCounters,
+  CRAWLER_PROTOCOL,
+  CrawlerArgs,
+  CrawlHandoff,
+  CrawlLater,
+  CrawlReply,
+  CrawlResult,
+  ProductToCrawl,
 } from "../../messages/crawler.ts";
 import type { ActorContext, Behaviour } from "../runtime/serve.ts";
-import type { CrawlResult, ProductToCrawl } from "../writer/warehouse.ts";
 import { AllowList } from "./allow_list.ts";
-import { type CrawlCounters, zeroCounters } from "./crawl_counters.ts";
+import { zeroCounters } from "./crawl_counters.ts";
 import { crawlProduct, type ProductCrawlContext } from "./crawl_product.ts";
 import { type CrawlerOptions, resolveCrawlerOptions } from "./crawler_options.ts";
 import { HostGate } from "./host_gate.ts";
 import { RobotsCache } from "./robots_cache.ts";
 import { robotsLoader } from "./robots_loader.ts";
+import { hostOwner } from "./host_routing.ts";
 
 type Protocol = typeof CRAWLER_PROTOCOL;
 

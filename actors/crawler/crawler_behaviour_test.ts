@@ -1,9 +1,10 @@
 import assert from "node:assert/strict";
-import { CRAWLER_PROTOCOL, type CrawlerArgs, hostOwner } from "../../messages/crawler.ts";
+import { CRAWLER_PROTOCOL, type CrawlerArgs } from "../../messages/crawler.ts";
 import { inProcess } from "../runtime/testing.ts";
 import { type CrawlerHooks, startCrawlerBehaviour } from "./crawler_behaviour.ts";
 import { magentoPage } from "./store_pages.ts";
 import { recordedWaits, TestShop } from "./testing.ts";
+import { hostOwner } from "./host_routing.ts";
 
 const page = (name: string) =>
   new Response(magentoPage({ name, price: "100.00", currency: "EUR" }), {

@@ -4,37 +4,13 @@
  * injectable so that retries are observed without sleeping.
  */
 
+import type { CrawlerSettings, CrawlerTuning } from "../../messages/crawler.ts";
 import { abortableSleep } from "./abortable_sleep.ts";
 import { PAGE_PARSE_LIMITS, type ParseLimits } from "./bounded_parse.ts";
 import { DEFAULT_NAME_SELECTORS } from "./page_extract.ts";
 
-/** What configuration sets (see `CRAWL_*` in config/settings.ts). */
-export interface CrawlerSettings {
-  readonly allowedHosts: readonly string[];
-  readonly userAgent: string;
-  /** Requests in flight over all hosts. */
-  readonly concurrency: number;
-  /** Requests in flight to one host. */
-  readonly hostConcurrency: number;
-  /** Requests started per second to one host. */
-  readonly ratePerHost: number;
-  readonly timeoutMs: number;
-  readonly maxBytes: number;
-  /** Tries per product in one attempt, the first included. */
-  readonly maxTries: number;
-}
-
 /** Settings plus optional tuning. */
-export interface CrawlerOptions extends CrawlerSettings {
-  readonly burst?: number;
-  readonly baseDelayMs?: number;
-  readonly maxDelayMs?: number;
-  readonly maxRetryAfterMs?: number;
-  readonly breakerThreshold?: number;
-  readonly breakerCooldownMs?: number;
-  readonly robotsTtlMs?: number;
-  readonly robotsErrorTtlMs?: number;
-  readonly maxRedirects?: number;
+export interface CrawlerOptions extends CrawlerSettings, CrawlerTuning {
   readonly nameSelectors?: readonly string[];
   readonly parseLimits?: ParseLimits;
   readonly pageSize?: number;

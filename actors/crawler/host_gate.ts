@@ -75,7 +75,7 @@ export class HostGate {
     if (refused) return refused;
     await state.slots.acquire(signal);
     try {
-      await state.bucket.take(signal);
+      await state.bucket.take(1, signal);
       await this.#global.acquire(signal);
     } catch (error) {
       state.slots.release(); // aborted while waiting: give the host slot back, then rethrow

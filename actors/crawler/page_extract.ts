@@ -7,6 +7,7 @@
 
 import * as cheerio from "cheerio";
 import { PAGE_PARSE_LIMITS, parseDeadline, type ParseLimits, parsePage } from "./bounded_parse.ts";
+import { isRecord } from "../runtime/guards.ts";
 
 /** Name selectors tried in order: the shop's Magento layout first, then common variants. */
 export const DEFAULT_NAME_SELECTORS: readonly string[] = Object.freeze([
@@ -111,10 +112,6 @@ function collectProducts(data: unknown, into: Json[], depth: number): void {
 
 function asList(value: unknown): unknown[] {
   return Array.isArray(value) ? value : value === undefined ? [] : [value];
-}
-
-function isRecord(value: unknown): value is Json {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 function parsePrice(value: unknown): number | null {

@@ -3,6 +3,7 @@
  * connections are retried with exponential backoff and jitter; a Retry-After header (seconds or
  * an HTTP date) sets the least wait.
  */
+import { backoffMs } from "../runtime/backoff.ts";
 
 /** Backoff settings of the retries of one product. */
 export interface RetryOptions {
@@ -35,13 +36,13 @@ export function parseRetryAfter(value: string | null, nowMs: number): number | u
  * The wait before try `nextTry` (2 for the first retry): "equal jitter" backoff, half fixed and
  * half random, so retries of many products spread out; never less than `retryAfterMs`.
  */
-export function backoffMs(
+export function retryWaitMs(
   nextTry: number,
   options: RetryOptions,
   retryAfterMs: number | undefined,
   random: () => number = Math.random,
 ): number {
-  const exponential = Math.min(options.maxDelayMs, options.baseDelayMs * 2 ** (nextTry - 2));
-  const jittered = exponential / 2 + random() * (exponential / 2);
+  const backoff = { initialDelayMs: options.baseDelayMs, maxDelayMs: options.maxDelayMs };
+  const jittered = backoffMs(backoff, nextTry - 1, { kind: "equal" }, random);
   return Math.max(jittered, retryAfterMs ?? 0);
 }

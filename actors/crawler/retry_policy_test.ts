@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { backoffMs, isRetryableStatus, parseRetryAfter } from "./retry_policy.ts";
+import { isRetryableStatus, parseRetryAfter, retryWaitMs } from "./retry_policy.ts";
 
 const OPTIONS = { maxTries: 5, baseDelayMs: 100, maxDelayMs: 1000, maxRetryAfterMs: 60_000 };
 
@@ -19,13 +19,13 @@ Deno.test("Retry-After reads as delta-seconds or as an HTTP date", () => {
 });
 
 Deno.test("backoff doubles per try within the cap, jittered in its upper half", () => {
-  assert.equal(backoffMs(2, OPTIONS, undefined, () => 0), 50);
-  assert.equal(backoffMs(2, OPTIONS, undefined, () => 1), 100);
-  assert.equal(backoffMs(4, OPTIONS, undefined, () => 1), 400);
-  assert.equal(backoffMs(10, OPTIONS, undefined, () => 1), 1000);
+  assert.equal(retryWaitMs(2, OPTIONS, undefined, () => 0), 50);
+  assert.equal(retryWaitMs(2, OPTIONS, undefined, () => 1), 100);
+  assert.equal(retryWaitMs(4, OPTIONS, undefined, () => 1), 400);
+  assert.equal(retryWaitMs(10, OPTIONS, undefined, () => 1), 1000);
 });
 
 Deno.test("a Retry-After longer than the backoff sets the wait", () => {
-  assert.equal(backoffMs(2, OPTIONS, 3000, () => 1), 3000);
-  assert.equal(backoffMs(2, OPTIONS, 10, () => 1), 100);
+  assert.equal(retryWaitMs(2, OPTIONS, 3000, () => 1), 3000);
+  assert.equal(retryWaitMs(2, OPTIONS, 10, () => 1), 100);
 });

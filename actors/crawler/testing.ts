@@ -3,10 +3,10 @@
  * records every request it gets, and options that keep retries and backoff fast.
  */
 
-import type { CrawlResult, ProductToCrawl } from "../writer/warehouse.ts";
 import { abortableSleep } from "./abortable_sleep.ts";
 import type { CrawlCatalog } from "./crawler.ts";
 import type { CrawlerOptions } from "./crawler_options.ts";
+import type { CrawlResult, ProductToCrawl } from "../../messages/crawler.ts";
 
 /** A product's catalog state. */
 export interface CatalogEntry {

@@ -4,7 +4,7 @@
  * object (`not_object`). Those codes are the dead letters' low-cardinality reason codes.
  */
 
-import { isRecord } from "./json_columns.ts";
+import { isRecord } from "../runtime/guards.ts";
 
 /** Why a value carries no event. */
 export type RejectCode = "not_utf8" | "not_json" | "not_object";

@@ -4,6 +4,7 @@
  * enrichment threw. Every message becomes exactly one of the two, and the caller learns which.
  */
 
+import type { EventCoordinates } from "../../messages/enricher.ts";
 import {
   type Cell,
   type DeadLetter,
@@ -23,12 +24,6 @@ export interface KafkaMessage {
   readonly timestampMs: number;
   readonly key: Uint8Array | null;
   readonly value: Uint8Array;
-}
-
-/** Kafka coordinates of one message within a topic (which chunk's topic is implied). */
-export interface EventCoordinates {
-  readonly partition: number;
-  readonly offset: number;
 }
 
 /** Test-only faults (never set in production). */

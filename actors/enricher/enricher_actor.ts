@@ -4,14 +4,18 @@
  * whose enrichment throws becomes one dead letter; only a Worker that dies outside the handler
  * loses its chunk, which the pool then turns into one `poison` dead letter per event.
  */
-import { ENRICHER_PROTOCOL, isEnricherArgs } from "../../messages/enricher.ts";
+import {
+  ENRICHER_PROTOCOL,
+  type EventCoordinates,
+  isEnricherArgs,
+} from "../../messages/enricher.ts";
 import { type PackedChunk, valueAt } from "../../messages/packed_chunk.ts";
 import { packRows, rowsTransferables } from "../../messages/packed_rows.ts";
 import { CachedGeoLookup } from "../geoip/cached_lookup.ts";
 import { openTable } from "../geoip/open_table.ts";
 import type { RangeTable } from "../geoip/range_table.ts";
 import { serve } from "../runtime/serve.ts";
-import { enrichBatch, type EventCoordinates, type KafkaMessage } from "./enrich_batch.ts";
+import { enrichBatch, type KafkaMessage } from "./enrich_batch.ts";
 import { UserAgentCache } from "./user_agent_cache.ts";
 
 function unpack(chunk: PackedChunk): KafkaMessage[] {

@@ -4,15 +4,11 @@
  * field problems; cart lines also yield the product ids for the catalog.
  */
 
+import { isRecord } from "../runtime/guards.ts";
 import { integerDigits, preview, type Problems } from "./field_coercion.ts";
 
 /** Nesting below which values are kept as sent rather than cleaned (guards the stack). */
 const MAX_CLEAN_DEPTH = 32;
-
-/** Whether a parsed JSON value is an object (not an array, not null). */
-export function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
 
 /**
  * A JSON value without its empty parts, or `undefined` when nothing is left. Keys named

@@ -4,19 +4,8 @@
  * UA cache sees the hit rate it would see in production. Deterministic for a given seed.
  */
 
+import { seededRandom } from "../../tools/produce/prng.ts";
 import type { KafkaMessage } from "./enrich_batch.ts";
-
-/** A small seeded PRNG (mulberry32): numbers in [0, 1). */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const WEBKIT = "AppleWebKit/537.36 (KHTML, like Gecko)";
 const SAFARI = "AppleWebKit/605.1.15 (KHTML, like Gecko)";

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { type Cell, STAGING_COLUMNS } from "../../messages/staging_columns.ts";
-import { isRecord } from "./json_columns.ts";
+import { isRecord } from "../runtime/guards.ts";
 import { nullColumns } from "./row_cells.ts";
 import { stageEvent } from "./stage_event.ts";
 import { productView } from "./testing.ts";

@@ -5,6 +5,7 @@
  * entry, and only then drop the generation. Each step is idempotent, so a crash anywhere is
  * repaired by running the procedure again (the pipeline does so at start).
  */
+import { listFiles } from "../../files/file_tree.ts";
 import { getLogger } from "../../observability/log.ts";
 import type { ExportRecord, Warehouse } from "../writer/warehouse.ts";
 import type { Lake } from "./lake.ts";
@@ -60,8 +61,8 @@ async function exportGeneration(deps: ExportDeps, generation: number, sealedRows
   const staged = lake.stagingDir(generation);
   await warehouse.exportParquet(generation, staged);
   crash("staged");
-  const stagedFiles: string[] = [];
-  for await (const path of walk(staged)) stagedFiles.push(path);
+  const stagedFiles = (await listFiles(staged)).filter((f) => f.endsWith(".parquet"))
+    .map((f) => `${staged}/${f}`);
   const stagedRows = await parquetRowCount(stagedFiles);
   const stagingRows = await warehouse.stagingCount(generation);
   if (stagedRows !== sealedRows || stagingRows !== sealedRows) {
@@ -103,18 +104,6 @@ async function exportGeneration(deps: ExportDeps, generation: number, sealedRows
     location: published.location,
   });
   return { generation, rows: sealedRows, files: published.files.length, bytes };
-}
-
-async function* walk(dir: string): AsyncGenerator<string> {
-  try {
-    for await (const entry of Deno.readDir(dir)) {
-      const path = `${dir}/${entry.name}`;
-      if (entry.isDirectory) yield* walk(path);
-      else if (entry.isFile && entry.name.endsWith(".parquet")) yield path;
-    }
-  } catch (error) {
-    if (!(error instanceof Deno.errors.NotFound)) throw error;
-  }
 }
 
 /**

@@ -5,6 +5,7 @@
  * is fsynced before its rename, and every directory whose entries changed after the renames.
  */
 import { dirOf, syncDir, syncFile } from "../../files/durable_file.ts";
+import { listFiles, removeIfPresent } from "../../files/file_tree.ts";
 import { getLogger } from "../../observability/log.ts";
 import { isGenerationFile, type Lake, type Published } from "./lake.ts";
 
@@ -18,31 +19,6 @@ export interface LakeFiles {
 }
 
 const localFiles: LakeFiles = { syncFile, syncDir, rename: Deno.rename };
-
-async function listFiles(root: string, prefix = ""): Promise<string[]> {
-  const out: string[] = [];
-  let entries: AsyncIterable<Deno.DirEntry>;
-  try {
-    entries = Deno.readDir(`${root}/${prefix}`);
-    for await (const entry of entries) {
-      const relative = prefix === "" ? entry.name : `${prefix}/${entry.name}`;
-      if (entry.isDirectory) out.push(...await listFiles(root, relative));
-      else if (entry.isFile) out.push(relative);
-    }
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return out;
-    throw error;
-  }
-  return out;
-}
-
-async function removeIfPresent(path: string): Promise<void> {
-  try {
-    await Deno.remove(path, { recursive: true });
-  } catch (error) {
-    if (!(error instanceof Deno.errors.NotFound)) throw error;
-  }
-}
 
 /** A lake in a local folder. */
 export class FolderLake implements Lake {

@@ -8,6 +8,7 @@
 import { Buffer } from "node:buffer";
 import { createHash } from "node:crypto";
 import { CRC32C, type Storage } from "@google-cloud/storage";
+import { listFiles, removeIfPresent } from "../../files/file_tree.ts";
 import { withDeadline } from "../writer/deadline.ts";
 import { isGenerationFile, type Lake, type Published } from "./lake.ts";
 
@@ -21,29 +22,6 @@ export interface GcsLakeOptions {
   readonly scratchDir: string;
   /** Time cap of one request (default 30 s; an upload gets it per 8 MiB of file too). */
   readonly requestTimeoutMs?: number;
-}
-
-async function listFiles(root: string, prefix = ""): Promise<string[]> {
-  const out: string[] = [];
-  try {
-    for await (const entry of Deno.readDir(`${root}/${prefix}`)) {
-      const relative = prefix === "" ? entry.name : `${prefix}/${entry.name}`;
-      if (entry.isDirectory) out.push(...await listFiles(root, relative));
-      else if (entry.isFile) out.push(relative);
-    }
-  } catch (error: unknown) {
-    if (error instanceof Deno.errors.NotFound) return out;
-    throw error;
-  }
-  return out;
-}
-
-async function removeIfPresent(path: string): Promise<void> {
-  try {
-    await Deno.remove(path, { recursive: true });
-  } catch (error: unknown) {
-    if (!(error instanceof Deno.errors.NotFound)) throw error;
-  }
 }
 
 /** Size, MD5 (base64) and CRC32C (base64) of a local file, as GCS reports them. */

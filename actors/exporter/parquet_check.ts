@@ -4,10 +4,7 @@
  */
 import { createHash } from "node:crypto";
 import { DuckDBInstance } from "@duckdb/node-api";
-
-function sqlString(text: string): string {
-  return `'${text.replaceAll("'", "''")}'`;
-}
+import { sqlString } from "../writer/sql_string.ts";
 
 /** Total rows in the Parquet files at `paths` (0 for none). */
 export async function parquetRowCount(paths: readonly string[]): Promise<number> {

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { seededRandom } from "../../tools/produce/prng.ts";
 import { buildTable } from "./table_builder.ts";
 import { openTable } from "./open_table.ts";
 import {
@@ -8,7 +9,6 @@ import {
   formatIpv4,
   formatIpv6,
   generateDb5,
-  prng,
   sampleV4,
   writeDb5Csv,
   writeDb5Ipv6Csv,
@@ -120,7 +120,7 @@ Deno.test("an IPv6-only source fills the IPv4 table from its mapped rows", async
     assert.equal(summary.mappedRowsSkipped, 0);
     const table = await openTable(`${dir}/t.bin`);
     try {
-      const random = prng(9);
+      const random = seededRandom(9);
       for (let k = 0; k < 5000; k++) {
         const ip = Math.floor(random() * 2 ** 32);
         assert.deepEqual(table.lookup(formatIpv4(ip)), expectedV4(data, ip));

@@ -4,6 +4,7 @@
  * quotes, non-ASCII), and a plain reference lookup to check the table against.
  */
 import type { GeoResult } from "./geo_lookup.ts";
+import { seededRandom } from "../../tools/produce/prng.ts";
 
 /** Options of `generateDb5`. */
 export interface Db5Options {
@@ -33,18 +34,6 @@ export interface Db5Data {
   readonly v6Ends: readonly bigint[];
   readonly v6Locs: readonly number[];
   readonly locations: readonly Db5Location[];
-}
-
-/** A small deterministic PRNG (mulberry32): numbers in [0, 1). */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const COUNTRIES: ReadonlyArray<readonly [string, string]> = [
@@ -82,7 +71,7 @@ function makeLocation(i: number, random: () => number): Db5Location {
 /** Generates DB5 data; the same options always give the same data. */
 export function generateDb5(options: Db5Options): Db5Data {
   const { ranges: n, v6Ranges = 0, seed = 1, gapEvery = 7, unknownEvery = 101 } = options;
-  const random = prng(seed);
+  const random = seededRandom(seed);
   const locationCount = Math.max(1, Math.min(5000, Math.floor(n / 4)));
   const locations = Array.from({ length: locationCount }, (_, i) => makeLocation(i, random));
   const pickLoc = (
@@ -224,7 +213,7 @@ export function expectedV6(data: Db5Data, ip: bigint): GeoResult | null {
 
 /** Test addresses: first and last of ranges, random inside, gap addresses, 0 and 2^32-1. */
 export function sampleV4(data: Db5Data, count: number, seed = 7): number[] {
-  const random = prng(seed);
+  const random = seededRandom(seed);
   const n = data.v4Starts.length;
   const out = [0, 0xffffffff];
   for (let k = 0; out.length < count; k++) {

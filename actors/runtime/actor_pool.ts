@@ -17,8 +17,8 @@ import {
   type Specs,
 } from "./protocol.ts";
 import {
-  backoffDelay,
   DEFAULT_RESTART_POLICY,
+  restartDelayMs,
   RestartIntensity,
   type RestartPolicy,
 } from "./restart_policy.ts";
@@ -355,7 +355,7 @@ export class ActorPool<In extends Specs, Out extends Specs> {
       m.restartTimer = undefined;
       this.#spec.onRestart?.(m.index);
       this.#spawn(m);
-    }, backoffDelay(this.#policy, m.consecutiveFailures));
+    }, restartDelayMs(this.#policy, m.consecutiveFailures));
     this.#dispatch();
   }
 

@@ -3,6 +3,7 @@
  * restarts, and restart intensity (at most `maxRestarts` in `withinMs`) past which the failure
  * escalates to the parent, as Erlang/OTP supervisors do.
  */
+import { backoffMs } from "./backoff.ts";
 
 /** Restart settings of one child, as data. */
 export interface RestartPolicy {
@@ -26,17 +27,15 @@ export const DEFAULT_RESTART_POLICY: RestartPolicy = {
   withinMs: 10_000,
 };
 
-/** Delay before restart number `consecutive` (1 for the first failure in a row). */
-export function backoffDelay(
+/** Delay before restart number `consecutive` (1 for the first failure in a row), in whole ms. */
+export function restartDelayMs(
   policy: RestartPolicy,
   consecutive: number,
   random: () => number = Math.random,
 ): number {
-  const base = Math.min(
-    policy.maxDelayMs,
-    policy.initialDelayMs * 2 ** Math.max(0, consecutive - 1),
+  return Math.round(
+    backoffMs(policy, consecutive, { kind: "added", fraction: policy.jitter }, random),
   );
-  return Math.round(base * (1 + policy.jitter * random()));
 }
 
 /** Restart history of one child: answers whether one more restart stays within the intensity. */

@@ -4,12 +4,7 @@
  * arrival order, answers each with `sys.done`, and reports any failure as `sys.failed` before
  * the host ends the Worker. Emits wait for credit, so a fast actor cannot flood its host.
  */
-import {
-  type HostToWorker,
-  isHostToWorker,
-  toWireError,
-  type WorkerToHost,
-} from "../../messages/actor_wire.ts";
+import { type HostToWorker, isHostToWorker, toWireError, type WorkerToHost } from "./actor_wire.ts";
 import {
   type BodyOf,
   checkMessage,

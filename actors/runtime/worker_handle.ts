@@ -6,7 +6,7 @@
  * consumer blocked on a full pipeline still answers how far it has read). A crash never reaches
  * `main.ts` as an uncaught error: the error event is prevented and reported as a failure.
  */
-import { fromWireError, isWorkerToHost, type WorkerToHost } from "../../messages/actor_wire.ts";
+import { fromWireError, isWorkerToHost, type WorkerToHost } from "./actor_wire.ts";
 
 /** What the owner of a Worker learns from it. */
 export interface WorkerEvents {

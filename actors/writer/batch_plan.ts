@@ -6,12 +6,8 @@
  */
 import type { ChunkSpan } from "../../messages/chunk_position.ts";
 import type { Cell, DeadLetter, RowBatch } from "../../messages/staging_columns.ts";
-import {
-  checkChunk,
-  NOTHING_STORED,
-  type Refusal,
-  type StoredPartition,
-} from "./partition_guard.ts";
+import type { Refusal } from "../../messages/writer.ts";
+import { checkChunk, NOTHING_STORED, type StoredPartition } from "./partition_guard.ts";
 import { filterReplays, partitionKey } from "./replay_filter.ts";
 
 /** A partition's state after the batch: its epoch, new watermark and topic id. */

@@ -5,6 +5,7 @@
  * another id, or a group commit ahead of the watermark is refused, and says why with both offsets.
  */
 import type { ChunkPosition } from "../../messages/chunk_position.ts";
+import type { Refusal } from "../../messages/writer.ts";
 
 /** What the warehouse holds for one partition in its current watermark epoch. */
 export interface StoredPartition {
@@ -18,35 +19,6 @@ export interface StoredPartition {
 
 /** Nothing stored yet. */
 export const NOTHING_STORED: StoredPartition = { epoch: 0, maxOffset: -1, topicId: null };
-
-/** Why a chunk was refused. */
-export type RefusalKind =
-  /** Offsets between the watermark and the chunk were handed over but never stored. */
-  | "gap"
-  /** The group committed offsets the warehouse never stored. */
-  | "committed_ahead"
-  /** The partition's log ends below the watermark: it is not the log the watermark counts. */
-  | "log_truncated"
-  /** The topic's id is not the one the stored offsets came from. */
-  | "topic_changed";
-
-/** A refused chunk's partition, with what an operator needs to decide. */
-export interface Refusal {
-  readonly topic: string;
-  readonly partition: number;
-  readonly kind: RefusalKind;
-  /** The watermark epoch and the highest offset stored in it. */
-  readonly epoch: number;
-  readonly storedOffset: number;
-  /** The offset on the Kafka side that contradicts it (see `message`). */
-  readonly kafkaOffset: number;
-  /**
-   * True when re-reading cannot help (the log or the commits are not what the warehouse holds):
-   * the partition stops until an operator resets it. A gap heals by re-reading from the commit.
-   */
-  readonly halts: boolean;
-  readonly message: string;
-}
 
 function reset(topic: string, partition: number): string {
   return `After checking, start a new watermark epoch for it with ` +

@@ -5,6 +5,7 @@
  */
 
 import { getLogger } from "../../observability/log.ts";
+import { backoffMs } from "../runtime/backoff.ts";
 import { WarehouseUnavailableError } from "./warehouse.ts";
 
 /** How often and how patiently to retry. */
@@ -32,16 +33,15 @@ export async function withRetry<T>(
   policy: RetryPolicy,
   attempt: (n: number) => Promise<T>,
 ): Promise<T> {
-  let delayMs = policy.initialDelayMs;
   for (let n = 1;; n++) {
     try {
       return await attempt(n);
     } catch (error: unknown) {
       if (error instanceof TypeError || error instanceof RangeError) throw error;
       if (n >= policy.attempts) throw new WarehouseUnavailableError(operation, n, error);
+      const delayMs = backoffMs(policy, n);
       log.warn("WriterAttemptFailed", { operation, attempt: n, retryInMs: delayMs, error });
       await new Promise((resolve) => setTimeout(resolve, delayMs));
-      delayMs = Math.min(delayMs * 2, policy.maxDelayMs);
     }
   }
 }

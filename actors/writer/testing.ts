@@ -3,6 +3,7 @@
  * (the shape the enrichers emit), dead letters, and batch slicing. Deterministic for a seed.
  */
 
+import { seededRandom } from "../../tools/produce/prng.ts";
 import { columnIndex } from "./batch_columns.ts";
 import {
   type Cell,
@@ -31,18 +32,6 @@ const COLLECTIONS = ["view_listing_page", "view_product_detail", "select_product
 const BROWSERS = ["Chrome", "Mobile Safari", "Firefox", "Samsung Internet", "Edge"];
 const STORES = [["6", "de"], ["7", "co.uk"], ["12", "fr"], ["41", "com"], ["10", "ch"]] as const;
 
-/** Deterministic small PRNG (mulberry32), so a seed reproduces the same rows. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** The user-agent string number `n` of the synthetic pool. */
 export function syntheticUserAgent(n: number): string {
   return `Mozilla/5.0 (Linux; Android 10; SM-G97${n % 10}F) AppleWebKit/537.36 ` +
@@ -57,7 +46,7 @@ export function syntheticBatch(spec: SyntheticRows): RowBatch {
   const uaPool = spec.userAgents ?? 40;
   const productPool = spec.products ?? 500;
   const productBase = spec.productBase ?? 100_000;
-  const rand = random(fromOffset * 31 + partition * 7 + 1);
+  const rand = seededRandom(fromOffset, partition);
   const columns: Cell[][] = STAGING_COLUMNS.map(() => new Array<Cell>(count));
   const set = (name: ColumnName, row: number, value: Cell) => {
     const column = columns[columnIndex(name)];

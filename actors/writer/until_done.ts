@@ -6,6 +6,7 @@
  * stall it reports when it resumed. The caller waits meanwhile, which is what stops consumption.
  */
 import type { WriterResumed, WriterStalled } from "../../messages/writer.ts";
+import { backoffMs } from "../runtime/backoff.ts";
 
 /** How patiently to retry, and when a slow attempt counts as a stall. */
 export interface UntilDonePolicy {
@@ -50,7 +51,6 @@ export async function untilDone<T>(
 ): Promise<T> {
   let since: number | undefined;
   let attempts = 0;
-  let delayMs = policy.initialDelayMs;
   for (;;) {
     attempts++;
     const slow = setTimeout(() => {
@@ -74,6 +74,7 @@ export async function untilDone<T>(
     } catch (error: unknown) {
       clearTimeout(slow);
       since ??= Date.now();
+      const delayMs = backoffMs(policy, attempts);
       await listener.stalled({
         operation,
         reason: why(error),
@@ -83,7 +84,6 @@ export async function untilDone<T>(
       });
       await listener.failed?.(error);
       await new Promise((resolve) => setTimeout(resolve, delayMs));
-      delayMs = Math.min(delayMs * 2, policy.maxDelayMs);
     }
   }
 }

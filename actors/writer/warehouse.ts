@@ -8,10 +8,14 @@
 
 import type { ChunkSpan } from "../../messages/chunk_position.ts";
 import type { DeadLetter, RowBatch } from "../../messages/staging_columns.ts";
-import type { Refusal } from "./partition_guard.ts";
+import type { CrawlResult, ProductToCrawl } from "../../messages/crawler.ts";
+import type { Refusal } from "../../messages/writer.ts";
 
-/** Rows and dead letters of one batch; per partition, offsets arrive in order without gaps. */
-export interface WriteBatch {
+/**
+ * One batch as the warehouse stores it: rows unpacked into columns and dead letters; per
+ * partition, offsets arrive in order without gaps.
+ */
+export interface WarehouseBatch {
   readonly rows: RowBatch;
   readonly deadLetters: readonly DeadLetter[];
   /**
@@ -90,27 +94,6 @@ export interface ExportRecord {
   readonly checksum: string;
 }
 
-/** A catalog product still to crawl. */
-export interface ProductToCrawl {
-  readonly productId: string;
-  /** The page URL where the product was first seen. */
-  readonly url: string;
-  /** Crawl attempts so far. */
-  readonly attempts: number;
-}
-
-/** The outcome of crawling one product page. */
-export interface CrawlResult {
-  readonly productId: string;
-  readonly crawledAtMs: number;
-  /** HTTP status, or null when no response arrived (timeout, DNS). */
-  readonly httpStatus: number | null;
-  /** The product name found, or null. */
-  readonly productName: string | null;
-  /** Whether the product is done (named, or 403/404); otherwise it stays uncrawled. */
-  readonly done: boolean;
-}
-
 /** The embedded or cloud warehouse behind the writer, exporter and crawler. */
 export interface Warehouse {
   /** Creates the schema idempotently and loads state; call once before anything else. */
@@ -123,7 +106,7 @@ export interface Warehouse {
    * Retries failures with backoff; a lasting failure rejects with `WarehouseUnavailableError`.
    * A cell of the wrong type rejects with `TypeError` (a bug upstream, not retried).
    */
-  writeBatch(batch: WriteBatch): Promise<WriteResult>;
+  writeBatch(batch: WarehouseBatch): Promise<WriteResult>;
   /** Every partition's watermark. */
   watermarks(): Promise<Watermark[]>;
   /**

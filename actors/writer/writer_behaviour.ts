@@ -10,6 +10,7 @@ import type { ChunkSpan } from "../../messages/chunk_position.ts";
 import {
   type ExportOutcome,
   LATENCY_BUCKETS_MS,
+  type Refusal,
   type WRITER_PROTOCOL,
   type WriterArgs,
 } from "../../messages/writer.ts";
@@ -20,7 +21,6 @@ import { runExport } from "../exporter/export_run.ts";
 import type { ActorContext, Behaviour } from "../runtime/serve.ts";
 import type { FaultHook } from "./fault_hook.ts";
 import { openLake, openWarehouse } from "./open_targets.ts";
-import type { Refusal } from "./partition_guard.ts";
 import { type StallListener, untilDone } from "./until_done.ts";
 
 type Protocol = typeof WRITER_PROTOCOL;

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import type { WriteBatch } from "../batcher/batch_assembler.ts";
+import type { WriteBatch } from "../../messages/batcher.ts";
 import { unknownPosition } from "../../messages/chunk_position.ts";
 import { packRows } from "../../messages/packed_rows.ts";
 import { WRITER_PROTOCOL, type WriterArgs } from "../../messages/writer.ts";

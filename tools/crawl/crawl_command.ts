@@ -4,12 +4,10 @@
  * and still merges what finished. Needs the DuckDB file to itself (the pipeline not running).
  */
 import { type Config, ConfigError, loadConfig } from "../../config/config.ts";
-import type { CrawlCounters } from "../../actors/crawler/crawl_counters.ts";
 import { Crawler, type CrawlRunSummary } from "../../actors/crawler/crawler.ts";
-import type { CrawlerSettings } from "../../actors/crawler/crawler_options.ts";
-import { loadCrawlerSettings } from "../../actors/crawler/crawler_settings.ts";
 import { DuckDBWarehouse } from "../../actors/writer/duckdb/duckdb_warehouse.ts";
 import { parseCrawlFlags, USAGE } from "./crawl_flags.ts";
+import type { CrawlCounters } from "../../messages/crawler.ts";
 
 const encoder = new TextEncoder();
 const PROGRESS_EVERY_MS = 500;
@@ -33,10 +31,10 @@ export function summaryText(summary: CrawlRunSummary): string {
   return lines.join("\n");
 }
 
-/** Configuration and crawler settings, or undefined after printing why they are wrong. */
-function settings(): { config: Config; crawl: CrawlerSettings } | undefined {
+/** The configuration, or undefined after printing why it is wrong. */
+function configuration(): Config | undefined {
   try {
-    return { config: loadConfig(), crawl: loadCrawlerSettings() };
+    return loadConfig();
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     console.error(error.message);
@@ -55,9 +53,9 @@ export async function run(args: string[]): Promise<number> {
     console.error(`${parsed.error}\n\n${USAGE}`);
     return 2;
   }
-  const loaded = settings();
-  if (loaded === undefined) return 2;
-  const { config, crawl } = loaded;
+  const config = configuration();
+  if (config === undefined) return 2;
+  const { enabled: _, workers: __, ...crawl } = config.crawl;
   if (config.warehouse.kind !== "duckdb") {
     console.error(
       "deno task crawl works on the DuckDB warehouse only; with BigQuery the pipeline's crawler " +

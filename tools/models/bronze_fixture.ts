@@ -6,7 +6,9 @@
  * lands, an end-to-end test swaps `buildBronzeFixture` for the pipeline and keeps the checks.
  */
 import { DuckDBInstance } from "@duckdb/node-api";
+import { sqlString } from "../../actors/writer/sql_string.ts";
 import { enrichBatch, type KafkaMessage } from "../../actors/enricher/enrich_batch.ts";
+import { isRecord } from "../../actors/runtime/guards.ts";
 import { UserAgentCache } from "../../actors/enricher/user_agent_cache.ts";
 import { STAGING_COLUMNS } from "../../messages/staging_columns.ts";
 import { generateMessages } from "../produce/mod.ts";
@@ -90,10 +92,6 @@ function priceValue(price: string, store: Store): number {
   return value;
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
 /** Adds a checkout_success event's cart to `sales` when its order is new. */
 function countOrder(event: Record<string, unknown>, sales: SalesTally): void {
   sales.checkoutSuccessEvents++;
@@ -148,8 +146,6 @@ function productNames(): Map<number, string> {
   return names;
 }
 
-const sql = (text: string) => `'${text.replaceAll("'", "''")}'`;
-
 async function copyJson(
   db: Awaited<ReturnType<DuckDBInstance["connect"]>>,
   file: string,
@@ -158,11 +154,11 @@ async function copyJson(
   options: string,
   extraSelect = "",
 ): Promise<void> {
-  const spec = columns.map((c) => `${sql(c.name)}: ${sql(c.type)}`).join(", ");
+  const spec = columns.map((c) => `${sqlString(c.name)}: ${sqlString(c.type)}`).join(", ");
   await db.run(
-    `COPY (SELECT *${extraSelect} FROM read_json(${sql(file)}, format = 'newline_delimited',
+    `COPY (SELECT *${extraSelect} FROM read_json(${sqlString(file)}, format = 'newline_delimited',
        columns = {${spec}}, maximum_object_size = 16777216))
-     TO ${sql(target)} (FORMAT PARQUET, COMPRESSION ZSTD${options})`,
+     TO ${sqlString(target)} (FORMAT PARQUET, COMPRESSION ZSTD${options})`,
   );
 }
 

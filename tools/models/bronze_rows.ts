@@ -5,6 +5,7 @@
  * watermark epoch, as the writer's staging table has it); and one staged row turned into that
  * shape. Issue 14 makes the pipeline export this; until then only the fixture does.
  */
+import { isRecord } from "../../actors/runtime/guards.ts";
 import { type Cell, STAGING_COLUMNS } from "../../messages/staging_columns.ts";
 
 /** Keys of a top-level option element, in the contract's (alphabetical, Spark) order. */
@@ -52,10 +53,6 @@ export const BRONZE_COLUMNS: readonly { name: string; type: string }[] = [
 
 /** A Bronze row as JSON-ready plain data (nested values as arrays and objects). */
 export type BronzeRow = Record<string, unknown>;
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
 
 const text = (value: unknown): string | null =>
   value === undefined || value === null

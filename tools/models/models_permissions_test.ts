@@ -12,7 +12,6 @@ const context: PermissionContext = {
   toolCache: "/home/u/.cache/clickstream-lakehouse",
   defaultGeoip: [],
   googleCredentials: [],
-  crawlHosts: [],
   models: { python: "python3", venvRoot, dbt: `${venvRoot}/dbt-0123456789ab/bin/dbt` },
 };
 

@@ -5,6 +5,7 @@
  * for /status and the dashboards. A failed build is a result (`result: "failed"`), not a throw.
  */
 import { DuckDBInstance } from "@duckdb/node-api";
+import { sqlString } from "../../actors/writer/sql_string.ts";
 import { getLogger } from "../../observability/log.ts";
 import { ensurePythonEnv } from "../python/python_env.ts";
 import type { ModelsTarget } from "./models_target.ts";
@@ -95,8 +96,8 @@ export async function goldRowCounts(lake: string): Promise<Record<string, number
   try {
     const counts: Record<string, number> = {};
     for (const name of files.sort()) {
-      const path = `${lake}/gold/${name}`.replaceAll("'", "''");
-      const rows = (await db.runAndReadAll(`SELECT count(*) FROM read_parquet('${path}')`))
+      const path = sqlString(`${lake}/gold/${name}`);
+      const rows = (await db.runAndReadAll(`SELECT count(*) FROM read_parquet(${path})`))
         .getRowsJS();
       counts[name.replace(/\.parquet$/, "")] = Number(rows[0]?.[0] ?? 0);
     }

@@ -3,22 +3,40 @@
  * models, tests, unit tests and seeds passed, warned, failed or errored, and the failures'
  * first lines, for the summary the models command prints and /status shows.
  */
-import { z } from "zod";
+import { isRecord } from "../../actors/runtime/guards.ts";
 
-const RESULT = z.object({
-  unique_id: z.string(),
-  status: z.string(),
-  execution_time: z.number(),
-  message: z.string().nullable().optional(),
-  failures: z.number().nullable().optional(),
-});
-const RUN_RESULTS = z.object({
-  elapsed_time: z.number(),
-  results: z.array(RESULT),
-});
+/** One node's result, as far as the summary reads it. */
+interface NodeResult {
+  readonly unique_id: string;
+  readonly status: string;
+  readonly message?: string | null;
+}
+
+/** What of `run_results.json` the summary reads. */
+interface RunResults {
+  readonly elapsed_time: number;
+  readonly results: readonly NodeResult[];
+}
+
+/** Why `json` is not run results, or undefined when it is. */
+function misfit(json: unknown): string | undefined {
+  if (!isRecord(json)) return "not an object";
+  if (typeof json.elapsed_time !== "number") return "elapsed_time is not a number";
+  if (!Array.isArray(json.results)) return "results is not a list";
+  const bad = json.results.findIndex((r) =>
+    !isRecord(r) || typeof r.unique_id !== "string" || typeof r.status !== "string" ||
+    typeof r.execution_time !== "number" ||
+    !(r.message === undefined || r.message === null || typeof r.message === "string")
+  );
+  return bad < 0
+    ? undefined
+    : `results[${bad}] is not {unique_id, status, execution_time, message}`;
+}
 
 /** The kinds of dbt nodes the summary counts. */
 export type NodeKind = "model" | "test" | "unit_test" | "seed";
+
+const isRunResults = (json: unknown): json is RunResults => misfit(json) === undefined;
 
 /** Counts of one kind of node by outcome. */
 export interface KindCounts {
@@ -60,15 +78,15 @@ function outcome(status: string): keyof KindCounts | undefined {
 
 /** Sums up parsed `run_results.json` text; throws a TypeError naming what does not fit. */
 export function summarizeRunResults(json: unknown): RunSummary {
-  const parsed = RUN_RESULTS.safeParse(json);
-  if (!parsed.success) {
-    throw new TypeError(`dbt run_results.json has an unexpected shape: ${parsed.error.message}`);
+  if (!isRunResults(json)) {
+    throw new TypeError(`dbt run_results.json has an unexpected shape: ${misfit(json)}`);
   }
+  const parsed = json;
   const counts = Object.fromEntries(
     KINDS.map((k) => [k, { ok: 0, warn: 0, fail: 0, skipped: 0 }]),
   ) as Record<NodeKind, KindCounts>;
   const problems: string[] = [];
-  for (const result of parsed.data.results) {
+  for (const result of parsed.results) {
     const kind = KINDS.find((k) => result.unique_id.startsWith(`${k}.`));
     const o = outcome(result.status);
     if (kind === undefined || o === undefined) continue;
@@ -78,5 +96,5 @@ export function summarizeRunResults(json: unknown): RunSummary {
       problems.push(`${result.unique_id}: ${result.status}${first === "" ? "" : ` (${first})`}`);
     }
   }
-  return { seconds: parsed.data.elapsed_time, counts, problems };
+  return { seconds: parsed.elapsed_time, counts, problems };
 }

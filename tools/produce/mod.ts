@@ -32,4 +32,3 @@ export {
 export { type AgentKind, userAgentCatalog, type UserAgentEntry } from "./user_agents.ts";
 export { type Store, STORES } from "./stores.ts";
 export { formatPrice, type PriceFormat } from "./prices.ts";
-export { TokenBucket } from "./token_bucket.ts";

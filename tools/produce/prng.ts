@@ -1,6 +1,7 @@
 /**
- * The seeded pseudo-random source of the event generator: sfc32 seeded by hashing integer parts
- * (seed, stream, index), so any message can be rebuilt from its index alone. Never Math.random.
+ * The project's one seeded pseudo-random source: sfc32 seeded by hashing integer parts (seed,
+ * stream, index), so the event generator rebuilds any message from its index alone, and tests and
+ * benchmarks reproduce their data from a seed. Never Math.random where a run must repeat.
  */
 
 const TWO_32 = 0x1_0000_0000;
@@ -76,6 +77,12 @@ export class Rng {
     if (item === undefined) throw new RangeError("Cannot pick from an empty list");
     return item;
   }
+}
+
+/** A float source in [0, 1) seeded by integer parts, for code that takes a `() => number`. */
+export function seededRandom(...parts: readonly number[]): () => number {
+  const rng = new Rng(...parts);
+  return () => rng.next();
 }
 
 /** Picks items by weight in O(log n): cumulative weights and a binary search. */

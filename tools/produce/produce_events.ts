@@ -5,10 +5,11 @@
  */
 import { Buffer } from "node:buffer";
 import { CompressionTypes, type Message, Partitioners } from "kafkajs";
-import { kafkaClient, type KafkaSettings } from "../../actors/consumer/kafka_client.ts";
+import { kafkaClient } from "../../actors/consumer/kafka_client.ts";
+import type { KafkaSettings } from "../../messages/consumer.ts";
 import { generateMessages, type GenerateOptions } from "./generate_messages.ts";
 import { HOSTILE_KINDS, type HostileKind } from "./hostile.ts";
-import { TokenBucket } from "./token_bucket.ts";
+import { TokenBucket } from "../../actors/crawler/token_bucket.ts";
 
 /** Where and what to produce. */
 export interface ProduceOptions extends KafkaSettings, GenerateOptions {

@@ -3,7 +3,7 @@
  * demand (throws, dies, hangs, emits what it must not) so tests can watch the runtime recover.
  */
 import { type Guard, message, request } from "../protocol.ts";
-import { isEmpty, isRecord } from "../../../messages/guards.ts";
+import { isEmpty, isRecord } from "../guards.ts";
 
 /** A numbered piece of work. */
 export interface Work {

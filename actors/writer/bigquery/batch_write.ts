@@ -15,9 +15,10 @@ import type { FaultHook } from "../fault_hook.ts";
 import type { StoredPartition } from "../partition_guard.ts";
 import { partitionKey } from "../replay_filter.ts";
 import { storableBatch } from "../value_limits.ts";
-import type { Watermark, WriteBatch, WriteResult } from "../warehouse.ts";
+import type { WarehouseBatch, Watermark, WriteResult } from "../warehouse.ts";
 import { int, query, str, strOrNull } from "./client.ts";
-import { type KnownKeys, newProducts, newUserAgents } from "./dimensions.ts";
+import type { KnownKeys } from "../known_keys.ts";
+import { newProducts, newUserAgents } from "./dimensions.ts";
 import * as generations from "./generations.ts";
 import { encodeStagingRows, type StreamRow, timestamp } from "./row_encoding.ts";
 import { stagingTable } from "./schema.ts";
@@ -164,7 +165,7 @@ async function checkFence(
 /** Writes `batch` once; throws on any failure, leaving only invisible rows behind. */
 export async function writeAttempt(
   context: BatchWriteContext,
-  batch: WriteBatch,
+  batch: WarehouseBatch,
   attempt: number,
 ): Promise<WriteResult & { readonly keys: { agents: string[]; products: string[] } }> {
   const { client, dataset, faults } = context;

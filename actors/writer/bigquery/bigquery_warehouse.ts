@@ -24,27 +24,26 @@ import { getLogger } from "../../../observability/log.ts";
 import type { FaultHook } from "../fault_hook.ts";
 import { DEFAULT_RETRY, type RetryPolicy } from "../retry.ts";
 import type {
-  CrawlResult,
   ExportRecord,
   PartitionReset,
-  ProductToCrawl,
   SealedGeneration,
   Warehouse,
+  WarehouseBatch,
   Watermark,
-  WriteBatch,
   WriteResult,
 } from "../warehouse.ts";
 import { readWatermarks, readWriteState, writeAttempt } from "./batch_write.ts";
 import { mergeCrawls, uncrawled } from "./catalog.ts";
 import { ClassifiedRetry, DEFAULT_QUOTA_RETRY, type WarehouseHealth } from "./classified_retry.ts";
 import { type BigQueryTarget, createBigQuery, query, type Row } from "./client.ts";
-import { KnownKeys } from "./dimensions.ts";
+import { KnownKeys } from "../known_keys.ts";
 import * as generations from "./generations.ts";
 import { exportParquet } from "./parquet_export.ts";
 import { createSchema, missingStagingColumns } from "./schema.ts";
 import { adoptUnfencedSeals, upgradeStaging, upgradeTables } from "./dataset_upgrade.ts";
 import { timestamp } from "./row_encoding.ts";
 import { streamRows } from "./stream_rows.ts";
+import type { CrawlResult, ProductToCrawl } from "../../../messages/crawler.ts";
 
 /** Options of the BigQuery warehouse. */
 export interface BigQueryWarehouseOptions extends BigQueryTarget {
@@ -140,7 +139,7 @@ export class BigQueryWarehouse implements Warehouse {
     this.#generation = 0;
   }
 
-  writeBatch(batch: WriteBatch): Promise<WriteResult> {
+  writeBatch(batch: WarehouseBatch): Promise<WriteResult> {
     return this.#serial("write batch", async (attempt) => {
       const { keys, ...result } = await writeAttempt(
         {

@@ -6,11 +6,11 @@
  */
 
 import type { BigQuery } from "@google-cloud/bigquery";
-import type { CrawlResult, ProductToCrawl } from "../warehouse.ts";
 import { streamRows } from "./stream_rows.ts";
 import { int, query, str } from "./client.ts";
 import { timestamp } from "./row_encoding.ts";
 import { committedDimension, tableRef } from "./visible_rows.ts";
+import type { CrawlResult, ProductToCrawl } from "../../../messages/crawler.ts";
 
 /** The catalog resolved to one current row per product. */
 export function currentCatalog(dataset: string): string {

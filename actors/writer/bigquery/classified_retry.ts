@@ -6,6 +6,7 @@
  */
 
 import { getLogger } from "../../../observability/log.ts";
+import { backoffMs } from "../../runtime/backoff.ts";
 import type { RetryPolicy } from "../retry.ts";
 import { WarehouseUnavailableError } from "../warehouse.ts";
 import { classifyError, type ErrorClass, isRetryable } from "./error_class.ts";
@@ -59,7 +60,7 @@ export class ClassifiedRetry {
 
   /** Runs `attempt(n)` (n from 1) until it resolves or its class's budget is spent. */
   async run<T>(operation: string, attempt: (n: number) => Promise<T>): Promise<T> {
-    const delays: Partial<Record<ErrorClass, number>> = {};
+    const retries: Partial<Record<ErrorClass, number>> = {};
     for (let n = 1;; n++) {
       try {
         const value = await attempt(n);
@@ -80,8 +81,8 @@ export class ClassifiedRetry {
           this.#mark("unhealthy", cls, operation, error);
           throw new WarehouseUnavailableError(operation, n, error);
         }
-        const delayMs = delays[cls] ?? policy.initialDelayMs;
-        delays[cls] = Math.min(delayMs * 2, policy.maxDelayMs);
+        retries[cls] = (retries[cls] ?? 0) + 1;
+        const delayMs = backoffMs(policy, retries[cls]);
         this.#mark("degraded", cls, operation, error);
         log.warn("WriterAttemptFailed", {
           operation,

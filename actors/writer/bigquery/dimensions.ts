@@ -7,33 +7,12 @@
 import type { BigQuery } from "@google-cloud/bigquery";
 import type { RowBatch } from "../../../messages/staging_columns.ts";
 import { columnOf } from "../batch_columns.ts";
-import { USER_AGENT_COLUMNS } from "../duckdb/schema.ts";
+import type { KnownKeys } from "../known_keys.ts";
+import { USER_AGENT_COLUMNS } from "../table_columns.ts";
 import { query, str } from "./client.ts";
-import type { StreamRow } from "./row_encoding.ts";
-import { timestamp } from "./row_encoding.ts";
+import { type StreamRow, timestamp } from "./row_encoding.ts";
 import { isRepresentableMs } from "../value_limits.ts";
 import { committedDimension } from "./visible_rows.ts";
-
-/** Keys known to be committed; cleared when full (a cold cache only costs a lookup). */
-export class KnownKeys {
-  readonly #keys = new Set<string>();
-
-  /** Keeps at most `capacity` keys. */
-  constructor(private readonly capacity = 200_000) {}
-
-  /** Whether `key` is known stored. */
-  has(key: string): boolean {
-    return this.#keys.has(key);
-  }
-
-  /** Records committed keys. */
-  addAll(keys: Iterable<string>): void {
-    for (const key of keys) {
-      if (this.#keys.size >= this.capacity) this.#keys.clear();
-      this.#keys.add(key);
-    }
-  }
-}
 
 /** New dimension rows to stream and the keys they carry. */
 export interface DimensionRows {

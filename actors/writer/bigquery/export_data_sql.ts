@@ -6,7 +6,7 @@
  */
 
 import type { BigQuery } from "@google-cloud/bigquery";
-import { STAGING_TABLE_COLUMNS } from "../duckdb/schema.ts";
+import { STAGING_TABLE_COLUMNS } from "../table_columns.ts";
 import { FALLBACK_PARTITION } from "../value_limits.ts";
 import { query, strOrNull } from "./client.ts";
 import { missingStagingColumns, stagingColumnOrNull, stagingTable } from "./schema.ts";

@@ -8,7 +8,9 @@ import type { BigQuery, Query, QueryRowsResponse } from "@google-cloud/bigquery"
 import { DuckDBInstance } from "@duckdb/node-api";
 import type { Cell } from "../../../messages/staging_columns.ts";
 import { appendColumns } from "../duckdb/column_chunks.ts";
-import { STAGING_TABLE_COLUMNS } from "../duckdb/schema.ts";
+import { STAGING_TABLE_COLUMNS } from "../table_columns.ts";
+import { emptyFolder } from "../../../files/file_tree.ts";
+import { sqlString } from "../sql_string.ts";
 import { EVENT_DATE_SQL } from "../value_limits.ts";
 import { missingStagingColumns, stagingColumnOrNull, stagingTable } from "./schema.ts";
 import { timed } from "./client.ts";
@@ -17,10 +19,6 @@ import { committedStaging } from "./visible_rows.ts";
 
 /** Rows fetched per page. */
 const PAGE_ROWS = 20_000;
-
-function sqlString(text: string): string {
-  return `'${text.replaceAll("'", "''")}'`;
-}
 
 function toCell(value: unknown, type: string, name: string): Cell {
   if (value === null || value === undefined) return null;
@@ -58,10 +56,7 @@ export async function exportParquet(
       })`,
       useLegacySql: false,
     }));
-  await Deno.remove(dir, { recursive: true }).catch((error: unknown) => {
-    if (!(error instanceof Deno.errors.NotFound)) throw error;
-  });
-  await Deno.mkdir(dir, { recursive: true });
+  await emptyFolder(dir);
   const instance = await DuckDBInstance.create(":memory:", { threads: "1" });
   const connection = await instance.connect();
   try {

@@ -9,7 +9,7 @@
 import type { BigQuery, Dataset, TableField, TableMetadata } from "@google-cloud/bigquery";
 import { timed } from "./client.ts";
 import { type ColumnType, STAGING_COLUMNS } from "../../../messages/staging_columns.ts";
-import { USER_AGENT_COLUMNS } from "../duckdb/schema.ts";
+import { USER_AGENT_COLUMNS } from "../table_columns.ts";
 
 /** One BigQuery column. */
 export interface Field {

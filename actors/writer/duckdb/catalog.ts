@@ -4,8 +4,8 @@
  */
 
 import type { DuckDBConnection } from "@duckdb/node-api";
-import type { CrawlResult, ProductToCrawl } from "../warehouse.ts";
 import { inTransaction } from "./transaction.ts";
+import type { CrawlResult, ProductToCrawl } from "../../../messages/crawler.ts";
 
 /** Up to `limit` uncrawled products with a URL, first seen first. */
 export async function uncrawled(

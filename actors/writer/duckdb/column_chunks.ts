@@ -5,33 +5,33 @@
  * cross the native boundary one by one. A cell of the wrong type throws a `TypeError`.
  */
 
-import { BIGINT, BOOLEAN, DOUBLE, INTEGER, LIST, TIMESTAMPTZ, VARCHAR } from "@duckdb/node-api";
-import type { DuckDBAppender, DuckDBType } from "@duckdb/node-api";
-import { DuckDBDataChunk } from "@duckdb/node-api";
+import {
+  BIGINT,
+  BOOLEAN,
+  DOUBLE,
+  type DuckDBAppender,
+  DuckDBDataChunk,
+  type DuckDBType,
+  INTEGER,
+  LIST,
+  TIMESTAMPTZ,
+  VARCHAR,
+} from "@duckdb/node-api";
 import duckdb from "@duckdb/node-bindings";
 import type { Cell } from "../../../messages/staging_columns.ts";
-
-/** Column types the columnar path writes; `TIMESTAMPTZ` takes epoch milliseconds. */
-export type ChunkColumnType =
-  | "VARCHAR"
-  | "BIGINT"
-  | "INTEGER"
-  | "DOUBLE"
-  | "BOOLEAN"
-  | "VARCHAR[]"
-  | "TIMESTAMPTZ";
+import type { TableColumnType } from "../table_columns.ts";
 
 /** One column to append: its type, name (for errors) and cells. */
 export interface ChunkColumn {
   readonly name: string;
-  readonly type: ChunkColumnType;
+  readonly type: TableColumnType;
   readonly cells: readonly Cell[];
 }
 
 /** Rows per chunk: DuckDB's vector size. */
 export const CHUNK_ROWS: number = duckdb.vector_size();
 
-const DUCK_TYPES: Record<ChunkColumnType, DuckDBType> = {
+const DUCK_TYPES: Record<TableColumnType, DuckDBType> = {
   VARCHAR,
   BIGINT,
   INTEGER,

@@ -8,28 +8,14 @@
 import type { DuckDBConnection } from "@duckdb/node-api";
 import type { Cell, RowBatch } from "../../../messages/staging_columns.ts";
 import { columnOf } from "../batch_columns.ts";
-import { appendColumns, type ChunkColumn, type ChunkColumnType } from "./column_chunks.ts";
-import { STAGING_TABLE_COLUMNS, USER_AGENT_COLUMNS } from "./schema.ts";
+import type { KnownKeys } from "../known_keys.ts";
+import {
+  STAGING_TABLE_COLUMNS,
+  type TableColumnType,
+  USER_AGENT_COLUMNS,
+} from "../table_columns.ts";
+import { appendColumns, type ChunkColumn } from "./column_chunks.ts";
 import { isRepresentableMs } from "../value_limits.ts";
-
-/** Keys known to be stored; cleared when full (a cold cache only costs an ignored insert). */
-export class KnownKeys {
-  readonly #keys = new Set<string>();
-  constructor(private readonly capacity = 200_000) {}
-
-  /** Whether `key` is known stored. */
-  has(key: string): boolean {
-    return this.#keys.has(key);
-  }
-
-  /** Records committed keys. */
-  addAll(keys: Iterable<string>): void {
-    for (const key of keys) {
-      if (this.#keys.size >= this.capacity) this.#keys.clear();
-      this.#keys.add(key);
-    }
-  }
-}
 
 /** Rows to insert into one dimension, as columns in table order, and their keys. */
 interface Candidates {
@@ -65,7 +51,7 @@ async function insertNew(
   return result.rowsChanged;
 }
 
-const typeOf = (name: string): ChunkColumnType =>
+const typeOf = (name: string): TableColumnType =>
   STAGING_TABLE_COLUMNS.find((c) => c.name === name)?.type ?? "VARCHAR";
 
 /** Inserts the batch's unknown user agents; returns how many were new and the keys offered. */

@@ -14,25 +14,25 @@ import { partitionKey } from "../replay_filter.ts";
 import { DEFAULT_RETRY, type RetryPolicy, withRetry } from "../retry.ts";
 import { storableBatch } from "../value_limits.ts";
 import type {
-  CrawlResult,
   ExportRecord,
   PartitionReset,
-  ProductToCrawl,
   SealedGeneration,
   Warehouse,
+  WarehouseBatch,
   Watermark,
-  WriteBatch,
   WriteResult,
 } from "../warehouse.ts";
 import { columnOf } from "../batch_columns.ts";
 import { mergeCrawls, uncrawled } from "./catalog.ts";
-import { KnownKeys, upsertProducts, upsertUserAgents } from "./dimensions.ts";
+import { KnownKeys } from "../known_keys.ts";
+import { upsertProducts, upsertUserAgents } from "./dimensions.ts";
 import * as generations from "./generations.ts";
 import { exportParquet } from "./parquet_export.ts";
 import { createSchema } from "./schema.ts";
 import { appendDeadLetters, appendStaging } from "./staging_append.ts";
 import { upgradeStagingTable } from "./staging_upgrade.ts";
 import { inTransaction } from "./transaction.ts";
+import type { CrawlResult, ProductToCrawl } from "../../../messages/crawler.ts";
 
 /** Options of the DuckDB warehouse. */
 export interface DuckDBWarehouseOptions {
@@ -107,14 +107,14 @@ export class DuckDBWarehouse implements Warehouse {
     this.#instance = undefined;
   }
 
-  writeBatch(batch: WriteBatch): Promise<WriteResult> {
+  writeBatch(batch: WarehouseBatch): Promise<WriteResult> {
     const policy = this.#options.retry ?? DEFAULT_RETRY;
     return this.#serial((connection) =>
       withRetry("write batch", policy, (attempt) => this.#write(connection, batch, attempt))
     );
   }
 
-  async #write(connection: DuckDBConnection, batch: WriteBatch, attempt: number) {
+  async #write(connection: DuckDBConnection, batch: WarehouseBatch, attempt: number) {
     const faults = this.#options.faults;
     const generation = this.#generation;
     const outcome = await inTransaction(connection, async () => {

@@ -6,12 +6,10 @@
  */
 
 import type { DuckDBConnection } from "@duckdb/node-api";
+import { emptyFolder } from "../../../files/file_tree.ts";
+import { sqlString } from "../sql_string.ts";
 import { EVENT_DATE_SQL } from "../value_limits.ts";
 import { stagingTable } from "./schema.ts";
-
-function sqlString(text: string): string {
-  return `'${text.replaceAll("'", "''")}'`;
-}
 
 /** Copies generation `generation` into the empty or missing folder `dir`. */
 export async function exportParquet(
@@ -28,10 +26,7 @@ export async function exportParquet(
       `Cannot export generation ${generation}: it is ${state ?? "unknown"}, not sealed`,
     );
   }
-  await Deno.remove(dir, { recursive: true }).catch((error: unknown) => {
-    if (!(error instanceof Deno.errors.NotFound)) throw error;
-  });
-  await Deno.mkdir(dir, { recursive: true });
+  await emptyFolder(dir);
   await connection.run(
     `COPY (SELECT *, ${EVENT_DATE_SQL} AS dt FROM ${stagingTable(generation)})
      TO ${sqlString(dir)} (FORMAT PARQUET, COMPRESSION ZSTD, PARTITION_BY (dt),

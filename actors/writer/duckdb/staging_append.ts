@@ -12,7 +12,8 @@ import {
 } from "@duckdb/node-api";
 import type { Cell, DeadLetter, RowBatch } from "../../../messages/staging_columns.ts";
 import { appendColumns, type ChunkColumn } from "./column_chunks.ts";
-import { STAGING_TABLE_COLUMNS, stagingTable } from "./schema.ts";
+import { STAGING_TABLE_COLUMNS } from "../table_columns.ts";
+import { stagingTable } from "./schema.ts";
 
 /** Appends through a fresh appender and closes (flushes) it; discards its buffer on failure. */
 async function withAppender(

@@ -8,7 +8,8 @@
 
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { getLogger } from "../../../observability/log.ts";
-import { STAGING_TABLE_COLUMNS, stagingDdl, stagingTable } from "./schema.ts";
+import { STAGING_TABLE_COLUMNS } from "../table_columns.ts";
+import { stagingDdl, stagingTable } from "./schema.ts";
 
 const log = getLogger("writer");
 

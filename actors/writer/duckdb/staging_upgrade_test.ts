@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { DuckDBInstance } from "@duckdb/node-api";
 import { syntheticBatch } from "../testing.ts";
 import { DuckDBWarehouse } from "./duckdb_warehouse.ts";
-import { STAGING_TABLE_COLUMNS } from "./schema.ts";
+import { STAGING_TABLE_COLUMNS } from "../table_columns.ts";
 
 const ADDED_LATER = ["ua_engine", "ua_cpu_architecture", "ua_is_bot_strict"];
 

@@ -3,6 +3,7 @@
  * Host to worker: init, deliver, emit credit, stop. Worker to host: ready, emit, done, failed,
  * stopped. Application messages travel inside `sys.deliver` and `sys.emit`.
  */
+import { isRecord } from "./guards.ts";
 
 /** A failure as plain data (Error objects lose their class across Workers). */
 export interface WireError {
@@ -36,10 +37,6 @@ export type WorkerToHost =
   | { readonly type: "sys.done"; readonly id: number; readonly reply: unknown }
   | { readonly type: "sys.failed"; readonly id: number | null; readonly error: WireError }
   | { readonly type: "sys.stopped" };
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === "object" && v !== null;
-}
 
 /** Checks a value received by a worker. */
 export function isHostToWorker(v: unknown): v is HostToWorker {

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { storeOrigin, STORES } from "../../tools/produce/stores.ts";
-import { AllowList } from "./allow_list.ts";
+import { storeOrigin, STORES } from "../tools/produce/stores.ts";
+import { AllowList } from "../actors/crawler/allow_list.ts";
 import { SHOP_HOSTS } from "./shop_hosts.ts";
 
 Deno.test("the default allow-list covers every store the event generator emits", () => {

@@ -1,0 +1,38 @@
+import assert from "node:assert/strict";
+import { importGraph, importsOf } from "./import_graph.ts";
+
+const graph = await importGraph();
+
+/** What a protocol module may import besides other protocol modules. */
+const PROTOCOL_HELPERS = ["actors/runtime/protocol.ts", "actors/runtime/guards.ts"];
+
+Deno.test("imports are read from static, re-exported and dynamic forms", () => {
+  const edges = importsOf(
+    "actors/writer/x.ts",
+    `import { a } from "../runtime/protocol.ts";\nexport { b } from "./b.ts";\n` +
+      `import "npm:side";\nconst m = await import("./lazy.ts");\n`,
+  );
+  assert.deepEqual(edges.map((e) => [e.path ?? e.specifier, e.dynamic]), [
+    ["actors/runtime/protocol.ts", false],
+    ["actors/writer/b.ts", false],
+    ["npm:side", false],
+    ["actors/writer/lazy.ts", true],
+  ]);
+});
+
+Deno.test("a protocol module imports nothing but other protocols and the runtime's protocol helpers", () => {
+  const wrong: string[] = [];
+  const protocols = [...graph.keys()].filter((p) =>
+    p.startsWith("messages/") && !p.endsWith("_test.ts")
+  );
+  assert.ok(protocols.length >= 8, `the protocol modules are read: ${protocols}`);
+  for (const path of protocols) {
+    const edges = graph.get(path) ?? [];
+    for (const edge of edges) {
+      const allowed = edge.path !== undefined &&
+        (edge.path.startsWith("messages/") || PROTOCOL_HELPERS.includes(edge.path));
+      if (!allowed) wrong.push(`${path} imports ${edge.specifier}`);
+    }
+  }
+  assert.deepEqual(wrong, [], "messages/ describes actors as plain data; payload types live here");
+});
