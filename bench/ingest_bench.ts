@@ -9,6 +9,7 @@
  *     pipeline's own histogram.
  */
 import { parseArgs } from "node:util";
+import { actorsOf, type SupervisorSnapshot } from "../actors/runtime/snapshot.ts";
 import { produceEvents } from "../tools/produce/mod.ts";
 import { withBenchKafka } from "./bench_kafka.ts";
 import { type PipelineProcess, startPipeline } from "../test/pipeline_process.ts";
@@ -29,11 +30,11 @@ interface Fill {
 async function status(p: PipelineProcess): Promise<{ done: number; actors: Fill[] }> {
   const body = await (await p.get("/status")).json() as {
     events: { staged: number; deadLettered: number };
-    supervision: { children: Fill[] };
+    supervision: SupervisorSnapshot;
   };
   return {
     done: body.events.staged + body.events.deadLettered,
-    actors: body.supervision.children,
+    actors: actorsOf(body.supervision),
   };
 }
 

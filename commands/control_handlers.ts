@@ -3,7 +3,7 @@
  * are stuck), readiness from the pipeline's per-stage conditions (progress included; Kafka
  * timestamps play no part), Prometheus metrics and the status snapshot.
  */
-import type { Pipeline } from "../actors/pipeline/pipeline.ts";
+import type { Pipeline } from "../pipeline/pipeline.ts";
 import type { ControlHandlers } from "../control/control_server.ts";
 import type { CrawlCounters } from "../messages/crawler.ts";
 

@@ -17,3 +17,8 @@ export const EXIT_KAFKA_LOGIN_REFUSED = 4;
 export const EXIT_PERMISSIONS = 5;
 /** `start`: another pipeline process holds the same DATA_DIR (its pid is in the log line). */
 export const EXIT_DATA_DIR_IN_USE = 6;
+/**
+ * `start`: stopped at once by a second SIGINT or SIGTERM, before the drain finished. Safe: what
+ * was not committed is read again at the next start.
+ */
+export const EXIT_INTERRUPTED = 130;

@@ -2,7 +2,7 @@
  * Optional scheduled export: every N minutes, or when the rows staged since the last export pass
  * M. Exports go through the pipeline, which runs them one at a time.
  */
-import type { Pipeline } from "../actors/pipeline/pipeline.ts";
+import type { Pipeline } from "../pipeline/pipeline.ts";
 import type { Config } from "../config/config.ts";
 import { getLogger } from "../observability/log.ts";
 

@@ -3,7 +3,7 @@
  * the control server), the models run after each export (`MODELS_AFTER_EXPORT`), and their state
  * in `/status`. The control server itself knows nothing of dbt.
  */
-import type { Pipeline } from "../actors/pipeline/pipeline.ts";
+import type { Pipeline } from "../pipeline/pipeline.ts";
 import type { Config } from "../config/config.ts";
 import type { ControlHandlers, Route } from "../control/control_server.ts";
 import { type Dashboards, dashboardsFor } from "../dashboards/dashboards_handler.ts";

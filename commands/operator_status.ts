@@ -3,7 +3,7 @@
  * few seconds (rates over the last minutes), consumer lag per partition, dead letters by code,
  * and the last successful export. Wraps the control handlers' `status`.
  */
-import type { Pipeline } from "../actors/pipeline/pipeline.ts";
+import type { Pipeline } from "../pipeline/pipeline.ts";
 import type { ControlHandlers } from "../control/control_server.ts";
 import { StatusHistory } from "../control/status_history.ts";
 

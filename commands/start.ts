@@ -3,10 +3,11 @@
  * needs (the task's launcher grants exactly those), locks DATA_DIR, starts the control server
  * (answering "starting: ..." until the pipeline runs), starts the local dev broker when no Kafka
  * brokers are configured, checks Kafka access, prepares the geoip table, runs the pipeline and
- * its crawler until SIGINT or SIGTERM, then drains, commits and exits within a deadline. Exit
- * codes: commands/exit_codes.ts.
+ * its crawler until SIGINT or SIGTERM, then drains, commits and exits within `STOP_DEADLINE_MS`;
+ * a second signal exits at once (nothing uncommitted is lost: it is re-read at the next start).
+ * Exit codes: commands/exit_codes.ts.
  */
-import { Pipeline } from "../actors/pipeline/pipeline.ts";
+import { Pipeline } from "../pipeline/pipeline.ts";
 import { loadConfig, redacted } from "../config/config.ts";
 import { ensureToken } from "../control/control_token.ts";
 import { servePipelineControl } from "../control/control_server.ts";
@@ -14,7 +15,6 @@ import { DataDirInUseError, lockDataDir, makePrivate } from "../files/data_dir.t
 import { getLogger } from "../observability/log.ts";
 import { startDevBroker } from "../tools/kafka/kafka_command.ts";
 import { controlHandlers } from "./control_handlers.ts";
-import { type CrawlerService, startCrawler } from "./crawler_service.ts";
 import { type ModelsService, startModelsService } from "./models_service.ts";
 import { type OperatorStatus, operatorStatus } from "./operator_status.ts";
 import { StartingControl } from "./starting_control.ts";
@@ -24,13 +24,11 @@ import { ensureTopic } from "./kafka_topic.ts";
 import { KafkaAccessError } from "./kafka_access.ts";
 import { missingPermissions, permissionContext } from "./permissions.ts";
 import { startPermissions } from "../config/command_permissions.ts";
-import { EXIT_DATA_DIR_IN_USE, EXIT_PERMISSIONS } from "./exit_codes.ts";
+import { EXIT_DATA_DIR_IN_USE, EXIT_INTERRUPTED, EXIT_PERMISSIONS } from "./exit_codes.ts";
 import { ExportSchedule } from "./export_schedule.ts";
-import { testFaults } from "./test_faults.ts";
+import { testFaults } from "../pipeline/test_faults.ts";
 
 const log = getLogger("main");
-/** Time allowed to drain, commit and stop after a signal. */
-const STOP_DEADLINE_MS = 30_000;
 
 /** Runs until a signal; returns the exit code. */
 export async function run(_args: string[]): Promise<number> {
@@ -67,12 +65,24 @@ export async function run(_args: string[]): Promise<number> {
     { ...config.control, token },
     [board.route],
   );
+  let broker: Awaited<ReturnType<typeof startDevBroker>> | undefined;
   const stopped = Promise.withResolvers<string>();
-  const onInt = () => stopped.resolve("SIGINT");
-  const onTerm = () => stopped.resolve("SIGTERM");
+  let signals = 0;
+  const onSignal = (signal: string) => {
+    if (++signals === 1) return stopped.resolve(signal);
+    // Safe: offsets are committed only for durable events; the rest is re-read at the next start.
+    log.warn("PipelineStopForced", {
+      signal,
+      exitCode: EXIT_INTERRUPTED,
+      hint: "stopped without finishing the drain; uncommitted events are re-read at the next start",
+    });
+    broker?.signalStop();
+    Deno.exit(EXIT_INTERRUPTED);
+  };
+  const onInt = () => onSignal("SIGINT");
+  const onTerm = () => onSignal("SIGTERM");
   Deno.addSignalListener("SIGINT", onInt);
   Deno.addSignalListener("SIGTERM", onTerm);
-  let broker: Awaited<ReturnType<typeof startDevBroker>> | undefined;
   let models: ModelsService | undefined;
   let operator: OperatorStatus | undefined;
   try {
@@ -98,11 +108,10 @@ export async function run(_args: string[]): Promise<number> {
     starting.step("geoip", "preparing the range table");
     const geoipTable = await prepareGeoip(config);
     const pipeline = new Pipeline({ config, geoipTable, faults: testFaults() });
-    let crawler: CrawlerService | undefined = undefined;
     models = await startModelsService(config, pipeline, board);
     operator = operatorStatus(pipeline);
     const handlers = models.controlHandlers(
-      operator.wrap(controlHandlers(pipeline, () => crawler?.counters)),
+      operator.wrap(controlHandlers(pipeline, () => pipeline.crawlCounters)),
     );
     starting.starting(pipeline);
     // Nothing is consumed before every actor runs (the consumer starts last), so a signal while
@@ -114,13 +123,12 @@ export async function run(_args: string[]): Promise<number> {
     }
     starting.running(handlers);
     const schedule = new ExportSchedule(pipeline, config.pipeline);
-    crawler = config.crawl.enabled ? await startCrawler(pipeline, config.crawl) : undefined;
     log.info("PipelineStarted", { brokers: config.kafka.brokers, topic: config.kafka.topic });
     const signal = await stopped.promise;
-    log.info("PipelineStopping", { signal, deadlineMs: STOP_DEADLINE_MS });
+    const deadlineMs = config.pipeline.stopDeadlineMs;
+    log.info("PipelineStopping", { signal, deadlineMs, hint: "a second signal stops at once" });
     schedule.stop();
-    await crawler?.stop();
-    await pipeline.stop(STOP_DEADLINE_MS);
+    await pipeline.stop(deadlineMs);
   } finally {
     await control.shutdown();
     operator?.stop();

@@ -5,7 +5,7 @@
  * then the pipeline's own conditions while its actors start (a writer that cannot open the
  * warehouse says so). Once the pipeline runs, the running pipeline's handlers answer.
  */
-import type { Pipeline } from "../actors/pipeline/pipeline.ts";
+import type { Pipeline } from "../pipeline/pipeline.ts";
 import { type ControlHandlers, Unavailable } from "../control/control_server.ts";
 
 /** Control handlers that say "starting" until `running` hands them over. */

@@ -55,6 +55,8 @@ export interface Config {
     readonly stallExitAfterMs: number;
     /** Not ready once events wait and nothing progressed this long (0: never). */
     readonly readyStallAfterMs: number;
+    /** Time allowed to drain, commit and stop after a signal. */
+    readonly stopDeadlineMs: number;
     /** Time cap of one BigQuery or Cloud Storage request. */
     readonly warehouseTimeoutMs: number;
   };
@@ -185,6 +187,7 @@ export function resolveConfig(sources: Source[], readFile: (path: string) => str
       modelsAfterExport: set(r.modelsAfterExport, "modelsAfterExport"),
       stallExitAfterMs: set(r.stallExitAfterMs, "stallExitAfterMs"),
       readyStallAfterMs: set(r.readyStallAfterMs, "readyStallAfterMs"),
+      stopDeadlineMs: set(r.stopDeadlineMs, "stopDeadlineMs"),
       warehouseTimeoutMs: set(r.warehouseTimeoutMs, "warehouseTimeoutMs"),
     },
     crawl: {

@@ -246,6 +246,13 @@ export const SETTINGS = {
     86_400_000,
     60_000,
   ),
+  stopDeadlineMs: integer(
+    "STOP_DEADLINE_MS",
+    "Time allowed to drain, commit and stop after SIGINT/SIGTERM; what misses it is re-read at the next start.",
+    1_000,
+    600_000,
+    30_000,
+  ),
   warehouseTimeoutMs: integer(
     "WAREHOUSE_TIMEOUT_MS",
     "Time cap of one BigQuery or Cloud Storage request; a request that takes longer is retried.",

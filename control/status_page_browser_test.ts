@@ -41,6 +41,7 @@ function livePipeline() {
   const tree = (): SupervisorSnapshot => ({
     kind: "supervisor",
     name: "pipeline",
+    strategy: "one_for_one",
     state: "running",
     restarts: 0,
     children: [

@@ -106,6 +106,8 @@ export interface CrawlLater {
   readonly skipped: boolean;
   /** Earliest next attempt the host asked for (Retry-After, open circuit), epoch ms. */
   readonly notBeforeMs: number | null;
+  /** Why, for a human ("HTTP 429 after 1 tries", "robots-disallowed"). */
+  readonly reason: string;
 }
 
 /** A product whose page redirected to a host another Worker owns: crawl `url` there. */
@@ -158,7 +160,7 @@ export const isCrawlCounters: Guard<CrawlCounters> = (v): v is CrawlCounters =>
 
 const isLater = (v: unknown): v is CrawlLater =>
   isRecord(v) && typeof v.productId === "string" && typeof v.skipped === "boolean" &&
-  (v.notBeforeMs === null || isNumber(v.notBeforeMs));
+  (v.notBeforeMs === null || isNumber(v.notBeforeMs)) && typeof v.reason === "string";
 const isHandoff = (v: unknown): v is CrawlHandoff => isRecord(v) && isProductToCrawl(v.product);
 
 const isCrawlPage = (v: unknown): v is { products: ProductToCrawl[] } =>

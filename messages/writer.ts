@@ -31,6 +31,8 @@ export interface WriterFaults {
   readonly crashAfterEveryNthWrite: number;
   /** Fail the first attempt of every Nth write inside its transaction (0: never). */
   readonly failEveryNthWrite: number;
+  /** The Nth write never finishes: the writer hangs before storing it (0: never). */
+  readonly hangOnNthWrite: number;
 }
 
 /** Init arguments. */

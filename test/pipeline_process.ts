@@ -59,9 +59,19 @@ export async function startPipeline(spec: PipelineSpec): Promise<PipelineProcess
   const logDir = spec.logDir ?? spec.dataDir;
   const logFile = `${logDir}/pipeline-${Date.now()}.log`;
   await Deno.mkdir(logDir, { recursive: true });
-  // One handle per stream: a WritableStream takes one writer at a time.
+  // One handle per stream, each chunk written as it comes (so a test can read the log live:
+  // `pipeTo` into a file's writable held everything back until the stream ended).
   const out = await Deno.open(logFile, { create: true, append: true });
   const err = await Deno.open(logFile, { create: true, append: true });
+  const pump = async (from: ReadableStream<Uint8Array>, to: Deno.FsFile) => {
+    try {
+      for await (const chunk of from) {
+        for (let at = 0; at < chunk.length;) at += await to.write(chunk.subarray(at));
+      }
+    } finally {
+      to.close();
+    }
+  };
   const command = [
     Deno.execPath(),
     "run",
@@ -83,10 +93,7 @@ export async function startPipeline(spec: PipelineSpec): Promise<PipelineProcess
     stdout: "piped",
     stderr: "piped",
   }).spawn();
-  const pumps = Promise.all([
-    child.stdout.pipeTo(out.writable),
-    child.stderr.pipeTo(err.writable),
-  ]);
+  const pumps = Promise.all([pump(child.stdout, out), pump(child.stderr, err)]);
   const exited = child.status.then(async (status) => {
     await pumps;
     return status;

@@ -22,3 +22,8 @@ export function zeroCounters(): CrawlCounters {
     merged: 0,
   };
 }
+
+/** Adds `counters` into `into`, key by key. */
+export function addCounters(into: CrawlCounters, counters: Readonly<CrawlCounters>): void {
+  for (const key of Object.keys(into) as (keyof CrawlCounters)[]) into[key] += counters[key];
+}

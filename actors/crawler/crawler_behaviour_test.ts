@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { CRAWLER_PROTOCOL, type CrawlerArgs } from "../../messages/crawler.ts";
 import { inProcess } from "../runtime/testing.ts";
-import { type CrawlerHooks, startCrawlerBehaviour } from "./crawler_behaviour.ts";
+import { startCrawlerBehaviour } from "./crawler_behaviour.ts";
+import type { CrawlerHooks } from "./page_crawler.ts";
 import { magentoPage } from "./store_pages.ts";
 import { recordedWaits, TestShop } from "./testing.ts";
 import { hostOwner } from "./host_routing.ts";

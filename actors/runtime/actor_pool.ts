@@ -13,6 +13,7 @@ import {
   checkMessage,
   checkReply,
   type MessageOf,
+  type NoSpecs,
   type ReplyOf,
   type Specs,
 } from "./protocol.ts";
@@ -38,8 +39,8 @@ export type { PoolSpec, RuntimeDeadLetter } from "./pool_spec.ts";
 const log = getLogger("runtime");
 
 /** A running actor (one or more Workers behind one address). */
-export class ActorPool<In extends Specs, Out extends Specs> {
-  readonly #spec: PoolSpec<In, Out>;
+export class ActorPool<In extends Specs, Out extends Specs, Asks extends Specs = NoSpecs> {
+  readonly #spec: PoolSpec<In, Out, Asks>;
   readonly #capacity: number;
   /** Crashes in a row after which a message leaves the queue (Infinity: never). */
   readonly #giveUpAfter: number;
@@ -57,8 +58,10 @@ export class ActorPool<In extends Specs, Out extends Specs> {
   #lastError: string | null = null;
   /** Called when restarts exceed the intensity; set by the owning supervisor. */
   onEscalate: (error: Error) => void = exitProcess;
+  /** Called after a member was replaced by the pool itself; set by the owning supervisor. */
+  onRestarted: () => void = () => {};
 
-  constructor(spec: PoolSpec<In, Out>) {
+  constructor(spec: PoolSpec<In, Out, Asks>) {
     this.#spec = spec;
     this.#args = spec.args;
     this.#capacity = spec.capacity ?? 4;
@@ -220,10 +223,7 @@ export class ActorPool<In extends Specs, Out extends Specs> {
       this.#requeue(m);
     }
     this.#state = "running";
-    for (const m of this.#members) {
-      this.#spec.onRestart?.(m.index);
-      this.#spawn(m);
-    }
+    for (const m of this.#members) this.#spawn(m);
   }
 
   /** Starts every member; resolves when all are ready (after restarts if need be). */
@@ -267,6 +267,7 @@ export class ActorPool<In extends Specs, Out extends Specs> {
         this.#dispatch();
       },
       emit: (name, body) => this.#emitted(m, name, body),
+      ask: (name, body) => this.#asked(m, name, body),
       done: (id, reply) => this.#done(m, id, reply),
       failed: (id, error) => this.#failed(m, handle, id, error),
       stopped: () => m.stopped?.resolve(),
@@ -277,6 +278,17 @@ export class ActorPool<In extends Specs, Out extends Specs> {
   async #emitted(m: Member, name: string, body: unknown): Promise<void> {
     checkMessage(this.#spec.name, "emits", this.#spec.protocol.emits, name, body);
     await this.#spec.onEmit?.({ type: name, body } as MessageOf<Out>, m.index);
+  }
+
+  async #asked(m: Member, name: string, body: unknown): Promise<unknown> {
+    const asks = this.#spec.protocol.asks ?? {};
+    checkMessage(this.#spec.name, "asks", asks, name, body);
+    if (this.#spec.onAsk === undefined) {
+      throw new Error(`Actor "${this.#spec.name}" asked ${name}, and its owner routes no asks`);
+    }
+    const reply = await this.#spec.onAsk({ type: name, body } as MessageOf<Asks>, m.index);
+    checkReply(this.#spec.name, asks, name, reply);
+    return reply;
   }
 
   #enqueue(envelope: Envelope): void {
@@ -353,8 +365,8 @@ export class ActorPool<In extends Specs, Out extends Specs> {
     this.#restarts++;
     m.restartTimer = setTimeout(() => {
       m.restartTimer = undefined;
-      this.#spec.onRestart?.(m.index);
       this.#spawn(m);
+      this.onRestarted();
     }, restartDelayMs(this.#policy, m.consecutiveFailures));
     this.#dispatch();
   }

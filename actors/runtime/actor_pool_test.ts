@@ -19,15 +19,16 @@ const QUICK_RESTART = {
 };
 type In = typeof COUNTER_PROTOCOL.accepts;
 type Out = typeof COUNTER_PROTOCOL.emits;
+type Asks = typeof COUNTER_PROTOCOL.asks;
 
 /** A counter pool whose effects land in `effects`. */
 function counter(
   args: Partial<CounterArgs>,
-  spec: Partial<PoolSpec<In, Out>> = {},
-): { pool: ActorPool<In, Out>; effects: WorkDone[]; stops: string[] } {
+  spec: Partial<PoolSpec<In, Out, Asks>> = {},
+): { pool: ActorPool<In, Out, Asks>; effects: WorkDone[]; stops: string[] } {
   const effects: WorkDone[] = [];
   const stops: string[] = [];
-  const pool = new ActorPool<In, Out>({
+  const pool = new ActorPool<In, Out, Asks>({
     name: "counter",
     module: MODULE,
     protocol: COUNTER_PROTOCOL,
@@ -258,4 +259,52 @@ Deno.test("stop rejects requests still waiting for an answer", async () => {
   const waiting = pool.ask("counter.double", { n: 1 }, 60_000);
   await pool.stop(50);
   await assert.rejects(waiting, /stopped before it answered/);
+});
+
+Deno.test("what a Worker asks of another actor is routed by its owner, and the reply comes back checked", async () => {
+  const asked: number[] = [];
+  const { pool } = counter({}, {
+    onAsk: (m) => {
+      asked.push(m.body.n);
+      return Promise.resolve(m.body.n === 13 ? { wrong: true } : { doubled: m.body.n * 10 });
+    },
+  });
+  await pool.start();
+  try {
+    assert.deepEqual(await pool.ask("counter.relay", { n: 4 }, 5_000), { doubled: 40 });
+    // A reply that fails its guard fails the ask, and so the handler: the Worker crashes on it.
+    await assert.rejects(
+      pool.ask("counter.relay", { n: 13 }, 5_000),
+      (error: Error) => /replies no message "counter.lookup"/.test(String(error.cause)),
+    );
+    assert.deepEqual(asked, [4, 13, 13, 13], "asked once per try, up to the drop policy's 3");
+  } finally {
+    await pool.stop(5_000);
+  }
+});
+
+Deno.test("an ask whose route fails rejects in the asking Worker with the reason", async () => {
+  const { pool } = counter({}, { onAsk: () => Promise.reject(new RangeError("no lookup today")) });
+  await pool.start();
+  try {
+    await assert.rejects(
+      pool.ask("counter.relay", { n: 1 }, 5_000),
+      (error: Error) => /RangeError: no lookup today/.test(String(error.cause)),
+    );
+  } finally {
+    await pool.stop(5_000);
+  }
+});
+
+Deno.test("a concurrent handler runs beside the mailbox loop: later messages go on meanwhile", async () => {
+  const { pool } = counter({});
+  await pool.start();
+  try {
+    const waiting = pool.ask("counter.await", {}, 5_000);
+    await pool.send("counter.work", { n: 1 }); // handled while counter.await is still running
+    await pool.send("counter.release", {});
+    assert.deepEqual(await waiting, { doubled: 1 });
+  } finally {
+    await pool.stop(5_000);
+  }
 });

@@ -1,7 +1,8 @@
 /**
  * The runtime's own messages between a host and its actor Workers (`sys.*`), declared once.
- * Host to worker: init, deliver, emit credit, stop. Worker to host: ready, emit, done, failed,
- * stopped. Application messages travel inside `sys.deliver` and `sys.emit`.
+ * Host to worker: init, deliver, emit credit, the answer to an ask, stop. Worker to host: ready,
+ * emit, ask, done, failed, stopped. Application messages travel inside `sys.deliver`, `sys.emit`
+ * and `sys.ask` (a request the actor makes of another actor, which its owner routes).
  */
 import { isRecord } from "./guards.ts";
 
@@ -28,12 +29,15 @@ export type HostToWorker =
     readonly body: unknown;
   }
   | { readonly type: "sys.credit"; readonly count: number }
+  | { readonly type: "sys.answer"; readonly id: number; readonly reply: unknown }
+  | { readonly type: "sys.answerFailed"; readonly id: number; readonly error: WireError }
   | { readonly type: "sys.stop" };
 
 /** Worker to host. */
 export type WorkerToHost =
   | { readonly type: "sys.ready" }
   | { readonly type: "sys.emit"; readonly name: string; readonly body: unknown }
+  | { readonly type: "sys.ask"; readonly id: number; readonly name: string; readonly body: unknown }
   | { readonly type: "sys.done"; readonly id: number; readonly reply: unknown }
   | { readonly type: "sys.failed"; readonly id: number | null; readonly error: WireError }
   | { readonly type: "sys.stopped" };
@@ -49,6 +53,10 @@ export function isHostToWorker(v: unknown): v is HostToWorker {
       return typeof v.id === "number" && typeof v.name === "string";
     case "sys.credit":
       return typeof v.count === "number";
+    case "sys.answer":
+      return typeof v.id === "number";
+    case "sys.answerFailed":
+      return typeof v.id === "number" && isWireError(v.error);
     case "sys.stop":
       return true;
     default:
@@ -65,6 +73,8 @@ export function isWorkerToHost(v: unknown): v is WorkerToHost {
       return true;
     case "sys.emit":
       return typeof v.name === "string";
+    case "sys.ask":
+      return typeof v.id === "number" && typeof v.name === "string";
     case "sys.done":
       return typeof v.id === "number";
     case "sys.failed":

@@ -3,7 +3,7 @@
  * the callbacks that route what it emits), the envelope each message travels in, and the state
  * kept per member Worker.
  */
-import type { MessageOf, Protocol, Specs } from "./protocol.ts";
+import type { MessageOf, NoSpecs, Protocol, Specs } from "./protocol.ts";
 import type { RestartPolicy } from "./restart_policy.ts";
 import type { ActorState } from "./snapshot.ts";
 import type { WorkerHandle } from "./worker_handle.ts";
@@ -46,11 +46,11 @@ export type FailurePolicy =
   | { readonly kind: "drop"; readonly after: number };
 
 /** How to run an actor, as data plus the callbacks that route what it emits. */
-export interface PoolSpec<In extends Specs, Out extends Specs> {
+export interface PoolSpec<In extends Specs, Out extends Specs, Asks extends Specs = NoSpecs> {
   readonly name: string;
   /** URL of the worker module (it calls `serve`). */
   readonly module: string;
-  readonly protocol: Protocol<In, Out>;
+  readonly protocol: Protocol<In, Out, Asks>;
   /** Workers behind the address (default 1). */
   readonly size?: number;
   /** Messages each Worker may hold unfinished (default 4); the mailbox bound is size × this. */
@@ -63,10 +63,10 @@ export interface PoolSpec<In extends Specs, Out extends Specs> {
   /** Receives emitted messages; the emitting Worker waits (credit) until this resolves. */
   readonly onEmit?: (message: MessageOf<Out>, member: number) => void | Promise<void>;
   /**
-   * Called when a member is replaced: an actor whose state others depend on (the batcher's open
-   * batch) uses it to restart those too, as OTP's rest_for_one does.
+   * Answers what a Worker asks of other actors (`Protocol.asks`), usually by asking the actor
+   * that answers it; the reply goes back to the Worker, checked against the protocol.
    */
-  readonly onRestart?: (member: number) => void;
+  readonly onAsk?: (message: MessageOf<Asks>, member: number) => Promise<unknown>;
 }
 
 /** One message on its way, kept until its receiver finished it (for redelivery). */

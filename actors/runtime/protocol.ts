@@ -1,6 +1,7 @@
 /**
- * Actor protocols as data: the message types an actor accepts (with the reply a request gets)
- * and the ones it emits, each with a guard that checks a value received from another Worker.
+ * Actor protocols as data: the message types an actor accepts (with the reply a request gets),
+ * the ones it emits, and the requests it asks of other actors (its owner routes them), each with
+ * a guard that checks a value received from another Worker.
  * Declared once in `messages/`, imported by both sides; the runtime checks every message at the
  * boundary and names the one that does not fit.
  */
@@ -17,12 +18,20 @@ export interface MessageSpec<T, R> {
 /** Message types by name (`"writer.write"`). */
 export type Specs = Record<string, MessageSpec<unknown, unknown>>;
 
-/** What an actor accepts and what it emits. */
-export interface Protocol<In extends Specs, Out extends Specs> {
+/** No message types. */
+export type NoSpecs = Record<never, MessageSpec<unknown, unknown>>;
+
+/** What an actor accepts, what it emits, and what it asks of others. */
+export interface Protocol<In extends Specs, Out extends Specs, Asks extends Specs = NoSpecs> {
   /** The actor's name in errors and logs. */
   readonly name: string;
   readonly accepts: In;
   readonly emits: Out;
+  /**
+   * Requests the actor makes of other actors and waits for: its owner routes each to the actor
+   * that answers it (the exporter asks the writer, which owns the warehouse).
+   */
+  readonly asks?: Asks;
 }
 
 /** Body type of message `K`. */
@@ -59,7 +68,7 @@ export class ProtocolError extends TypeError {
   /** Names the actor, the direction and the message type. */
   constructor(
     actor: string,
-    direction: "accepts" | "emits" | "replies",
+    direction: "accepts" | "emits" | "asks" | "replies",
     type: string,
     why: string,
   ) {
@@ -71,7 +80,7 @@ export class ProtocolError extends TypeError {
 /** Checks `body` against `specs[type]`; throws `ProtocolError` naming what does not fit. */
 export function checkMessage(
   actor: string,
-  direction: "accepts" | "emits",
+  direction: "accepts" | "emits" | "asks",
   specs: Specs,
   type: string,
   body: unknown,

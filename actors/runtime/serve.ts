@@ -1,22 +1,30 @@
 /**
  * The worker side of an actor: installs the message handler before anything is awaited, starts
  * the behaviour with the host's init arguments, handles delivered messages one at a time in
- * arrival order, answers each with `sys.done`, and reports any failure as `sys.failed` before
- * the host ends the Worker. Emits wait for credit, so a fast actor cannot flood its host.
+ * arrival order (those the behaviour declares `concurrent` beside the loop), answers each with
+ * `sys.done`, and reports any failure as `sys.failed` before the host ends the Worker. Emits wait
+ * for credit, so a fast actor cannot flood its host; asks wait for the answer its host routes.
  */
-import { type HostToWorker, isHostToWorker, toWireError, type WorkerToHost } from "./actor_wire.ts";
+import {
+  fromWireError,
+  type HostToWorker,
+  isHostToWorker,
+  toWireError,
+  type WorkerToHost,
+} from "./actor_wire.ts";
 import {
   type BodyOf,
   checkMessage,
   checkReply,
   type Guard,
+  type NoSpecs,
   type Protocol,
   type ReplyOf,
   type Specs,
 } from "./protocol.ts";
 
 /** What an actor's behaviour can do besides answering messages. */
-export interface ActorContext<Out extends Specs> {
+export interface ActorContext<Out extends Specs, Asks extends Specs = NoSpecs> {
   readonly actor: string;
   /** Index of this Worker in its pool. */
   readonly member: number;
@@ -28,6 +36,8 @@ export interface ActorContext<Out extends Specs> {
     body: BodyOf<Out, K>,
     transfer?: Transferable[],
   ): Promise<void>;
+  /** Asks another actor through the host (see `Protocol.asks`); resolves with its reply. */
+  ask<K extends keyof Asks & string>(name: K, body: BodyOf<Asks, K>): Promise<ReplyOf<Asks, K>>;
 }
 
 /** One handler per accepted message; the returned value is the reply. */
@@ -41,6 +51,12 @@ export type Handlers<In extends Specs> = {
 /** A started actor: its handlers and what to do at an orderly stop. */
 export interface Behaviour<In extends Specs> {
   readonly handlers: Handlers<In>;
+  /**
+   * Messages handled beside the mailbox loop: started in arrival order, answered when they end,
+   * while the messages after them go on (an export's long read must not hold up the writes). A
+   * stop waits for them; a throw fails the actor like any handler's.
+   */
+  readonly concurrent?: readonly (keyof In & string)[];
   stop?(): void | Promise<void>;
 }
 
@@ -58,10 +74,10 @@ interface WorkerScope {
  * Runs the calling Worker module as an actor. Call at the top level of the worker module.
  * `start` receives the init arguments (checked by `args`) and returns the behaviour.
  */
-export function serve<In extends Specs, Out extends Specs, A>(
-  protocol: Protocol<In, Out>,
+export function serve<In extends Specs, Out extends Specs, A, Asks extends Specs = NoSpecs>(
+  protocol: Protocol<In, Out, Asks>,
   args: Guard<A>,
-  start: (args: A, ctx: ActorContext<Out>) => Behaviour<In> | Promise<Behaviour<In>>,
+  start: (args: A, ctx: ActorContext<Out, Asks>) => Behaviour<In> | Promise<Behaviour<In>>,
 ): void {
   const scope = globalThis as unknown as WorkerScope;
   const inbox: Extract<HostToWorker, { type: "sys.deliver" }>[] = [];
@@ -71,6 +87,11 @@ export function serve<In extends Specs, Out extends Specs, A>(
   let stopping = false;
   let credit = EMIT_WINDOW;
   const creditWaiters: (() => void)[] = [];
+  /** Handlers running beside the loop (`Behaviour.concurrent`). */
+  const beside = new Set<Promise<void>>();
+  /** Asks waiting for their answer, by id. */
+  const asked = new Map<number, { name: string; answer: PromiseWithResolvers<unknown> }>();
+  let nextAsk = 1;
 
   const post = (message: WorkerToHost, transfer?: Transferable[]) =>
     scope.postMessage(message, transfer);
@@ -80,7 +101,7 @@ export function serve<In extends Specs, Out extends Specs, A>(
     post({ type: "sys.failed", id, error: toWireError(error) });
   };
 
-  const ctx = (init: Extract<HostToWorker, { type: "sys.init" }>): ActorContext<Out> => ({
+  const ctx = (init: Extract<HostToWorker, { type: "sys.init" }>): ActorContext<Out, Asks> => ({
     actor: init.actor,
     member: init.member,
     incarnation: init.incarnation,
@@ -90,7 +111,22 @@ export function serve<In extends Specs, Out extends Specs, A>(
       credit--;
       post({ type: "sys.emit", name, body }, transfer);
     },
+    ask: async (name, body) => {
+      checkMessage(protocol.name, "asks", protocol.asks ?? {}, name, body);
+      const id = nextAsk++;
+      const answer = Promise.withResolvers<unknown>();
+      asked.set(id, { name, answer });
+      post({ type: "sys.ask", id, name, body });
+      return await answer.promise as ReplyOf<Asks, typeof name>;
+    },
   });
+
+  const answered = (id: number, settle: (answer: PromiseWithResolvers<unknown>) => void) => {
+    const waiting = asked.get(id);
+    if (waiting === undefined) return;
+    asked.delete(id);
+    settle(waiting.answer);
+  };
 
   let finished = false;
   // Runs the stop hook once, whichever of `sys.stop` and the end of the inbox comes last.
@@ -98,6 +134,7 @@ export function serve<In extends Specs, Out extends Specs, A>(
     if (finished) return;
     finished = true;
     try {
+      await Promise.all(beside);
       await behaviour?.stop?.();
       post({ type: "sys.stopped" });
     } catch (error) {
@@ -109,15 +146,22 @@ export function serve<In extends Specs, Out extends Specs, A>(
     if (busy || behaviour === undefined || failed) return;
     busy = true;
     for (let next = inbox.shift(); next !== undefined && !failed; next = inbox.shift()) {
-      try {
-        checkMessage(protocol.name, "accepts", protocol.accepts, next.name, next.body);
-        const handler = behaviour.handlers[next.name] as (body: unknown) => unknown;
-        const reply = await handler(next.body);
-        checkReply(protocol.name, protocol.accepts, next.name, reply);
-        post({ type: "sys.done", id: next.id, reply });
-      } catch (error) {
-        fail(next.id, error);
-      }
+      const message = next;
+      const handle = async () => {
+        try {
+          checkMessage(protocol.name, "accepts", protocol.accepts, message.name, message.body);
+          const handler = behaviour?.handlers[message.name] as (body: unknown) => unknown;
+          const reply = await handler(message.body);
+          checkReply(protocol.name, protocol.accepts, message.name, reply);
+          post({ type: "sys.done", id: message.id, reply });
+        } catch (error) {
+          fail(message.id, error);
+        }
+      };
+      if (behaviour.concurrent?.includes(message.name) === true) {
+        const running: Promise<void> = handle().finally(() => beside.delete(running));
+        beside.add(running);
+      } else await handle();
     }
     busy = false;
     if (stopping && !failed) await finish();
@@ -140,6 +184,19 @@ export function serve<In extends Specs, Out extends Specs, A>(
         credit += message.count;
         for (const wake of creditWaiters.splice(0)) wake();
         return;
+      case "sys.answer": {
+        const name = asked.get(message.id)?.name ?? "";
+        return answered(message.id, (answer) => {
+          try {
+            checkReply(protocol.name, protocol.asks ?? {}, name, message.reply);
+            answer.resolve(message.reply);
+          } catch (error) {
+            answer.reject(error);
+          }
+        });
+      }
+      case "sys.answerFailed":
+        return answered(message.id, (answer) => answer.reject(fromWireError(message.error)));
       case "sys.stop":
         stopping = true;
         if (!busy && behaviour !== undefined) await finish();

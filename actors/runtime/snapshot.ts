@@ -19,18 +19,36 @@ export interface ActorSnapshot {
   readonly processed: number;
   readonly deadLetters: number;
   readonly lastError: string | null;
+  /** Set on a temporary child (see `ChildSpec.restart`): its trouble is not the pipeline's. */
+  readonly temporary?: boolean;
 }
 
 /** A supervisor and its children, in start order. */
 export interface SupervisorSnapshot {
   readonly kind: "supervisor";
   readonly name: string;
+  /** How it answers a child's failure (see `Strategy` in supervisor.ts). */
+  readonly strategy: "one_for_one" | "rest_for_one";
   readonly state: ActorState;
   readonly restarts: number;
   readonly children: readonly (ActorSnapshot | SupervisorSnapshot)[];
+  /** Set on a temporary child (see `ChildSpec.restart`). */
+  readonly temporary?: boolean;
 }
 
-/** Every actor of a tree, depth first. */
-export function actorsOf(tree: SupervisorSnapshot): ActorSnapshot[] {
-  return tree.children.flatMap((c) => c.kind === "actor" ? [c] : actorsOf(c));
+/**
+ * Every actor of a tree, depth first; with `permanentOnly`, not those under a temporary child
+ * (the stages the pipeline's readiness is made of).
+ */
+export function actorsOf(
+  tree: SupervisorSnapshot,
+  options: { readonly permanentOnly?: boolean } = {},
+): ActorSnapshot[] {
+  return tree.children.flatMap((c) =>
+    options.permanentOnly === true && c.temporary === true
+      ? []
+      : c.kind === "actor"
+      ? [c]
+      : actorsOf(c, options)
+  );
 }

@@ -1,8 +1,12 @@
 /**
- * A supervisor owns an ordered list of children (actors or supervisors): starts them in order,
- * stops them in reverse order within one deadline, and answers a child's escalation by
- * restarting that child, up to its own intensity; past it, it escalates to its parent. At the
- * root, escalation ends the process with exit code 1 and one clear log line.
+ * A supervisor is data: a strategy, a restart intensity and an ordered list of child specs
+ * (actors or supervisors), as in Erlang/OTP. Children start in order and stop in reverse order,
+ * each within what is left of one deadline (and its own shutdown time). When a child gives up (its
+ * restarts passed its intensity) the supervisor restarts it, and with `rest_for_one` every child
+ * after it too; when a child replaced one of its own Workers, `rest_for_one` restarts the children
+ * after it. Past its own intensity a supervisor escalates to its parent; a `temporary` child is
+ * stopped instead and never escalates. At the root, escalation ends the process with exit code 1
+ * and one clear log line.
  */
 import { getLogger } from "../../observability/log.ts";
 import { RestartIntensity } from "./restart_policy.ts";
@@ -20,12 +24,38 @@ export interface Supervised {
   snapshot(): ActorSnapshot | SupervisorSnapshot;
   /** Set by the owner: called when the child gives up. */
   onEscalate: (error: Error) => void;
+  /** Set by the owner: called after the child replaced one of its Workers by itself. */
+  onRestarted: () => void;
 }
 
-/** A supervisor's own restart intensity, as data. */
+/**
+ * How a supervisor answers a child's failure: `one_for_one` restarts that child only;
+ * `rest_for_one` restarts it and every child started after it (they depend on its state).
+ */
+export type Strategy = "one_for_one" | "rest_for_one";
+
+/** One child, as data. */
+export interface ChildSpec {
+  readonly child: Supervised;
+  /**
+   * `permanent` (the default): restarted when it gives up, counted against the intensity.
+   * `temporary`: stopped when it gives up, never restarted and never escalated (work that may
+   * end without ending the pipeline: the crawler).
+   */
+  readonly restart?: "permanent" | "temporary";
+  /** Most time the child gets to stop (default: what is left of the supervisor's deadline). */
+  readonly shutdownMs?: number;
+  /** Called once a temporary child gave up and was stopped. */
+  readonly onGiveUp?: (error: Error) => void;
+}
+
+/** A supervisor as data. */
 export interface SupervisorSpec {
   readonly name: string;
-  /** Child restarts this supervisor absorbs in `withinMs` (default 3) before escalating. */
+  readonly strategy: Strategy;
+  /** Children in start order. */
+  readonly children: readonly ChildSpec[];
+  /** Child restarts this supervisor absorbs in `withinMs` before escalating (default 3). */
   readonly maxRestarts?: number;
   /** Default 60 s: upper levels are strict because restarts multiply across levels. */
   readonly withinMs?: number;
@@ -41,18 +71,23 @@ export function exitProcess(error: Error): void {
   Deno.exit(1);
 }
 
-/** One node of the supervision tree (one_for_one: only the failing child restarts). */
+/** One node of the supervision tree, built from its spec. */
 export class Supervisor implements Supervised {
   readonly name: string;
-  readonly #children: Supervised[] = [];
+  readonly #spec: SupervisorSpec;
   readonly #intensity: RestartIntensity;
+  /** Temporary children that gave up (left out of restarts). */
+  readonly #gone = new Set<Supervised>();
+  readonly #stopping = new Set<Promise<void>>();
   #state: ActorState = "stopped";
   #restarts = 0;
-  onEscalate: (error: Error) => void;
+  onEscalate: (error: Error) => void = exitProcess;
+  onRestarted: () => void = () => {};
 
   /** A root supervisor exits the process on escalation unless `onEscalate` is replaced. */
   constructor(spec: SupervisorSpec) {
     this.name = spec.name;
+    this.#spec = spec;
     this.#intensity = new RestartIntensity({
       initialDelayMs: 0,
       maxDelayMs: 0,
@@ -60,20 +95,16 @@ export class Supervisor implements Supervised {
       maxRestarts: spec.maxRestarts ?? 3,
       withinMs: spec.withinMs ?? 60_000,
     });
-    this.onEscalate = exitProcess;
-  }
-
-  /** Adds a child (started after the ones added before it); returns it. */
-  add<T extends Supervised>(child: T): T {
-    child.onEscalate = (error) => this.#childEscalated(child, error);
-    this.#children.push(child);
-    return child;
+    for (const [index, spec] of this.#spec.children.entries()) {
+      spec.child.onEscalate = (error) => this.#childEscalated(index, error);
+      spec.child.onRestarted = () => this.#childRestarted(index);
+    }
   }
 
   /** Starts the children in order. */
   async start(): Promise<void> {
     this.#state = "starting";
-    for (const child of this.#children) await child.start();
+    for (const { child } of this.#spec.children) await child.start();
     this.#state = "running";
   }
 
@@ -81,15 +112,17 @@ export class Supervisor implements Supervised {
   async stop(deadlineMs: number): Promise<void> {
     this.#state = "stopping";
     const end = Date.now() + deadlineMs;
-    for (const child of [...this.#children].reverse()) {
-      await child.stop(Math.max(0, end - Date.now()));
+    for (const spec of [...this.#spec.children].reverse()) {
+      const left = Math.max(0, end - Date.now());
+      await spec.child.stop(Math.min(left, spec.shutdownMs ?? left));
     }
+    await Promise.all(this.#stopping);
     this.#state = "stopped";
   }
 
   restartAll(): void {
     this.#intensity.reset();
-    for (const child of this.#children) child.restartAll();
+    for (const { child } of this.#live()) child.restartAll();
     this.#state = "running";
   }
 
@@ -97,32 +130,76 @@ export class Supervisor implements Supervised {
     return {
       kind: "supervisor",
       name: this.name,
+      strategy: this.#spec.strategy,
       state: this.#state,
       restarts: this.#restarts,
-      children: this.#children.map((c) => c.snapshot()),
+      children: this.#spec.children.map((spec) => {
+        const snapshot = spec.child.snapshot();
+        return spec.restart === "temporary" ? { ...snapshot, temporary: true } : snapshot;
+      }),
     };
   }
 
-  #childEscalated(child: Supervised, error: Error): void {
-    if (this.#state === "stopping" || this.#state === "stopped") return;
+  /** Children that have not given up for good. */
+  #live(from = 0): ChildSpec[] {
+    return this.#spec.children.slice(from).filter((spec) => !this.#gone.has(spec.child));
+  }
+
+  /** A child replaced one of its Workers: with rest_for_one, the children after it restart. */
+  #childRestarted(index: number): void {
+    if (this.#spec.strategy !== "rest_for_one" || this.#state !== "running") return;
+    for (const { child } of this.#live(index + 1)) {
+      log.info("SupervisorSiblingRestarted", {
+        supervisor: this.name,
+        child: child.name,
+        after: this.#spec.children[index]?.child.name,
+      });
+      child.restartAll();
+    }
+  }
+
+  #childEscalated(index: number, error: Error): void {
+    const spec = this.#spec.children[index];
+    if (spec === undefined || this.#state === "stopping" || this.#state === "stopped") return;
+    if (spec.restart === "temporary") return this.#giveUp(spec, error);
     if (!this.#intensity.allow(Date.now())) {
       this.#state = "failed";
       this.onEscalate(
         new Error(
           `Supervisor "${this.name}" gave up after ${this.#restarts} restarts of its children`,
-          {
-            cause: error,
-          },
+          { cause: error },
         ),
       );
       return;
     }
     this.#restarts++;
-    log.warn("SupervisorChildRestarted", {
+    const restarted = this.#spec.strategy === "rest_for_one" ? this.#live(index) : [spec];
+    for (const { child } of restarted) {
+      log.warn("SupervisorChildRestarted", {
+        supervisor: this.name,
+        child: child.name,
+        error: error.message,
+      });
+      child.restartAll();
+    }
+  }
+
+  /** Stops a temporary child that gave up, for good; the rest of the tree goes on. */
+  #giveUp(spec: ChildSpec, error: Error): void {
+    if (this.#gone.has(spec.child)) return;
+    this.#gone.add(spec.child);
+    log.error("SupervisorChildGaveUp", {
       supervisor: this.name,
-      child: child.name,
+      child: spec.child.name,
       error: error.message,
+      hint: "a temporary child: it stays stopped and the rest of the tree goes on",
     });
-    child.restartAll();
+    const stopped: Promise<void> = spec.child.stop(0)
+      .catch((cause: unknown) =>
+        log.error("SupervisorChildStopFailed", { child: spec.child.name, error: cause })
+      )
+      .finally(() => this.#stopping.delete(stopped));
+    this.#stopping.add(stopped);
+    spec.onGiveUp?.(error);
   }
 }

@@ -23,11 +23,16 @@ function pool(name: string, args: Partial<CounterArgs>, events: string[]) {
 
 Deno.test("children start in order and stop in reverse order", async () => {
   const events: string[] = [];
-  const root = new Supervisor({ name: "root" });
-  const tree = root.add(new Supervisor({ name: "stages" }));
-  tree.add(pool("first", {}, events));
-  tree.add(pool("second", {}, events));
-  root.add(pool("third", {}, events));
+  const tree = new Supervisor({
+    name: "stages",
+    strategy: "one_for_one",
+    children: [{ child: pool("first", {}, events) }, { child: pool("second", {}, events) }],
+  });
+  const root = new Supervisor({
+    name: "root",
+    strategy: "one_for_one",
+    children: [{ child: tree }, { child: pool("third", {}, events) }],
+  });
   await root.start();
   const snap = root.snapshot();
   assert.deepEqual(actorsOf(snap).map((a) => [a.name, a.state]), [
@@ -42,8 +47,13 @@ Deno.test("children start in order and stop in reverse order", async () => {
 
 Deno.test("a child past its intensity is restarted by its supervisor, then escalates further", async () => {
   const events: string[] = [];
-  const parent = new Supervisor({ name: "parent", maxRestarts: 1 });
-  const child = parent.add(pool("flaky", { failInit: true }, events));
+  const child = pool("flaky", { failInit: true }, events);
+  const parent = new Supervisor({
+    name: "parent",
+    strategy: "one_for_one",
+    maxRestarts: 1,
+    children: [{ child }],
+  });
   const escalated = Promise.withResolvers<Error>();
   parent.onEscalate = (error) => escalated.resolve(error);
   const started = parent.start().then(() => "started", (e: Error) => e.message);
@@ -69,4 +79,96 @@ Deno.test("at the root, escalation ends the process with exit 1 and one clear lo
   assert.equal(fatal.length, 1);
   const line = JSON.parse(fatal[0] ?? "{}");
   assert.match(line.cause, /"doomed" restarted more than 2 times.*counter cannot start/);
+});
+
+/** A counter pool that records the incarnation of the Worker that did each piece of work. */
+function observed(name: string, args: Partial<CounterArgs>, incarnations: number[]) {
+  return new ActorPool({
+    name,
+    module: MODULE,
+    protocol: COUNTER_PROTOCOL,
+    args: { ...CALM, ...args },
+    restart: QUICK,
+    onFailure: { kind: "drop", after: 1 },
+    onEmit: (m) => {
+      if (m.type === "counter.worked") incarnations.push(m.body.incarnation);
+    },
+  });
+}
+
+Deno.test("rest_for_one: a child that replaced a Worker restarts the children after it, not before", async () => {
+  const seen = { before: [] as number[], after: [] as number[] };
+  const before = observed("before", {}, seen.before);
+  const flaky = observed("flaky", { poison: 7 }, []);
+  const after = observed("after", {}, seen.after);
+  const tree = new Supervisor({
+    name: "ingest",
+    strategy: "rest_for_one",
+    children: [{ child: before }, { child: flaky }, { child: after }],
+  });
+  // Heard after the supervisor's own reaction to the restart (it set the hook first).
+  const replaced = Promise.withResolvers<void>();
+  const react = flaky.onRestarted;
+  flaky.onRestarted = () => {
+    react();
+    replaced.resolve();
+  };
+  await tree.start();
+  try {
+    await flaky.send("counter.work", { n: 7 }); // throws: its Worker is replaced, the work dropped
+    await replaced.promise;
+    for (const p of [before, after]) {
+      await p.send("counter.work", { n: 1 });
+      await p.drained();
+    }
+    assert.equal(flaky.snapshot().restarts, 1);
+    assert.deepEqual(seen.before, [0], "a child started before the failing one keeps its Worker");
+    assert.deepEqual(seen.after, [1], "a child started after it got a new Worker");
+  } finally {
+    await tree.stop(5_000);
+  }
+});
+
+Deno.test("a temporary child that gives up is stopped for good and the tree goes on", async () => {
+  const events: string[] = [];
+  const steady = pool("steady", {}, events);
+  const doomed = pool("doomed", { failInit: true }, events);
+  const gaveUp = Promise.withResolvers<Error>();
+  const root = new Supervisor({
+    name: "root",
+    strategy: "one_for_one",
+    maxRestarts: 0,
+    children: [
+      { child: steady },
+      { child: doomed, restart: "temporary", onGiveUp: (error) => gaveUp.resolve(error) },
+    ],
+  });
+  root.onEscalate = (error) => gaveUp.reject(new Error("escalated", { cause: error }));
+  const started = root.start().catch((e: Error) => e.message);
+  const error = await gaveUp.promise;
+  assert.match(error.message, /"doomed" restarted more than 2 times/);
+  assert.match(String(await started), /"doomed" stopped before it was ready/);
+  assert.deepEqual(await steady.ask("counter.double", { n: 4 }, 5_000), { doubled: 8 });
+  const snap = root.snapshot();
+  assert.equal(snap.children[1]?.temporary, true);
+  assert.equal(snap.children[1]?.state, "stopped");
+  assert.deepEqual(actorsOf(snap, { permanentOnly: true }).map((a) => a.name), ["steady"]);
+  await root.stop(5_000);
+});
+
+Deno.test("a child's shutdown time caps its stop inside the supervisor's deadline", async () => {
+  const events: string[] = [];
+  const hanging = pool("hanging", {}, events);
+  const root = new Supervisor({
+    name: "root",
+    strategy: "one_for_one",
+    children: [{ child: hanging, shutdownMs: 100 }],
+  });
+  await root.start();
+  void hanging.send("counter.hang", {});
+  const started = performance.now();
+  await root.stop(10_000);
+  const took = performance.now() - started;
+  assert.ok(took < 2_000, `stopped in ${took.toFixed(0)} ms, not the supervisor's 10 s`);
+  assert.equal(hanging.snapshot().state, "stopped");
 });

@@ -1,13 +1,14 @@
 /**
  * Test harness: runs an actor's behaviour in-process, without Workers, with the same boundary
- * checks the runtime applies, and records what it emits. Behaviour tests use this; the runtime's
- * own tests use real Workers.
+ * checks the runtime applies, and records what it emits; what it asks of other actors goes to
+ * the test's `ask`. Behaviour tests use this; the runtime's own tests use real Workers.
  */
 import {
   type BodyOf,
   checkMessage,
   checkReply,
   type MessageOf,
+  type NoSpecs,
   type Protocol,
   type ReplyOf,
   type Specs,
@@ -24,14 +25,26 @@ export interface InProcessActor<In extends Specs, Out extends Specs> {
   stop(): Promise<void>;
 }
 
+/** How the test answers what the actor asks of others. */
+export interface InProcessOptions<Asks extends Specs> {
+  readonly ask?: (message: MessageOf<Asks>) => Promise<unknown>;
+}
+
 /** Starts `start` with `args` as member 0, incarnation 0. */
-export async function inProcess<In extends Specs, Out extends Specs, A>(
-  protocol: Protocol<In, Out>,
-  start: (args: A, ctx: ActorContext<Out>) => Behaviour<In> | Promise<Behaviour<In>>,
+export async function inProcess<
+  In extends Specs,
+  Out extends Specs,
+  A,
+  Asks extends Specs = NoSpecs,
+>(
+  protocol: Protocol<In, Out, Asks>,
+  start: (args: A, ctx: ActorContext<Out, Asks>) => Behaviour<In> | Promise<Behaviour<In>>,
   args: A,
+  options: InProcessOptions<Asks> = {},
 ): Promise<InProcessActor<In, Out>> {
   const emitted: MessageOf<Out>[] = [];
-  const ctx: ActorContext<Out> = {
+  const asks = protocol.asks ?? {};
+  const ctx: ActorContext<Out, Asks> = {
     actor: protocol.name,
     member: 0,
     incarnation: 0,
@@ -39,6 +52,13 @@ export async function inProcess<In extends Specs, Out extends Specs, A>(
       checkMessage(protocol.name, "emits", protocol.emits, name, body);
       emitted.push({ type: name, body } as MessageOf<Out>);
       return Promise.resolve();
+    },
+    ask: async (name, body) => {
+      checkMessage(protocol.name, "asks", asks, name, body);
+      if (options.ask === undefined) throw new Error(`The test answers no asks (asked ${name})`);
+      const reply = await options.ask({ type: name, body } as MessageOf<Asks>);
+      checkReply(protocol.name, asks, name, reply);
+      return reply as ReplyOf<Asks, typeof name>;
     },
   };
   const behaviour = await start(args, ctx);

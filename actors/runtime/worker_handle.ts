@@ -3,16 +3,19 @@
  * deliveries and emit credit, and turns everything the Worker says (or its death) into calls on
  * `WorkerEvents`, in arrival order. Emits are routed one at a time on their own lane, because a
  * routed emit may wait for downstream room: replies and failures must not queue behind it (a
- * consumer blocked on a full pipeline still answers how far it has read). A crash never reaches
+ * consumer blocked on a full pipeline still answers how far it has read). Asks are answered each
+ * on its own, whenever the actor asked answers. A crash never reaches
  * `main.ts` as an uncaught error: the error event is prevented and reported as a failure.
  */
-import { fromWireError, isWorkerToHost, type WorkerToHost } from "./actor_wire.ts";
+import { fromWireError, isWorkerToHost, toWireError, type WorkerToHost } from "./actor_wire.ts";
 
 /** What the owner of a Worker learns from it. */
 export interface WorkerEvents {
   ready(): void;
   /** An emitted message; the Worker gets its credit back when this resolves. */
   emit(name: string, body: unknown): Promise<void>;
+  /** A request the Worker makes of another actor; the answer goes back to it. */
+  ask(name: string, body: unknown): Promise<unknown>;
   done(id: number, reply: unknown): void;
   /** The Worker failed (processing `id`, when known) and must be replaced. */
   failed(id: number | null, error: Error): void;
@@ -45,6 +48,8 @@ export class WorkerHandle {
       const data: unknown = event.data;
       if (isWorkerToHost(data) && data.type === "sys.emit") {
         this.#emits = this.#emits.then(() => this.#receive(data));
+      } else if (isWorkerToHost(data) && data.type === "sys.ask") {
+        this.#answer(data.id, data.name, data.body);
       } else this.#chain = this.#chain.then(() => this.#receive(data));
     };
     this.#worker.onerror = (event: ErrorEvent) => {
@@ -98,6 +103,8 @@ export class WorkerHandle {
         }
         if (!this.#dead) this.#worker.postMessage({ type: "sys.credit", count: 1 });
         return;
+      case "sys.ask":
+        return this.#answer(message.id, message.name, message.body);
       case "sys.done":
         return this.#events.done(message.id, message.reply);
       case "sys.failed":
@@ -107,6 +114,20 @@ export class WorkerHandle {
       default:
         message satisfies never;
     }
+  }
+
+  /** Routes an ask through the owner and posts its answer (or why it failed) back. */
+  #answer(id: number, name: string, body: unknown): void {
+    this.#events.ask(name, body).then(
+      (reply) => {
+        if (!this.#dead) this.#worker.postMessage({ type: "sys.answer", id, reply });
+      },
+      (error: unknown) => {
+        if (!this.#dead) {
+          this.#worker.postMessage({ type: "sys.answerFailed", id, error: toWireError(error) });
+        }
+      },
+    );
   }
 
   #fail(id: number | null, error: Error): void {

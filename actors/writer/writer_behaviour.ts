@@ -63,7 +63,7 @@ export async function startWriter(
   ctx: ActorContext<Protocol["emits"]>,
 ): Promise<Behaviour<Protocol["accepts"]>> {
   let writes = 0;
-  const { crashAfterEveryNthWrite, failEveryNthWrite } = args.faults;
+  const { crashAfterEveryNthWrite, failEveryNthWrite, hangOnNthWrite } = args.faults;
   const faults: FaultHook | undefined = failEveryNthWrite > 0
     ? (stage, attempt) => {
       if (stage === "staged" && attempt === 1 && (writes + 1) % failEveryNthWrite === 0) {
@@ -135,6 +135,10 @@ export async function startWriter(
     handlers: {
       "writer.write": async (batch) => {
         const started = performance.now();
+        if (writes + 1 === hangOnNthWrite) {
+          log.warn("WriterHangingForTest", { write: writes + 1 });
+          await new Promise<never>(() => {}); // test fault: a write that never finishes
+        }
         const rows = unpackRows(batch.rows);
         const result = await untilDone(
           "write batch",

@@ -34,7 +34,7 @@ Deno.test("a failing export is a reply, not a crash; writes go on and the next e
     bigqueryEndpoint: null,
     storageEndpoint: null,
     requestTimeoutMs: 30_000,
-    faults: { crashAfterEveryNthWrite: 0, failEveryNthWrite: 0 },
+    faults: { crashAfterEveryNthWrite: 0, failEveryNthWrite: 0, hangOnNthWrite: 0 },
   };
   const writer = await inProcess(WRITER_PROTOCOL, startWriter, args);
   try {

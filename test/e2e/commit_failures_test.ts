@@ -10,6 +10,7 @@ import { startPipeline } from "../pipeline_process.ts";
 import { metricValue } from "../prometheus.ts";
 import { exactlyOnceProblems, readWarehouse } from "../warehouse_probe.ts";
 import { caughtUp, freshTopic, pipelineEnv, produce } from "./ingestion_fixture.ts";
+import { actorsOf } from "../../actors/runtime/snapshot.ts";
 
 Deno.test({
   name:
@@ -57,9 +58,7 @@ Deno.test({
     const metrics = await (await pipeline.get("/metrics")).text();
     assert.equal((await pipeline.stop("SIGTERM")).code, 0);
 
-    const consumer = status.supervision.children.find((c: { name: string }) =>
-      c.name === "consumer"
-    );
+    const consumer = actorsOf(status.supervision).find((c) => c.name === "consumer")!;
     assert.equal(consumer.restarts, 0, `the consumer never crashed: ${consumer.lastError}`);
     const failures = metricValue(metrics, "pipeline_consumer_commit_failures_total");
     assert.ok(failures >= 3, `${failures} commit failures counted`);

@@ -9,6 +9,7 @@ import assert from "node:assert/strict";
 import { startPipeline } from "../pipeline_process.ts";
 import { exactlyOnceProblems, queryWarehouse, readWarehouse } from "../warehouse_probe.ts";
 import { caughtUp, freshTopic, pipelineEnv, produce } from "./ingestion_fixture.ts";
+import { actorsOf } from "../../actors/runtime/snapshot.ts";
 
 Deno.test({
   name:
@@ -56,9 +57,7 @@ Deno.test({
     assert.ok(poison.length >= 1 && poison.length <= 2_000, `${poison.length} poison`);
     assert.ok(poison.includes(777));
     assert.equal(poison.at(-1)! - poison[0]! + 1, poison.length, "one contiguous chunk");
-    const enricher = status.supervision.children.find((c: { name: string }) =>
-      c.name === "enricher"
-    );
+    const enricher = actorsOf(status.supervision).find((c) => c.name === "enricher")!;
     assert.equal(enricher.deadLetters, 1, "the pool gave up on exactly one chunk");
     assert.equal(enricher.restarts, 3);
     console.log(JSON.stringify({

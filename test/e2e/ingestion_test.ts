@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import { startPipeline } from "../pipeline_process.ts";
 import { exactlyOnceProblems, readWarehouse } from "../warehouse_probe.ts";
 import { caughtUp, freshTopic, pipelineEnv, produce } from "./ingestion_fixture.ts";
+import { actorsOf } from "../../actors/runtime/snapshot.ts";
 
 const kafkaTest = { sanitizeOps: false, sanitizeResources: false };
 
@@ -80,7 +81,7 @@ Deno.test({
     });
     const ends = await caughtUp(t);
     const status = await (await pipeline.get("/status")).json();
-    const writer = status.supervision.children.find((c: { name: string }) => c.name === "writer");
+    const writer = actorsOf(status.supervision).find((c) => c.name === "writer")!;
     assert.ok(writer.restarts >= 2, `writer restarts: ${writer.restarts}`);
     assert.ok(status.events.replayed > 0, "a crashed write must be replayed as a no-op");
     assert.equal((await pipeline.stop("SIGTERM")).code, 0);

@@ -60,6 +60,8 @@ export interface Broker {
   readonly exited: Promise<Deno.CommandStatus>;
   /** Stops the broker (SIGTERM, then SIGKILL after `graceMs`) and waits for it. */
   stop(graceMs?: number): Promise<void>;
+  /** Asks the broker to stop (SIGTERM) without waiting: for a process that exits right after. */
+  signalStop(): void;
 }
 
 function log4jProperties(logFile: string): string {
@@ -210,6 +212,9 @@ export async function startBroker(options: BrokerOptions): Promise<Broker> {
     logFile,
     pid: child.pid,
     exited,
+    signalStop() {
+      if (!done) child.kill("SIGTERM");
+    },
     async stop(graceMs = 10_000) {
       if (done) return;
       child.kill("SIGTERM");

@@ -6,7 +6,7 @@
  */
 import { ConfigError, loadConfig } from "../../config/config.ts";
 import { openWarehouse } from "../../actors/writer/open_targets.ts";
-import { NO_FAULTS } from "../../commands/test_faults.ts";
+import { NO_FAULTS } from "../../pipeline/test_faults.ts";
 import { parseResetFlags, USAGE } from "./reset_flags.ts";
 
 /** Runs the command. */

@@ -5,6 +5,7 @@ import { COUNTER_PROTOCOL, isCounterArgs } from "./counter_protocol.ts";
 serve(COUNTER_PROTOCOL, isCounterArgs, (args, ctx) => {
   if (args.failInit) throw new Error("counter cannot start (failInit)");
   let handled = 0;
+  const released = Promise.withResolvers<void>();
   const pause = () =>
     args.delayMs > 0 ? new Promise((resolve) => setTimeout(resolve, args.delayMs)) : undefined;
   return {
@@ -32,7 +33,14 @@ serve(COUNTER_PROTOCOL, isCounterArgs, (args, ctx) => {
       "counter.emitUndeclared": async () => {
         await (ctx.emit as (name: string, body: unknown) => Promise<void>)("counter.secret", {});
       },
+      "counter.relay": ({ n }) => ctx.ask("counter.lookup", { n }),
+      "counter.await": async () => {
+        await released.promise;
+        return { doubled: handled };
+      },
+      "counter.release": () => released.resolve(),
     },
+    concurrent: ["counter.await"],
     stop: () => ctx.emit("counter.stopped", { name: `${ctx.actor}#${ctx.member}` }),
   };
 });

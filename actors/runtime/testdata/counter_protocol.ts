@@ -55,10 +55,18 @@ export const COUNTER_PROTOCOL = {
     "counter.dieLater": message(isEmpty),
     "counter.hang": message(isEmpty),
     "counter.emitUndeclared": message(isEmpty),
+    /** Asks its owner for `counter.lookup` of `n` and answers with that reply. */
+    "counter.relay": request(isWork, isDoubled),
+    /** Handled beside the loop: answers once `counter.release` came. */
+    "counter.await": request(isEmpty, isDoubled),
+    "counter.release": message(isEmpty),
   },
   emits: {
     "counter.worked": message(isWorkDone),
     "counter.stopped": message(isName),
+  },
+  asks: {
+    "counter.lookup": request(isWork, isDoubled),
   },
 } as const;
 

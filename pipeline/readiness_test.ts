@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import type { ActorSnapshot, SupervisorSnapshot } from "../runtime/snapshot.ts";
+import type { ActorSnapshot, SupervisorSnapshot } from "../actors/runtime/snapshot.ts";
 import { Readiness } from "./readiness.ts";
 
 const actor = (name: string, over: Partial<ActorSnapshot> = {}): ActorSnapshot => ({
@@ -19,6 +19,7 @@ const actor = (name: string, over: Partial<ActorSnapshot> = {}): ActorSnapshot =
 const tree = (...children: ActorSnapshot[]): SupervisorSnapshot => ({
   kind: "supervisor",
   name: "pipeline",
+  strategy: "one_for_one",
   state: "running",
   restarts: 0,
   children,

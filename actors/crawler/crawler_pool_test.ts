@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
-import { PAGE_PARSE_LIMITS } from "../actors/crawler/bounded_parse.ts";
-import { deepPage, magentoPage } from "../actors/crawler/store_pages.ts";
-import { MemoryCatalog, type ShopHandler, TestShop } from "../actors/crawler/testing.ts";
-import { startCrawlerPool } from "./crawler_service.ts";
-import type { CrawlerSettings, CrawlResult } from "../messages/crawler.ts";
-import { hostOwner } from "../actors/crawler/host_routing.ts";
+import type { CrawlerSettings, CrawlResult } from "../../messages/crawler.ts";
+import { PAGE_PARSE_LIMITS } from "./bounded_parse.ts";
+import { startCrawlerPool } from "./crawler_pool.ts";
+import { hostOwner } from "./host_routing.ts";
+import { deepPage, magentoPage } from "./store_pages.ts";
+import { MemoryCatalog, type ShopHandler, TestShop } from "./testing.ts";
 
 const page = (name: string) =>
   new Response(magentoPage({ name, price: "100.00", currency: "EUR" }), {

@@ -4,8 +4,8 @@
  * refused partition either heals by re-reading from the last commit (a gap: the consumer
  * restarts, at most every 10 s) or halts that partition until an operator resets it.
  */
-import type { PartitionRefused, WriterResumed, WriterStalled } from "../../messages/writer.ts";
-import { getLogger } from "../../observability/log.ts";
+import type { PartitionRefused, WriterResumed, WriterStalled } from "../messages/writer.ts";
+import { getLogger } from "../observability/log.ts";
 import type { PipelineMetrics } from "./pipeline_metrics.ts";
 import type { Readiness } from "./readiness.ts";
 

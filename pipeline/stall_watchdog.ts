@@ -4,7 +4,7 @@
  * reason, so an orchestrator restarts it. Safe: nothing is committed to Kafka that is not durable
  * in the warehouse, so the new process re-reads whatever was in flight.
  */
-import { getLogger } from "../../observability/log.ts";
+import { getLogger } from "../observability/log.ts";
 
 const log = getLogger("pipeline");
 

@@ -4,15 +4,15 @@
  * refused partitions, exports, and each actor's state from the supervision snapshot. Names follow
  * `pipeline_<thing>_<unit>_total` with low-cardinality labels.
  */
-import type { ConsumerLag } from "../../messages/consumer.ts";
+import type { ConsumerLag } from "../messages/consumer.ts";
 import {
   type BatchWritten,
   LATENCY_BUCKETS_MS,
   type PartitionRefused,
   type WriterStalled,
-} from "../../messages/writer.ts";
-import { Registry } from "../../observability/metrics.ts";
-import { actorsOf, type SupervisorSnapshot } from "../runtime/snapshot.ts";
+} from "../messages/writer.ts";
+import { Registry } from "../observability/metrics.ts";
+import { actorsOf, type SupervisorSnapshot } from "../actors/runtime/snapshot.ts";
 import type { StageCondition } from "./readiness.ts";
 
 const EVENTS = "pipeline_events_total";

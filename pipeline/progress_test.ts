@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import type { ConsumerLag } from "../../messages/consumer.ts";
-import type { ActorSnapshot, SupervisorSnapshot } from "../runtime/snapshot.ts";
+import type { ConsumerLag } from "../messages/consumer.ts";
+import type { ActorSnapshot, SupervisorSnapshot } from "../actors/runtime/snapshot.ts";
 import { Progress, unreadMessages } from "./progress.ts";
 
 const actor = (name: string, mailboxDepth = 0): ActorSnapshot => ({

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { unknownPosition } from "../../messages/chunk_position.ts";
-import { packChunk } from "../../messages/packed_chunk.ts";
+import { unknownPosition } from "../messages/chunk_position.ts";
+import { packChunk } from "../messages/packed_chunk.ts";
 import { poisonChunk } from "./poison_chunk.ts";
 
 const enc = new TextEncoder();

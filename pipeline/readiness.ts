@@ -6,7 +6,7 @@
  * `halted` (an operator must act). Some problems are derived when asked (no progress: see
  * progress.ts). Until the tree runs, the verdict is "starting: <stage>: <reason>".
  */
-import { actorsOf, type SupervisorSnapshot } from "../runtime/snapshot.ts";
+import { actorsOf, type SupervisorSnapshot } from "../actors/runtime/snapshot.ts";
 
 /** Whether a problem goes away by itself (`retrying`) or needs an operator (`halted`). */
 export type ProblemKind = "retrying" | "halted";
@@ -83,7 +83,7 @@ export class Readiness {
     }
     const out: StageCondition[] = [];
     const stages = new Set<string>();
-    for (const actor of actorsOf(tree)) {
+    for (const actor of actorsOf(tree, { permanentOnly: true })) {
       stages.add(actor.name);
       const reasons: string[] = [];
       let since: number | undefined;
@@ -171,7 +171,9 @@ export class Readiness {
   ): { since: number; stage: string; reason: string } | undefined {
     const candidates: { since: number; stage: string; reason: string }[] = [];
     const restarting = new Set(
-      actorsOf(tree).filter((a) => a.state === "restarting").map((a) => a.name),
+      actorsOf(tree, { permanentOnly: true }).filter((a) => a.state === "restarting").map((a) =>
+        a.name
+      ),
     );
     for (const c of this.conditions(tree, now)) {
       // A crash loop counts; starting up does not (a stall while starting reports itself).

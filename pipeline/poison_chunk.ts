@@ -4,9 +4,9 @@
  * a `poison` dead letter with its raw bytes, and the chunk goes on to the batcher with no rows,
  * so every event is accounted for and its offsets are committed in order.
  */
-import type { EnrichedChunk } from "../../messages/enricher.ts";
-import { isPackedChunk, valueAt } from "../../messages/packed_chunk.ts";
-import { emptyRows } from "../../messages/packed_rows.ts";
+import type { EnrichedChunk } from "../messages/enricher.ts";
+import { isPackedChunk, valueAt } from "../messages/packed_chunk.ts";
+import { emptyRows } from "../messages/packed_rows.ts";
 
 /** The dead-letter form of a poison chunk; throws `TypeError` when `body` is not a chunk. */
 export function poisonChunk(body: unknown, error: Error): EnrichedChunk {

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import type { PartitionRefused } from "../../messages/writer.ts";
+import type { PartitionRefused } from "../messages/writer.ts";
 import { PipelineMetrics } from "./pipeline_metrics.ts";
 import { Readiness } from "./readiness.ts";
 import { WriterReports } from "./writer_reports.ts";

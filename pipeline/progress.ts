@@ -6,8 +6,8 @@
  * problem of the stage where the work waits (the most downstream one holding some), or of the
  * consumer when all of it is still in Kafka.
  */
-import type { ConsumerLag } from "../../messages/consumer.ts";
-import { actorsOf, type SupervisorSnapshot } from "../runtime/snapshot.ts";
+import type { ConsumerLag } from "../messages/consumer.ts";
+import { actorsOf, type SupervisorSnapshot } from "../actors/runtime/snapshot.ts";
 
 /** The data path's stages that hold events, most downstream first. */
 const HOLDERS = ["writer", "batcher", "enricher"] as const;

@@ -1,7 +1,7 @@
 /**
  * Test-only fault injection for the end-to-end tests: `PIPELINE_TEST_FAULTS` holds JSON such as
- * `{"crashAfterEveryNthWrite": 7}`, `{"enrichThrowAt": {"partition": 0, "offset": 1234}}` or
- * `{"loseBatch": 3}`.
+ * `{"crashAfterEveryNthWrite": 7}`, `{"enrichThrowAt": {"partition": 0, "offset": 1234}}`,
+ * `{"hangOnNthWrite": 2}` or `{"loseBatch": 3}`.
  * Never set it in production; unset means no faults.
  */
 import type { ConsumerFaults } from "../messages/consumer.ts";
@@ -19,7 +19,7 @@ export interface TestFaults {
 
 /** No faults at all (production). */
 export const NO_FAULTS: TestFaults = {
-  writer: { crashAfterEveryNthWrite: 0, failEveryNthWrite: 0 },
+  writer: { crashAfterEveryNthWrite: 0, failEveryNthWrite: 0, hangOnNthWrite: 0 },
   enricher: { throwAt: null, crashAt: null },
   consumer: { failEveryNthCommit: 0 },
   loseBatch: 0,
@@ -50,6 +50,7 @@ export function testFaults(text = Deno.env.get("PIPELINE_TEST_FAULTS")): TestFau
     writer: {
       crashAfterEveryNthWrite: count(p.crashAfterEveryNthWrite),
       failEveryNthWrite: count(p.failEveryNthWrite),
+      hangOnNthWrite: count(p.hangOnNthWrite),
     },
     enricher: {
       throwAt: coordinates(p.enrichThrowAt, "enrichThrowAt"),

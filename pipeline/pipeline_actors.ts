@@ -1,0 +1,201 @@
+/**
+ * The pipeline's actors and the routes between them: consumer -> enricher pool -> batcher ->
+ * writer, with the writer's acknowledgements flowing back to the consumer, which commits only
+ * what is durable; the geoip actor beside them. Each pool states what becomes of a message that
+ * keeps crashing it: nothing on the data path is given up without its events accounted for. The
+ * tree that supervises them is `pipeline_tree.ts`.
+ */
+import type { Config } from "../config/config.ts";
+import { BATCHER_PROTOCOL } from "../messages/batcher.ts";
+import { CONSUMER_PROTOCOL } from "../messages/consumer.ts";
+import { ENRICHER_PROTOCOL, type EnricherArgs, type EnricherFaults } from "../messages/enricher.ts";
+import { GEOIP_PROTOCOL } from "../messages/geoip.ts";
+import { WRITER_PROTOCOL } from "../messages/writer.ts";
+import { getLogger } from "../observability/log.ts";
+import { ActorPool } from "../actors/runtime/actor_pool.ts";
+import { workerModuleUrl } from "../actors/worker_modules.ts";
+import type { PipelineMetrics } from "./pipeline_metrics.ts";
+import { poisonChunk } from "./poison_chunk.ts";
+import type { Progress } from "./progress.ts";
+import type { TestFaults } from "./test_faults.ts";
+import type { WriterReports } from "./writer_reports.ts";
+
+const log = getLogger("pipeline");
+/** Distinct User-Agents each enricher keeps parsed (clickstreams hit ~99% with a few thousand). */
+const USER_AGENT_CACHE_ENTRIES = 10_000;
+
+type Protocols = {
+  geoip: typeof GEOIP_PROTOCOL;
+  consumer: typeof CONSUMER_PROTOCOL;
+  enricher: typeof ENRICHER_PROTOCOL;
+  batcher: typeof BATCHER_PROTOCOL;
+  writer: typeof WRITER_PROTOCOL;
+};
+
+/** The pool of one of the pipeline's actors. */
+export type Pool<K extends keyof Protocols> = ActorPool<
+  Protocols[K]["accepts"],
+  Protocols[K]["emits"]
+>;
+
+/** The pipeline's actors. */
+export interface PipelineActors {
+  readonly geoip: Pool<"geoip">;
+  readonly writer: Pool<"writer">;
+  readonly enrichers: Pool<"enricher">;
+  readonly batcher: Pool<"batcher">;
+  readonly consumer: Pool<"consumer">;
+}
+
+/** What the routes report to. */
+export interface Routes {
+  readonly metrics: PipelineMetrics;
+  /** The writer's stall and refusal reports (made with the actors it acts on). */
+  readonly reports: (actors: PipelineActors) => WriterReports;
+  /** Durable writes count as progress (readiness by progress). */
+  readonly progress: Progress;
+  readonly faults: TestFaults;
+}
+
+/** Init arguments of an enricher mapping `geoipTable`. */
+export function enricherArgs(geoipTable: string | null, faults: EnricherFaults): EnricherArgs {
+  return { geoipTable, userAgentCacheSize: USER_AGENT_CACHE_ENTRIES, faults };
+}
+
+/** Builds the actors (not started) and routes what each emits to the next. */
+export function pipelineActors(
+  config: Config,
+  geoipTable: string | null,
+  routes: Routes,
+): PipelineActors {
+  const { metrics, faults } = routes;
+  let batchesRouted = 0;
+  const geoip = new ActorPool({
+    name: "geoip",
+    module: workerModuleUrl("geoip"),
+    protocol: GEOIP_PROTOCOL,
+    capacity: 1,
+    // A refresh that keeps crashing is given up; the next one is asked for later.
+    onFailure: { kind: "drop", after: 3 },
+    args: {
+      dataDir: config.dataDir,
+      table: config.geoip.table ?? null,
+      csv: config.geoip.csv ?? null,
+      csvIpv6: config.geoip.csvIpv6 ?? null,
+    },
+  });
+  const writer: Pool<"writer"> = new ActorPool({
+    name: "writer",
+    module: workerModuleUrl("writer"),
+    protocol: WRITER_PROTOCOL,
+    capacity: 2,
+    // A batch is never given up: nothing else stores its events. The writer retries a failed
+    // write itself; a crash (a bug) redelivers the batch, and a crash loop shows as a stuck stage.
+    onFailure: { kind: "redeliver" },
+    args: {
+      dataDir: config.dataDir,
+      warehouse: config.warehouse,
+      lake: config.lake,
+      bigqueryEndpoint: config.endpoints.bigquery ?? null,
+      storageEndpoint: config.endpoints.storage ?? null,
+      requestTimeoutMs: config.pipeline.warehouseTimeoutMs,
+      faults: faults.writer,
+    },
+    onEmit: async (m) => {
+      switch (m.type) {
+        case "writer.batchWritten":
+          metrics.batchWritten(m.body, Date.now());
+          routes.progress.written();
+          reports.written();
+          await consumer.send("consumer.ack", { chunkIds: m.body.chunkIds });
+          return;
+        case "writer.stalled":
+          return reports.stalled(m.body);
+        case "writer.resumed":
+          return reports.resumed(m.body);
+        case "writer.partitionRefused":
+          return await reports.refused(m.body);
+        default:
+          m satisfies never;
+      }
+    },
+  });
+  const batcher: Pool<"batcher"> = new ActorPool({
+    name: "batcher",
+    module: workerModuleUrl("batcher"),
+    protocol: BATCHER_PROTOCOL,
+    capacity: 8,
+    // Its chunks carry events nobody else holds: redelivered until the batcher takes them.
+    onFailure: { kind: "redeliver" },
+    args: {
+      maxRows: config.pipeline.batchMaxRows,
+      maxAgeMs: config.pipeline.batchMaxAgeMs,
+      maxBytes: config.pipeline.batchMaxBytes,
+    },
+    onEmit: (m) => {
+      // Test fault: a batch lost on its way, as a dead-lettered batch was lost before.
+      if (++batchesRouted === faults.loseBatch) {
+        log.warn("PipelineBatchLostForTest", { chunkIds: m.body.chunkIds });
+        return;
+      }
+      return writer.send("writer.write", m.body);
+    },
+  });
+  const enrichers: Pool<"enricher"> = new ActorPool({
+    name: "enricher",
+    module: workerModuleUrl("enricher"),
+    protocol: ENRICHER_PROTOCOL,
+    size: config.pipeline.enrichers,
+    capacity: 2,
+    args: enricherArgs(geoipTable, faults.enricher),
+    // An event whose enrichment throws is already its own dead letter; a chunk whose Worker
+    // died three times without saying which event killed it becomes one dead letter per event.
+    onFailure: {
+      kind: "poison",
+      after: 3,
+      onPoison: (letter) => {
+        const chunk = poisonChunk(letter.body, letter.error);
+        metrics.deadLetters(chunk.deadLetters);
+        return batcher.send("batcher.add", chunk);
+      },
+    },
+    onEmit: (m) => {
+      metrics.enriched(m.body.rows.rowCount, m.body.deadLetters.length);
+      metrics.deadLetters(m.body.deadLetters);
+      return batcher.send("batcher.add", m.body);
+    },
+  });
+  const consumer: Pool<"consumer"> = new ActorPool({
+    name: "consumer",
+    module: workerModuleUrl("consumer"),
+    protocol: CONSUMER_PROTOCOL,
+    capacity: 64,
+    // Acks and requests: a consumer that crashes on one is restarted and given it again.
+    onFailure: { kind: "redeliver" },
+    args: {
+      kafka: {
+        brokers: config.kafka.brokers,
+        sasl: config.kafka.sasl,
+        ssl: config.kafka.ssl,
+        sslCaFile: config.kafka.sslCaFile,
+      },
+      clientId: "lakehouse",
+      source: {
+        topic: config.kafka.topic,
+        group: config.kafka.group,
+        startOffset: config.kafka.startOffset,
+        chunkSize: config.pipeline.chunkSize,
+        commitIntervalMs: 200,
+        heartbeatMs: 3_000,
+      },
+      faults: faults.consumer,
+    },
+    onEmit: (m) => {
+      metrics.chunkRead(m.body.count);
+      return enrichers.send("enricher.enrich", m.body);
+    },
+  });
+  const actors = { geoip, writer, enrichers, batcher, consumer };
+  const reports = routes.reports(actors);
+  return actors;
+}

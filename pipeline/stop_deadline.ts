@@ -1,0 +1,45 @@
+/**
+ * One deadline for a whole shutdown: each step waits at most what is left of it, so a step that
+ * never finishes (a writer stuck on a disk, a drain that cannot end) costs the rest of the
+ * deadline, never more. What misses it is simply not committed, and is read again at the next
+ * start.
+ */
+
+/** A shutdown step that did not finish before the deadline. */
+export class StopDeadlineError extends Error {
+  override name = "StopDeadlineError";
+}
+
+/** The time left of one shutdown. */
+export class StopDeadline {
+  readonly #end: number;
+
+  /** A deadline `ms` from now. */
+  constructor(ms: number, private readonly now: () => number = Date.now) {
+    this.#end = now() + ms;
+  }
+
+  /** Milliseconds left (0 once passed). */
+  left(): number {
+    return Math.max(0, this.#end - this.now());
+  }
+
+  /** Waits for `step`, at most what is left; `StopDeadlineError` naming `what` when it passes. */
+  async within<T>(what: string, step: Promise<T>): Promise<T> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const left = this.left();
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new StopDeadlineError(`Stopping: ${what} did not finish within the deadline`)),
+        left,
+      );
+    });
+    // A step cut short that fails later has no one left to tell; the deadline said it.
+    step.catch(() => undefined);
+    try {
+      return await Promise.race([step, late]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}
