@@ -9,6 +9,7 @@
 export const WORKER_MODULES = {
   geoip: "actors/geoip/geoip_actor.ts",
   writer: "actors/writer/writer_actor.ts",
+  exporter: "actors/exporter/exporter_actor.ts",
   batcher: "actors/batcher/batcher_actor.ts",
   enricher: "actors/enricher/enricher_actor.ts",
   consumer: "actors/consumer/consumer_actor.ts",

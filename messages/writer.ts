@@ -1,14 +1,23 @@
 /**
  * Protocol of the writer actor, which owns the warehouse connection (DuckDB allows one writer):
  * write batches (one transaction each, retried for as long as it takes, then
- * `writer.batchWritten` with the chunk ids to acknowledge), exports (sealed at a batch boundary
- * because the writer handles one message at a time; a failed export is a reply, never a crash),
- * and the catalog pages the crawler pool reads and merges. While a batch cannot be written the
+ * `writer.batchWritten` with the chunk ids to acknowledge), the staging generations the exporter
+ * seals, exports and drops (a seal falls at a batch boundary because the writer handles one
+ * message at a time; writing a sealed generation's Parquet runs beside the writes; a failure is
+ * an answer, never a crash), and the catalog pages the crawler pool reads and merges. While a batch cannot be written the
  * writer says so (`writer.stalled`, `writer.resumed`); a chunk whose partition log does not
  * continue the stored watermark is refused (`writer.partitionRefused`).
  */
 import { message, request } from "../actors/runtime/protocol.ts";
 import { isWriteBatch } from "./batcher.ts";
+import {
+  type ExportTarget,
+  isAnswer,
+  isExportRecord,
+  isExportTarget,
+  isSealedGeneration,
+  type SealedGeneration,
+} from "./staging_generations.ts";
 import { isEmpty, isNumberArray, isRecord } from "../actors/runtime/guards.ts";
 import type { CrawlResult, ProductToCrawl } from "./crawler.ts";
 
@@ -39,11 +48,9 @@ export interface WriterFaults {
 export interface WriterArgs {
   readonly dataDir: string;
   readonly warehouse: WarehouseTarget;
-  readonly lake: LakeTarget;
-  /** Endpoints for emulators (unset in production). */
+  /** BigQuery endpoint of an emulator (null in production). */
   readonly bigqueryEndpoint: string | null;
-  readonly storageEndpoint: string | null;
-  /** Time cap of one BigQuery or Cloud Storage request. */
+  /** Time cap of one BigQuery request. */
   readonly requestTimeoutMs: number;
   readonly faults: WriterFaults;
 }
@@ -67,20 +74,6 @@ export interface BatchWritten {
   readonly latencyCounts: number[];
   readonly latencySumMs: number;
 }
-
-/** The result of an export, as `deno task export` prints it. */
-export interface ExportReport {
-  readonly generations: number[];
-  readonly rows: number;
-  readonly files: number;
-  readonly bytes: number;
-  readonly seconds: number;
-}
-
-/** An export's outcome: a failed export is data (the writer goes on), retried on the next ask. */
-export type ExportOutcome =
-  | { readonly ok: true; readonly report: ExportReport }
-  | { readonly ok: false; readonly error: string };
 
 /** The writer cannot finish an operation and keeps retrying it (sent on each failed attempt). */
 export interface WriterStalled {
@@ -139,17 +132,21 @@ export interface PartitionRefused extends Refusal {
 
 /** Checks writer init arguments. */
 export const isWriterArgs = (v: unknown): v is WriterArgs =>
-  isRecord(v) && typeof v.dataDir === "string" && isRecord(v.warehouse) && isRecord(v.lake) &&
-  isRecord(v.faults);
+  isRecord(v) && typeof v.dataDir === "string" && isRecord(v.warehouse) &&
+  (v.bigqueryEndpoint === null || typeof v.bigqueryEndpoint === "string") &&
+  typeof v.requestTimeoutMs === "number" && isRecord(v.faults);
 
 const isBatchWritten = (v: unknown): v is BatchWritten =>
   isRecord(v) && isNumberArray(v.chunkIds) && typeof v.staged === "number" &&
   typeof v.held === "number" && typeof v.fixed === "number" && isNumberArray(v.latencyCounts);
-const isExportReport = (v: unknown): v is ExportReport =>
-  isRecord(v) && isNumberArray(v.generations) && typeof v.rows === "number";
-const isExportOutcome = (v: unknown): v is ExportOutcome =>
-  isRecord(v) &&
-  (v.ok === true ? isExportReport(v.report) : v.ok === false && typeof v.error === "string");
+const isGeneration = (v: unknown): v is { generation: number } =>
+  isRecord(v) && typeof v.generation === "number";
+const isExportParquet = (v: unknown): v is { generation: number; target: ExportTarget } =>
+  isRecord(v) && typeof v.generation === "number" && isExportTarget(v.target);
+const isSealedList = (v: unknown): v is SealedGeneration[] =>
+  Array.isArray(v) && v.every(isSealedGeneration);
+const isNumber = (v: unknown): v is number => typeof v === "number";
+const isDone = (v: unknown): v is true => v === true;
 const isStalled = (v: unknown): v is WriterStalled =>
   isRecord(v) && typeof v.operation === "string" && typeof v.reason === "string" &&
   typeof v.sinceMs === "number" && typeof v.attempts === "number" &&
@@ -181,7 +178,20 @@ export const WRITER_PROTOCOL = {
   name: "writer",
   accepts: {
     "writer.write": message(isWriteBatch),
-    "writer.export": request(isEmpty, isExportOutcome),
+    // The staging generations, for the exporter (each answers a value or a failure):
+    /** The generation new rows go to. */
+    "writer.currentGeneration": request(isEmpty, isAnswer(isNumber)),
+    /** Rows in a live generation's staging table. */
+    "writer.countStaging": request(isGeneration, isAnswer(isNumber)),
+    /** Seals the open generation at this batch boundary; new rows go to the next one. */
+    "writer.seal": request(isEmpty, isAnswer(isSealedGeneration)),
+    /** Sealed generations not dropped yet, oldest first. */
+    "writer.listSealed": request(isEmpty, isAnswer(isSealedList)),
+    /** Writes a sealed generation's Parquet files to `target`; runs beside the writes. */
+    "writer.exportParquet": request(isExportParquet, isAnswer(isDone)),
+    "writer.recordExport": request(isExportRecord, isAnswer(isDone)),
+    /** Drops a sealed generation the manifest shows exported with its row count. */
+    "writer.dropGeneration": request(isGeneration, isAnswer(isDone)),
     "writer.uncrawled": request(isLimit, isProducts),
     "writer.mergeCrawl": request(isResults, isUpdated),
   },

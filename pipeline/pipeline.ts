@@ -11,7 +11,7 @@ import type { SupervisorSnapshot } from "../actors/runtime/snapshot.ts";
 import type { Supervisor } from "../actors/runtime/supervisor.ts";
 import type { Config } from "../config/config.ts";
 import type { CrawlCounters } from "../messages/crawler.ts";
-import type { ExportReport } from "../messages/writer.ts";
+import type { ExportOutcome, ExportReport } from "../messages/staging_generations.ts";
 import { getLogger } from "../observability/log.ts";
 import { enricherArgs, type PipelineActors, pipelineActors } from "./pipeline_actors.ts";
 import { PipelineMetrics } from "./pipeline_metrics.ts";
@@ -111,6 +111,13 @@ export class Pipeline {
     // Before the actors: a warehouse away at start is a stall too (the writer cannot open it).
     this.#watchdog.start();
     await this.root.start();
+    // An export cut short (a crash, a stop) is finished first, beside the new writes.
+    this.#export(false).then(
+      (report) => {
+        if (report.generations.length > 0) log.info("PipelineExportResumed", { ...report });
+      },
+      () => {}, // counted and logged by #export's chain (PipelineExportFailed)
+    );
     this.crawler?.run();
     if (this.#geoipRefreshMs > 0) {
       this.#geoipTimer = setInterval(() => {
@@ -189,11 +196,28 @@ export class Pipeline {
    * the next export retries what is left sealed.
    */
   export(): Promise<ExportReport> {
+    return this.#export(true);
+  }
+
+  /**
+   * One export through the exporter, after those before it. With `seal` false it only finishes
+   * generations an earlier export left sealed (at start), and counts only when it exported some.
+   */
+  #export(seal: boolean): Promise<ExportReport> {
     const run = this.#exports.then(async () => {
+      let outcome: ExportOutcome;
       this.#progress.exporting(true);
-      const outcome = await this.actors.writer.ask("writer.export", {}, EXPORT_TIMEOUT_MS)
-        .finally(() => this.#progress.exporting(false));
-      this.metrics.exported(outcome.ok, Date.now(), outcome.ok ? undefined : outcome.error);
+      try {
+        outcome = await this.actors.exporter.ask("exporter.export", { seal }, EXPORT_TIMEOUT_MS);
+      } catch (error) {
+        // The exporter gave up on it (it kept crashing) or did not answer: a failed export.
+        outcome = { ok: false, error: error instanceof Error ? error.message : String(error) };
+      } finally {
+        this.#progress.exporting(false);
+      }
+      if (seal || !outcome.ok || outcome.report.generations.length > 0) {
+        this.metrics.exported(outcome.ok, Date.now(), outcome.ok ? undefined : outcome.error);
+      }
       if (outcome.ok) return outcome.report;
       throw new Error(`Export failed: ${outcome.error}`);
     });

@@ -9,10 +9,13 @@ import type { Config } from "../config/config.ts";
 import { BATCHER_PROTOCOL } from "../messages/batcher.ts";
 import { CONSUMER_PROTOCOL } from "../messages/consumer.ts";
 import { ENRICHER_PROTOCOL, type EnricherArgs, type EnricherFaults } from "../messages/enricher.ts";
+import { EXPORTER_PROTOCOL } from "../messages/exporter.ts";
 import { GEOIP_PROTOCOL } from "../messages/geoip.ts";
 import { WRITER_PROTOCOL } from "../messages/writer.ts";
 import { getLogger } from "../observability/log.ts";
+import { toWriter } from "../actors/exporter/writer_route.ts";
 import { ActorPool } from "../actors/runtime/actor_pool.ts";
+import type { NoSpecs, Specs } from "../actors/runtime/protocol.ts";
 import { workerModuleUrl } from "../actors/worker_modules.ts";
 import type { PipelineMetrics } from "./pipeline_metrics.ts";
 import { poisonChunk } from "./poison_chunk.ts";
@@ -21,11 +24,14 @@ import type { TestFaults } from "./test_faults.ts";
 import type { WriterReports } from "./writer_reports.ts";
 
 const log = getLogger("pipeline");
+/** An export's warehouse steps may take long: a generation's Parquet is written in one. */
+const EXPORT_STEP_TIMEOUT_MS = 3_600_000;
 /** Distinct User-Agents each enricher keeps parsed (clickstreams hit ~99% with a few thousand). */
 const USER_AGENT_CACHE_ENTRIES = 10_000;
 
 type Protocols = {
   geoip: typeof GEOIP_PROTOCOL;
+  exporter: typeof EXPORTER_PROTOCOL;
   consumer: typeof CONSUMER_PROTOCOL;
   enricher: typeof ENRICHER_PROTOCOL;
   batcher: typeof BATCHER_PROTOCOL;
@@ -35,13 +41,15 @@ type Protocols = {
 /** The pool of one of the pipeline's actors. */
 export type Pool<K extends keyof Protocols> = ActorPool<
   Protocols[K]["accepts"],
-  Protocols[K]["emits"]
+  Protocols[K]["emits"],
+  Protocols[K] extends { asks: infer A extends Specs } ? A : NoSpecs
 >;
 
 /** The pipeline's actors. */
 export interface PipelineActors {
   readonly geoip: Pool<"geoip">;
   readonly writer: Pool<"writer">;
+  readonly exporter: Pool<"exporter">;
   readonly enrichers: Pool<"enricher">;
   readonly batcher: Pool<"batcher">;
   readonly consumer: Pool<"consumer">;
@@ -60,6 +68,18 @@ export interface Routes {
 /** Init arguments of an enricher mapping `geoipTable`. */
 export function enricherArgs(geoipTable: string | null, faults: EnricherFaults): EnricherArgs {
   return { geoipTable, userAgentCacheSize: USER_AGENT_CACHE_ENTRIES, faults };
+}
+
+/**
+ * Whether the warehouse writes a generation's Parquet straight into the lake: BigQuery's EXPORT
+ * DATA, which needs a `gs://` lake and Google's BigQuery (an emulator, `BIGQUERY_ENDPOINT`, runs
+ * no EXPORT DATA: there the rows are paged out and written locally, then uploaded).
+ */
+export function exportsServerSide(
+  config: Pick<Config, "warehouse" | "lake" | "endpoints">,
+): boolean {
+  return config.warehouse.kind === "bigquery" && config.lake.kind === "gcs" &&
+    config.endpoints.bigquery === undefined;
 }
 
 /** Builds the actors (not started) and routes what each emits to the next. */
@@ -95,9 +115,7 @@ export function pipelineActors(
     args: {
       dataDir: config.dataDir,
       warehouse: config.warehouse,
-      lake: config.lake,
       bigqueryEndpoint: config.endpoints.bigquery ?? null,
-      storageEndpoint: config.endpoints.storage ?? null,
       requestTimeoutMs: config.pipeline.warehouseTimeoutMs,
       faults: faults.writer,
     },
@@ -119,6 +137,23 @@ export function pipelineActors(
           m satisfies never;
       }
     },
+  });
+  const exporter: Pool<"exporter"> = new ActorPool({
+    name: "exporter",
+    module: workerModuleUrl("exporter"),
+    protocol: EXPORTER_PROTOCOL,
+    capacity: 1,
+    // An export that keeps crashing the exporter fails; the next export request retries it.
+    onFailure: { kind: "drop", after: 3 },
+    args: {
+      dataDir: config.dataDir,
+      lake: config.lake,
+      storageEndpoint: config.endpoints.storage ?? null,
+      requestTimeoutMs: config.pipeline.warehouseTimeoutMs,
+      serverSide: exportsServerSide(config),
+    },
+    // Its warehouse steps are the writer's (it owns the warehouse).
+    onAsk: (m) => toWriter(m, (name, body) => writer.ask(name, body, EXPORT_STEP_TIMEOUT_MS)),
   });
   const batcher: Pool<"batcher"> = new ActorPool({
     name: "batcher",
@@ -195,7 +230,7 @@ export function pipelineActors(
       return enrichers.send("enricher.enrich", m.body);
     },
   });
-  const actors = { geoip, writer, enrichers, batcher, consumer };
+  const actors = { geoip, writer, exporter, enrichers, batcher, consumer };
   const reports = routes.reports(actors);
   return actors;
 }

@@ -6,6 +6,7 @@
  *   pipeline  one_for_one, 3 restarts in 60 s, then the process exits 1
  *   ├── geoip      builds a changed range table; the swap is broadcast to the enrichers
  *   ├── writer     owns the warehouse
+ *   ├── exporter   owns the lake; asks the writer for each warehouse step
  *   ├── enricher   ENRICHERS Workers
  *   ├── ingest     rest_for_one, 3 restarts in 60 s, then up to the pipeline
  *   │   ├── batcher    its open batch dies with it ...
@@ -40,6 +41,7 @@ export function pipelineTree(actors: PipelineActors, crawler: CrawlerPool | unde
     children: [
       { child: actors.geoip },
       { child: actors.writer },
+      { child: actors.exporter },
       { child: actors.enrichers },
       { child: ingest },
       ...crawling,

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { importGraph, importsOf } from "./import_graph.ts";
+import { importGraph, importsOf, staticClosure } from "./import_graph.ts";
 
 const graph = await importGraph();
 
@@ -35,4 +35,24 @@ Deno.test("a protocol module imports nothing but other protocols and the runtime
     }
   }
   assert.deepEqual(wrong, [], "messages/ describes actors as plain data; payload types live here");
+});
+
+/** Native libraries a module's static imports load (npm packages with a `.node` addon). */
+const NATIVE = /^(npm:)?@duckdb\//;
+
+Deno.test("BigQuery mode loads no DuckDB to export: the exporter's and the writer's Workers import it only on demand", () => {
+  for (const entry of ["actors/exporter/exporter_actor.ts", "actors/writer/writer_actor.ts"]) {
+    const loaded = staticClosure(graph, entry);
+    assert.ok(loaded.size > 5, `${entry}'s modules are followed`);
+    const native = [...loaded].flatMap((path) =>
+      (graph.get(path) ?? []).filter((e) => !e.dynamic && NATIVE.test(e.specifier))
+        .map((e) => `${path} imports ${e.specifier}`)
+    );
+    assert.deepEqual(native, [], `${entry} must not load DuckDB before it is asked to`);
+  }
+  const client = staticClosure(graph, "actors/writer/bigquery/parquet_export.ts");
+  assert.ok(
+    [...client].some((p) => (graph.get(p) ?? []).some((e) => NATIVE.test(e.specifier))),
+    "the client-path export (emulator only) does use DuckDB, loaded when it runs",
+  );
 });

@@ -5,11 +5,12 @@
  * entry, and only then drop the generation. Each step is idempotent, so a crash anywhere is
  * repaired by running the procedure again (the pipeline does so at start).
  */
-import { listFiles } from "../../files/file_tree.ts";
 import { getLogger } from "../../observability/log.ts";
-import type { ExportRecord, Warehouse } from "../writer/warehouse.ts";
+import type { Warehouse } from "../writer/warehouse.ts";
 import type { Lake } from "./lake.ts";
-import { checksumFiles, parquetRowCount } from "./parquet_check.ts";
+import { checksumFiles } from "./checksum_files.ts";
+import { parquetRowCount } from "./parquet_footer.ts";
+import type { ExportRecord } from "../../messages/staging_generations.ts";
 
 const log = getLogger("exporter");
 
@@ -58,12 +59,9 @@ export interface ExportDeps {
 async function exportGeneration(deps: ExportDeps, generation: number, sealedRows: number) {
   const { warehouse, lake } = deps;
   const crash = (step: ExportStep) => deps.crashAfter?.(step, generation);
-  const staged = lake.stagingDir(generation);
-  await warehouse.exportParquet(generation, staged);
+  await warehouse.exportParquet(generation, lake.staging(generation));
   crash("staged");
-  const stagedFiles = (await listFiles(staged)).filter((f) => f.endsWith(".parquet"))
-    .map((f) => `${staged}/${f}`);
-  const stagedRows = await parquetRowCount(stagedFiles);
+  const stagedRows = await lake.stagedRowCount(generation);
   const stagingRows = await warehouse.stagingCount(generation);
   if (stagedRows !== sealedRows || stagingRows !== sealedRows) {
     await lake.discardStaging(generation);

@@ -7,7 +7,9 @@
 import { dirOf, syncDir, syncFile } from "../../files/durable_file.ts";
 import { listFiles, removeIfPresent } from "../../files/file_tree.ts";
 import { getLogger } from "../../observability/log.ts";
+import type { ExportTarget } from "../../messages/staging_generations.ts";
 import { isGenerationFile, type Lake, type Published } from "./lake.ts";
+import { parquetRowCount } from "./parquet_footer.ts";
 
 const log = getLogger("exporter");
 
@@ -34,8 +36,19 @@ export class FolderLake implements Lake {
     this.#files = files;
   }
 
+  /** The local folder staged files go to. */
   stagingDir(generation: number): string {
     return `${this.#root}/_staging/g${generation}`;
+  }
+
+  staging(generation: number): ExportTarget {
+    return { kind: "folder", dir: this.stagingDir(generation) };
+  }
+
+  async stagedRowCount(generation: number): Promise<number> {
+    const dir = this.stagingDir(generation);
+    const files = (await listFiles(dir)).filter((f) => f.endsWith(".parquet"));
+    return await parquetRowCount(files.map((f) => `${dir}/${f}`));
   }
 
   async publish(generation: number): Promise<Published> {

@@ -1,9 +1,51 @@
 import assert from "node:assert/strict";
+import { DuckDBInstance } from "@duckdb/node-api";
 import { dirOf, syncDir, syncFile } from "../../files/durable_file.ts";
+import { listFiles } from "../../files/file_tree.ts";
 import { DuckDBWarehouse } from "../writer/duckdb/duckdb_warehouse.ts";
 import { syntheticBatch } from "../writer/testing.ts";
 import { runExport } from "./export_run.ts";
 import { FolderLake, type LakeFiles } from "./folder_lake.ts";
+import { lakeContract } from "./lake_contract.ts";
+
+/** Every (partition, offset) in the lake's Parquet files, as read by a separate DuckDB. */
+async function lakeKeys(root: string): Promise<string[]> {
+  if ((await listFiles(`${root}/bronze/summary`)).length === 0) return [];
+  const instance = await DuckDBInstance.create(":memory:");
+  const connection = await instance.connect();
+  try {
+    const reader = await connection.runAndReadAll(
+      `SELECT _partition || ':' || _offset FROM read_parquet('${root}/bronze/summary/**/*.parquet',
+         hive_partitioning = true) ORDER BY _partition, _offset`,
+    );
+    return reader.getRowsJS().map(([k]) => String(k));
+  } finally {
+    connection.closeSync();
+    instance.closeSync();
+  }
+}
+
+lakeContract("Folder lake over DuckDB", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "export_" });
+  const warehouse = new DuckDBWarehouse({ path: `${dir}/warehouse.duckdb` });
+  await warehouse.open();
+  const root = `${dir}/lake`;
+  return {
+    warehouse,
+    lake: new FolderLake(root),
+    location: `${root}/bronze/summary`,
+    lakeKeys: () => lakeKeys(root),
+    files: async () => (await listFiles(root)).sort(),
+    async leave(relative) {
+      await Deno.mkdir(dirOf(`${root}/${relative}`), { recursive: true });
+      await Deno.writeTextFile(`${root}/${relative}`, "not parquet");
+    },
+    async cleanup() {
+      await warehouse.close();
+      await Deno.remove(dir, { recursive: true });
+    },
+  };
+});
 
 /** The real file operations, each recorded in order. */
 function recordingFiles(ops: string[]): LakeFiles {

@@ -1,8 +1,10 @@
 /**
  * The lake seam: where verified Parquet files of a staging generation end up (the Bronze layer).
  * Two implementations: a local folder (embedded default) and Cloud Storage (at scale). Files are
- * written locally first (`stagingDir`), then published under their final names.
+ * written to a staging place first (`staging`: a local folder, or for BigQuery's server-side
+ * export a `gs://` prefix), counted there, then published under their final names.
  */
+import type { ExportTarget } from "../../messages/staging_generations.ts";
 
 /** A generation's files as published. */
 export interface Published {
@@ -16,8 +18,10 @@ export interface Published {
 export interface Lake {
   /** Human-readable root, for logs and the manifest. */
   readonly location: string;
-  /** A local folder where the generation's Parquet files are written before publishing. */
-  stagingDir(generation: number): string;
+  /** Where the generation's Parquet files are written before publishing. */
+  staging(generation: number): ExportTarget;
+  /** Rows in the generation's staged files (read from their footers); 0 when there are none. */
+  stagedRowCount(generation: number): Promise<number>;
   /**
    * Moves the staged files of `generation` into place, first removing any file an interrupted
    * earlier attempt published for the same generation, and then removes the staging folder.

@@ -9,6 +9,11 @@
 import type { ChunkSpan } from "../../messages/chunk_position.ts";
 import type { DeadLetter, RowBatch } from "../../messages/staging_columns.ts";
 import type { CrawlResult, ProductToCrawl } from "../../messages/crawler.ts";
+import type {
+  ExportRecord,
+  ExportTarget,
+  SealedGeneration,
+} from "../../messages/staging_generations.ts";
 import type { Refusal } from "../../messages/writer.ts";
 
 /**
@@ -73,27 +78,6 @@ export interface PartitionReset {
   readonly fromOffset: number;
 }
 
-/** A sealed staging generation and its row count at sealing. */
-export interface SealedGeneration {
-  readonly generation: number;
-  readonly rowCount: number;
-}
-
-/** One entry of the export manifest: a generation verified in the lake. */
-export interface ExportRecord {
-  readonly generation: number;
-  /** Where the lake holds it (folder path or gs:// URI). */
-  readonly location: string;
-  readonly rowCount: number;
-  readonly exportedAtMs: number;
-  /** The generation's files, relative to `location`. */
-  readonly files: readonly string[];
-  /** Their total size. */
-  readonly bytes: number;
-  /** SHA-256 hex over the files' contents in `files` order. */
-  readonly checksum: string;
-}
-
 /** The embedded or cloud warehouse behind the writer, exporter and crawler. */
 export interface Warehouse {
   /** Creates the schema idempotently and loads state; call once before anything else. */
@@ -129,10 +113,13 @@ export interface Warehouse {
   /** Rows in a generation's staging table; `RangeError` for an unknown or dropped one. */
   stagingCount(generation: number): Promise<number>;
   /**
-   * Writes a sealed generation as ZSTD Parquet under the local folder `dir`, in Hive partitions
-   * by event date (`dt=YYYY-MM-DD/part-g<N>-<i>.parquet`); replaces what `dir` held.
+   * Writes a sealed generation as ZSTD Parquet to `target`, in Hive partitions by event date
+   * (`dt=YYYY-MM-DD/part-g<N>-<i>.parquet`), replacing what was there: to a local folder, or (a
+   * warehouse that can, BigQuery) straight to a `gs://` prefix; `RangeError` for a target it
+   * cannot write. Runs beside the other operations: it reads a sealed generation only, so
+   * batches are written meanwhile.
    */
-  exportParquet(generation: number, dir: string): Promise<void>;
+  exportParquet(generation: number, target: ExportTarget): Promise<void>;
   /** Records (or replaces) a generation's entry in the export manifest. */
   recordExport(record: ExportRecord): Promise<void>;
   /** The export manifest, by generation. */

@@ -3,12 +3,12 @@
  * as long as the warehouse is away (reporting `writer.stalled` / `writer.resumed`), then
  * `writer.batchWritten` naming the chunks the consumer may commit. Chunks whose partition log
  * does not continue the stored watermark are reported (`writer.partitionRefused`) and never
- * acknowledged. Exports run here too, between batches; a failed export is a reply and a log line,
- * never a crash, and an export interrupted by a crash resumes when the writer starts.
+ * acknowledged. For the exporter it seals generations between batches and writes a sealed one's
+ * Parquet beside the batches (`generation_handlers.ts`); a failure there is an answer, never a
+ * crash.
  */
 import type { ChunkSpan } from "../../messages/chunk_position.ts";
 import {
-  type ExportOutcome,
   LATENCY_BUCKETS_MS,
   type Refusal,
   type WRITER_PROTOCOL,
@@ -17,10 +17,10 @@ import {
 import { unpackRows } from "../../messages/packed_rows.ts";
 import { type RowBatch, STAGING_COLUMNS } from "../../messages/staging_columns.ts";
 import { getLogger } from "../../observability/log.ts";
-import { runExport } from "../exporter/export_run.ts";
 import type { ActorContext, Behaviour } from "../runtime/serve.ts";
 import type { FaultHook } from "./fault_hook.ts";
-import { openLake, openWarehouse } from "./open_targets.ts";
+import { generationHandlers } from "./generation_handlers.ts";
+import { openWarehouse } from "./open_warehouse.ts";
 import { type StallListener, untilDone } from "./until_done.ts";
 
 type Protocol = typeof WRITER_PROTOCOL;
@@ -57,7 +57,7 @@ function isInvalidated(error: unknown): boolean {
   return /invalidated/i.test(text);
 }
 
-/** Opens the warehouse, resumes any interrupted export, and returns the behaviour. */
+/** Opens the warehouse and returns the behaviour. */
 export async function startWriter(
   args: WriterArgs,
   ctx: ActorContext<Protocol["emits"]>,
@@ -71,8 +71,7 @@ export async function startWriter(
       }
     }
     : undefined;
-  const warehouse = openWarehouse(args, faults);
-  const lake = openLake(args);
+  const warehouse = await openWarehouse(args, faults);
   const listener: StallListener = {
     stalled: (report) => {
       log.warn("WriterStalled", { ...report, hint: "nothing is acknowledged until it is written" });
@@ -89,27 +88,6 @@ export async function startWriter(
       await warehouse.open();
     },
   };
-  const exportSoftly = async (seal: boolean): Promise<ExportOutcome> => {
-    try {
-      const summary = await runExport({ warehouse, lake }, seal);
-      return {
-        ok: true,
-        report: {
-          generations: summary.generations.map((g) => g.generation),
-          rows: summary.rows,
-          files: summary.files,
-          bytes: summary.bytes,
-          seconds: summary.seconds,
-        },
-      };
-    } catch (error: unknown) {
-      log.error("WriterExportFailed", {
-        error,
-        hint: "ingestion goes on; the sealed generation stays and the next export retries it",
-      });
-      return { ok: false, error: error instanceof Error ? error.message : String(error) };
-    }
-  };
   const lastRefusalLog = new Map<string, number>();
   const report = async (refusal: Refusal, held: number) => {
     const key = `${refusal.topic}\u0000${refusal.partition}\u0000${refusal.kind}`;
@@ -122,15 +100,6 @@ export async function startWriter(
   };
 
   await untilDone("open the warehouse", () => warehouse.open(), listener);
-  const sealed = await untilDone(
-    "list sealed generations",
-    () => warehouse.sealedGenerations(),
-    listener,
-  );
-  if (sealed.length > 0) {
-    log.info("WriterExportResuming", { generations: sealed.map((g) => g.generation) });
-    await exportSoftly(false);
-  }
   return {
     handlers: {
       "writer.write": async (batch) => {
@@ -167,7 +136,7 @@ export async function startWriter(
           latencySumMs: latency.sum,
         });
       },
-      "writer.export": () => exportSoftly(true),
+      ...generationHandlers(warehouse),
       // The crawler asks again later: a warehouse away costs it a round, never the writer.
       "writer.uncrawled": async ({ limit }) => {
         try {
@@ -190,6 +159,8 @@ export async function startWriter(
         }
       },
     },
+    // A generation's Parquet is written beside the batches (the exporter waits for it, they don't).
+    concurrent: ["writer.exportParquet"],
     stop: () => warehouse.close(),
   };
 }

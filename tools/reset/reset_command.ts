@@ -5,7 +5,7 @@
  * Prints one JSON line per partition reset. Exit codes: 0 done, 1 failed, 2 bad flags.
  */
 import { ConfigError, loadConfig } from "../../config/config.ts";
-import { openWarehouse } from "../../actors/writer/open_targets.ts";
+import { openWarehouse } from "../../actors/writer/open_warehouse.ts";
 import { NO_FAULTS } from "../../pipeline/test_faults.ts";
 import { parseResetFlags, USAGE } from "./reset_flags.ts";
 
@@ -29,12 +29,10 @@ export async function run(args: string[]): Promise<number> {
     return 2;
   }
   const topic = flags.topic ?? config.kafka.topic;
-  const warehouse = openWarehouse({
+  const warehouse = await openWarehouse({
     dataDir: config.dataDir,
     warehouse: config.warehouse,
-    lake: config.lake,
     bigqueryEndpoint: config.endpoints.bigquery ?? null,
-    storageEndpoint: config.endpoints.storage ?? null,
     requestTimeoutMs: config.pipeline.warehouseTimeoutMs,
     faults: NO_FAULTS.writer,
   });

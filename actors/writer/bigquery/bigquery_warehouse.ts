@@ -24,9 +24,7 @@ import { getLogger } from "../../../observability/log.ts";
 import type { FaultHook } from "../fault_hook.ts";
 import { DEFAULT_RETRY, type RetryPolicy } from "../retry.ts";
 import type {
-  ExportRecord,
   PartitionReset,
-  SealedGeneration,
   Warehouse,
   WarehouseBatch,
   Watermark,
@@ -38,12 +36,17 @@ import { ClassifiedRetry, DEFAULT_QUOTA_RETRY, type WarehouseHealth } from "./cl
 import { type BigQueryTarget, createBigQuery, query, type Row } from "./client.ts";
 import { KnownKeys } from "../known_keys.ts";
 import * as generations from "./generations.ts";
-import { exportParquet } from "./parquet_export.ts";
+import { exportDataServerSide } from "./export_data_sql.ts";
 import { createSchema, missingStagingColumns } from "./schema.ts";
 import { adoptUnfencedSeals, upgradeStaging, upgradeTables } from "./dataset_upgrade.ts";
 import { timestamp } from "./row_encoding.ts";
 import { streamRows } from "./stream_rows.ts";
 import type { CrawlResult, ProductToCrawl } from "../../../messages/crawler.ts";
+import type {
+  ExportRecord,
+  ExportTarget,
+  SealedGeneration,
+} from "../../../messages/staging_generations.ts";
 
 /** Options of the BigQuery warehouse. */
 export interface BigQueryWarehouseOptions extends BigQueryTarget {
@@ -238,13 +241,34 @@ export class BigQueryWarehouse implements Warehouse {
     });
   }
 
-  exportParquet(generation: number, dir: string): Promise<void> {
-    return this.#serial("export parquet", async () => {
+  /**
+   * Beside the serial queue (a sealed generation does not change): to a `gs://` target with
+   * BigQuery's own EXPORT DATA, straight into the bucket; to a local folder by paging the rows out
+   * and writing them with an in-memory DuckDB, loaded only then (the emulator runs no EXPORT DATA).
+   */
+  exportParquet(generation: number, target: ExportTarget): Promise<void> {
+    if (this.#generation === 0) {
+      return Promise.reject(
+        new Error(`Cannot export parquet: warehouse ${this.#options.dataset} is not open`),
+      );
+    }
+    return this.#retry.run("export parquet", async () => {
       const state = await generations.liveState(this.#client, this.#dataset, generation, "export");
       if (state.state !== "sealed") {
         throw new RangeError(`Cannot export generation ${generation}: it is ${state.state}`);
       }
-      await exportParquet(this.#client, this.#dataset, generation, dir);
+      if (target.kind === "gcs") {
+        const dates = await exportDataServerSide(
+          this.#client,
+          this.#dataset,
+          generation,
+          target.uri,
+        );
+        log.info("WriterGenerationExportedServerSide", { generation, dates: dates.length });
+        return;
+      }
+      const client = await import("./parquet_export.ts");
+      await client.exportParquet(this.#client, this.#dataset, generation, target.dir);
     });
   }
 

@@ -16,12 +16,12 @@
  */
 
 import type { BigQuery } from "@google-cloud/bigquery";
-import type { ExportRecord, SealedGeneration } from "../warehouse.ts";
 import { int, intOrNull, query, str, strings, timed } from "./client.ts";
 import { streamRows } from "./stream_rows.ts";
 import { ensureTable, isAlreadyExists, STAGING_SPEC, stagingTable } from "./schema.ts";
 import { timestamp } from "./row_encoding.ts";
 import { committedStaging, type Coverage, tableRef } from "./visible_rows.ts";
+import type { ExportRecord, SealedGeneration } from "../../../messages/staging_generations.ts";
 
 type State = "open" | "sealing" | "sealed" | "dropped";
 const RANK: Record<State, number> = { open: 1, sealing: 2, sealed: 3, dropped: 4 };

@@ -67,7 +67,7 @@ Deno.test("BigQuery: an older version's open generation gets the ua_ columns at 
     assert.equal(Number(held?.n), 0);
 
     assert.deepEqual(await warehouse.sealGeneration(), { generation: 1, rowCount: 20 });
-    await warehouse.exportParquet(1, `${dir}/g1`);
+    await warehouse.exportParquet(1, { kind: "folder", dir: `${dir}/g1` });
     const duck = await DuckDBInstance.create(":memory:");
     const connection = await duck.connect();
     try {

@@ -14,9 +14,7 @@ import { partitionKey } from "../replay_filter.ts";
 import { DEFAULT_RETRY, type RetryPolicy, withRetry } from "../retry.ts";
 import { storableBatch } from "../value_limits.ts";
 import type {
-  ExportRecord,
   PartitionReset,
-  SealedGeneration,
   Warehouse,
   WarehouseBatch,
   Watermark,
@@ -33,6 +31,11 @@ import { appendDeadLetters, appendStaging } from "./staging_append.ts";
 import { upgradeStagingTable } from "./staging_upgrade.ts";
 import { inTransaction } from "./transaction.ts";
 import type { CrawlResult, ProductToCrawl } from "../../../messages/crawler.ts";
+import type {
+  ExportRecord,
+  ExportTarget,
+  SealedGeneration,
+} from "../../../messages/staging_generations.ts";
 
 /** Options of the DuckDB warehouse. */
 export interface DuckDBWarehouseOptions {
@@ -61,6 +64,8 @@ export class DuckDBWarehouse implements Warehouse {
   #connection: DuckDBConnection | undefined;
   #generation = 0;
   #queue: Promise<unknown> = Promise.resolve();
+  /** Operations running beside the queue (exports), which `close` waits for. */
+  readonly #besides = new Set<Promise<void>>();
 
   /** Creates the warehouse; nothing is opened until `open()`. */
   constructor(options: DuckDBWarehouseOptions) {
@@ -101,6 +106,7 @@ export class DuckDBWarehouse implements Warehouse {
 
   async close(): Promise<void> {
     await this.#queue;
+    await Promise.all(this.#besides);
     this.#connection?.closeSync();
     this.#instance?.closeSync();
     this.#connection = undefined;
@@ -227,8 +233,39 @@ export class DuckDBWarehouse implements Warehouse {
     return this.#serial((connection) => generations.stagingCount(connection, generation));
   }
 
-  exportParquet(generation: number, dir: string): Promise<void> {
-    return this.#serial((connection) => exportParquet(connection, generation, dir));
+  exportParquet(generation: number, target: ExportTarget): Promise<void> {
+    if (target.kind !== "folder") {
+      return Promise.reject(
+        new RangeError(`DuckDB writes Parquet to a local folder, not to ${target.uri}`),
+      );
+    }
+    return this.#beside((connection) => exportParquet(connection, generation, target.dir));
+  }
+
+  /**
+   * Runs `operation` on a connection of its own, beside the serial queue: a read of a sealed
+   * generation that batches need not wait for (DuckDB runs both at once). `close` waits for it.
+   */
+  #beside<T>(operation: (connection: DuckDBConnection) => Promise<T>): Promise<T> {
+    const instance = this.#instance;
+    if (instance === undefined) {
+      return Promise.reject(
+        new Error(`Cannot use the warehouse at ${this.#options.path}: it is not open`),
+      );
+    }
+    const run = (async () => {
+      const connection = await instance.connect();
+      try {
+        return await operation(connection);
+      } finally {
+        connection.closeSync();
+      }
+    })();
+    const settled: Promise<void> = run.then(() => {}, () => {}).finally(() =>
+      this.#besides.delete(settled)
+    );
+    this.#besides.add(settled);
+    return run;
   }
 
   recordExport(record: ExportRecord): Promise<void> {

@@ -5,9 +5,9 @@
  */
 
 import type { DuckDBConnection } from "@duckdb/node-api";
-import type { ExportRecord, SealedGeneration } from "../warehouse.ts";
 import { stagingDdl, stagingTable } from "./schema.ts";
 import { inTransaction } from "./transaction.ts";
+import type { ExportRecord, SealedGeneration } from "../../../messages/staging_generations.ts";
 
 async function rows(connection: DuckDBConnection, sql: string, values: (string | number)[] = []) {
   return (await connection.runAndReadAll(sql, values)).getRowsJS();

@@ -63,7 +63,7 @@ Deno.test("DuckDB: a file from before the ua_ columns opens; its open generation
          AND column_name IN ('ua_engine', 'ua_cpu_architecture', 'ua_is_bot_strict')`,
       );
       assert.equal(Number(sealed[0]?.n), 0);
-      await after.exportParquet(1, `${dir}/lake-g1`);
+      await after.exportParquet(1, { kind: "folder", dir: `${dir}/lake-g1` });
       const exported = await after.query(
         `SELECT count(*) AS n FROM read_parquet('${dir}/lake-g1/**/*.parquet')`,
       );
