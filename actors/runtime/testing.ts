@@ -25,9 +25,11 @@ export interface InProcessActor<In extends Specs, Out extends Specs> {
   stop(): Promise<void>;
 }
 
-/** How the test answers what the actor asks of others. */
-export interface InProcessOptions<Asks extends Specs> {
+/** How the test answers what the actor asks of others, and hears what it emits as it does. */
+export interface InProcessOptions<Asks extends Specs, Out extends Specs = NoSpecs> {
   readonly ask?: (message: MessageOf<Asks>) => Promise<unknown>;
+  /** Called with each emitted message (after it is recorded), e.g. to await a count of them. */
+  readonly onEmit?: (message: MessageOf<Out>) => void;
 }
 
 /** Starts `start` with `args` as member 0, incarnation 0. */
@@ -40,7 +42,7 @@ export async function inProcess<
   protocol: Protocol<In, Out, Asks>,
   start: (args: A, ctx: ActorContext<Out, Asks>) => Behaviour<In> | Promise<Behaviour<In>>,
   args: A,
-  options: InProcessOptions<Asks> = {},
+  options: InProcessOptions<Asks, Out> = {},
 ): Promise<InProcessActor<In, Out>> {
   const emitted: MessageOf<Out>[] = [];
   const asks = protocol.asks ?? {};
@@ -50,7 +52,9 @@ export async function inProcess<
     incarnation: 0,
     emit: (name, body) => {
       checkMessage(protocol.name, "emits", protocol.emits, name, body);
-      emitted.push({ type: name, body } as MessageOf<Out>);
+      const message = { type: name, body } as MessageOf<Out>;
+      emitted.push(message);
+      options.onEmit?.(message);
       return Promise.resolve();
     },
     ask: async (name, body) => {
