@@ -20,6 +20,8 @@ export interface Setting<T extends SettingValue> {
   readonly fallback: T | undefined;
   /** A secret is never printed; its value may also come from `<KEY>_FILE`. */
   readonly secret: boolean;
+  /** The default as the README's table shows it, where the value alone would not say it. */
+  readonly shown?: string;
   /** Parses the text form; returns `undefined` when the text does not fit `form`. */
   parse(text: string): T | undefined;
 }
@@ -129,6 +131,12 @@ const decimal = (
   },
 });
 
+/** `setting`, whose default the README shows as `shown`. */
+const shows = <T extends SettingValue>(shown: string, setting: Setting<T>): Setting<T> => ({
+  ...setting,
+  shown,
+});
+
 /**
  * Enrichers by default: measured on 2 cores, one enricher beside the writer, consumer and routing
  * threads ingests faster (40.9k events/s) than two competing for the same cores (38.3k).
@@ -137,57 +145,83 @@ const DEFAULT_ENRICHERS = Math.max(1, navigator.hardwareConcurrency - 1);
 
 /** All settings, in README order. */
 export const SETTINGS = {
-  dataDir: text("DATA_DIR", "Directory of the embedded warehouse, lake and state.", "data"),
+  dataDir: text(
+    "DATA_DIR",
+    "Directory of the embedded warehouse, lake and state (the tasks grant write access to it, wherever it is).",
+    "data",
+  ),
   kafkaBrokers: hostList(
     "KAFKA_BROKERS",
-    "Kafka bootstrap servers; unset means the local dev broker (127.0.0.1:9092).",
+    "Kafka bootstrap servers, `host:port,...`; unset means the local dev broker (127.0.0.1:9092).",
   ),
-  kafkaTopic: text("KAFKA_TOPIC", "Topic the clickstream events arrive on.", "product_view"),
+  kafkaTopic: text(
+    "KAFKA_TOPIC",
+    "Topic the clickstream events arrive on (created only on the dev broker; elsewhere it must exist).",
+    "product_view",
+  ),
   kafkaGroup: text("KAFKA_GROUP", "Consumer group of the pipeline processes.", "lakehouse"),
   kafkaStartOffset: choice(
     "KAFKA_START_OFFSET",
-    "Where a new consumer group starts reading.",
+    "Where a new consumer group starts reading: `earliest` or `latest`.",
     ["earliest", "latest"],
     "earliest",
   ),
   kafkaSaslMechanism: choice(
     "KAFKA_SASL_MECHANISM",
-    "SASL mechanism for the brokers.",
+    "SASL mechanism for the brokers: `none`, `plain`, `scram-sha-256`, `scram-sha-512`.",
     ["none", "plain", "scram-sha-256", "scram-sha-512"],
     "none",
   ),
-  kafkaSaslUsername: text("KAFKA_SASL_USERNAME", "SASL user name.", undefined),
-  kafkaSaslPassword: text("KAFKA_SASL_PASSWORD", "SASL password (secret).", undefined, true),
-  kafkaSsl: flag("KAFKA_SSL", "Connect to the brokers over TLS.", false),
+  kafkaSaslUsername: text(
+    "KAFKA_SASL_USERNAME",
+    "SASL user name (required with a mechanism).",
+    undefined,
+  ),
+  kafkaSaslPassword: text(
+    "KAFKA_SASL_PASSWORD",
+    "SASL password (secret; or `KAFKA_SASL_PASSWORD_FILE`).",
+    undefined,
+    true,
+  ),
+  kafkaSsl: flag("KAFKA_SSL", "Connect to the brokers over TLS (`true`/`false`/`1`/`0`).", false),
   kafkaSslCaFile: text(
     "KAFKA_SSL_CA_FILE",
-    "PEM file of the CA certificates the brokers' TLS certificates are checked against (with KAFKA_SSL); default: Mozilla's roots.",
+    "PEM file of the CAs the brokers' TLS certificates are checked against (with `KAFKA_SSL`); unset: Mozilla's roots.",
     undefined,
   ),
   kafkaExtraHosts: hostList(
     "KAFKA_EXTRA_HOSTS",
-    "Brokers the cluster advertises besides KAFKA_BROKERS; the tasks grant network access to them too.",
+    "Brokers the cluster advertises besides `KAFKA_BROKERS`, `host:port,...`; the tasks grant network access to them too.",
   ),
-  warehouse: text(
-    "WAREHOUSE",
-    "duckdb:<path> or bigquery:<project>.<dataset>; default duckdb:<DATA_DIR>/warehouse.duckdb.",
-    undefined,
+  warehouse: shows(
+    "`duckdb:<DATA_DIR>/warehouse.duckdb`",
+    text(
+      "WAREHOUSE",
+      "`duckdb:<path>` or `bigquery:<project>.<dataset>`.",
+      undefined,
+    ),
   ),
-  lake: text(
-    "LAKE",
-    "A local folder or gs://bucket/prefix for the Bronze Parquet files; default <DATA_DIR>/lake.",
-    undefined,
+  lake: shows(
+    "`<DATA_DIR>/lake`",
+    text(
+      "LAKE",
+      "A local folder or `gs://bucket/prefix` for the Bronze Parquet files.",
+      undefined,
+    ),
   ),
-  enrichers: integer(
-    "ENRICHERS",
-    "Enricher Workers in the pool; default one per core but one (the writer and consumer need one).",
-    1,
-    64,
-    DEFAULT_ENRICHERS,
+  enrichers: shows(
+    "cores − 1 (at least 1)",
+    integer(
+      "ENRICHERS",
+      "Enricher Workers in the pool (1 to 64); on 2 cores one enricher ingests faster than two competing with the writer and consumer.",
+      1,
+      64,
+      DEFAULT_ENRICHERS,
+    ),
   ),
   chunkSize: integer(
     "CHUNK_SIZE",
-    "Kafka messages per chunk handed to an enricher (at most one fetch of a partition).",
+    "Kafka messages per chunk handed to an enricher (1 to 10,000); a chunk never spans two fetches of a partition.",
     1,
     10_000,
     2_000,
@@ -206,70 +240,80 @@ export const SETTINGS = {
     600_000,
     1_000,
   ),
-  batchMaxBytes: integer(
-    "BATCH_MAX_BYTES",
-    "...or before its rows and dead letters would pass this many bytes (a larger chunk goes alone).",
-    1024 * 1024,
-    256 * 1024 * 1024,
-    64 * 1024 * 1024,
+  batchMaxBytes: shows(
+    "`67108864` (64 MiB)",
+    integer(
+      "BATCH_MAX_BYTES",
+      "...or before its packed rows and dead letters would pass this many bytes (1 MiB to 256 MiB; a larger chunk is a batch alone).",
+      1024 * 1024,
+      256 * 1024 * 1024,
+      64 * 1024 * 1024,
+    ),
   ),
   exportIntervalMinutes: integer(
     "EXPORT_INTERVAL_MINUTES",
-    "Export to the lake every N minutes (0: only on `deno task export`).",
+    "Export to the lake every N minutes (0: only on `./denow task export`).",
     0,
     100_000,
     0,
   ),
   exportMaxRows: integer(
     "EXPORT_MAX_ROWS",
-    "Export when the open generation passes this many rows (0: never by size).",
+    "Export when this many rows were staged since the last scheduled export (0: never by size).",
     0,
     1_000_000_000,
     0,
   ),
   modelsAfterExport: flag(
     "MODELS_AFTER_EXPORT",
-    "Run the dbt models (`deno task models`) after each successful export.",
+    "Run the dbt models (`./denow task models`) after each export that wrote rows (`start` then may run Python and dbt).",
     false,
   ),
   stallExitAfterMs: integer(
     "STALL_EXIT_AFTER_MS",
-    "Exit (code 75) after a stage has been stuck this long, for an orchestrator to restart (0: never).",
+    "Exit with code 75 once a stage has been stuck this long, for an orchestrator to restart it (0: never; see Stalls).",
     0,
     86_400_000,
     0,
   ),
   readyStallAfterMs: integer(
     "READY_STALL_AFTER_MS",
-    "/ready answers 503 once events wait (Kafka lag or work in a stage) and for this long no batch became durable and the lag did not shrink (0: never).",
+    "Not ready once events wait and this long passes with no batch written and no lag shrinking (0: never; see Stalls).",
     0,
     86_400_000,
     60_000,
   ),
   stopDeadlineMs: integer(
     "STOP_DEADLINE_MS",
-    "Time allowed to drain, commit and stop after SIGINT/SIGTERM; what misses it is re-read at the next start.",
+    "Time to drain, commit and stop after SIGINT/SIGTERM; what misses it is re-read at start, and a second signal stops at once.",
     1_000,
     600_000,
     30_000,
   ),
   warehouseTimeoutMs: integer(
     "WAREHOUSE_TIMEOUT_MS",
-    "Time cap of one BigQuery or Cloud Storage request; a request that takes longer is retried.",
+    "Time cap of one BigQuery or Cloud Storage request; a request that takes longer is abandoned and retried.",
     1_000,
     600_000,
     30_000,
   ),
-  geoipTable: text("GEOIP_TABLE", "A range table built by `deno task geoip build`.", undefined),
-  geoipCsv: text(
-    "GEOIP_CSV",
-    "IP2Location LITE DB5 CSV; built into DATA_DIR/geoip at start when missing or changed; with neither it nor GEOIP_TABLE, DB-IP Lite country (CC BY 4.0) is.",
+  geoipTable: text(
+    "GEOIP_TABLE",
+    "A range table built by `./denow task geoip -- build`; excludes `GEOIP_CSV*`.",
     undefined,
+  ),
+  geoipCsv: shows(
+    "unset: DB-IP Lite country (see [GeoIP](#geoip))",
+    text(
+      "GEOIP_CSV",
+      "IP2Location LITE DB5 CSV; built into `<DATA_DIR>/geoip` at start when missing or changed.",
+      undefined,
+    ),
   ),
   geoipCsvIpv6: text("GEOIP_CSV_IPV6", "The DB5 IPv6 CSV, built with GEOIP_CSV.", undefined),
   geoipRefreshMs: integer(
     "GEOIP_REFRESH_MS",
-    "How often the geoip source is checked for changes and swapped in (0: only at start).",
+    "How often the geoip source is checked; a changed table is swapped into every running enricher (0: only at start).",
     0,
     86_400_000,
     60_000,
@@ -286,7 +330,8 @@ export const SETTINGS = {
   ),
   controlHost: {
     key: "CONTROL_HOST",
-    doc: "Address the control server binds; off loopback every route needs the token.",
+    doc:
+      "Address the control server binds; off loopback every route needs the token (see [Metrics and status](#metrics-and-status)).",
     form: "an IP address or host name",
     fallback: "127.0.0.1",
     secret: false,
@@ -294,26 +339,33 @@ export const SETTINGS = {
       /^[A-Za-z0-9.\-_:]+$|^\[[0-9a-fA-F:]+\]$/.test(t.trim()) ? t.trim() : undefined,
   },
   controlPort: integer("CONTROL_PORT", "Port of the control server.", 1, 65535, 8790),
-  controlToken: {
+  controlToken: shows("generated into `<DATA_DIR>/control-token`", {
     key: "CONTROL_TOKEN",
-    doc: "Bearer token of the control server (secret); default generated into DATA_DIR.",
+    doc:
+      "Bearer token of the control server, at least 32 characters (secret; or `CONTROL_TOKEN_FILE`).",
     form: "at least 32 characters",
     fallback: undefined,
     secret: true,
     parse: (t: string) => t.trim().length >= 32 ? t.trim() : undefined,
-  },
-  metricsPort: integer(
-    "METRICS_PORT",
-    "A second port serving /metrics, /health and /ready without the token (0: none).",
-    0,
-    65535,
-    0,
+  }),
+  metricsPort: shows(
+    "`0` (none)",
+    integer(
+      "METRICS_PORT",
+      "A second port on `CONTROL_HOST` serving `/metrics`, `/health` and `/ready` without the token, for Prometheus and probes.",
+      0,
+      65535,
+      0,
+    ),
   ),
   crawlEnabled: flag("CRAWL_ENABLED", "Crawl product pages for names while ingesting.", true),
-  crawlAllowedHosts: hostOrPortList(
-    "CRAWL_ALLOWED_HOSTS",
-    "Hosts the product crawler may request (host = default port only); default the shop's stores.",
-    [...SHOP_HOSTS],
+  crawlAllowedHosts: shows(
+    `the shop's ${SHOP_HOSTS.length} \`www.glamira.*\` stores`,
+    hostOrPortList(
+      "CRAWL_ALLOWED_HOSTS",
+      "Hosts the product crawler may request, `host` or `host:port` (a bare host allows its default port only).",
+      [...SHOP_HOSTS],
+    ),
   ),
   crawlConcurrency: integer(
     "CRAWL_CONCURRENCY",
@@ -331,7 +383,7 @@ export const SETTINGS = {
   ),
   crawlRatePerHost: decimal(
     "CRAWL_RATE_PER_HOST",
-    "Crawler requests started per second to one host.",
+    "Crawler requests started per second to one host (0.01 to 1000).",
     0.01,
     1000,
     1,
@@ -348,12 +400,15 @@ export const SETTINGS = {
     "User-Agent of the crawler; its first word is the token robots.txt groups are matched on.",
     "ClickstreamLakehouseBot/1.0 (product names for analytics)",
   ),
-  crawlMaxBytes: integer(
-    "CRAWL_MAX_BYTES",
-    "Size cap of one product page; the rest is not downloaded.",
-    1024,
-    100 * 1024 * 1024,
-    5 * 1024 * 1024,
+  crawlMaxBytes: shows(
+    "`5242880` (5 MiB)",
+    integer(
+      "CRAWL_MAX_BYTES",
+      "Size cap of one product page: reading stops there and the connection closes.",
+      1024,
+      100 * 1024 * 1024,
+      5 * 1024 * 1024,
+    ),
   ),
   crawlMaxTries: integer(
     "CRAWL_MAX_TRIES",
@@ -364,7 +419,7 @@ export const SETTINGS = {
   ),
   crawlWorkers: integer(
     "CRAWL_WORKERS",
-    "Crawler Workers; each host is crawled by one of them, CRAWL_CONCURRENCY is shared out.",
+    "Crawler Workers; each host is crawled by one of them, `CRAWL_CONCURRENCY` is shared out.",
     1,
     64,
     1,
