@@ -20,6 +20,7 @@ const actor = (name: string, mailboxDepth = 0): ActorSnapshot => ({
 const tree = (depths: Record<string, number> = {}): SupervisorSnapshot => ({
   kind: "supervisor",
   name: "pipeline",
+  strategy: "one_for_one",
   state: "running",
   restarts: 0,
   children: ["geoip", "writer", "batcher", "enricher", "consumer"].map((n) =>
