@@ -6,6 +6,7 @@ import { testStorage } from "../../test/emulators/gcs_emulator.ts";
 import type { ExportTarget } from "../../messages/staging_generations.ts";
 import { listFiles } from "../../files/file_tree.ts";
 import { BigQueryWarehouse } from "../writer/bigquery/bigquery_warehouse.ts";
+import { createBigQuery } from "../writer/bigquery/client.ts";
 import { uniqueDataset } from "../writer/bigquery/testing.ts";
 import { TEST_RETRY } from "../writer/warehouse_contract.ts";
 import { GcsLake } from "./gcs_lake.ts";
@@ -14,6 +15,13 @@ import { lakeContract, type LakeSubject } from "./lake_contract.ts";
 // Started before the tests, so the emulator processes are not counted as a test's resources.
 const gcs = await testStorage();
 const bigquery = await testBigQuery();
+// Each subject's dataset is deleted after it: the emulator slows down with every dataset it keeps.
+const datasets = createBigQuery({
+  projectId: bigquery.projectId,
+  dataset: "",
+  apiEndpoint: bigquery.endpoint,
+  credentials: "none",
+});
 const storage = new Storage({
   projectId: gcs.projectId,
   apiEndpoint: gcs.endpoint,
@@ -78,7 +86,8 @@ async function subject(serverSide: boolean): Promise<LakeSubject> {
   const scratch = await Deno.makeTempDir({ prefix: "gcs_export_" });
   const bucket = `b-${crypto.randomUUID().slice(0, 8)}`;
   await storage.createBucket(bucket);
-  const warehouse = new ExportDataStandIn(uniqueDataset(), scratch);
+  const dataset = uniqueDataset();
+  const warehouse = new ExportDataStandIn(dataset, scratch);
   await warehouse.open();
   const lake = new GcsLake({
     storage,
@@ -101,6 +110,7 @@ async function subject(serverSide: boolean): Promise<LakeSubject> {
     },
     async cleanup() {
       await warehouse.close();
+      await datasets.dataset(dataset).delete({ force: true });
       await storage.bucket(bucket).deleteFiles({ force: true });
       await storage.bucket(bucket).delete();
       await Deno.remove(scratch, { recursive: true });
@@ -109,4 +119,11 @@ async function subject(serverSide: boolean): Promise<LakeSubject> {
 }
 
 lakeContract("Cloud Storage lake over the BigQuery emulator", () => subject(false));
-lakeContract("Cloud Storage lake staged in the bucket (EXPORT DATA)", () => subject(true));
+// Staged in the bucket, only staging, counting and publishing differ from the run above (sealing,
+// recording and dropping are the warehouse's): its crash tests are those steps' (the emulator
+// slows down with every test, so the suite does not pay twice for the same steps).
+lakeContract(
+  "Cloud Storage lake staged in the bucket (EXPORT DATA)",
+  () => subject(true),
+  ["staged", "verified", "published"],
+);
