@@ -1,30 +1,11 @@
 import assert from "node:assert/strict";
-import type { WriteBatch } from "../../messages/batcher.ts";
-import { unknownPosition } from "../../messages/chunk_position.ts";
 import { EXPORTER_PROTOCOL, type ExporterArgs } from "../../messages/exporter.ts";
-import { packRows } from "../../messages/packed_rows.ts";
 import { WRITER_PROTOCOL, type WriterArgs } from "../../messages/writer.ts";
 import { inProcess } from "../runtime/testing.ts";
-import { syntheticBatch } from "../writer/testing.ts";
+import { syntheticWriteBatch } from "../writer/testing.ts";
 import { startWriter } from "../writer/writer_behaviour.ts";
 import { startExporter } from "./exporter_behaviour.ts";
 import { toWriter } from "./writer_route.ts";
-
-function batch(chunkId: number, fromOffset: number, count: number): WriteBatch {
-  return {
-    rows: packRows(syntheticBatch({ fromOffset, count })),
-    deadLetters: [],
-    chunkIds: [chunkId],
-    chunks: [{
-      chunkId,
-      topic: "product_view",
-      partition: 0,
-      position: { ...unknownPosition(fromOffset, fromOffset + count - 1), prevOffset: null },
-      rowCount: count,
-      deadLetterCount: 0,
-    }],
-  };
-}
 
 Deno.test("a failing export is a reply, not a crash; writes go on and the next export retries it", async () => {
   const dir = await Deno.makeTempDir({ prefix: "exporter_" });
@@ -49,11 +30,11 @@ Deno.test("a failing export is a reply, not a crash; writes go on and the next e
     ask: (m) => toWriter(m, (name, body) => writer.send(name, body)),
   });
   try {
-    await writer.send("writer.write", batch(1, 0, 100));
+    await writer.send("writer.write", syntheticWriteBatch(1, 0, 100));
     const failed = await exporter.send("exporter.export", { seal: true });
     assert.equal(failed.ok, false);
     assert.match(failed.ok ? "" : failed.error, /Not a directory|not a directory/);
-    await writer.send("writer.write", batch(2, 100, 50));
+    await writer.send("writer.write", syntheticWriteBatch(2, 100, 50));
     const written = writer.emitted.filter((m) => m.type === "writer.batchWritten");
     assert.deepEqual(written.map((m) => m.type === "writer.batchWritten" && m.body.chunkIds), [
       [1],

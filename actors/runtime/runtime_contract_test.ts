@@ -3,13 +3,12 @@
  * needs a broker and the geoip actor has no behaviour module of its own yet: their Worker entries
  * are covered by the end-to-end tests.
  */
-import { BATCHER_PROTOCOL, type WriteBatch } from "../../messages/batcher.ts";
+import { BATCHER_PROTOCOL } from "../../messages/batcher.ts";
 import { unknownPosition } from "../../messages/chunk_position.ts";
 import { CRAWLER_PROTOCOL, type CrawlerArgs } from "../../messages/crawler.ts";
 import { ENRICHER_PROTOCOL, type EnricherArgs } from "../../messages/enricher.ts";
 import { EXPORTER_PROTOCOL, type ExporterArgs } from "../../messages/exporter.ts";
 import { packChunk } from "../../messages/packed_chunk.ts";
-import { packRows } from "../../messages/packed_rows.ts";
 import { WRITER_PROTOCOL, type WriterArgs } from "../../messages/writer.ts";
 import { startBatcher } from "../batcher/batcher_behaviour.ts";
 import { startCrawlerBehaviour } from "../crawler/crawler_behaviour.ts";
@@ -18,29 +17,13 @@ import { startEnricher } from "../enricher/enricher_behaviour.ts";
 import { productView } from "../enricher/testing.ts";
 import { startExporter } from "../exporter/exporter_behaviour.ts";
 import { toWriter } from "../exporter/writer_route.ts";
-import { syntheticBatch } from "../writer/testing.ts";
+import { syntheticWriteBatch } from "../writer/testing.ts";
 import { startWriter } from "../writer/writer_behaviour.ts";
 import { runtimeContract } from "./runtime_contract.ts";
 import { inProcess } from "./testing.ts";
 
 /** The stop deadline the pipeline's tree gives a child (`ChildSpec.shutdownMs` default). */
 const STOP_DEADLINE_MS = 5_000;
-
-function writeBatch(chunkId: number, fromOffset: number, count: number): WriteBatch {
-  return {
-    rows: packRows(syntheticBatch({ fromOffset, count })),
-    deadLetters: [],
-    chunkIds: [chunkId],
-    chunks: [{
-      chunkId,
-      topic: "product_view",
-      partition: 0,
-      position: { ...unknownPosition(fromOffset, fromOffset + count - 1), prevOffset: null },
-      rowCount: count,
-      deadLetterCount: 0,
-    }],
-  };
-}
 
 const writerArgs = (dir: string, crashAfterEveryNthWrite = 0): WriterArgs => ({
   dataDir: dir,
@@ -60,7 +43,7 @@ runtimeContract("batcher", {
   start: (limits, ctx) => startBatcher(limits, ctx),
   stopDeadlineMs: STOP_DEADLINE_MS,
   setup: () => {
-    const batch = writeBatch(1, 0, 10);
+    const batch = syntheticWriteBatch(1, 0, 10);
     const chunk = {
       chunkId: 1,
       topic: "product_view",
@@ -124,10 +107,10 @@ runtimeContract("writer", {
     return {
       args: writerArgs(dir),
       messages: [
-        { type: "writer.write", body: writeBatch(1, 0, 50) },
+        { type: "writer.write", body: syntheticWriteBatch(1, 0, 50) },
         { type: "writer.seal", body: {} },
         { type: "writer.listSealed", body: {} },
-        { type: "writer.write", body: writeBatch(2, 50, 50) },
+        { type: "writer.write", body: syntheticWriteBatch(2, 50, 50) },
         { type: "writer.uncrawled", body: { limit: 10 } },
       ],
       cleanup,
@@ -137,7 +120,7 @@ runtimeContract("writer", {
     const { dir, cleanup } = await scratch("writer_contract_");
     return {
       args: writerArgs(dir, 1),
-      message: { type: "writer.write", body: writeBatch(1, 0, 50) },
+      message: { type: "writer.write", body: syntheticWriteBatch(1, 0, 50) },
       cleanup,
     };
   },
@@ -150,7 +133,7 @@ runtimeContract("exporter", {
   setup: async () => {
     const { dir, cleanup } = await scratch("exporter_contract_");
     const writer = await inProcess(WRITER_PROTOCOL, startWriter, writerArgs(dir));
-    await writer.send("writer.write", writeBatch(1, 0, 50));
+    await writer.send("writer.write", syntheticWriteBatch(1, 0, 50));
     const args: ExporterArgs = {
       dataDir: dir,
       lake: { kind: "folder", path: `${dir}/lake` },

@@ -3,6 +3,9 @@
  * (the shape the enrichers emit), dead letters, and batch slicing. Deterministic for a seed.
  */
 
+import type { WriteBatch } from "../../messages/batcher.ts";
+import { unknownPosition } from "../../messages/chunk_position.ts";
+import { packRows } from "../../messages/packed_rows.ts";
 import { seededRandom } from "../../tools/produce/prng.ts";
 import { columnIndex } from "./batch_columns.ts";
 import {
@@ -142,4 +145,28 @@ export function syntheticDeadLetter(offset: number, partition = 0, topic = "prod
     raw,
   };
   return letter;
+}
+
+/**
+ * A batcher's batch of `count` synthetic rows of partition 0 from `fromOffset`, as one chunk
+ * `chunkId` whose log position is not known (the writer takes it as it comes).
+ */
+export function syntheticWriteBatch(
+  chunkId: number,
+  fromOffset: number,
+  count: number,
+): WriteBatch {
+  return {
+    rows: packRows(syntheticBatch({ fromOffset, count })),
+    deadLetters: [],
+    chunkIds: [chunkId],
+    chunks: [{
+      chunkId,
+      topic: "product_view",
+      partition: 0,
+      position: { ...unknownPosition(fromOffset, fromOffset + count - 1), prevOffset: null },
+      rowCount: count,
+      deadLetterCount: 0,
+    }],
+  };
 }
