@@ -40,7 +40,16 @@ export function isolateFromGoogleCloud(): void {
   Deno.env.delete("STORAGE_EMULATOR_HOST");
 }
 
-async function startOwn(): Promise<TestBigQuery> {
+/** An emulator of one's own, stopped by `stop()`: for a suite whose tests each need a fresh one. */
+export interface OwnBigQuery extends TestBigQuery {
+  stop(): Promise<void>;
+}
+
+/**
+ * A fresh emulator process (not the suite's shared one). The emulator slows down with every table
+ * it has held, even dropped ones, so a suite of many heavy tests starts one per test.
+ */
+export async function startOwnBigQuery(): Promise<OwnBigQuery> {
   isolateFromGoogleCloud();
   const binary = await ensureGoBinary(BIGQUERY_EMULATOR);
   const [port, grpcPort] = freePorts(2) as [number, number];
@@ -58,11 +67,17 @@ async function startOwn(): Promise<TestBigQuery> {
     ],
     readyUrl: `${endpoint}/bigquery/v2/projects/${projectId}/datasets`,
   });
-  return { endpoint, projectId, startMs: emulator.startMs, pid: emulator.pid };
+  return {
+    endpoint,
+    projectId,
+    startMs: emulator.startMs,
+    pid: emulator.pid,
+    stop: () => emulator.stop(),
+  };
 }
 
 /** The suite's emulator, started on first use. */
 export function testBigQuery(): Promise<TestBigQuery> {
-  shared ??= startOwn();
+  shared ??= startOwnBigQuery();
   return shared;
 }

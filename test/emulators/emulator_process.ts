@@ -85,6 +85,9 @@ export async function startEmulator(launch: EmulatorLaunch): Promise<EmulatorPro
   globalThis.addEventListener("unload", onUnload);
   const stop = async () => {
     globalThis.removeEventListener("unload", onUnload);
+    // Unreferenced so a suite's shared emulator never holds the test process open; a stop that
+    // waits for the exit must hold the event loop until it comes.
+    child.ref();
     kill();
     await status;
     await Deno.remove(dir, { recursive: true }).catch((error: unknown) => {
