@@ -3,15 +3,20 @@
  * figures on this machine, through the real process, a real broker and real DuckDB.
  *  1. Throughput: a topic pre-filled with N events (default 1,000,000; 2% hostile), then the
  *     pipeline started: sustained events/s to committed staging (10%..90% of the run), total time,
- *     and the process's peak RSS (all Workers are threads of that process).
- *  2. Latency: M events (default 200,000) produced at R events/s (default 20,000) into a running
+ *     the process's peak RSS (the kernel's high-water mark; all Workers are threads of that
+ *     process) and RSS along the run, and CPU µs per event by stage over the same 10%..90% window:
+ *     each actor's Worker threads (reported by the runtime), the host's main thread (routing,
+ *     supervision, control), V8's background threads (concurrent GC, compiler), I/O and other
+ *     threads (from /proc), next to the whole process's.
+ *  2. Latency: M events (default 100,000) produced at R events/s (default 10,000) into a running
  *     pipeline: end-to-end latency percentiles (Kafka timestamp to durable commit) from the
- *     pipeline's own histogram.
+ *     pipeline's own histogram (50 ms buckets below 1 s). `--latency-count 0` skips it.
  */
 import { parseArgs } from "node:util";
 import { actorsOf, type SupervisorSnapshot } from "../actors/runtime/snapshot.ts";
 import { produceEvents } from "../tools/produce/mod.ts";
 import { withBenchKafka } from "./bench_kafka.ts";
+import { type ProcessSample, sampleProcess } from "./process_sample.ts";
 import { type PipelineProcess, startPipeline } from "../test/pipeline_process.ts";
 import { parsePrometheus } from "../test/prometheus.ts";
 
@@ -21,34 +26,43 @@ interface Target {
   readonly group: string;
 }
 
-interface Fill {
-  readonly name: string;
-  readonly mailboxDepth: number;
-  readonly mailboxCapacity: number;
+/** One reading of the running pipeline. */
+interface Mark {
+  readonly at: number;
+  readonly done: number;
+  /** Mailbox fill by actor, 0..1. */
+  readonly fill: ReadonlyMap<string, number>;
+  /** CPU µs by stage: each actor, `host`, and `process` (the whole process). */
+  readonly cpu: ReadonlyMap<string, number>;
+  readonly sample: ProcessSample;
 }
 
-async function status(p: PipelineProcess): Promise<{ done: number; actors: Fill[] }> {
-  const body = await (await p.get("/status")).json() as {
-    events: { staged: number; deadLettered: number };
-    supervision: SupervisorSnapshot;
-  };
+interface Status {
+  events: { staged: number; deadLettered: number };
+  supervision: SupervisorSnapshot;
+  cpu?: { hostThreadMicros: number; processMicros: number };
+}
+
+async function mark(p: PipelineProcess): Promise<Mark> {
+  const [body, sample] = await Promise.all([
+    (await p.get("/status")).json() as Promise<Status>,
+    sampleProcess(p.pid),
+  ]);
+  const actors = actorsOf(body.supervision);
+  const cpu = new Map(actors.map((a) => [a.name, a.cpuMicros ?? 0]));
+  cpu.set("host", body.cpu?.hostThreadMicros ?? 0);
+  cpu.set("process", body.cpu?.processMicros ?? 0);
   return {
+    at: performance.now(),
     done: body.events.staged + body.events.deadLettered,
-    actors: actorsOf(body.supervision),
+    fill: new Map(actors.map((a) => [a.name, a.mailboxDepth / a.mailboxCapacity])),
+    cpu,
+    sample,
   };
-}
-
-/** Resident set size of `pid` in MiB, from `ps` (Deno guards /proc/<pid> behind --allow-all). */
-async function rssMiB(pid: number): Promise<number> {
-  const out = await new Deno.Command("ps", {
-    args: ["-o", "rss=", "-p", String(pid)],
-    stdout: "piped",
-  })
-    .output();
-  return Number(new TextDecoder().decode(out.stdout).trim() || 0) / 1024;
 }
 
 const tick = () => new Promise((resolve) => setTimeout(resolve, 200));
+const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
 
 async function throughput(t: Target, count: number, dataDir: string): Promise<void> {
   const produced = await produceEvents({
@@ -62,44 +76,71 @@ async function throughput(t: Target, count: number, dataDir: string): Promise<vo
     maxInFlight: 4,
   });
   console.log(`pre-filled ${count} events at ${produced.rate.toFixed(0)}/s`);
+  console.log(`load average before the run: ${Deno.loadavg().map((l) => l.toFixed(2)).join(" ")}`);
   const started = performance.now();
   const p = await startPipeline({ dataDir, env: env(t) });
-  const marks: { at: number; done: number }[] = [];
-  let rss = 0;
-  const fill = new Map<string, number[]>();
+  const marks: Mark[] = [];
   while (true) {
-    const { done, actors } = await status(p);
-    marks.push({ at: performance.now(), done });
-    for (const a of actors) {
-      fill.set(a.name, [...fill.get(a.name) ?? [], a.mailboxDepth / a.mailboxCapacity]);
-    }
-    rss = Math.max(rss, await rssMiB(p.pid));
-    if (done >= count) break;
+    const m = await mark(p);
+    marks.push(m);
+    if (m.done >= count) break;
     await tick();
   }
+  // Let the last acknowledgements report the consumer's CPU, then read once more.
+  await tick();
+  const last = await mark(p);
   await p.stop("SIGTERM");
-  const at = (share: number) =>
-    marks.find((m) => m.done >= share * count) ?? marks[marks.length - 1];
+  const at = (share: number) => marks.find((m) => m.done >= share * count) ?? last;
   const from = at(0.1);
   const to = at(0.9);
-  const sustained = from && to && to.at > from.at
-    ? (to.done - from.done) / ((to.at - from.at) / 1000)
-    : NaN;
+  const events = to.done - from.done;
+  const seconds = (to.at - from.at) / 1000;
   const total = (marks[marks.length - 1]?.at ?? started) - started;
   console.log(
-    `ingest: ${sustained.toFixed(0)} events/s sustained (10%..90%), ${count} events in ${
+    `ingest: ${(events / seconds).toFixed(0)} events/s sustained (10%..90%), ${count} events in ${
       (total / 1000).toFixed(1)
     } s including start-up`,
   );
-  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
   console.log(
     `ingest: mean mailbox fill (a full mailbox sits upstream of the slowest stage): ${
-      [...fill].map(([name, xs]) => `${name} ${(100 * mean(xs)).toFixed(0)}%`).join(", ")
+      [...from.fill.keys()].map((name) =>
+        `${name} ${(100 * mean(marks.map((m) => m.fill.get(name) ?? 0))).toFixed(0)}%`
+      ).join(", ")
     }`,
   );
   console.log(
-    `ingest: peak RSS of the pipeline process ${rss.toFixed(0)} MiB (sampled every 200 ms)`,
+    `ingest: peak RSS of the pipeline process ${last.sample.peakRssMiB.toFixed(0)} MiB ` +
+      `(kernel high-water mark); RSS at 25/50/75/100% of the events: ${
+        [0.25, 0.5, 0.75, 1].map((s) => at(s).sample.rssMiB.toFixed(0)).join(" / ")
+      } MiB`,
   );
+  const perEvent = (micros: number) => (micros / Math.max(1, events)).toFixed(2);
+  const stages = [...to.cpu.keys()].filter((k) => k !== "process");
+  const delta = (m: Mark, n: Mark, k: string) => (n.cpu.get(k) ?? 0) - (m.cpu.get(k) ?? 0);
+  const group = (k: string) =>
+    (to.sample.cpuMicrosByGroup.get(k) ?? 0) - (from.sample.cpuMicrosByGroup.get(k) ?? 0);
+  const groups = [...to.sample.cpuMicrosByGroup.keys()].filter((k) =>
+    k !== "actor Workers" && k !== "main and other Deno threads" && group(k) > 0
+  );
+  const process = delta(from, to, "process");
+  console.log(
+    `ingest: CPU µs per event (10%..90%, ${events} events in ${seconds.toFixed(1)} s): ` +
+      `process ${perEvent(process)} (${(process / 1e6 / seconds).toFixed(2)} cores busy); ` +
+      [
+        ...stages.filter((k) => delta(from, to, k) > 0).map((k) =>
+          `${k} ${perEvent(delta(from, to, k))}`
+        ),
+        ...groups.map((k) => `${k} ${perEvent(group(k))}`),
+      ].join(", "),
+  );
+  console.log(
+    `ingest: cross-check from /proc (10 ms ticks): actor Worker threads ${
+      perEvent(group("actor Workers"))
+    } µs/event (the actors' own reports sum to ${
+      perEvent(stages.filter((k) => k !== "host").reduce((a, k) => a + delta(from, to, k), 0))
+    }), main and other Deno threads ${perEvent(group("main and other Deno threads"))}`,
+  );
+  console.log(`load average after the run: ${Deno.loadavg().map((l) => l.toFixed(2)).join(" ")}`);
 }
 
 async function latency(t: Target, count: number, rate: number, dataDir: string): Promise<void> {
@@ -114,7 +155,7 @@ async function latency(t: Target, count: number, rate: number, dataDir: string):
     badFraction: 0,
     seed: 12,
   });
-  while ((await status(p)).done < count) await tick();
+  while ((await mark(p)).done < count) await tick();
   const text = await (await p.get("/metrics")).text();
   await p.stop("SIGTERM");
   const family = parsePrometheus(text).find((f) =>
@@ -125,13 +166,21 @@ async function latency(t: Target, count: number, rate: number, dataDir: string):
   const bounds = Object.entries(buckets).map(([le, n]) => [Number(le), Number(n)] as const)
     .sort((a, b) => a[0] - b[0]);
   const total = bounds[bounds.length - 1]?.[1] ?? 0;
-  const pct = (q: number) => bounds.find(([, n]) => n >= q * total)?.[0] ?? Infinity;
+  const pct = (q: number) => (bounds.find(([, n]) => n >= q * total)?.[0] ?? Infinity) * 1000;
   console.log(
-    `latency at ${rate} events/s (${count} events): p50 <= ${pct(0.5) * 1000} ms, p95 <= ${
-      pct(0.95) * 1000
-    } ms, ` +
-      `p99 <= ${pct(0.99) * 1000} ms (histogram bucket bounds)`,
+    `latency at ${rate} events/s (${count} events): p50 <= ${pct(0.5)} ms, p95 <= ${
+      pct(0.95)
+    } ms, p99 <= ${pct(0.99)} ms (upper bounds of 50 ms histogram buckets)`,
   );
+  let below = 0;
+  const shares = bounds.flatMap(([le, n]) => {
+    const share = (n - below) / Math.max(1, total);
+    below = n;
+    return share > 0
+      ? [`<=${le === Infinity ? "inf" : le * 1000}ms ${(100 * share).toFixed(1)}%`]
+      : [];
+  });
+  console.log(`latency histogram (events per bucket): ${shares.join(", ")}`);
 }
 
 function env(t: Target): Record<string, string> {
@@ -150,17 +199,19 @@ export async function run(args: string[]): Promise<number> {
     args,
     options: {
       count: { type: "string", default: "1000000" },
-      rate: { type: "string", default: "20000" },
-      "latency-count": { type: "string", default: "200000" },
+      rate: { type: "string", default: "10000" },
+      "latency-count": { type: "string", default: "100000" },
     },
   });
   await withBenchKafka("ingest-bench-", async (kafka) => {
     const a = { brokers: kafka.brokers, topic: "bench-throughput", group: "bench-a" };
     await kafka.createTopic(a.topic);
     await throughput(a, Number(values.count), `${kafka.scratch}/a`);
+    const latencyCount = Number(values["latency-count"]);
+    if (latencyCount === 0) return;
     const b = { brokers: kafka.brokers, topic: "bench-latency", group: "bench-b" };
     await kafka.createTopic(b.topic);
-    await latency(b, Number(values["latency-count"]), Number(values.rate), `${kafka.scratch}/b`);
+    await latency(b, latencyCount, Number(values.rate), `${kafka.scratch}/b`);
   });
   return 0;
 }

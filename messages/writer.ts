@@ -31,8 +31,20 @@ export type LakeTarget =
   | { readonly kind: "folder"; readonly path: string }
   | { readonly kind: "gcs"; readonly bucket: string; readonly prefix: string };
 
-/** Upper bounds (ms) of the end-to-end latency histogram: Kafka timestamp to durable commit. */
-export const LATENCY_BUCKETS_MS = [50, 100, 250, 500, 1_000, 2_500, 5_000, 10_000, 30_000, 60_000];
+/**
+ * Upper bounds (ms) of the end-to-end latency histogram: Kafka timestamp to durable commit. 50 ms
+ * steps up to 1 s (the p99 target), coarser above.
+ */
+export const LATENCY_BUCKETS_MS = [
+  ...Array.from({ length: 20 }, (_, i) => 50 * (i + 1)),
+  1_500,
+  2_000,
+  2_500,
+  5_000,
+  10_000,
+  30_000,
+  60_000,
+];
 
 /** Test-only faults (never set in production): crash or fail the writer on a schedule. */
 export interface WriterFaults {

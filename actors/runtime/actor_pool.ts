@@ -252,10 +252,13 @@ export class ActorPool<In extends Specs, Out extends Specs, Asks extends Specs =
       processed: this.#processed,
       deadLetters: this.#deadLetters,
       lastError: this.#lastError,
+      cpuMicros: this.#members.reduce((sum, m) => sum + m.cpuMicrosBefore + m.cpuMicros, 0),
     };
   }
 
   #spawn(m: Member): void {
+    m.cpuMicrosBefore += m.cpuMicros;
+    m.cpuMicros = 0;
     m.incarnation++;
     m.state = "starting";
     const identity = { actor: this.#spec.name, member: m.index, incarnation: m.incarnation };
@@ -268,7 +271,10 @@ export class ActorPool<In extends Specs, Out extends Specs, Asks extends Specs =
       },
       emit: (name, body) => this.#emitted(m, name, body),
       ask: (name, body) => this.#asked(m, name, body),
-      done: (id, reply) => this.#done(m, id, reply),
+      done: (id, reply, cpuMicros) => {
+        m.cpuMicros = cpuMicros;
+        this.#done(m, id, reply);
+      },
       failed: (id, error) => this.#failed(m, handle, id, error),
       stopped: () => m.stopped?.resolve(),
     });

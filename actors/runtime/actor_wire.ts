@@ -38,7 +38,13 @@ export type WorkerToHost =
   | { readonly type: "sys.ready" }
   | { readonly type: "sys.emit"; readonly name: string; readonly body: unknown }
   | { readonly type: "sys.ask"; readonly id: number; readonly name: string; readonly body: unknown }
-  | { readonly type: "sys.done"; readonly id: number; readonly reply: unknown }
+  | {
+    readonly type: "sys.done";
+    readonly id: number;
+    readonly reply: unknown;
+    /** CPU time of the Worker's thread so far, µs (see `observability/thread_cpu.ts`). */
+    readonly cpuMicros: number;
+  }
   | { readonly type: "sys.failed"; readonly id: number | null; readonly error: WireError }
   | { readonly type: "sys.stopped" };
 
@@ -76,7 +82,7 @@ export function isWorkerToHost(v: unknown): v is WorkerToHost {
     case "sys.ask":
       return typeof v.id === "number" && typeof v.name === "string";
     case "sys.done":
-      return typeof v.id === "number";
+      return typeof v.id === "number" && typeof v.cpuMicros === "number";
     case "sys.failed":
       return (v.id === null || typeof v.id === "number") && isWireError(v.error);
     default:

@@ -91,6 +91,9 @@ export interface Member {
   restartTimer: ReturnType<typeof setTimeout> | undefined;
   ready: PromiseWithResolvers<void> | undefined;
   stopped: PromiseWithResolvers<void> | undefined;
+  /** CPU time of the current incarnation's thread, last reported, and of those before it, µs. */
+  cpuMicros: number;
+  cpuMicrosBefore: number;
 }
 
 /** A member slot before its first start. */
@@ -105,5 +108,7 @@ export function newMember(index: number): Member {
     restartTimer: undefined,
     ready: undefined,
     stopped: undefined,
+    cpuMicros: 0,
+    cpuMicrosBefore: 0,
   };
 }

@@ -5,6 +5,7 @@
  * `sys.done`, and reports any failure as `sys.failed` before the host ends the Worker. Emits wait
  * for credit, so a fast actor cannot flood its host; asks wait for the answer its host routes.
  */
+import { threadCpuMicros } from "../../observability/thread_cpu.ts";
 import {
   fromWireError,
   type HostToWorker,
@@ -153,7 +154,7 @@ export function serve<In extends Specs, Out extends Specs, A, Asks extends Specs
           const handler = behaviour?.handlers[message.name] as (body: unknown) => unknown;
           const reply = await handler(message.body);
           checkReply(protocol.name, protocol.accepts, message.name, reply);
-          post({ type: "sys.done", id: message.id, reply });
+          post({ type: "sys.done", id: message.id, reply, cpuMicros: threadCpuMicros() });
         } catch (error) {
           fail(message.id, error);
         }

@@ -19,6 +19,11 @@ export interface ActorSnapshot {
   readonly processed: number;
   readonly deadLetters: number;
   readonly lastError: string | null;
+  /**
+   * CPU time of the actor's Worker threads (all members and incarnations), µs, as last reported
+   * with a finished message (a thread's work since its last finished message is not in it yet).
+   */
+  readonly cpuMicros?: number;
   /** Set on a temporary child (see `ChildSpec.restart`): its trouble is not the pipeline's. */
   readonly temporary?: boolean;
 }

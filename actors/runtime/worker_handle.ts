@@ -16,7 +16,8 @@ export interface WorkerEvents {
   emit(name: string, body: unknown): Promise<void>;
   /** A request the Worker makes of another actor; the answer goes back to it. */
   ask(name: string, body: unknown): Promise<unknown>;
-  done(id: number, reply: unknown): void;
+  /** A message finished; `cpuMicros` is the Worker thread's CPU time so far. */
+  done(id: number, reply: unknown, cpuMicros: number): void;
   /** The Worker failed (processing `id`, when known) and must be replaced. */
   failed(id: number | null, error: Error): void;
   stopped(): void;
@@ -106,7 +107,7 @@ export class WorkerHandle {
       case "sys.ask":
         return this.#answer(message.id, message.name, message.body);
       case "sys.done":
-        return this.#events.done(message.id, message.reply);
+        return this.#events.done(message.id, message.reply, message.cpuMicros);
       case "sys.failed":
         return this.#fail(message.id, fromWireError(message.error));
       case "sys.stopped":
