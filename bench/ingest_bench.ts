@@ -34,6 +34,8 @@ interface Mark {
   readonly fill: ReadonlyMap<string, number>;
   /** CPU µs by stage: each actor, `host`, and `process` (the whole process). */
   readonly cpu: ReadonlyMap<string, number>;
+  /** Heap (V8 heap plus ArrayBuffers) by stage, bytes: each actor's peak, the host's now. */
+  readonly heap: ReadonlyMap<string, number>;
   readonly sample: ProcessSample;
 }
 
@@ -41,6 +43,7 @@ interface Status {
   events: { staged: number; deadLettered: number };
   supervision: SupervisorSnapshot;
   cpu?: { hostThreadMicros: number; processMicros: number };
+  hostHeapBytes?: number;
 }
 
 async function mark(p: PipelineProcess): Promise<Mark> {
@@ -52,7 +55,10 @@ async function mark(p: PipelineProcess): Promise<Mark> {
   const cpu = new Map(actors.map((a) => [a.name, a.cpuMicros ?? 0]));
   cpu.set("host", body.cpu?.hostThreadMicros ?? 0);
   cpu.set("process", body.cpu?.processMicros ?? 0);
+  const heap = new Map(actors.map((a) => [a.name, a.peakHeapBytes ?? 0]));
+  heap.set("host", body.hostHeapBytes ?? 0);
   return {
+    heap,
     at: performance.now(),
     done: body.events.staged + body.events.deadLettered,
     fill: new Map(actors.map((a) => [a.name, a.mailboxDepth / a.mailboxCapacity])),
@@ -110,9 +116,20 @@ async function throughput(t: Target, count: number, dataDir: string): Promise<vo
   );
   console.log(
     `ingest: peak RSS of the pipeline process ${last.sample.peakRssMiB.toFixed(0)} MiB ` +
-      `(kernel high-water mark); RSS at 25/50/75/100% of the events: ${
+      `(kernel high-water mark); RSS at start (${marks[0]?.done ?? 0} events done) ${
+        marks[0]?.sample.rssMiB.toFixed(0)
+      } MiB, at 25/50/75/100% of the events: ${
         [0.25, 0.5, 0.75, 1].map((s) => at(s).sample.rssMiB.toFixed(0)).join(" / ")
       } MiB`,
+  );
+  const mib = (bytes: number) => (bytes / 1048576).toFixed(0);
+  console.log(
+    `ingest: peak V8 heap + ArrayBuffers by stage (MiB; what the rest of the RSS is: DuckDB, ` +
+      `code, thread stacks, allocator slack): ${
+        [...last.heap.keys()].filter((k) => (last.heap.get(k) ?? 0) > 0).map((k) =>
+          `${k} ${mib(Math.max(...marks.map((m) => m.heap.get(k) ?? 0), last.heap.get(k) ?? 0))}`
+        ).join(", ")
+      }`,
   );
   const perEvent = (micros: number) => (micros / Math.max(1, events)).toFixed(2);
   const stages = [...to.cpu.keys()].filter((k) => k !== "process");

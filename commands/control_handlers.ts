@@ -3,7 +3,11 @@
  * are stuck), readiness from the pipeline's per-stage conditions (progress included; Kafka
  * timestamps play no part), Prometheus metrics and the status snapshot.
  */
-import { processCpuMicros, threadCpuMicros } from "../observability/thread_cpu.ts";
+import {
+  isolateHeapBytes,
+  processCpuMicros,
+  threadCpuMicros,
+} from "../observability/thread_cpu.ts";
 import type { Pipeline } from "../pipeline/pipeline.ts";
 import type { ControlHandlers } from "../control/control_server.ts";
 import type { CrawlCounters } from "../messages/crawler.ts";
@@ -54,6 +58,7 @@ export function controlHandlers(
         lastEndToEndLatencyMs: m.lastLatencyMs ?? null,
         // CPU time so far, µs: the main thread's (routing, control) and the whole process's.
         cpu: { hostThreadMicros: threadCpuMicros(), processMicros: processCpuMicros() },
+        hostHeapBytes: isolateHeapBytes(),
         geoipTable: pipeline.geoipTable,
         crawler: crawler() ?? null,
       };

@@ -1,8 +1,8 @@
 /**
- * CPU time of the calling thread (the main thread or one actor Worker), in microseconds: what the
- * runtime reports per actor so a bench can say where the process's CPU goes, stage by stage.
- * Uses `process.threadCpuUsage()` (getrusage RUSAGE_THREAD; no permission needed); 0 where the
- * runtime lacks it, so a missing figure reads as none rather than failing a Worker.
+ * CPU time and heap of the calling thread (the main thread or one actor Worker): what the runtime
+ * reports per actor so a bench can say where the process's CPU and memory go, stage by stage.
+ * CPU comes from `process.threadCpuUsage()` (getrusage RUSAGE_THREAD; no permission needed), 0
+ * where the runtime lacks it, so a missing figure reads as none rather than failing a Worker.
  */
 import process from "node:process";
 
@@ -16,6 +16,12 @@ export function threadCpuMicros(): number {
   const user: unknown = Reflect.get(times, "user");
   const system: unknown = Reflect.get(times, "system");
   return typeof user === "number" && typeof system === "number" ? user + system : 0;
+}
+
+/** This thread's V8 heap plus the ArrayBuffers its isolate holds, bytes, now. */
+export function isolateHeapBytes(): number {
+  const { heapTotal, external } = Deno.memoryUsage();
+  return heapTotal + external;
 }
 
 /** User plus system CPU time of the whole process so far, µs. */

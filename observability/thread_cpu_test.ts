@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { processCpuMicros, threadCpuMicros } from "./thread_cpu.ts";
+import { isolateHeapBytes, processCpuMicros, threadCpuMicros } from "./thread_cpu.ts";
 
 Deno.test("thread CPU time grows with work done on this thread and stays within the process's", () => {
   const before = threadCpuMicros();
@@ -10,4 +10,11 @@ Deno.test("thread CPU time grows with work done on this thread and stays within 
   assert.ok(x > 0);
   assert.ok(after > before, `thread CPU ${before} -> ${after} µs after 60 ms of work`);
   assert.ok(processCpuMicros() >= after);
+});
+
+Deno.test("an isolate's heap figure counts the ArrayBuffers it holds", () => {
+  const before = isolateHeapBytes();
+  const held = new Uint8Array(32 * 1024 * 1024).fill(1);
+  assert.ok(isolateHeapBytes() >= before + held.byteLength / 2);
+  assert.equal(held[0], 1);
 });

@@ -253,6 +253,7 @@ export class ActorPool<In extends Specs, Out extends Specs, Asks extends Specs =
       deadLetters: this.#deadLetters,
       lastError: this.#lastError,
       cpuMicros: this.#members.reduce((sum, m) => sum + m.cpuMicrosBefore + m.cpuMicros, 0),
+      peakHeapBytes: this.#members.reduce((sum, m) => sum + m.peakHeapBytes, 0),
     };
   }
 
@@ -271,8 +272,9 @@ export class ActorPool<In extends Specs, Out extends Specs, Asks extends Specs =
       },
       emit: (name, body) => this.#emitted(m, name, body),
       ask: (name, body) => this.#asked(m, name, body),
-      done: (id, reply, cpuMicros) => {
-        m.cpuMicros = cpuMicros;
+      done: (id, reply, usage) => {
+        m.cpuMicros = usage.cpuMicros;
+        m.peakHeapBytes = Math.max(m.peakHeapBytes, usage.heapBytes);
         this.#done(m, id, reply);
       },
       failed: (id, error) => this.#failed(m, handle, id, error),

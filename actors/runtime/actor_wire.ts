@@ -44,6 +44,8 @@ export type WorkerToHost =
     readonly reply: unknown;
     /** CPU time of the Worker's thread so far, µs (see `observability/thread_cpu.ts`). */
     readonly cpuMicros: number;
+    /** The Worker's V8 heap plus the ArrayBuffers it holds, bytes, now. */
+    readonly heapBytes: number;
   }
   | { readonly type: "sys.failed"; readonly id: number | null; readonly error: WireError }
   | { readonly type: "sys.stopped" };
@@ -82,7 +84,8 @@ export function isWorkerToHost(v: unknown): v is WorkerToHost {
     case "sys.ask":
       return typeof v.id === "number" && typeof v.name === "string";
     case "sys.done":
-      return typeof v.id === "number" && typeof v.cpuMicros === "number";
+      return typeof v.id === "number" && typeof v.cpuMicros === "number" &&
+        typeof v.heapBytes === "number";
     case "sys.failed":
       return (v.id === null || typeof v.id === "number") && isWireError(v.error);
     default:

@@ -94,6 +94,8 @@ export interface Member {
   /** CPU time of the current incarnation's thread, last reported, and of those before it, µs. */
   cpuMicros: number;
   cpuMicrosBefore: number;
+  /** Highest heap (V8 heap plus ArrayBuffers) any incarnation reported, bytes. */
+  peakHeapBytes: number;
 }
 
 /** A member slot before its first start. */
@@ -110,5 +112,6 @@ export function newMember(index: number): Member {
     stopped: undefined,
     cpuMicros: 0,
     cpuMicrosBefore: 0,
+    peakHeapBytes: 0,
   };
 }

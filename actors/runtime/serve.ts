@@ -5,7 +5,7 @@
  * `sys.done`, and reports any failure as `sys.failed` before the host ends the Worker. Emits wait
  * for credit, so a fast actor cannot flood its host; asks wait for the answer its host routes.
  */
-import { threadCpuMicros } from "../../observability/thread_cpu.ts";
+import { isolateHeapBytes, threadCpuMicros } from "../../observability/thread_cpu.ts";
 import {
   fromWireError,
   type HostToWorker,
@@ -154,7 +154,13 @@ export function serve<In extends Specs, Out extends Specs, A, Asks extends Specs
           const handler = behaviour?.handlers[message.name] as (body: unknown) => unknown;
           const reply = await handler(message.body);
           checkReply(protocol.name, protocol.accepts, message.name, reply);
-          post({ type: "sys.done", id: message.id, reply, cpuMicros: threadCpuMicros() });
+          post({
+            type: "sys.done",
+            id: message.id,
+            reply,
+            cpuMicros: threadCpuMicros(),
+            heapBytes: isolateHeapBytes(),
+          });
         } catch (error) {
           fail(message.id, error);
         }

@@ -24,6 +24,8 @@ export interface ActorSnapshot {
    * with a finished message (a thread's work since its last finished message is not in it yet).
    */
   readonly cpuMicros?: number;
+  /** Highest V8 heap plus ArrayBuffers each member reported, summed over members, bytes. */
+  readonly peakHeapBytes?: number;
   /** Set on a temporary child (see `ChildSpec.restart`): its trouble is not the pipeline's. */
   readonly temporary?: boolean;
 }

@@ -16,11 +16,17 @@ export interface WorkerEvents {
   emit(name: string, body: unknown): Promise<void>;
   /** A request the Worker makes of another actor; the answer goes back to it. */
   ask(name: string, body: unknown): Promise<unknown>;
-  /** A message finished; `cpuMicros` is the Worker thread's CPU time so far. */
-  done(id: number, reply: unknown, cpuMicros: number): void;
+  /** A message finished; `usage` is the Worker's CPU time so far and its heap now. */
+  done(id: number, reply: unknown, usage: WorkerUsage): void;
   /** The Worker failed (processing `id`, when known) and must be replaced. */
   failed(id: number | null, error: Error): void;
   stopped(): void;
+}
+
+/** What a Worker reports of itself with each finished message. */
+export interface WorkerUsage {
+  readonly cpuMicros: number;
+  readonly heapBytes: number;
 }
 
 /** Identity of one incarnation. */
@@ -107,7 +113,7 @@ export class WorkerHandle {
       case "sys.ask":
         return this.#answer(message.id, message.name, message.body);
       case "sys.done":
-        return this.#events.done(message.id, message.reply, message.cpuMicros);
+        return this.#events.done(message.id, message.reply, message);
       case "sys.failed":
         return this.#fail(message.id, fromWireError(message.error));
       case "sys.stopped":
