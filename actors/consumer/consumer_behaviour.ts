@@ -39,8 +39,11 @@ export async function startConsumer(
         throw new Error("The Kafka consumer stopped", { cause: error });
       }),
   }, {
-    send: async (chunk) => {
-      const packed = packChunk(chunk, chunk.records);
+    send: async ({ records, ...header }) => {
+      // Only the header and the packed columns cross: the records' values are views of kafkajs's
+      // fetch buffers, and a clone of a view copies its whole buffer (to the host and on to the
+      // enricher: bench ingest measured host 4.8 -> 1.4 µs CPU per event without them).
+      const packed = packChunk(header, records);
       await ctx.emit("consumer.chunkRead", packed, chunkTransferables(packed));
     },
   });
