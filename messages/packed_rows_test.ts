@@ -17,6 +17,10 @@ function rows(from: number, count: number): RowBatch {
         const n = from + i;
         if (spec.type === "VARCHAR[]") return n % 3 === 0 ? null : [`p${n}`, `q"${col}`];
         if (spec.type === "BOOLEAN") return n % 2 === 0;
+        if (spec.type === "OPTION[]") return n % 4 === 0 ? null : [{ "category id": `c"${n}` }];
+        if (spec.type === "CART_PRODUCT[]") {
+          return n % 4 === 1 ? null : [{ amount: n, option: [{ value_id: n, extra: '{"é":1}' }] }];
+        }
         if (spec.type === "VARCHAR") return n % 5 === 0 ? null : `v${n}\n"é"`;
         return n * 1.5;
       })
@@ -24,7 +28,7 @@ function rows(from: number, count: number): RowBatch {
   };
 }
 
-Deno.test("packed rows unpack to the same cells, strings with quotes and newlines included", () => {
+Deno.test("packed rows unpack to the same cells, strings with quotes and newlines and nested lists included", () => {
   const batch = rows(0, 7);
   const packed = packRows(batch);
   assert.ok(isPackedRows(structuredClone(packed)));

@@ -4,9 +4,36 @@
  * order), which structured clone copies far faster than one object per row.
  */
 import { isRecord } from "../actors/runtime/guards.ts";
+import {
+  CART_PRODUCT_LIST,
+  type NestedList,
+  OPTION_LIST,
+  type StructList,
+} from "./nested_columns.ts";
+
+/** Nested column types by name: lists of structs (see `nested_columns.ts`). */
+export const NESTED_TYPES = {
+  "OPTION[]": OPTION_LIST,
+  "CART_PRODUCT[]": CART_PRODUCT_LIST,
+} as const satisfies Record<string, StructList>;
+
+/** Names of the nested column types. */
+export type NestedType = keyof typeof NESTED_TYPES;
 
 /** Warehouse types a staging column can have (DuckDB spelling; BigQuery maps them). */
-export type ColumnType = "VARCHAR" | "BIGINT" | "INTEGER" | "DOUBLE" | "BOOLEAN" | "VARCHAR[]";
+export type ColumnType =
+  | "VARCHAR"
+  | "BIGINT"
+  | "INTEGER"
+  | "DOUBLE"
+  | "BOOLEAN"
+  | "VARCHAR[]"
+  | NestedType;
+
+/** Whether a column type is a nested list of structs. */
+export function isNestedType(type: string): type is NestedType {
+  return type in NESTED_TYPES;
+}
 
 /** Declaration of one staging column. */
 export interface ColumnSpec {
@@ -49,7 +76,7 @@ export const STAGING_COLUMNS = [
   c("collect_id", "VARCHAR", ""),
   c("currency", "VARCHAR", ""),
   c("price", "VARCHAR", "locale-formatted, as sent"),
-  c("order_id", "VARCHAR", "normalized to digits ('720251727.0' -> '720251727')"),
+  c("order_id", "BIGINT", "'720251727.0' -> 720251727; a misfit is null, kept in extra"),
   c("is_paypal", "BOOLEAN", ""),
   c("key_search", "VARCHAR", ""),
   c("recommendation", "BOOLEAN", ""),
@@ -57,10 +84,10 @@ export const STAGING_COLUMNS = [
   c("recommendation_product_id", "VARCHAR", ""),
   c("recommendation_product_position", "VARCHAR", ""),
   c("show_recommendation", "VARCHAR", ""),
-  c("utm_source", "VARCHAR", "false is null"),
-  c("utm_medium", "VARCHAR", "false is null"),
-  c("option", "VARCHAR", "cleaned option list or object, as JSON text"),
-  c("cart_products", "VARCHAR", "cleaned cart lines, as JSON text"),
+  c("utm_source", "BOOLEAN", 'false/true, "true"/"false"; other text is null, kept in extra'),
+  c("utm_medium", "BOOLEAN", 'false/true, "true"/"false"; other text is null, kept in extra'),
+  c("option", "OPTION[]", "cleaned option list; an object (listing pages) is one element"),
+  c("cart_products", "CART_PRODUCT[]", "cleaned cart lines"),
   // User-Agent enrichment.
   c("user_agent_id", "VARCHAR", "MD5 hex of user_agent"),
   c("browser_family", "VARCHAR", ""),
@@ -93,14 +120,19 @@ export const STAGING_COLUMNS = [
   c("geo_table_version", "VARCHAR", "version of the range table used; null without one"),
   // Catalog seam: product ids seen in this event (cart_products ids, else product_id).
   c("catalog_product_ids", "VARCHAR[]", "product ids for the catalog, with current_url"),
-  c("extra", "VARCHAR", "top-level fields the schema does not declare, cleaned, as JSON text"),
+  c(
+    "extra",
+    "VARCHAR",
+    "top-level fields the schema does not declare and values that fit no declared type " +
+      "(under their own key: order_id, utm_source, option, ...), cleaned, as JSON text",
+  ),
 ] as const satisfies readonly ColumnSpec[];
 
 /** Names of the staging columns. */
 export type ColumnName = (typeof STAGING_COLUMNS)[number]["name"];
 
 /** One cell value as it crosses a Worker. */
-export type Cell = string | number | boolean | null | string[];
+export type Cell = string | number | boolean | null | string[] | NestedList;
 
 /** A batch of staged rows as columns: `columns[i]` holds column `STAGING_COLUMNS[i]`. */
 export interface RowBatch {

@@ -11,19 +11,19 @@ export type FieldKind =
   | "text"
   /** string; booleans also become "true"/"false" (show_recommendation) */
   | "booleanText"
-  /** string or `false` for none (utm_source, utm_medium) */
-  | "flagText"
-  /** integer kept as its digits (order_id) */
-  | "integerText"
+  /** boolean sent as true/false or their text; other text is kept in extra (utm_*) */
+  | "flag"
+  /** 64-bit integer; what does not fit is kept in extra (order_id) */
+  | "bigint"
   /** 32-bit integer */
   | "int32"
   /** epoch seconds (time_stamp) */
   | "seconds"
   /** boolean */
   | "boolean"
-  /** option list or object, as cleaned JSON text */
+  /** option list (an object is one element) */
   | "option"
-  /** cart lines, as cleaned JSON text */
+  /** cart lines */
   | "cart";
 
 /** One top-level field of the event. */
@@ -72,7 +72,7 @@ export const EVENT_FIELDS: ReadonlyMap<string, EventField> = new Map(
     field("key_search", "text"),
     field("local_time", "text"),
     field("option", "option"),
-    field("order_id", "integerText"),
+    field("order_id", "bigint"),
     field("price", "text"),
     field("product_id", "text"),
     field("recommendation", "boolean"),
@@ -86,8 +86,8 @@ export const EVENT_FIELDS: ReadonlyMap<string, EventField> = new Map(
     field("time_stamp", "seconds"),
     field("user_agent", "text"),
     field("user_id_db", "text"),
-    field("utm_medium", "flagText"),
-    field("utm_source", "flagText"),
+    field("utm_medium", "flag"),
+    field("utm_source", "flag"),
     field("viewing_product_id", "text"),
   ].map((f) => [f.name, f]),
 );

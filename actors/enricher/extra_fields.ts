@@ -4,7 +4,7 @@
  * cut and how big it was, so a hostile message cannot grow a row without bound.
  */
 import { preview, type Problems } from "./field_coercion.ts";
-import { cleanJson } from "./json_columns.ts";
+import { cleanJson } from "./clean_json.ts";
 
 /** Characters of `extra` JSON kept per event. */
 export const MAX_EXTRA_CHARS = 16_384;

@@ -1,6 +1,6 @@
 /**
  * Lossless coercion of one event field to its declared type. A value that converts without
- * losing information is converted ("42" -> 42, "720251727.0" -> "720251727", 6 -> "6"); any
+ * losing information is converted ("42" -> 42, "720251727.0" -> 720251727, 6 -> "6"); any
  * other value gives null and a problem text (`order_id: expected integer, got "abc"`).
  */
 
@@ -66,30 +66,12 @@ export function asText(
   return expected(name, "string", value, problems);
 }
 
-/** A string field the producers fill with `false` for "none" (utm_*): false is null. */
-export function asFlagText(
-  name: string,
-  value: unknown,
-  maxChars: number,
-  problems: Problems,
-): string | null {
-  return value === false ? null : asText(name, value, maxChars, problems, true);
-}
-
 /** The digits of an integer sent as a number or as text; null when it is not one. */
 export function integerDigits(value: unknown): string | null {
   if (typeof value === "number") return Number.isSafeInteger(value) ? String(value) : null;
   if (typeof value !== "string" || value.length > MAX_INTEGER_DIGITS) return null;
   const match = INTEGER_TEXT.exec(value);
   return match?.[1] ?? null;
-}
-
-/**
- * An integer kept as its digits (order_id): leading zeros and digits beyond 2^53 survive.
- * Fractions, exponents and words are refused (they would be changed or lost).
- */
-export function asIntegerText(name: string, value: unknown, problems: Problems): string | null {
-  return integerDigits(value) ?? expected(name, "integer", value, problems);
 }
 
 /** An integer between `min` and `max` (inclusive), from a number or exact integer text. */
@@ -105,6 +87,47 @@ export function asInteger(
   const number = Number(digits);
   if (number >= min && number <= max && Number.isSafeInteger(number)) return number;
   problems.push(`${name}: ${digits} is out of range ${min}..${max}`);
+  return null;
+}
+
+/**
+ * A 64-bit integer (order_id) from a number or exact integer text ("720251727.0" -> 720251727).
+ * A value that is not one, or not one JavaScript holds exactly (|n| >= 2^53), is null with a
+ * problem and kept as sent in `misfits` under its name.
+ */
+export function asBigint(
+  name: string,
+  value: unknown,
+  problems: Problems,
+  misfits: { add(key: string, value: unknown): void },
+): number | null {
+  const digits = integerDigits(value);
+  const number = digits === null ? NaN : Number(digits);
+  if (Number.isSafeInteger(number)) return number;
+  problems.push(`${name}: expected integer (|n| < 2^53), got ${preview(value)}; kept in extra`);
+  misfits.add(name, value);
+  return null;
+}
+
+/**
+ * A flag the original typed BOOL that producers also fill with text (utm_source, utm_medium):
+ * true/false and "true"/"false" (any case) are read; anything else ("google") is null with a
+ * problem and kept as sent in `misfits` under its name.
+ */
+export function asFlag(
+  name: string,
+  value: unknown,
+  problems: Problems,
+  misfits: { add(key: string, value: unknown): void },
+): boolean | null {
+  if (typeof value === "boolean") return value;
+  if (typeof value === "string") {
+    const word = value.trim().toLowerCase();
+    if (word === "true") return true;
+    if (word === "false") return false;
+  }
+  problems.push(`${name}: expected true or false, got ${preview(value)}; kept in extra`);
+  misfits.add(name, value);
   return null;
 }
 

@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import {
+  asBigint,
   asBoolean,
-  asFlagText,
+  asFlag,
   asInteger,
-  asIntegerText,
   asText,
   isEmpty,
   type Problems,
@@ -46,37 +46,52 @@ Deno.test("truncation never splits a surrogate pair", () => {
   assert.equal(truncate("a💍b", 3), "a💍");
 });
 
-Deno.test("utm fields read false as null and keep strings", () => {
-  assert.deepEqual(run((p) => asFlagText("utm_source", false, 100, p)), [null, []]);
-  assert.deepEqual(run((p) => asFlagText("utm_source", "google", 100, p)), ["google", []]);
+/** Misfits kept by name, as `extra` keeps them. */
+function kept(): { add(key: string, value: unknown): void; seen: [string, unknown][] } {
+  const seen: [string, unknown][] = [];
+  return { add: (key, value) => seen.push([key, value]), seen };
+}
+
+Deno.test("utm fields read false, true and their text as booleans", () => {
+  const misfits = kept();
+  assert.deepEqual(run((p) => asFlag("utm_source", false, p, misfits)), [false, []]);
+  assert.deepEqual(run((p) => asFlag("utm_source", true, p, misfits)), [true, []]);
+  assert.deepEqual(run((p) => asFlag("utm_medium", "true", p, misfits)), [true, []]);
+  assert.deepEqual(run((p) => asFlag("utm_medium", " False ", p, misfits)), [false, []]);
+  assert.deepEqual(misfits.seen, []);
 });
 
-Deno.test("order_id keeps the digits of ints, integer strings and zero-fraction doubles", () => {
-  assert.deepEqual(run((p) => asIntegerText("order_id", 720251727, p)), ["720251727", []]);
-  assert.deepEqual(run((p) => asIntegerText("order_id", "720251727", p)), ["720251727", []]);
-  assert.deepEqual(run((p) => asIntegerText("order_id", "720251727.0", p)), ["720251727", []]);
-  assert.deepEqual(run((p) => asIntegerText("order_id", "98765432109876543210", p)), [
+Deno.test("a utm field of other text is null with a problem and its value kept in extra", () => {
+  const misfits = kept();
+  assert.deepEqual(run((p) => asFlag("utm_source", "google", p, misfits)), [
+    null,
+    ['utm_source: expected true or false, got "google"; kept in extra'],
+  ]);
+  assert.deepEqual(misfits.seen, [["utm_source", "google"]]);
+});
+
+Deno.test("order_id reads ints, integer strings and zero-fraction doubles as integers", () => {
+  const misfits = kept();
+  assert.deepEqual(run((p) => asBigint("order_id", 720251727, p, misfits)), [720251727, []]);
+  assert.deepEqual(run((p) => asBigint("order_id", "720251727", p, misfits)), [720251727, []]);
+  assert.deepEqual(run((p) => asBigint("order_id", "720251727.0", p, misfits)), [720251727, []]);
+  assert.deepEqual(misfits.seen, []);
+});
+
+Deno.test("order_id that is no exact integer is null with a problem and kept in extra", () => {
+  const misfits = kept();
+  for (const value of ["abc", "7202.5", 7202.5, { id: 1 }, "98765432109876543210"]) {
+    assert.deepEqual(run((p) => asBigint("order_id", value, p, misfits)), [
+      null,
+      [`order_id: expected integer (|n| < 2^53), got ${JSON.stringify(value)}; kept in extra`],
+    ]);
+  }
+  assert.deepEqual(misfits.seen.map(([, v]) => v), [
+    "abc",
+    "7202.5",
+    7202.5,
+    { id: 1 },
     "98765432109876543210",
-    [],
-  ]);
-});
-
-Deno.test("order_id refuses words, fractions and objects rather than lose information", () => {
-  assert.deepEqual(run((p) => asIntegerText("order_id", "abc", p)), [
-    null,
-    ['order_id: expected integer, got "abc"'],
-  ]);
-  assert.deepEqual(run((p) => asIntegerText("order_id", "7202.5", p)), [
-    null,
-    ['order_id: expected integer, got "7202.5"'],
-  ]);
-  assert.deepEqual(run((p) => asIntegerText("order_id", 7202.5, p)), [
-    null,
-    ["order_id: expected integer, got 7202.5"],
-  ]);
-  assert.deepEqual(run((p) => asIntegerText("order_id", { id: 1 }, p)), [
-    null,
-    ['order_id: expected integer, got {"id":1}'],
   ]);
 });
 

@@ -11,17 +11,17 @@ import type { GeoLookup } from "../geoip/geo_lookup.ts";
 import { putLocation, putUserAgent } from "./enrichment_columns.ts";
 import { columnAt, EVENT_FIELDS, type EventField } from "./event_fields.ts";
 import {
+  asBigint,
   asBoolean,
-  asFlagText,
+  asFlag,
   asInteger,
-  asIntegerText,
   asText,
   integerDigits,
   isEmpty,
   type Problems,
 } from "./field_coercion.ts";
 import { ExtraFields } from "./extra_fields.ts";
-import { cartProductsJson, optionJson } from "./json_columns.ts";
+import { cartProductList, type Misfits, optionList } from "./nested_lists.ts";
 import { ProblemList } from "./problem_list.ts";
 import { cellAt, put } from "./row_cells.ts";
 import type { UserAgentCache } from "./user_agent_cache.ts";
@@ -52,16 +52,22 @@ const COL = {
 const INT32_MIN = -(2 ** 31);
 const INT32_MAX = 2 ** 31 - 1;
 
-function coerce(f: EventField, value: unknown, problems: Problems, productIds: string[]): Cell {
+function coerce(
+  f: EventField,
+  value: unknown,
+  problems: Problems,
+  misfits: Misfits,
+  productIds: string[],
+): Cell {
   switch (f.kind) {
     case "text":
       return asText(f.name, value, f.maxChars, problems);
     case "booleanText":
       return asText(f.name, value, f.maxChars, problems, true);
-    case "flagText":
-      return asFlagText(f.name, value, f.maxChars, problems);
-    case "integerText":
-      return asIntegerText(f.name, value, problems);
+    case "flag":
+      return asFlag(f.name, value, problems, misfits);
+    case "bigint":
+      return asBigint(f.name, value, problems, misfits);
     case "int32":
       return asInteger(f.name, value, INT32_MIN, INT32_MAX, problems);
     case "seconds":
@@ -69,9 +75,9 @@ function coerce(f: EventField, value: unknown, problems: Problems, productIds: s
     case "boolean":
       return asBoolean(f.name, value, problems);
     case "option":
-      return optionJson(value, problems);
+      return optionList(value, problems, misfits);
     case "cart":
-      return cartProductsJson(value, problems, productIds);
+      return cartProductList(value, problems, misfits, productIds);
     default: {
       const unknownKind: never = f.kind;
       throw new TypeError(`Cannot coerce field ${f.name}: unknown kind ${String(unknownKind)}`);
@@ -127,7 +133,7 @@ export function stageEvent(
       continue;
     }
     if (f.kind === "seconds") timeStampSent = true;
-    put(columns, f.column, row, coerce(f, value, problems, cartIds));
+    put(columns, f.column, row, coerce(f, value, problems, extra, cartIds));
   }
 
   put(

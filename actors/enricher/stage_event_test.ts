@@ -22,14 +22,13 @@ Deno.test("a product view is staged cleaned, timed, enriched and without problem
   assert.equal(row.time_stamp, 1_591_266_092);
   assert.equal(row.user_id_db, null);
   assert.equal(row.email_address, null);
-  assert.equal(row.utm_source, null);
+  assert.equal(row.utm_source, false);
   assert.equal(row.recommendation, false);
   assert.equal(row.show_recommendation, "false");
-  assert.equal(
-    row.option,
-    '[{"option_label":"alloy","option_id":"331","value_label":"white-585","value_id":"3216"},' +
-      '{"option_label":"diamond"}]',
-  );
+  assert.deepEqual(row.option, [
+    { option_label: "alloy", option_id: "331", value_label: "white-585", value_id: "3216" },
+    { option_label: "diamond" },
+  ]);
   assert.deepEqual(row.catalog_product_ids, ["110474"]);
   assert.equal(row.device_family, "iPhone");
   assert.equal(row.is_mobile, true);
@@ -49,13 +48,14 @@ Deno.test("wrong types are recorded as field problems and the row keeps the rest
   });
   assert.deepEqual(row.field_problems, [
     'user_agent: expected string, got ["Mozilla/5.0"]',
-    "option: expected array or object, got 42",
+    "option: expected a list of objects, got 42; kept in extra",
     'is_paypal: expected boolean, got "yes"',
-    'order_id: expected integer, got {"id":1}',
+    'order_id: expected integer (|n| < 2^53), got {"id":1}; kept in extra',
     'recommendation_clicked_position: expected integer, got "third"',
-    'cart_products: expected array, got "[]"',
+    'cart_products: expected a list of objects, got "[]"; kept in extra',
   ]);
   assert.deepEqual([row.user_agent, row.user_agent_id, row.option], [null, null, null]);
+  assert.equal(row.extra, '{"option":42,"order_id":{"id":1},"cart_products":"[]"}');
   assert.equal(row.collection, "view_product_detail");
   assert.equal(row.event_time_ms, 1_591_266_092_000);
 });
@@ -70,19 +70,38 @@ Deno.test("values that convert without loss are converted", () => {
     recommendation_clicked_position: "3",
     recommendation_product_position: 2,
     show_recommendation: true,
-    utm_source: "google",
+    utm_source: "true",
+    utm_medium: "False",
     ip: "2a01:cb19:8a1:4b00:8c1d:5bbe:4b2e:9a1c",
   });
   assert.equal(row.field_problems, null);
   assert.deepEqual(
     [row.store_id, row.time_stamp, row.order_id, row.is_paypal],
-    ["6", 1_591_266_092, "720251727", true],
+    ["6", 1_591_266_092, 720_251_727, true],
   );
   assert.deepEqual(
     [row.recommendation_clicked_position, row.recommendation_product_position],
     [3, "2"],
   );
-  assert.deepEqual([row.show_recommendation, row.utm_source], ["true", "google"]);
+  assert.deepEqual(
+    [row.show_recommendation, row.utm_source, row.utm_medium],
+    ["true", true, false],
+  );
+});
+
+Deno.test('order_id "" on checkout is null without a problem; a utm word is kept in extra', () => {
+  const row = stage({
+    ...productView(),
+    collection: "checkout",
+    order_id: "",
+    utm_source: "google",
+  });
+  assert.equal(row.order_id, null);
+  assert.equal(row.utm_source, null);
+  assert.deepEqual(row.field_problems, [
+    'utm_source: expected true or false, got "google"; kept in extra',
+  ]);
+  assert.equal(row.extra, '{"utm_source":"google"}');
 });
 
 Deno.test("empty strings, empty lists and empty objects become nulls without problems", () => {
@@ -134,7 +153,7 @@ Deno.test("bad IPs are recorded as problems and the row stays", () => {
     const row = stage({ ...productView(), ip });
     const problems = row.field_problems;
     assert.ok(Array.isArray(problems) && problems.length === 1, `ip ${ip}`);
-    assert.match(problems[0] ?? "", /^ip: not an IP address, got "/);
+    assert.match(String(problems[0] ?? ""), /^ip: not an IP address, got "/);
     assert.equal(row.collection, "view_product_detail");
   }
 });
@@ -153,9 +172,21 @@ Deno.test("checkout_success takes its catalog ids from the cart lines, once each
     ],
   });
   assert.deepEqual(row.catalog_product_ids, ["98001", "110474"]);
-  assert.equal(row.order_id, "720251727");
-  assert.equal(row.field_problems, null);
-  assert.match(String(row.cart_products), /^\[\{"product_id":98001,"amount":1,"price":"880.00"/);
+  assert.equal(row.order_id, 720_251_727);
+  assert.deepEqual(row.field_problems, [
+    'cart_products[1].option: expected a list of objects, got "Weißgold 585"; kept in extra',
+  ]);
+  assert.deepEqual(row.cart_products, [
+    { product_id: 98001, amount: 1, price: "880.00", currency: "£" },
+    {
+      product_id: 110474,
+      amount: 2,
+      price: "1 278,00",
+      currency: "€",
+      extra: '{"option":"Weißgold 585"}',
+    },
+    { product_id: 98001, amount: 1, price: "880.00", currency: "£" },
+  ]);
 });
 
 Deno.test("a product_id that is not an integer is kept but left out of the catalog", () => {

@@ -3,10 +3,21 @@
  * (the row, then what the writer stamps) with their types, and the user-agent dimension's columns.
  * DuckDB and BigQuery build their tables from these; the lake's Parquet files carry them too.
  */
-import { type ColumnType, STAGING_COLUMNS } from "../../messages/staging_columns.ts";
+import {
+  type ColumnType,
+  isNestedType,
+  NESTED_TYPES,
+  STAGING_COLUMNS,
+} from "../../messages/staging_columns.ts";
+import { duckdbStructListSql } from "../../messages/nested_columns.ts";
 
 /** Column types of the staging table; `TIMESTAMPTZ` holds epoch milliseconds on the way in. */
 export type TableColumnType = ColumnType | "TIMESTAMPTZ";
+
+/** DuckDB's SQL spelling of a column type (nested lists as `STRUCT(...)[]`). */
+export function duckdbTypeSql(type: TableColumnType): string {
+  return isNestedType(type) ? duckdbStructListSql(NESTED_TYPES[type]) : type;
+}
 
 /**
  * Staging columns in table order: the contract's columns, then what the writer stamps:

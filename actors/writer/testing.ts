@@ -89,7 +89,26 @@ export function syntheticBatch(spec: SyntheticRows): RowBatch {
       is_paypal: rand() < 0.01 ? true : null,
       recommendation: rand() < 0.1 ? false : null,
       recommendation_clicked_position: rand() < 0.02 ? 3 : null,
-      option: '[{"option_label":"alloy","value_label":"white-585"}]',
+      option: [{ option_label: "alloy", value_label: "white-585" }],
+      ...(offset % 50 === 7
+        ? {
+          collection: "checkout_success",
+          order_id: 720_000_000 + offset,
+          cart_products: [{
+            amount: 1 + (offset % 3),
+            currency: "€",
+            price: "1 278,00",
+            product_id: Number(product),
+            option: [{
+              option_id: 12,
+              option_label: "alloy",
+              value_id: 34,
+              value_label: "Weißgold",
+            }],
+          }],
+        }
+        : {}),
+      utm_source: rand() < 0.1 ? true : null,
       user_agent_id: `ua${ua.toString(16).padStart(30, "0")}`,
       browser_family: BROWSERS[ua % BROWSERS.length] ?? null,
       browser_version: `${80 + (ua % 20)}.0`,

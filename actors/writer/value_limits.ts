@@ -10,9 +10,11 @@ import {
   type Cell,
   type ColumnType,
   type DeadLetter,
+  NESTED_TYPES,
   type RowBatch,
   STAGING_COLUMNS,
 } from "../../messages/staging_columns.ts";
+import { nestedChars, nestedListProblem } from "../../messages/nested_columns.ts";
 import { columnIndex } from "./batch_columns.ts";
 
 /** 0001-01-01T00:00:00.000Z, the first instant a warehouse DATE or TIMESTAMP can hold. */
@@ -76,13 +78,24 @@ function unstorable(cell: Cell, type: ColumnType, name: string): string | null {
       return Array.isArray(cell) && cell.every((s) => typeof s === "string")
         ? null
         : "is not a list of text";
+    case "OPTION[]":
+    case "CART_PRODUCT[]": {
+      const why = nestedListProblem(cell, NESTED_TYPES[type], "");
+      return why === null ? null : `is not a list of ${name} elements (${why.trimStart()})`;
+    }
   }
 }
 
 /** Bytes a cell can take in a row's insertAll JSON, at most (a char escaped as \uXXXX: 6). */
 function cellBytes(cell: Cell): number {
   if (typeof cell === "string") return cell.length * 6 + 2;
-  if (Array.isArray(cell)) return cell.reduce((n, s) => n + s.length * 6 + 3, 2);
+  if (Array.isArray(cell)) {
+    let bytes = 2;
+    for (const item of cell) {
+      bytes += typeof item === "string" ? item.length * 6 + 3 : nestedChars([item]) * 6;
+    }
+    return bytes;
+  }
   return 24;
 }
 
@@ -112,7 +125,8 @@ function addProblem(columns: Cell[][], row: number, problem: string): void {
   const cells = columns[PROBLEMS];
   if (cells === undefined) return;
   const current = cells[row];
-  cells[row] = Array.isArray(current) ? [...current, problem] : [problem];
+  const kept = Array.isArray(current) ? current.filter((p) => typeof p === "string") : [];
+  cells[row] = [...kept, problem];
 }
 
 /** Cuts the largest cells of `row` until its JSON fits `MAX_ROW_BYTES`; returns cells cut. */

@@ -38,7 +38,10 @@ Deno.test("a Kafka timestamp of 2^53 is left null with a field problem; year 100
   assert.deepEqual(stamps.slice(0, 2), [null, Date.UTC(10000, 0, 1)]);
   const problems = columnOf(out.rows, "field_problems")[0];
   assert.ok(Array.isArray(problems));
-  assert.match(problems.at(-1) ?? "", /^_kafka_timestamp_ms: 9007199254740992 is not an integer/);
+  assert.match(
+    String(problems.at(-1) ?? ""),
+    /^_kafka_timestamp_ms: 9007199254740992 is not an integer/,
+  );
   assert.equal(columnOf(rows, "_kafka_timestamp_ms")[0], 2 ** 53, "the input is not modified");
 });
 
@@ -52,8 +55,11 @@ Deno.test("an event time past 9999 and a cell of the wrong type are left null, e
   assert.equal(columnOf(out.rows, "is_bot")[1], null);
   const [first, second] = columnOf(out.rows, "field_problems");
   assert.ok(Array.isArray(first) && Array.isArray(second));
-  assert.match(first.at(-1) ?? "", /event_time_ms: 253402300800000 is outside 0001-01-01\.\.9999/);
-  assert.match(second.at(-1) ?? "", /is_bot: "yes" is not true or false; left null/);
+  assert.match(
+    String(first.at(-1) ?? ""),
+    /event_time_ms: 253402300800000 is outside 0001-01-01\.\.9999/,
+  );
+  assert.match(String(second.at(-1) ?? ""), /is_bot: "yes" is not true or false; left null/);
 });
 
 Deno.test("bad Kafka coordinates are a bug, not a value to clean", () => {
@@ -70,7 +76,10 @@ Deno.test("a row over the row limit loses its largest values until it fits, said
   assert.equal(columnOf(out.rows, "current_url")[1], columnOf(rows, "current_url")[1]);
   const problems = columnOf(out.rows, "field_problems")[1];
   assert.ok(Array.isArray(problems));
-  assert.match(problems.at(-1) ?? "", /^extra: \d+ bytes do not fit the 8388608-byte row limit/);
+  assert.match(
+    String(problems.at(-1) ?? ""),
+    /^extra: \d+ bytes do not fit the 8388608-byte row limit/,
+  );
   assert.equal(columnOf(out.rows, "extra")[0], null, "the other row keeps what it had");
 });
 

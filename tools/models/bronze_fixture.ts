@@ -8,7 +8,7 @@
 import { DuckDBInstance } from "@duckdb/node-api";
 import { sqlString } from "../../actors/writer/sql_string.ts";
 import { enrichBatch, type KafkaMessage } from "../../actors/enricher/enrich_batch.ts";
-import { isRecord } from "../../actors/runtime/guards.ts";
+import { isRecord, isStringArray } from "../../actors/runtime/guards.ts";
 import { UserAgentCache } from "../../actors/enricher/user_agent_cache.ts";
 import { STAGING_COLUMNS } from "../../messages/staging_columns.ts";
 import { generateMessages } from "../produce/mod.ts";
@@ -202,7 +202,7 @@ export async function buildBronzeFixture(options: BronzeFixtureOptions): Promise
         const r = rowOf[i] ?? -1;
         if (r < 0) return;
         const cells = rows.columns.map((column) => column[r] ?? null);
-        const row = bronzeRow(cells, sent, message.timestampMs + 1_000, epoch);
+        const row = bronzeRow(cells, message.timestampMs + 1_000, epoch);
         lines.push(JSON.stringify(row));
         if (replay.length < duplicates) {
           const { _offset_epoch: _, ...older } = row;
@@ -215,7 +215,7 @@ export async function buildBronzeFixture(options: BronzeFixtureOptions): Promise
           userAgents.set(uaId, JSON.stringify(ua));
         }
         const ids = cells[at("catalog_product_ids")];
-        for (const id of Array.isArray(ids) ? ids : []) {
+        for (const id of isStringArray(ids) ? ids : []) {
           if (!products.has(id)) products.set(id, cells[at("current_url")]);
         }
         if (sent.collection === "checkout_success") countOrder(sent, sales);

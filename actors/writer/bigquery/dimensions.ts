@@ -7,6 +7,7 @@
 import type { BigQuery } from "@google-cloud/bigquery";
 import type { RowBatch } from "../../../messages/staging_columns.ts";
 import { columnOf } from "../batch_columns.ts";
+import { isStringArray } from "../../runtime/guards.ts";
 import type { KnownKeys } from "../known_keys.ts";
 import { USER_AGENT_COLUMNS } from "../table_columns.ts";
 import { query, str } from "./client.ts";
@@ -83,7 +84,7 @@ export async function newProducts(
   const first = new Map<string, number>();
   for (let row = 0; row < rows.rowCount; row++) {
     const ids = lists[row];
-    if (!Array.isArray(ids)) continue;
+    if (!isStringArray(ids)) continue;
     for (const id of ids) if (id !== "" && !known.has(id) && !first.has(id)) first.set(id, row);
   }
   const stored = await committedKeys(client, dataset, "products", [...first.keys()]);

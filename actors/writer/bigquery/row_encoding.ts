@@ -5,7 +5,21 @@
  * still throws `TypeError`: a bug upstream.
  */
 
-import { type Cell, type RowBatch, STAGING_COLUMNS } from "../../../messages/staging_columns.ts";
+import {
+  type Cell,
+  type ColumnType,
+  isNestedType,
+  NESTED_TYPES,
+  type RowBatch,
+  STAGING_COLUMNS,
+} from "../../../messages/staging_columns.ts";
+import {
+  isNestedList,
+  type NestedElement,
+  nestedListProblem,
+  type StructList,
+} from "../../../messages/nested_columns.ts";
+import { bigqueryName } from "./schema.ts";
 import { columnIndex } from "../batch_columns.ts";
 import { eventDate } from "../value_limits.ts";
 
@@ -23,8 +37,30 @@ export function timestamp(ms: number): string {
   return new Date(ms).toISOString();
 }
 
-function checked(cell: Cell | undefined, type: string, name: string, row: number): unknown {
-  if (cell === null || cell === undefined) return type === "VARCHAR[]" ? [] : null;
+/** A nested list as insertAll JSON: members under their BigQuery names (`category_id`). */
+export function recordJson(elements: readonly NestedElement[], list: StructList): unknown[] {
+  return elements.map((element) => {
+    const out: Record<string, unknown> = {};
+    for (const member of list.fields) {
+      const value = element[member.name];
+      if (value === undefined) continue;
+      out[bigqueryName(member.name)] = typeof member.type === "string" || !Array.isArray(value)
+        ? value
+        : recordJson(value, member.type);
+    }
+    return out;
+  });
+}
+
+function checked(cell: Cell | undefined, type: ColumnType, name: string, row: number): unknown {
+  if (cell === null || cell === undefined) {
+    return type === "VARCHAR[]" || isNestedType(type) ? [] : null;
+  }
+  if (isNestedType(type)) {
+    const list = NESTED_TYPES[type];
+    if (isNestedList(cell, list)) return recordJson(cell, list);
+    throw new TypeError(`Cannot write row ${row}: ${nestedListProblem(cell, list, name)}`);
+  }
   const ok = type === "VARCHAR"
     ? typeof cell === "string"
     : type === "BIGINT" || type === "INTEGER"

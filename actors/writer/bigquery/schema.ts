@@ -8,14 +8,30 @@
 
 import type { BigQuery, Dataset, TableField, TableMetadata } from "@google-cloud/bigquery";
 import { timed } from "./client.ts";
-import { type ColumnType, STAGING_COLUMNS } from "../../../messages/staging_columns.ts";
+import {
+  type ColumnType,
+  isNestedType,
+  NESTED_TYPES,
+  STAGING_COLUMNS,
+} from "../../../messages/staging_columns.ts";
+import type { StructList } from "../../../messages/nested_columns.ts";
 import { USER_AGENT_COLUMNS } from "../table_columns.ts";
 
 /** One BigQuery column. */
 export interface Field {
   readonly name: string;
-  readonly type: "STRING" | "INT64" | "FLOAT64" | "BOOL" | "BYTES" | "TIMESTAMP" | "DATE";
+  readonly type:
+    | "STRING"
+    | "INT64"
+    | "FLOAT64"
+    | "BOOL"
+    | "BYTES"
+    | "TIMESTAMP"
+    | "DATE"
+    | "RECORD";
   readonly mode: "NULLABLE" | "REQUIRED" | "REPEATED";
+  /** A RECORD's members. */
+  readonly fields?: readonly Field[];
 }
 
 const BIGQUERY_TYPE: Record<ColumnType, Field["type"]> = {
@@ -25,7 +41,27 @@ const BIGQUERY_TYPE: Record<ColumnType, Field["type"]> = {
   DOUBLE: "FLOAT64",
   BOOLEAN: "BOOL",
   "VARCHAR[]": "STRING",
+  "OPTION[]": "RECORD",
+  "CART_PRODUCT[]": "RECORD",
 };
+
+/**
+ * BigQuery's spelling of a member name: column and field names take letters, digits and
+ * underscores only, so `category id` (a key the shop sends in `option`) is `category_id`. The one
+ * mapping this makes; Parquet and DuckDB keep the original spelling.
+ */
+export function bigqueryName(name: string): string {
+  return name.replace(/[^A-Za-z0-9_]/g, "_");
+}
+
+/** A list of structs as a REPEATED RECORD's members. */
+export function recordFields(list: StructList): Field[] {
+  return list.fields.map((member) =>
+    typeof member.type === "string"
+      ? f(bigqueryName(member.name), member.type === "BIGINT" ? "INT64" : "STRING")
+      : { name: member.name, type: "RECORD", mode: "REPEATED", fields: recordFields(member.type) }
+  );
+}
 
 const f = (name: string, type: Field["type"], mode: Field["mode"] = "NULLABLE"): Field => ({
   name,
@@ -40,12 +76,14 @@ const KEY = new Set(["_topic", "_partition", "_offset"]);
  * partition's watermark epoch), then `dt`.
  */
 export const STAGING_FIELDS: readonly Field[] = [
-  ...STAGING_COLUMNS.map((c) =>
-    f(
-      c.name,
-      BIGQUERY_TYPE[c.type],
-      c.type === "VARCHAR[]" ? "REPEATED" : KEY.has(c.name) ? "REQUIRED" : "NULLABLE",
-    )
+  ...STAGING_COLUMNS.map((c): Field =>
+    isNestedType(c.type)
+      ? { ...f(c.name, "RECORD", "REPEATED"), fields: recordFields(NESTED_TYPES[c.type]) }
+      : f(
+        c.name,
+        BIGQUERY_TYPE[c.type],
+        c.type === "VARCHAR[]" ? "REPEATED" : KEY.has(c.name) ? "REQUIRED" : "NULLABLE",
+      )
   ),
   f("_ingested_at", "TIMESTAMP", "REQUIRED"),
   f("_offset_epoch", "INT64"),
@@ -185,10 +223,16 @@ export const STAGING_SPEC: TableSpec = {
   clusterBy: ["_topic", "_partition", "_offset"],
 };
 
+/** A field as the API takes it (members of a RECORD included, deep-copied). */
+export function fieldResource(field: Field): TableField {
+  const { fields, ...rest } = field;
+  return fields === undefined ? { ...rest } : { ...rest, fields: fields.map(fieldResource) };
+}
+
 /** The table resource BigQuery expects for `spec`. */
 export function tableMetadata(spec: TableSpec): TableMetadata {
   return {
-    schema: { fields: spec.fields.map((field) => ({ ...field })) },
+    schema: { fields: spec.fields.map(fieldResource) },
     ...(spec.partitionBy === undefined
       ? {}
       : { timePartitioning: { type: "DAY", field: spec.partitionBy } }),
@@ -262,6 +306,15 @@ export async function missingStagingColumns(
   return missing.map((f) => f.name);
 }
 
+/** GoogleSQL spelling of one value of `field` (an element, for a repeated one). */
+export function elementSql(field: Field): string {
+  if (field.type !== "RECORD") return field.type;
+  const members = (field.fields ?? []).map((m) =>
+    `${m.name} ${m.mode === "REPEATED" ? `ARRAY<${elementSql(m)}>` : elementSql(m)}`
+  );
+  return `STRUCT<${members.join(", ")}>`;
+}
+
 /**
  * The select expression of staging column `name`: the column, or a typed NULL (an empty array
  * for a repeated one) where the generation's table, made by an older version, lacks it.
@@ -271,8 +324,8 @@ export function stagingColumnOrNull(name: string, missing: ReadonlySet<string>):
   const field = STAGING_FIELDS.find((f) => f.name === name);
   if (field === undefined) throw new RangeError(`No staging column is named ${name}`);
   return field.mode === "REPEATED"
-    ? `CAST([] AS ARRAY<${field.type}>) AS ${name}`
-    : `CAST(NULL AS ${field.type}) AS ${name}`;
+    ? `CAST([] AS ARRAY<${elementSql(field)}>) AS ${name}`
+    : `CAST(NULL AS ${elementSql(field)}) AS ${name}`;
 }
 
 /**

@@ -14,12 +14,16 @@ import {
   type DuckDBType,
   INTEGER,
   LIST,
+  STRUCT,
   TIMESTAMPTZ,
   VARCHAR,
 } from "@duckdb/node-api";
 import duckdb from "@duckdb/node-bindings";
-import type { Cell } from "../../../messages/staging_columns.ts";
+import { type Cell, isNestedType, NESTED_TYPES } from "../../../messages/staging_columns.ts";
+import type { StructList } from "../../../messages/nested_columns.ts";
 import type { TableColumnType } from "../table_columns.ts";
+import { fillStructList } from "./nested_vectors.ts";
+import { inlineString, writeStrings } from "./vector_strings.ts";
 
 /** One column to append: its type, name (for errors) and cells. */
 export interface ChunkColumn {
@@ -31,6 +35,18 @@ export interface ChunkColumn {
 /** Rows per chunk: DuckDB's vector size. */
 export const CHUNK_ROWS: number = duckdb.vector_size();
 
+/** The node-api type of a list of structs. */
+function structListType(list: StructList): DuckDBType {
+  return LIST(STRUCT(Object.fromEntries(list.fields.map((field) => [
+    field.name,
+    field.type === "VARCHAR"
+      ? VARCHAR
+      : field.type === "BIGINT"
+      ? BIGINT
+      : structListType(field.type),
+  ]))));
+}
+
 const DUCK_TYPES: Record<TableColumnType, DuckDBType> = {
   VARCHAR,
   BIGINT,
@@ -38,6 +54,8 @@ const DUCK_TYPES: Record<TableColumnType, DuckDBType> = {
   DOUBLE,
   BOOLEAN,
   "VARCHAR[]": LIST(VARCHAR),
+  "OPTION[]": structListType(NESTED_TYPES["OPTION[]"]),
+  "CART_PRODUCT[]": structListType(NESTED_TYPES["CART_PRODUCT[]"]),
   TIMESTAMPTZ,
 };
 
@@ -57,57 +75,6 @@ function wrongType(column: ChunkColumn, row: number, expected: string): TypeErro
       value.slice(0, 60)
     }, expected ${expected}`,
   );
-}
-
-/**
- * Writes `text` as UTF-8 into the 12 inline bytes at `at`; returns its byte length, or -1 (bytes
- * left zero) when it does not fit. ASCII is copied by hand: a subarray per string costs more.
- */
-function inlineString(text: string, bytes: Uint8Array, at: number): number {
-  let ascii = true;
-  for (let k = 0; k < text.length; k++) {
-    const code = text.charCodeAt(k);
-    if (code >= 0x80) {
-      ascii = false;
-      break;
-    }
-    bytes[at + k] = code;
-  }
-  if (ascii) return text.length;
-  const { read, written } = encoder.encodeInto(text, bytes.subarray(at, at + 12));
-  if (read === text.length) return written;
-  bytes.fill(0, at, at + 12);
-  return -1;
-}
-
-/**
- * Writes string_t values for `values` into `vector` from row `at`: strings of up to 12 UTF-8
- * bytes are inlined in one bulk copy, longer ones are assigned natively (list children).
- */
-function writeStrings(vector: duckdb.Vector, at: number, values: readonly string[]): void {
-  const count = values.length;
-  const bytes = count <= CHUNK_ROWS ? scratchBytes : new Uint8Array(count * 16);
-  const words = count <= CHUNK_ROWS ? scratchWords : new Uint32Array(bytes.buffer);
-  bytes.fill(0, 0, count * 16);
-  const longRows: number[] = [];
-  for (let i = 0; i < count; i++) {
-    const text = values[i] as string;
-    if (text.length <= 12) {
-      const written = inlineString(text, bytes, i * 16 + 4);
-      if (written >= 0) {
-        words[i * 4] = written;
-        continue;
-      }
-    }
-    longRows.push(i);
-  }
-  duckdb.copy_data_to_vector(vector, at * 16, bytes.buffer, 0, count * 16);
-  for (const i of longRows) {
-    const text = values[i] as string;
-    if (text.includes("\0")) {
-      duckdb.vector_assign_string_element_len(vector, at + i, encoder.encode(text));
-    } else duckdb.vector_assign_string_element(vector, at + i, text);
-  }
 }
 
 /** The VARCHAR fast path: validity, inline strings and long strings in one pass over the cells. */
@@ -145,6 +112,14 @@ function fillStrings(vector: duckdb.Vector, column: ChunkColumn, start: number, 
 function fillVector(vector: duckdb.Vector, column: ChunkColumn, start: number, count: number) {
   const { cells, type } = column;
   if (type === "VARCHAR") return fillStrings(vector, column, start, count);
+  if (isNestedType(type)) {
+    return fillStructList(
+      vector,
+      cells.slice(start, start + count),
+      NESTED_TYPES[type],
+      `column ${column.name} (rows from ${start})`,
+    );
+  }
   validityWords.fill(0);
   scratchBytes.fill(0, 0, count * 16);
   const strings: string[] = [];

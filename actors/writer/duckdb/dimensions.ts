@@ -8,6 +8,7 @@
 import type { DuckDBConnection } from "@duckdb/node-api";
 import type { Cell, RowBatch } from "../../../messages/staging_columns.ts";
 import { columnOf } from "../batch_columns.ts";
+import { isStringArray } from "../../runtime/guards.ts";
 import type { KnownKeys } from "../known_keys.ts";
 import {
   STAGING_TABLE_COLUMNS,
@@ -96,7 +97,7 @@ export async function upsertProducts(
   const inBatch = new Set<string>();
   for (let row = 0; row < rows.rowCount; row++) {
     const ids = lists[row];
-    if (!Array.isArray(ids)) continue;
+    if (!isStringArray(ids)) continue;
     for (const id of ids) {
       if (id === "" || known.has(id) || inBatch.has(id)) continue;
       inBatch.add(id);

@@ -8,7 +8,7 @@
 
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { STAGING_COLUMNS } from "../../../messages/staging_columns.ts";
-import { STAGING_TABLE_COLUMNS, USER_AGENT_COLUMNS } from "../table_columns.ts";
+import { duckdbTypeSql, STAGING_TABLE_COLUMNS, USER_AGENT_COLUMNS } from "../table_columns.ts";
 
 /** Name of a generation's staging table. */
 export function stagingTable(generation: number): string {
@@ -23,7 +23,7 @@ const NOT_NULL = new Set(["_topic", "_partition", "_offset", "_ingested_at"]);
 /** DDL of a generation's staging table. */
 export function stagingDdl(generation: number): string {
   const columns = STAGING_TABLE_COLUMNS.map((c) =>
-    `"${c.name}" ${c.type}${NOT_NULL.has(c.name) ? " NOT NULL" : ""}`
+    `"${c.name}" ${duckdbTypeSql(c.type)}${NOT_NULL.has(c.name) ? " NOT NULL" : ""}`
   );
   return `CREATE TABLE IF NOT EXISTS ${stagingTable(generation)} (${columns.join(", ")})`;
 }
