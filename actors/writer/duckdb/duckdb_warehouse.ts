@@ -28,7 +28,7 @@ import * as generations from "./generations.ts";
 import { exportParquet } from "./parquet_export.ts";
 import { createSchema } from "./schema.ts";
 import { appendDeadLetters, appendStaging } from "./staging_append.ts";
-import { upgradeStagingTable } from "./staging_upgrade.ts";
+import { upgradeStagingTables } from "./staging_upgrade.ts";
 import { inTransaction } from "./transaction.ts";
 import type { CrawlResult, ProductToCrawl } from "../../../messages/crawler.ts";
 import type {
@@ -100,7 +100,7 @@ export class DuckDBWarehouse implements Warehouse {
     this.#connection = await this.#instance.connect();
     this.#generation = await createSchema(this.#connection);
     const connection = this.#connection;
-    await inTransaction(connection, () => upgradeStagingTable(connection, this.#generation));
+    await inTransaction(connection, () => upgradeStagingTables(connection, this.#generation));
     log.info("WriterWarehouseOpened", { path, generation: this.#generation });
   }
 
