@@ -95,7 +95,7 @@ export async function readWarehouse(
     );
     const orphans = lakeDir === undefined ? [] : await parquetFiles(`${lakeDir}/_staging`);
     const [[userAgents]] = await query("SELECT count(*) FROM user_agents") as [[bigint]];
-    const [[products]] = await query("SELECT count(*) FROM products") as [[bigint]];
+    const [[products]] = await query("SELECT count(*) FROM product_catalog") as [[bigint]];
     return {
       staged: grouped(stagedRows),
       exported: grouped(exportedRows),

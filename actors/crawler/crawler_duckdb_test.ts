@@ -34,7 +34,7 @@ Deno.test("products of ingested events are crawled and named in the DuckDB catal
     assert.equal(summary.counters.merged, 4);
     assert.deepEqual(await warehouse.uncrawledProducts(10), []);
     const rows = await warehouse.query(
-      "SELECT product_id, product_name, http_status, attempts, is_crawled FROM products ORDER BY 1",
+      "SELECT product_id, product_name, http_status, attempts, is_crawled FROM product_catalog ORDER BY 1",
     );
     assert.deepEqual(rows.map((r) => [r.product_id, r.product_name, r.http_status, r.attempts]), [
       ["100000", "Ring 100000", 200, 1],

@@ -163,7 +163,7 @@ Deno.test({
     const [[manifestRows, named]] = await queryWarehouse(
       `${dataDir}/warehouse.duckdb`,
       `SELECT (SELECT sum(row_count) FROM export_manifest),
-              (SELECT count(*) FROM products WHERE product_name IS NOT NULL)`,
+              (SELECT count(*) FROM product_catalog WHERE product_name IS NOT NULL)`,
     ) as [[unknown, unknown]];
     assert.equal(Number(manifestRows), EVENTS);
     assert.ok(Number(named) > 0, `named products: ${named}`);

@@ -16,7 +16,7 @@ export async function uncrawled(
     throw new RangeError(`Cannot list uncrawled products: limit ${limit} is not a count`);
   }
   const reader = await connection.runAndReadAll(
-    `SELECT product_id, url, attempts FROM products
+    `SELECT product_id, url, attempts FROM product_catalog
      WHERE NOT is_crawled AND url IS NOT NULL ORDER BY first_seen NULLS LAST, product_id LIMIT $1`,
     [limit],
   );
@@ -35,7 +35,7 @@ export async function mergeCrawls(
   if (results.length === 0) return 0;
   return await inTransaction(connection, async () => {
     const statement = await connection.prepare(
-      `UPDATE products SET attempts = attempts + 1, crawled_at = to_timestamp($2::DOUBLE / 1000),
+      `UPDATE product_catalog SET attempts = attempts + 1, crawled_at = to_timestamp($2::DOUBLE / 1000),
        http_status = $3, product_name = coalesce($4, product_name), is_crawled = $5
        WHERE product_id = $1`,
     );

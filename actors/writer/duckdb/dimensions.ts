@@ -113,5 +113,5 @@ export async function upsertProducts(
     { name: "url", type: "VARCHAR", cells: url },
     { name: "first_seen", type: "TIMESTAMPTZ", cells: firstSeen },
   ];
-  return { inserted: await insertNew(connection, "products", { keys, columns }), keys };
+  return { inserted: await insertNew(connection, "product_catalog", { keys, columns }), keys };
 }

@@ -61,7 +61,7 @@ async function subject(faults: FaultSwitch, dir?: string): Promise<ContractSubje
         })),
       products: async () =>
         (await q(
-          "SELECT product_id, url, epoch_ms(first_seen) AS first_seen FROM products ORDER BY 1",
+          "SELECT product_id, url, epoch_ms(first_seen) AS first_seen FROM product_catalog ORDER BY 1",
         )).map((r) => ({
           productId: String(r.product_id),
           url: r.url === null ? null : String(r.url),

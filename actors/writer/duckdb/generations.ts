@@ -6,6 +6,7 @@
 
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { stagingDdl, stagingTable } from "./schema.ts";
+import { replaceViews } from "./views.ts";
 import { inTransaction } from "./transaction.ts";
 import type { ExportRecord, SealedGeneration } from "../../../messages/staging_generations.ts";
 
@@ -28,6 +29,7 @@ export async function seal(connection: DuckDBConnection, open: number): Promise<
       [open + 1],
     );
     await connection.run(stagingDdl(open + 1));
+    await replaceViews(connection);
     return { generation: open, rowCount };
   });
 }
@@ -132,5 +134,6 @@ export async function drop(connection: DuckDBConnection, generation: number): Pr
       "UPDATE staging_generations SET state = 'dropped', dropped_at = now() WHERE generation = $1",
       [generation],
     );
+    await replaceViews(connection);
   });
 }

@@ -69,7 +69,8 @@ const DDL = [
   `CREATE TABLE IF NOT EXISTS user_agents (${
     USER_AGENT_COLUMNS.map((name) => `${name} ${uaType(name)}`).join(", ")
   }, first_seen_at TIMESTAMPTZ NOT NULL, PRIMARY KEY (user_agent_id))`,
-  `CREATE TABLE IF NOT EXISTS products (
+  // The catalog was named `products` before that name became the original's view (views.ts).
+  `CREATE TABLE IF NOT EXISTS product_catalog (
     product_id VARCHAR PRIMARY KEY,
     url VARCHAR,
     first_seen TIMESTAMPTZ,
@@ -88,10 +89,20 @@ const DDL = [
     checksum VARCHAR NOT NULL)`,
 ];
 
+/** Renames the catalog table an older version named `products` (that name is a view now). */
+async function renameOldCatalog(connection: DuckDBConnection): Promise<void> {
+  const [[kind] = []] = (await connection.runAndReadAll(
+    `SELECT table_type FROM information_schema.tables
+     WHERE table_schema = 'main' AND table_name = 'products'`,
+  )).getRowsJS();
+  if (kind === "BASE TABLE") await connection.run("ALTER TABLE products RENAME TO product_catalog");
+}
+
 /** Creates the schema if missing and returns the open generation (creating generation 1). */
 export async function createSchema(connection: DuckDBConnection): Promise<number> {
   await connection.run("BEGIN TRANSACTION");
   try {
+    await renameOldCatalog(connection);
     for (const ddl of DDL) await connection.run(ddl);
     for (
       const [generation] of (await connection.runAndReadAll(

@@ -12,6 +12,7 @@ import type { DuckDBConnection } from "@duckdb/node-api";
 import { getLogger } from "../../../observability/log.ts";
 import { STAGING_TABLE_COLUMNS } from "../table_columns.ts";
 import { stagingDdl, stagingTable } from "./schema.ts";
+import { replaceViews } from "./views.ts";
 import { convertStaleColumns, RETYPED_COLUMNS, RETYPED_TABLE } from "./staging_retype.ts";
 
 const log = getLogger("writer");
@@ -89,8 +90,8 @@ export async function upgradeStagingTable(
 
 /**
  * Upgrades the open generation `open`, and every sealed generation not yet exported whose
- * columns changed type (so every export from now on writes the typed Bronze). Run inside a
- * transaction.
+ * columns changed type (so every export from now on writes the typed Bronze), then replaces the
+ * views. Run inside a transaction.
  */
 export async function upgradeStagingTables(
   connection: DuckDBConnection,
@@ -105,4 +106,5 @@ export async function upgradeStagingTables(
       await upgradeStagingTable(connection, generation);
     }
   }
+  await replaceViews(connection);
 }
