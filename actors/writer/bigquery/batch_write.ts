@@ -194,7 +194,7 @@ export async function writeAttempt(
     deadLetterRows(fresh.deadLetters, now, epochOf),
   );
   await streamRows(client, dataset, "user_agents", agents.rows);
-  await streamRows(client, dataset, "products", products.rows);
+  await streamRows(client, dataset, "product_catalog", products.rows);
   await faults?.("committing", attempt);
   const batchId = crypto.randomUUID();
   const advanced = new Map(plan.advanced.map((a) => [partitionKey(a.topic, a.partition), a]));

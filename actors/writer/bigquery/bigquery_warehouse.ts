@@ -39,6 +39,7 @@ import * as generations from "./generations.ts";
 import { exportDataServerSide } from "./export_data_sql.ts";
 import { createSchema, missingStagingColumns } from "./schema.ts";
 import { adoptUnfencedSeals, upgradeStaging, upgradeTables } from "./dataset_upgrade.ts";
+import { createViews } from "./views.ts";
 import { timestamp } from "./row_encoding.ts";
 import { streamRows } from "./stream_rows.ts";
 import type { CrawlResult, ProductToCrawl } from "../../../messages/crawler.ts";
@@ -118,6 +119,7 @@ export class BigQueryWarehouse implements Warehouse {
       // A dataset an older version made gets this version's fields and fenced seals first.
       await upgradeTables(this.#client.dataset(this.#dataset));
       this.#generation = await generations.openGeneration(this.#client, this.#dataset);
+      await createViews(this.#client, this.#dataset);
       this.#withheld = new Set(
         await missingStagingColumns(this.#client, this.#dataset, this.#generation),
       );
@@ -202,6 +204,7 @@ export class BigQueryWarehouse implements Warehouse {
   currentGeneration(): Promise<number> {
     return this.#serial("read the generation", async () => {
       this.#generation = await generations.openGeneration(this.#client, this.#dataset);
+      await createViews(this.#client, this.#dataset);
       return this.#generation;
     });
   }

@@ -26,7 +26,7 @@ export function currentCatalog(dataset: string): string {
       FROM ${tableRef(dataset, "product_crawls")} WHERE product_name IS NOT NULL)
     SELECT p.product_id, p.url, p.first_seen, COALESCE(c.attempts, 0) AS attempts,
       COALESCE(c.done, FALSE) AS is_crawled, n.product_name
-    FROM (${committedDimension(dataset, "products")}) AS p
+    FROM (${committedDimension(dataset, "product_catalog")}) AS p
     LEFT JOIN (SELECT * FROM crawls WHERE newest = 1) AS c ON c.product_id = p.product_id
     LEFT JOIN (SELECT * FROM names WHERE newest = 1) AS n ON n.product_id = p.product_id`;
 }
@@ -64,7 +64,7 @@ export async function mergeCrawls(
   const found = await query(
     client,
     `SELECT product_id FROM (${
-      committedDimension(dataset, "products", "d.product_id IN UNNEST(@ids)")
+      committedDimension(dataset, "product_catalog", "d.product_id IN UNNEST(@ids)")
     })`,
     { ids },
   );

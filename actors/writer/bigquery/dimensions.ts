@@ -26,7 +26,7 @@ export interface DimensionRows {
 async function committedKeys(
   client: BigQuery,
   dataset: string,
-  table: "user_agents" | "products",
+  table: "user_agents" | "product_catalog",
   keys: readonly string[],
 ): Promise<Set<string>> {
   if (keys.length === 0) return new Set();
@@ -87,7 +87,7 @@ export async function newProducts(
     if (!isStringArray(ids)) continue;
     for (const id of ids) if (id !== "" && !known.has(id) && !first.has(id)) first.set(id, row);
   }
-  const stored = await committedKeys(client, dataset, "products", [...first.keys()]);
+  const stored = await committedKeys(client, dataset, "product_catalog", [...first.keys()]);
   const urls = columnOf(rows, "current_url");
   const eventTimes = columnOf(rows, "event_time_ms");
   const kafkaTimes = columnOf(rows, "_kafka_timestamp_ms");

@@ -19,6 +19,7 @@ import type { BigQuery } from "@google-cloud/bigquery";
 import { int, intOrNull, query, str, strings, timed } from "./client.ts";
 import { streamRows } from "./stream_rows.ts";
 import { ensureTable, isAlreadyExists, STAGING_SPEC, stagingTable } from "./schema.ts";
+import { replaceSummaryView } from "./views.ts";
 import { timestamp } from "./row_encoding.ts";
 import { committedStaging, type Coverage, tableRef } from "./visible_rows.ts";
 import type { ExportRecord, SealedGeneration } from "../../../messages/staging_generations.ts";
@@ -89,6 +90,7 @@ export async function appendEvent(
 export async function open(client: BigQuery, dataset: string, generation: number): Promise<void> {
   await ensureTable(client.dataset(dataset), stagingTable(generation), STAGING_SPEC);
   await appendEvent(client, dataset, generation, "open");
+  await replaceSummaryView(client, dataset);
 }
 
 /** The open generation in `ranks` (generation -> state rank), or undefined when none is. */
@@ -298,4 +300,5 @@ export async function drop(client: BigQuery, dataset: string, generation: number
     const code = typeof error === "object" && error !== null && "code" in error ? error.code : 0;
     if (code !== 404) throw error;
   }
+  await replaceSummaryView(client, dataset);
 }

@@ -6,9 +6,10 @@
 
 import type { BigQuery, Query, QueryRowsResponse } from "@google-cloud/bigquery";
 import { DuckDBInstance } from "@duckdb/node-api";
-import type { Cell } from "../../../messages/staging_columns.ts";
+import { type Cell, isNestedType, NESTED_TYPES } from "../../../messages/staging_columns.ts";
+import { nestedCell } from "./record_cells.ts";
 import { appendColumns } from "../duckdb/column_chunks.ts";
-import { STAGING_TABLE_COLUMNS } from "../table_columns.ts";
+import { duckdbTypeSql, STAGING_TABLE_COLUMNS, type TableColumnType } from "../table_columns.ts";
 import { emptyFolder } from "../../../files/file_tree.ts";
 import { sqlString } from "../sql_string.ts";
 import { EVENT_DATE_SQL } from "../value_limits.ts";
@@ -20,7 +21,8 @@ import { committedStaging } from "./visible_rows.ts";
 /** Rows fetched per page. */
 const PAGE_ROWS = 20_000;
 
-function toCell(value: unknown, type: string, name: string): Cell {
+function toCell(value: unknown, type: TableColumnType, name: string): Cell {
+  if (isNestedType(type)) return nestedCell(value, NESTED_TYPES[type], name);
   if (value === null || value === undefined) return null;
   // BigQuery stores no NULL arrays: an empty list reads back as NULL, like the local lake.
   if (Array.isArray(value)) {
@@ -43,8 +45,11 @@ export async function exportParquet(
 ): Promise<void> {
   const missing = new Set(await missingStagingColumns(client, dataset, generation));
   const names = STAGING_TABLE_COLUMNS.map((c) =>
-    c.name === "_ingested_at"
-      ? "UNIX_MILLIS(_ingested_at) AS _ingested_at"
+    c.name === "_ingested_at" ? "UNIX_MILLIS(_ingested_at) AS _ingested_at" : isNestedType(c.type)
+      // As JSON text: the emulator cannot return a record holding a repeated record as rows.
+      ? (missing.has(c.name)
+        ? `CAST(NULL AS STRING) AS ${c.name}`
+        : `TO_JSON_STRING(${c.name}) AS ${c.name}`)
       : stagingColumnOrNull(c.name, missing)
   );
   // A sealed generation: exactly the commits its seal covers.
@@ -60,7 +65,8 @@ export async function exportParquet(
   const instance = await DuckDBInstance.create(":memory:", { threads: "1" });
   const connection = await instance.connect();
   try {
-    const ddl = STAGING_TABLE_COLUMNS.map((c) => `"${c.name}" ${c.type}`).join(", ");
+    const ddl = STAGING_TABLE_COLUMNS.map((c) => `"${c.name}" ${duckdbTypeSql(c.type)}`)
+      .join(", ");
     await connection.run(`CREATE TABLE rows (${ddl})`);
     let pageToken: string | undefined = undefined;
     do {

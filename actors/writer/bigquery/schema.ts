@@ -173,7 +173,8 @@ export const TABLES: Readonly<Record<string, TableSpec>> = {
     ],
     clusterBy: ["user_agent_id"],
   },
-  products: {
+  // Named `products` before that name became the original's view (views.ts).
+  product_catalog: {
     fields: [
       f("product_id", "STRING", "REQUIRED"),
       f("url", "STRING"),

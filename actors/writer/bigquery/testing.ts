@@ -94,7 +94,7 @@ export async function contractSubject(faults: FaultSwitch): Promise<ContractSubj
       products: async () =>
         (await q(
           `SELECT product_id, url, UNIX_MILLIS(first_seen) AS first_seen
-           FROM (${committedDimension(name, "products")}) ORDER BY product_id`,
+           FROM (${committedDimension(name, "product_catalog")}) ORDER BY product_id`,
         )).map((r) => ({
           productId: str(r, "product_id"),
           url: strOrNull(r, "url"),

@@ -100,12 +100,12 @@ export function committedDeadLetters(dataset: string): string {
 }
 
 /**
- * Committed rows of a dimension (`user_agents` by `user_agent_id`, `products` by `product_id`),
+ * Committed rows of a dimension (`user_agents` by `user_agent_id`, `product_catalog` by `product_id`),
  * the first seen per key; `where` filters the raw rows first (e.g. to a list of keys).
  */
 export function committedDimension(
   dataset: string,
-  table: "user_agents" | "products",
+  table: "user_agents" | "product_catalog",
   where = "TRUE",
 ): string {
   const key = table === "user_agents" ? "user_agent_id" : "product_id";

@@ -52,7 +52,7 @@ Deno.test("Bronze Parquet carries option and cart_products as list<struct>, orde
     );
     assert.equal(
       types.get("cart_products"),
-      "STRUCT(amount BIGINT, currency VARCHAR, \"option\" STRUCT(option_id BIGINT, option_label " +
+      'STRUCT(amount BIGINT, currency VARCHAR, "option" STRUCT(option_id BIGINT, option_label ' +
         "VARCHAR, value_id BIGINT, value_label VARCHAR, extra VARCHAR)[], price VARCHAR, " +
         "product_id BIGINT, extra VARCHAR)[]",
     );
