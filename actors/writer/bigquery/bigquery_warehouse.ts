@@ -37,7 +37,7 @@ import { type BigQueryTarget, createBigQuery, query, type Row } from "./client.t
 import { KnownKeys } from "../known_keys.ts";
 import * as generations from "./generations.ts";
 import { exportDataServerSide } from "./export_data_sql.ts";
-import { createSchema, missingStagingColumns } from "./schema.ts";
+import { createSchema, missingStagingColumns, staleStagingColumns } from "./schema.ts";
 import { adoptUnfencedSeals, upgradeStaging, upgradeTables } from "./dataset_upgrade.ts";
 import { createViews } from "./views.ts";
 import { timestamp } from "./row_encoding.ts";
@@ -119,6 +119,14 @@ export class BigQueryWarehouse implements Warehouse {
       // A dataset an older version made gets this version's fields and fenced seals first.
       await upgradeTables(this.#client.dataset(this.#dataset));
       this.#generation = await generations.openGeneration(this.#client, this.#dataset);
+      const stale = await staleStagingColumns(this.#client, this.#dataset, this.#generation);
+      if (stale.length > 0) {
+        // Typed values cannot stream into its STRING columns: it is exported as it is (read
+        // again on export), and the typed columns start with the next generation.
+        const sealed = await generations.seal(this.#client, this.#dataset, this.#generation);
+        log.info("WriterGenerationSealedForRetype", { ...sealed, columns: stale });
+        this.#generation = await generations.openGeneration(this.#client, this.#dataset);
+      }
       await createViews(this.#client, this.#dataset);
       this.#withheld = new Set(
         await missingStagingColumns(this.#client, this.#dataset, this.#generation),
@@ -204,6 +212,14 @@ export class BigQueryWarehouse implements Warehouse {
   currentGeneration(): Promise<number> {
     return this.#serial("read the generation", async () => {
       this.#generation = await generations.openGeneration(this.#client, this.#dataset);
+      const stale = await staleStagingColumns(this.#client, this.#dataset, this.#generation);
+      if (stale.length > 0) {
+        // Typed values cannot stream into its STRING columns: it is exported as it is (read
+        // again on export), and the typed columns start with the next generation.
+        const sealed = await generations.seal(this.#client, this.#dataset, this.#generation);
+        log.info("WriterGenerationSealedForRetype", { ...sealed, columns: stale });
+        this.#generation = await generations.openGeneration(this.#client, this.#dataset);
+      }
       await createViews(this.#client, this.#dataset);
       return this.#generation;
     });

@@ -24,6 +24,7 @@ import { int, query, timed } from "./client.ts";
 import * as generations from "./generations.ts";
 import {
   type Field,
+  fieldResource,
   STAGING_SPEC,
   stagingTable,
   storedFields,
@@ -60,7 +61,7 @@ export async function addMissingFields(
     `add fields to ${name}`,
     () =>
       dataset.table(name).setMetadata({
-        schema: { fields: [...stored, ...missing.map((f) => ({ ...f }))] },
+        schema: { fields: [...stored, ...missing.map(fieldResource)] },
       }),
   );
   const added = missing.map((f) => f.name);

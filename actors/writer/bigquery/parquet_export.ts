@@ -13,7 +13,13 @@ import { duckdbTypeSql, STAGING_TABLE_COLUMNS, type TableColumnType } from "../t
 import { emptyFolder } from "../../../files/file_tree.ts";
 import { sqlString } from "../sql_string.ts";
 import { EVENT_DATE_SQL } from "../value_limits.ts";
-import { missingStagingColumns, stagingColumnOrNull, stagingTable } from "./schema.ts";
+import {
+  missingStagingColumns,
+  stagingColumnOrNull,
+  stagingTable,
+  staleStagingColumns,
+} from "./schema.ts";
+import { retypeRow } from "../retyped_columns.ts";
 import { timed } from "./client.ts";
 import { sealTable } from "./generations.ts";
 import { committedStaging } from "./visible_rows.ts";
@@ -44,14 +50,17 @@ export async function exportParquet(
   dir: string,
 ): Promise<void> {
   const missing = new Set(await missingStagingColumns(client, dataset, generation));
-  const names = STAGING_TABLE_COLUMNS.map((c) =>
-    c.name === "_ingested_at" ? "UNIX_MILLIS(_ingested_at) AS _ingested_at" : isNestedType(c.type)
-      // As JSON text: the emulator cannot return a record holding a repeated record as rows.
-      ? (missing.has(c.name)
-        ? `CAST(NULL AS STRING) AS ${c.name}`
-        : `TO_JSON_STRING(${c.name}) AS ${c.name}`)
-      : stagingColumnOrNull(c.name, missing)
-  );
+  // Columns an older version made STRING: selected as they are and read again row by row.
+  const stale = await staleStagingColumns(client, dataset, generation);
+  const names = STAGING_TABLE_COLUMNS.map((c) => {
+    if (c.name === "_ingested_at") return "UNIX_MILLIS(_ingested_at) AS _ingested_at";
+    if (stale.includes(c.name)) return c.name;
+    if (!isNestedType(c.type)) return stagingColumnOrNull(c.name, missing);
+    // As JSON text: the emulator cannot return a record holding a repeated record as rows.
+    return missing.has(c.name)
+      ? `CAST(NULL AS STRING) AS ${c.name}`
+      : `TO_JSON_STRING(${c.name}) AS ${c.name}`;
+  });
   // A sealed generation: exactly the commits its seal covers.
   const sealed = { kind: "seal", table: sealTable(generation) } as const;
   const [job] = await timed(client, "start the export query", () =>
@@ -83,14 +92,32 @@ export async function exportParquet(
       );
       const rows: unknown[] = response[0];
       const next: Query | null | undefined = response[1];
+      const valueOf = (row: unknown, name: string): unknown =>
+        typeof row === "object" && row !== null && name in row
+          ? Object.getOwnPropertyDescriptor(row, name)?.value
+          : undefined;
+      const retyped = stale.length === 0 ? [] : rows.map((row) =>
+        retypeRow(
+          stale,
+          stale.map((name) => valueOf(row, name) ?? null),
+          valueOf(row, "field_problems"),
+          valueOf(row, "extra") ?? null,
+        )
+      );
+      const readAgain = (row: number, name: string): Cell | undefined => {
+        const fixed = retyped[row];
+        if (fixed === undefined) return undefined;
+        if (name === "field_problems") return fixed.problems;
+        if (name === "extra") return fixed.extra;
+        const at = stale.indexOf(name);
+        return at < 0 ? undefined : fixed.values[at] ?? null;
+      };
       const columns = STAGING_TABLE_COLUMNS.map((c) => ({
         name: c.name,
         type: c.type,
-        cells: rows.map((row) => {
-          const value = typeof row === "object" && row !== null && c.name in row
-            ? Object.getOwnPropertyDescriptor(row, c.name)?.value
-            : undefined;
-          return toCell(value, c.type, c.name);
+        cells: rows.map((row, i) => {
+          const again = readAgain(i, c.name);
+          return again !== undefined ? again : toCell(valueOf(row, c.name), c.type, c.name);
         }),
       }));
       const appender = await connection.createAppender("rows");

@@ -16,6 +16,7 @@ import {
 } from "../../../messages/staging_columns.ts";
 import type { StructList } from "../../../messages/nested_columns.ts";
 import { USER_AGENT_COLUMNS } from "../table_columns.ts";
+import { RETYPED_COLUMNS } from "../retyped_columns.ts";
 
 /** One BigQuery column. */
 export interface Field {
@@ -276,6 +277,25 @@ export async function storedFields(dataset: Dataset, name: string): Promise<Tabl
     ? schema.fields
     : undefined;
   return Array.isArray(fields) ? fields.filter(isTableField) : [];
+}
+
+/** Names and types of the schema fields of the existing table `name`, in table order. */
+async function fieldTypes(dataset: Dataset, name: string): Promise<[string, string][]> {
+  return (await storedFields(dataset, name)).map((f) => [f.name ?? "", f.type ?? ""]);
+}
+
+/**
+ * Columns of generation `generation`'s table that an older version made STRING and that are
+ * typed now (`retyped_columns.ts`): the writer cannot stream typed values into them, so such an
+ * open generation is sealed as it is at open, and its export reads them again.
+ */
+export async function staleStagingColumns(
+  client: BigQuery,
+  dataset: string,
+  generation: number,
+): Promise<string[]> {
+  const types = new Map(await fieldTypes(client.dataset(dataset), stagingTable(generation)));
+  return RETYPED_COLUMNS.filter((name) => types.get(name) === "STRING");
 }
 
 /** Declared fields of `spec` that the existing table `name` lacks (made by an older version). */

@@ -13,7 +13,8 @@ import { getLogger } from "../../../observability/log.ts";
 import { STAGING_TABLE_COLUMNS } from "../table_columns.ts";
 import { stagingDdl, stagingTable } from "./schema.ts";
 import { replaceViews } from "./views.ts";
-import { convertStaleColumns, RETYPED_COLUMNS, RETYPED_TABLE } from "./staging_retype.ts";
+import { convertStaleColumns, RETYPED_TABLE } from "./staging_retype.ts";
+import { RETYPED_COLUMNS } from "../retyped_columns.ts";
 
 const log = getLogger("writer");
 
