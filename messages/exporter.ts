@@ -50,6 +50,7 @@ export const EXPORTER_PROTOCOL = {
     "writer.seal": writer["writer.seal"],
     "writer.listSealed": writer["writer.listSealed"],
     "writer.exportParquet": writer["writer.exportParquet"],
+    "writer.exportDimensions": writer["writer.exportDimensions"],
     "writer.recordExport": writer["writer.recordExport"],
     "writer.dropGeneration": writer["writer.dropGeneration"],
   },

@@ -155,6 +155,8 @@ const isGeneration = (v: unknown): v is { generation: number } =>
   isRecord(v) && typeof v.generation === "number";
 const isExportParquet = (v: unknown): v is { generation: number; target: ExportTarget } =>
   isRecord(v) && typeof v.generation === "number" && isExportTarget(v.target);
+const isDimensionsTarget = (v: unknown): v is { dir: string } =>
+  isRecord(v) && typeof v.dir === "string";
 const isSealedList = (v: unknown): v is SealedGeneration[] =>
   Array.isArray(v) && v.every(isSealedGeneration);
 const isNumber = (v: unknown): v is number => typeof v === "number";
@@ -201,6 +203,8 @@ export const WRITER_PROTOCOL = {
     "writer.listSealed": request(isEmpty, isAnswer(isSealedList)),
     /** Writes a sealed generation's Parquet files to `target`; runs beside the writes. */
     "writer.exportParquet": request(isExportParquet, isAnswer(isDone)),
+    /** Writes the user_agent and products snapshots into the folder `dir`; beside the writes. */
+    "writer.exportDimensions": request(isDimensionsTarget, isAnswer(isDone)),
     "writer.recordExport": request(isExportRecord, isAnswer(isDone)),
     /** Drops a sealed generation the manifest shows exported with its row count. */
     "writer.dropGeneration": request(isGeneration, isAnswer(isDone)),

@@ -39,6 +39,9 @@ export function askingWarehouse(ctx: ExporterContext): ExportWarehouse {
         await ctx.ask("writer.exportParquet", { generation, target }),
       );
     },
+    exportDimensions: async (dir) => {
+      valueOf("write the dimensions as Parquet", await ctx.ask("writer.exportDimensions", { dir }));
+    },
     recordExport: async (record) => {
       valueOf(
         `record generation ${record.generation}`,

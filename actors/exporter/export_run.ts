@@ -3,7 +3,9 @@
  * sealed generation, oldest first: write Parquet to a staging folder, verify the row count read
  * back against the sealed count, publish under final names, verify again, record the manifest
  * entry, and only then drop the generation. Each step is idempotent, so a crash anywhere is
- * repaired by running the procedure again (the pipeline does so at start).
+ * repaired by running the procedure again (the pipeline does so at start). After exporting
+ * anything it replaces the dimension snapshots beside Bronze (`bronze/user_agent/`,
+ * `bronze/products/`), so models never need the warehouse file.
  */
 import { getLogger } from "../../observability/log.ts";
 import type { Warehouse } from "../writer/warehouse.ts";
@@ -22,6 +24,7 @@ export type ExportWarehouse = Pick<
   | "sealGeneration"
   | "sealedGenerations"
   | "exportParquet"
+  | "exportDimensions"
   | "recordExport"
   | "dropGeneration"
 >;
@@ -122,6 +125,12 @@ export async function runExport(deps: ExportDeps, seal = true): Promise<ExportSu
       deps.crashAfter?.("sealed", sealed.generation);
       done.push(await exportGeneration(deps, sealed.generation, sealed.rowCount));
     }
+  }
+  if (done.length > 0) {
+    // The dimensions as they are now, beside the Bronze they describe (BRONZE_CONTRACT.md).
+    await deps.warehouse.exportDimensions(deps.lake.dimensionsStaging());
+    const published = await deps.lake.publishDimensions();
+    log.info("ExporterDimensionsPublished", { files: published });
   }
   return {
     generations: done,

@@ -8,7 +8,7 @@ import { dirOf, syncDir, syncFile } from "../../files/durable_file.ts";
 import { listFiles, removeIfPresent } from "../../files/file_tree.ts";
 import { getLogger } from "../../observability/log.ts";
 import type { ExportTarget } from "../../messages/staging_generations.ts";
-import { isGenerationFile, type Lake, type Published } from "./lake.ts";
+import { DIMENSIONS, isGenerationFile, type Lake, type Published } from "./lake.ts";
 import { parquetRowCount } from "./parquet_footer.ts";
 
 const log = getLogger("exporter");
@@ -103,5 +103,26 @@ export class FolderLake implements Lake {
 
   discardStaging(generation: number): Promise<void> {
     return removeIfPresent(this.stagingDir(generation));
+  }
+
+  dimensionsStaging(): string {
+    return `${this.#root}/_staging/dimensions`;
+  }
+
+  async publishDimensions(): Promise<string[]> {
+    const fs = this.#files;
+    const published: string[] = [];
+    for (const name of DIMENSIONS) {
+      const staged = `${this.dimensionsStaging()}/${name}.parquet`;
+      const target = `${this.#root}/bronze/${name}/part-0.parquet`;
+      await fs.syncFile(staged);
+      await Deno.mkdir(dirOf(target), { recursive: true });
+      await fs.rename(staged, target); // replaces the last snapshot whole
+      await fs.syncDir(dirOf(target));
+      await fs.syncDir(`${this.#root}/bronze`);
+      published.push(target);
+    }
+    await removeIfPresent(this.dimensionsStaging());
+    return published;
   }
 }

@@ -14,7 +14,7 @@ import { CRC32C, type Storage } from "@google-cloud/storage";
 import { listFiles, removeIfPresent } from "../../files/file_tree.ts";
 import type { ExportTarget } from "../../messages/staging_generations.ts";
 import { withDeadline } from "../writer/deadline.ts";
-import { isGenerationFile, type Lake, type Published } from "./lake.ts";
+import { DIMENSIONS, isGenerationFile, type Lake, type Published } from "./lake.ts";
 import { footerLength, parquetRowCount, rowsInFooter } from "./parquet_footer.ts";
 
 /** Where the lake lives. */
@@ -63,6 +63,33 @@ export class GcsLake implements Lake {
     this.#root = prefix === "" ? "bronze/summary" : `${prefix}/bronze/summary`;
     this.#stagingRoot = prefix === "" ? "_staging/" : `${prefix}/_staging/`;
     this.location = `gs://${options.bucket}/${this.#root}`;
+  }
+
+  dimensionsStaging(): string {
+    return `${this.#options.scratchDir}/_staging/dimensions`;
+  }
+
+  async publishDimensions(): Promise<string[]> {
+    const base = this.#root.slice(0, -"summary".length);
+    const published: string[] = [];
+    for (const name of DIMENSIONS) {
+      const local = `${this.dimensionsStaging()}/${name}.parquet`;
+      const object = `${base}${name}/part-0.parquet`;
+      await this.#timed(
+        `upload ${object}`,
+        () =>
+          this.#bucket().upload(local, {
+            destination: object,
+            resumable: false,
+            validation: "crc32c",
+            metadata: { contentType: "application/vnd.apache.parquet" },
+          }),
+      );
+      await this.#verify(local, object);
+      published.push(`gs://${this.#options.bucket}/${object}`);
+    }
+    await removeIfPresent(this.dimensionsStaging());
+    return published;
   }
 
   /** The local folder staged files go to (uploads) or are copied to (verification). */

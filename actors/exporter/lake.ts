@@ -31,7 +31,17 @@ export interface Lake {
   localCopies(generation: number, published: Published): Promise<string[]>;
   /** Removes leftovers of an attempt that will not be published (staging folder). */
   discardStaging(generation: number): Promise<void>;
+  /** The local folder the warehouse writes the dimension snapshots to (`DIMENSIONS` names). */
+  dimensionsStaging(): string;
+  /**
+   * Publishes the staged snapshots as `bronze/<name>/part-0.parquet`, each replacing the last
+   * one whole; returns where they are.
+   */
+  publishDimensions(): Promise<string[]>;
 }
+
+/** The dimension snapshots: staged as `<name>.parquet`, published under `bronze/<name>/`. */
+export const DIMENSIONS = ["user_agent", "products"] as const;
 
 /**
  * The relative name pattern of a generation's files: `dt=YYYY-MM-DD/part-g<N>-<i>.parquet`, or

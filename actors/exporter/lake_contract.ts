@@ -2,8 +2,9 @@
  * The contract every `Lake` passes with the export procedure over it (a folder over DuckDB, Cloud
  * Storage over BigQuery, staged locally or in the bucket): an export writes verified Parquet by
  * event date, records it and drops the generation; nothing staged exports nothing; publishing
- * replaces what an interrupted attempt left; and a crash after any step, then a rerun, leaves
- * every row in the lake exactly once and no file behind.
+ * replaces what an interrupted attempt left; a crash after any step, then a rerun, leaves
+ * every row in the lake exactly once and no file behind; and each export replaces the user_agent
+ * and products snapshots beside Bronze.
  */
 import assert from "node:assert/strict";
 import type { Warehouse } from "../writer/warehouse.ts";
@@ -28,6 +29,10 @@ export interface LakeSubject {
 
 /** Published names: `bronze/summary/dt=YYYY-MM-DD/part-g<N>-<i>.parquet` under the lake root. */
 const PUBLISHED = /^bronze\/summary\/dt=\d{4}-\d{2}-\d{2}\/part-g(\d+)-\d+\.parquet$/;
+/** The dimension snapshots each export replaces. */
+const SNAPSHOTS = ["bronze/products/part-0.parquet", "bronze/user_agent/part-0.parquet"];
+/** The lake's files other than the snapshots. */
+const bronze = (files: string[]) => files.filter((f) => !SNAPSHOTS.includes(f));
 const STEPS: ExportStep[] = ["sealed", "staged", "verified", "published", "recorded", "dropped"];
 
 const keys = (from: number, to: number, partition = 0) =>
@@ -72,7 +77,11 @@ export function lakeContract(
       assert.match(f, /^dt=\d{4}-\d{2}-\d{2}\/part-g1-\d+\.parquet$/);
     }
     const files = await s.files();
-    assert.ok(files.length > 0 && files.every((f) => PUBLISHED.test(f)), files.join("\n"));
+    assert.deepEqual(files.filter((f) => SNAPSHOTS.includes(f)).sort(), SNAPSHOTS);
+    assert.ok(
+      bronze(files).length > 0 && bronze(files).every((f) => PUBLISHED.test(f)),
+      files.join("\n"),
+    );
     assert.deepEqual(await s.warehouse.sealedGenerations(), []);
     assert.equal(await s.warehouse.currentGeneration(), 2);
     await write(s, 700, 50);
@@ -118,7 +127,7 @@ export function lakeContract(
       assert.deepEqual(await s.lakeKeys(), [...keys(0, 500, 0), ...keys(0, 250, 1)]);
       assert.deepEqual(await s.warehouse.sealedGenerations(), []);
       assert.deepEqual((await s.warehouse.exportManifest()).map((e) => e.generation), [1, 2]);
-      const files = await s.files();
+      const files = bronze(await s.files());
       assert.ok(
         files.every((f) => PUBLISHED.test(f) && ["1", "2"].includes(PUBLISHED.exec(f)?.[1] ?? "")),
         files.join("\n"),

@@ -31,6 +31,8 @@ export function toWriter(
       return writer(message.type, message.body);
     case "writer.exportParquet":
       return writer(message.type, message.body);
+    case "writer.exportDimensions":
+      return writer(message.type, message.body);
     case "writer.recordExport":
       return writer(message.type, message.body);
     case "writer.dropGeneration":

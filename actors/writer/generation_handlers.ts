@@ -20,6 +20,7 @@ export type GenerationRequest =
   | "writer.seal"
   | "writer.listSealed"
   | "writer.exportParquet"
+  | "writer.exportDimensions"
   | "writer.recordExport"
   | "writer.dropGeneration";
 
@@ -54,6 +55,11 @@ export function generationHandlers(
     "writer.exportParquet": ({ generation, target }) =>
       answer(`write generation ${generation} as Parquet`, async () => {
         await warehouse.exportParquet(generation, target);
+        return true as const;
+      }),
+    "writer.exportDimensions": ({ dir }) =>
+      answer("write the dimensions as Parquet", async () => {
+        await warehouse.exportDimensions(dir);
         return true as const;
       }),
     "writer.recordExport": (record) =>

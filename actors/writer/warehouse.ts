@@ -120,6 +120,12 @@ export interface Warehouse {
    * batches are written meanwhile.
    */
   exportParquet(generation: number, target: ExportTarget): Promise<void>;
+  /**
+   * Writes the dimensions as the `user_agent` and `products` views answer now, as
+   * `user_agent.parquet` and `products.parquet` in the local folder `dir` (replaced): the
+   * snapshots each export publishes beside Bronze. Runs beside the other operations.
+   */
+  exportDimensions(dir: string): Promise<void>;
   /** Records (or replaces) a generation's entry in the export manifest. */
   recordExport(record: ExportRecord): Promise<void>;
   /** The export manifest, by generation. */

@@ -160,7 +160,7 @@ export async function startWriter(
       },
     },
     // A generation's Parquet is written beside the batches (the exporter waits for it, they don't).
-    concurrent: ["writer.exportParquet"],
+    concurrent: ["writer.exportParquet", "writer.exportDimensions"],
     stop: () => warehouse.close(),
   };
 }

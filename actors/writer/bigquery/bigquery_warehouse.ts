@@ -291,6 +291,14 @@ export class BigQueryWarehouse implements Warehouse {
     });
   }
 
+  /** Beside the serial queue: reads the views and writes them with an in-memory DuckDB. */
+  exportDimensions(dir: string): Promise<void> {
+    return this.#retry.run("export dimensions", async () => {
+      const client = await import("./dimension_export.ts");
+      await client.exportDimensions(this.#client, this.#dataset, dir);
+    });
+  }
+
   recordExport(record: ExportRecord): Promise<void> {
     return this.#serial(
       "record export",

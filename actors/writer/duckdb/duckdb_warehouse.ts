@@ -26,6 +26,7 @@ import { KnownKeys } from "../known_keys.ts";
 import { upsertProducts, upsertUserAgents } from "./dimensions.ts";
 import * as generations from "./generations.ts";
 import { exportParquet } from "./parquet_export.ts";
+import { exportDimensions } from "./dimension_export.ts";
 import { createSchema } from "./schema.ts";
 import { appendDeadLetters, appendStaging } from "./staging_append.ts";
 import { upgradeStagingTables } from "./staging_upgrade.ts";
@@ -240,6 +241,10 @@ export class DuckDBWarehouse implements Warehouse {
       );
     }
     return this.#beside((connection) => exportParquet(connection, generation, target.dir));
+  }
+
+  exportDimensions(dir: string): Promise<void> {
+    return this.#beside((connection) => exportDimensions(connection, dir));
   }
 
   /**
