@@ -60,8 +60,10 @@ export interface BronzeFixture {
   readonly expected: ExpectedSales;
 }
 
-const TOPIC = "product_view";
-const PARTITIONS = 6;
+/** Topic and partitions the generated events are spread over. */
+export const TOPIC = "product_view";
+/** Partitions of `TOPIC`. */
+export const PARTITIONS = 6;
 const CHUNK = 5_000;
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -93,7 +95,8 @@ function priceValue(price: string, store: Store): number {
 }
 
 /** Adds a checkout_success event's cart to `sales` when its order is new. */
-function countOrder(event: Record<string, unknown>, sales: SalesTally): void {
+/** Counts one checkout_success event into `sales` (its order once). */
+export function countOrder(event: Record<string, unknown>, sales: SalesTally): void {
   sales.checkoutSuccessEvents++;
   const orderId = String(event.order_id);
   if (sales.seen.has(orderId)) return;
@@ -110,7 +113,8 @@ function countOrder(event: Record<string, unknown>, sales: SalesTally): void {
   }
 }
 
-interface SalesTally {
+/** Running totals of the orders seen. */
+export interface SalesTally {
   checkoutSuccessEvents: number;
   lines: number;
   units: number;
@@ -118,7 +122,8 @@ interface SalesTally {
   revenueByStore: Map<string, number>;
 }
 
-function partitionOf(key: string): number {
+/** The partition of a message key, as the fixture spreads them. */
+export function partitionOf(key: string): number {
   let h = 0;
   for (let i = 0; i < key.length; i++) h = hash32(h, key.charCodeAt(i));
   return h % PARTITIONS;
@@ -136,7 +141,8 @@ function productRow(id: string, url: unknown, names: Map<number, string>): strin
   });
 }
 
-function productNames(): Map<number, string> {
+/** The name the crawler would find for every generated product. */
+export function productNames(): Map<number, string> {
   const title = (word: string) => word.charAt(0).toUpperCase() + word.slice(1).replace("-", " ");
   const names = new Map<number, string>();
   for (let rank = 0; rank < PRODUCT_COUNT; rank++) {

@@ -26,7 +26,8 @@ async function tamper(file: string, select: string): Promise<void> {
 }
 
 Deno.test({
-  name: "dbt builds Silver and Gold from contract Bronze and every model test passes",
+  name:
+    "dbt builds Silver and Gold from the Bronze the pipeline exports and every model test passes",
   sanitizeResources: false,
   fn: async () => {
     const { run, target } = await sharedModelsBuild();

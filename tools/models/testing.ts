@@ -3,10 +3,13 @@
  * tests and the dashboards' browser test (the dbt build is the slow part). Deno runs each test
  * module in its own isolate, so the build is shared on disk: a folder named after the test
  * process, made under a file lock by the first module that asks; folders of runs more than six
- * hours old are removed. To test against the real pipeline's export (issue 14), swap the fixture here.
+ * hours old are removed. The Bronze is the pipeline's own export (`exported_bronze.ts`); the
+ * contract-shaped fixture (`bronze_fixture.ts`) stays for what the export cannot make: replays
+ * in another generation's files and Bronze written before watermark epochs.
  */
 import { loadConfig } from "../../config/config.ts";
-import { type BronzeFixture, buildBronzeFixture } from "./bronze_fixture.ts";
+import type { BronzeFixture } from "./bronze_fixture.ts";
+import { buildExportedBronze } from "./exported_bronze.ts";
 import { type ModelsRunRecord, runModels } from "./models_run.ts";
 import { type ModelsTarget, modelsTarget } from "./models_target.ts";
 
@@ -44,11 +47,12 @@ interface Saved {
 }
 
 async function build(dataDir: string, target: ModelsTarget): Promise<Saved> {
-  const fixture = await buildBronzeFixture({
-    lake: `${dataDir}/lake`,
+  // Bronze as the pipeline writes it: the real enricher, warehouse and export (issue 14).
+  const fixture = await buildExportedBronze({
+    dataDir,
     count: 20_000,
     checkoutSuccessPercent: 3,
-    duplicates: 40,
+    replays: 40,
     resetEvents: 30,
   });
   const run = await runModels(target);
