@@ -53,6 +53,12 @@ class ElementExtra implements Misfits {
   }
 }
 
+/** A value cleaned (`clean_json.ts`); scalars are checked without a call. */
+function cleaned(value: unknown): unknown {
+  if (value === null || value === undefined || value === "") return undefined;
+  return typeof value === "object" ? cleanJson(value) : value;
+}
+
 type Member = string | number | NestedElement[];
 
 function member(
@@ -81,25 +87,31 @@ function member(
   return null;
 }
 
+/** The element of `item` (sent as is: cleaned here, member by member); null when it is empty. */
 function element(
   path: string,
   item: Record<string, unknown>,
   list: StructList,
   problems: Problems,
-): NestedElement {
+): NestedElement | null {
   const byName = members(list);
   const out: Record<string, Member> = {};
-  const extra = new ElementExtra();
-  for (const [key, value] of Object.entries(item)) {
+  let extra: ElementExtra | undefined;
+  let kept = 0;
+  for (const [key, sent] of Object.entries(item)) {
+    const value = cleaned(sent);
+    if (value === undefined) continue;
+    kept++;
     const field = byName.get(key);
     if (field === undefined) {
-      extra.add(key, value);
+      (extra ??= new ElementExtra()).add(key, value);
       continue;
     }
-    const coerced = member(`${path}.${key}`, field, value, problems, extra);
+    const coerced = member(`${path}.${key}`, field, value, problems, extra ??= new ElementExtra());
     if (coerced !== null) out[key] = coerced;
   }
-  const extraJson = extra.json();
+  if (kept === 0) return null;
+  const extraJson = extra?.json() ?? null;
   if (extraJson !== null) out[EXTRA_FIELD] = extraJson;
   return out;
 }
@@ -117,22 +129,29 @@ export function structList(
   misfits: Misfits,
   key: string,
 ): NestedList | null {
-  const cleaned = cleanJson(value);
-  if (cleaned === undefined) return null;
-  if (isRecord(cleaned)) return [element(`${path}[0]`, cleaned, list, problems)];
-  if (!Array.isArray(cleaned)) {
+  if (isRecord(value)) {
+    const one = element(`${path}[0]`, value, list, problems);
+    return one === null ? null : [one];
+  }
+  if (!Array.isArray(value)) {
+    const kept = cleaned(value);
+    if (kept === undefined) return null;
     problems.push(`${path}: expected a list of objects, got ${preview(value)}; kept in extra`);
-    misfits.add(key, cleaned);
+    misfits.add(key, kept);
     return null;
   }
   const out: NestedElement[] = [];
-  cleaned.forEach((item: unknown, i) => {
+  // Positions are those sent (empty items included), so a problem names the item sent.
+  value.forEach((item: unknown, i) => {
     if (isRecord(item)) {
-      out.push(element(`${path}[${i}]`, item, list, problems));
+      const one = element(`${path}[${i}]`, item, list, problems);
+      if (one !== null) out.push(one);
       return;
     }
+    const kept = cleaned(item);
+    if (kept === undefined) return;
     problems.push(`${path}[${i}]: expected object, got ${preview(item)}; kept in extra`);
-    misfits.add(`${key}[${i}]`, item);
+    misfits.add(`${key}[${i}]`, kept);
   });
   return out.length === 0 ? null : out;
 }
