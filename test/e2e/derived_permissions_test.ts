@@ -2,7 +2,8 @@
  * `deno task start` as a user runs it, against a configuration the old fixed permissions
  * refused: the broker on 127.0.0.2, DATA_DIR and LAKE outside ./data, the crawler on (the
  * default) against an allowed local shop. The launcher grants exactly what that configuration
- * needs; events reach the warehouse and, through `deno task export`, the lake; products get names.
+ * needs; events reach the warehouse and, through `deno task export`, the lake; products get names;
+ * `deno task models` builds Silver and Gold from that export (issue 15 on the real pipeline).
  * A broker advertised outside the grant, or a process run with less than its configuration
  * needs, ends the start with one line that says what to add.
  */
@@ -26,13 +27,26 @@ const EVENTS = 2_000;
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
+/** Units of the generated orders: each order_id's first checkout_success cart, as Silver counts. */
+const orderUnits = new Map<number, number>();
+
 /** Generated events with every page URL moved to `origin`, written through `brokers`. */
 async function produceToShop(brokers: string, topic: string, origin: string): Promise<void> {
   const producer = new Kafka({ brokers: [brokers], logLevel: logLevel.NOTHING }).producer();
   await producer.connect();
   try {
-    const messages = [...generateMessages({ seed: 11, count: EVENTS })].map((m) => {
+    const generated = generateMessages({
+      seed: 11,
+      count: EVENTS,
+      collectionWeights: { checkout_success: 3 },
+    });
+    const messages = [...generated].map((m) => {
       const event = JSON.parse(decoder.decode(m.value));
+      const order = Number(event.order_id);
+      if (event.collection === "checkout_success" && !orderUnits.has(order)) {
+        const cart: { amount: number }[] = event.cart_products;
+        orderUnits.set(order, cart.reduce((n, line) => n + line.amount, 0));
+      }
       if (typeof event.current_url === "string") {
         event.current_url = event.current_url.replace(/^https?:\/\/[^/]+/, origin);
       }
@@ -94,7 +108,7 @@ const merged = (status: unknown): number => {
 
 Deno.test({
   name:
-    "deno task start grants exactly what its configuration needs: a broker on 127.0.0.2, a lake outside ./data, the crawler's shop",
+    "deno task start grants exactly what its configuration needs (a broker on 127.0.0.2, a lake outside ./data, the crawler's shop), and deno task models builds Gold from its export",
   sanitizeOps: false,
   sanitizeResources: false,
   async fn() {
@@ -176,6 +190,25 @@ Deno.test({
     lake.closeSync();
     assert.equal(Number(inLake), EVENTS);
     assert.ok(shop.requests.some((r) => r.path !== "/robots.txt"));
+
+    // The README's next step: the models over that export, with every model test passing.
+    const models = await task("models", { DATA_DIR: dataDir, LAKE: `${lakeDir}/lake` }).output();
+    const modelsOut = decoder.decode(models.stdout);
+    assert.equal(models.code, 0, `${modelsOut}\n${decoder.decode(models.stderr)}`);
+    assert.match(modelsOut, /models summary: success target=duckdb .*tests=(\d+)\/\1 /);
+    const gold = await DuckDBInstance.create(":memory:");
+    const goldDb = await gold.connect();
+    const [[events, units, orders]] = (await goldDb.runAndReadAll(
+      `SELECT (SELECT events FROM '${lakeDir}/lake/gold/gold_sales_overview.parquet'),
+         (SELECT sum(quantity) FROM '${lakeDir}/lake/silver/silver_order_lines.parquet'),
+         (SELECT count(DISTINCT order_key) FROM '${lakeDir}/lake/silver/silver_order_lines.parquet')`,
+    )).getRowsJS() as [[unknown, unknown, unknown]];
+    goldDb.closeSync();
+    gold.closeSync();
+    assert.equal(Number(events), EVENTS);
+    assert.ok(orderUnits.size > 10, `${orderUnits.size} generated orders`);
+    assert.equal(Number(orders), orderUnits.size);
+    assert.equal(Number(units), [...orderUnits.values()].reduce((n, u) => n + u, 0));
     await shop.close();
     await Deno.remove(dataDir, { recursive: true });
     await Deno.remove(lakeDir, { recursive: true });
