@@ -14,6 +14,7 @@
 
 import type { BigQuery, Dataset } from "@google-cloud/bigquery";
 import { USER_AGENT_COLUMNS } from "../table_columns.ts";
+import { isRecord } from "../../runtime/guards.ts";
 import { query, timed } from "./client.ts";
 import { currentCatalog } from "./catalog.ts";
 import { isAlreadyExists } from "./schema.ts";
@@ -57,14 +58,27 @@ export function productsViewSql(dataset: string): string {
     first_seen, attempts FROM (${currentCatalog(dataset)})`;
 }
 
-/** Whether `name` in `dataset` is a table (not a view), per the dataset's metadata. */
-async function isTable(dataset: Dataset, name: string): Promise<boolean> {
-  const table = dataset.table(name);
-  const [exists] = await table.exists();
-  if (!exists) return false;
-  const [metadata]: [unknown, ...unknown[]] = await table.getMetadata();
-  return typeof metadata === "object" && metadata !== null && "type" in metadata &&
-    metadata.type === "TABLE";
+const isNotFound = (error: unknown) =>
+  typeof error === "object" && error !== null && "code" in error && error.code === 404;
+
+/** The type (`TABLE`, `VIEW`) and view query of `name` in `dataset`; null when it is absent. */
+async function describe(
+  dataset: Dataset,
+  name: string,
+): Promise<{ type: string; query: string | null } | null> {
+  let metadata: unknown;
+  try {
+    [metadata] = await dataset.table(name).getMetadata();
+  } catch (error: unknown) {
+    if (isNotFound(error)) return null;
+    throw error;
+  }
+  if (!isRecord(metadata)) return null;
+  const view = isRecord(metadata.view) ? metadata.view : {};
+  return {
+    type: String(metadata.type ?? ""),
+    query: typeof view.query === "string" ? view.query : null,
+  };
 }
 
 /**
@@ -73,7 +87,7 @@ async function isTable(dataset: Dataset, name: string): Promise<boolean> {
  * readers take the first row per product.
  */
 async function moveOldCatalog(client: BigQuery, dataset: string): Promise<void> {
-  if (!await isTable(client.dataset(dataset), "products")) return;
+  if ((await describe(client.dataset(dataset), "products"))?.type !== "TABLE") return;
   await query(
     client,
     `INSERT INTO ${tableRef(dataset, "product_catalog")} SELECT * FROM ${
@@ -92,28 +106,44 @@ function isEmulatorDuplicate(error: unknown): boolean {
   return error instanceof Error && /table is already created/.test(error.message);
 }
 
-async function replaceView(client: BigQuery, dataset: string, name: string, sql: string) {
+/** Set once a server refused OR REPLACE on a view (the emulator): replace by delete and create. */
+let replaceByDelete = false;
+
+async function replaceView(
+  client: BigQuery,
+  dataset: string,
+  name: string,
+  sql: string,
+): Promise<void> {
   const create = (replace: boolean) =>
     query(
       client,
       `CREATE ${replace ? "OR REPLACE " : ""}VIEW ${tableRef(dataset, name)} AS ${sql}`,
     );
-  try {
-    await create(true);
-  } catch (error: unknown) {
-    if (!isEmulatorDuplicate(error)) throw error;
-    await timed(client, `replace view ${name}`, async () => {
-      await client.dataset(dataset).table(name).delete().catch((gone: unknown) => {
-        if (!(typeof gone === "object" && gone !== null && "code" in gone && gone.code === 404)) {
-          throw gone;
-        }
-      });
-      // Two processes replacing it at once: the other one's view is the same.
-      await create(false).catch((again: unknown) => {
-        if (!isAlreadyExists(again) && !isEmulatorDuplicate(again)) throw again;
-      });
-    });
+  if (!replaceByDelete) {
+    try {
+      await create(true);
+      return;
+    } catch (error: unknown) {
+      if (!isEmulatorDuplicate(error)) throw error;
+      replaceByDelete = true;
+    }
   }
+  await timed(client, `replace view ${name}`, async () => {
+    await client.dataset(dataset).table(name).delete().catch((gone: unknown) => {
+      if (!isNotFound(gone)) throw gone;
+    });
+    // Two processes replacing it at once: the other one's view is the same.
+    await create(false).catch((again: unknown) => {
+      if (!isAlreadyExists(again) && !isEmulatorDuplicate(again)) throw again;
+    });
+  });
+}
+
+/** Creates view `name` unless it exists with the same query (one metadata read when it does). */
+async function ensureView(client: BigQuery, dataset: string, name: string, sql: string) {
+  if ((await describe(client.dataset(dataset), name))?.query?.trim() === sql.trim()) return;
+  await replaceView(client, dataset, name, sql);
 }
 
 /** Replaces the `summary` view (after a generation's table was created or deleted). */
@@ -125,6 +155,6 @@ export function replaceSummaryView(client: BigQuery, dataset: string): Promise<v
 export async function createViews(client: BigQuery, dataset: string): Promise<void> {
   await moveOldCatalog(client, dataset);
   await replaceSummaryView(client, dataset);
-  await replaceView(client, dataset, "user_agent", userAgentViewSql(dataset));
-  await replaceView(client, dataset, "products", productsViewSql(dataset));
+  await ensureView(client, dataset, "user_agent", userAgentViewSql(dataset));
+  await ensureView(client, dataset, "products", productsViewSql(dataset));
 }
