@@ -32,8 +32,10 @@ function elements(value: unknown, list: StructList, where: string): NestedList |
         out[member.name] = v;
       } else if (member.type === "BIGINT") {
         const n = typeof v === "string" ? Number(v) : v;
-        if (!Number.isSafeInteger(n)) throw new TypeError(`BigQuery ${at} is not an integer`);
-        out[member.name] = n as number;
+        if (typeof n !== "number" || !Number.isSafeInteger(n)) {
+          throw new TypeError(`BigQuery ${at} is not an integer`);
+        }
+        out[member.name] = n;
       } else {
         const inner = elements(v, member.type, at);
         if (inner !== null) out[member.name] = inner;

@@ -8,7 +8,7 @@
  */
 
 import duckdb from "@duckdb/node-bindings";
-import type { NestedElement, StructList } from "../../../messages/nested_columns.ts";
+import type { StructList } from "../../../messages/nested_columns.ts";
 import { isRecord } from "../../runtime/guards.ts";
 import { writeStrings } from "./vector_strings.ts";
 
@@ -79,7 +79,7 @@ export function fillStructList(
   const valid = maskFor(rows);
   // list_entry_t {uint64 offset; uint64 length}: offsets stay below 2^32 within one chunk.
   const entries = new Uint32Array(rows * 4);
-  const elements: NestedElement[] = [];
+  const elements: Record<string, unknown>[] = [];
   for (let i = 0; i < rows; i++) {
     const value = values[i];
     if (value === undefined || value === null) continue;
@@ -88,7 +88,7 @@ export function fillStructList(
     entries[i * 4 + 2] = value.length;
     for (const element of value) {
       if (!isRecord(element)) throw wrongShape(`${where} row ${i}`, element, "an object");
-      elements.push(element as NestedElement);
+      elements.push(element);
     }
     valid[i >>> 5]! |= 1 << (i & 31);
   }
