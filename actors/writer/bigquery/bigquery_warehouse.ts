@@ -127,13 +127,15 @@ export class BigQueryWarehouse implements Warehouse {
         log.info("WriterGenerationSealedForRetype", { ...sealed, columns: stale });
         this.#generation = await generations.openGeneration(this.#client, this.#dataset);
       }
-      await createViews(this.#client, this.#dataset);
       this.#withheld = new Set(
         await missingStagingColumns(this.#client, this.#dataset, this.#generation),
       );
       this.#withheldGeneration = this.#generation;
       await upgradeStaging(this.#client, this.#dataset);
       await adoptUnfencedSeals(this.#client, this.#dataset);
+      // After the upgrade: the views name columns (`_offset_epoch`) an older version's tables
+      // have only once they are added.
+      await createViews(this.#client, this.#dataset);
     });
     if (this.#withheld.size > 0) {
       log.info("WriterStagingColumnsWithheld", {
