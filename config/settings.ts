@@ -304,7 +304,7 @@ export const SETTINGS = {
     undefined,
   ),
   geoipCsv: shows(
-    "unset: DB-IP Lite country (see [GeoIP](#geoip))",
+    "unset: DB-IP Lite country (see [GeoIP](docs/OPERATIONS.md#geoip))",
     text(
       "GEOIP_CSV",
       "IP2Location LITE DB5 CSV; built into `<DATA_DIR>/geoip` at start when missing or changed.",
@@ -332,7 +332,7 @@ export const SETTINGS = {
   controlHost: {
     key: "CONTROL_HOST",
     doc:
-      "Address the control server binds; off loopback every route needs the token (see [Metrics and status](#metrics-and-status)).",
+      "Address the control server binds; off loopback every route needs the token (see [Metrics and status](docs/OPERATIONS.md#metrics-and-status)).",
     form: "an IP address or host name",
     fallback: "127.0.0.1",
     secret: false,
