@@ -26,6 +26,7 @@ import { KnownKeys } from "../known_keys.ts";
 import { upsertProducts, upsertUserAgents } from "./dimensions.ts";
 import * as generations from "./generations.ts";
 import { exportParquet } from "./parquet_export.ts";
+import { sqlString } from "../sql_string.ts";
 import { exportDimensions } from "./dimension_export.ts";
 import { createSchema } from "./schema.ts";
 import { appendDeadLetters, appendStaging } from "./staging_append.ts";
@@ -50,6 +51,12 @@ export interface DuckDBWarehouseOptions {
   readonly checkpointThreshold?: string;
   /** DuckDB's buffer memory limit (default "512MB"). */
   readonly memoryLimit?: string;
+  /**
+   * DuckDB's buffer memory limit while an export's COPY runs (default "512MB"): a COPY partitioned
+   * by date keeps a row group of every open date in memory (about 9 MB per date per 32k rows of
+   * nested events), which 128MB could not hold for 200,000 events over two weeks.
+   */
+  readonly exportMemoryLimit?: string;
   /** Test switch for injected failures. */
   readonly faults?: FaultHook;
 }
@@ -240,11 +247,37 @@ export class DuckDBWarehouse implements Warehouse {
         new RangeError(`DuckDB writes Parquet to a local folder, not to ${target.uri}`),
       );
     }
-    return this.#beside((connection) => exportParquet(connection, generation, target.dir));
+    return this.#beside((connection) =>
+      this.#withExportMemory(connection, () => exportParquet(connection, generation, target.dir))
+    );
   }
 
   exportDimensions(dir: string): Promise<void> {
-    return this.#beside((connection) => exportDimensions(connection, dir));
+    return this.#beside((connection) =>
+      this.#withExportMemory(connection, () => exportDimensions(connection, dir))
+    );
+  }
+
+  /** Exports under way, which hold DuckDB's memory limit at `exportMemoryLimit`. */
+  #exporting = 0;
+
+  /**
+   * Runs `copy` with DuckDB's (instance-wide) memory limit raised to `exportMemoryLimit`, and puts
+   * the ingestion limit back once no export runs: ingestion keeps the small cap (the process's
+   * RSS), an export gets what a date-partitioned COPY needs.
+   */
+  async #withExportMemory<T>(connection: DuckDBConnection, copy: () => Promise<T>): Promise<T> {
+    const raised = this.#options.exportMemoryLimit ?? "512MB";
+    const normal = this.#options.memoryLimit ?? "512MB";
+    this.#exporting++;
+    try {
+      await connection.run(`SET memory_limit = ${sqlString(raised)}`);
+      return await copy();
+    } finally {
+      if (--this.#exporting === 0) {
+        await connection.run(`SET memory_limit = ${sqlString(normal)}`);
+      }
+    }
   }
 
   /**
