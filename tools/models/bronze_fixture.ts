@@ -7,6 +7,7 @@
  */
 import { DuckDBInstance } from "@duckdb/node-api";
 import { sqlString } from "../../actors/writer/sql_string.ts";
+import { USER_AGENT_COLUMNS } from "../../actors/writer/table_columns.ts";
 import { enrichBatch, type KafkaMessage } from "../../actors/enricher/enrich_batch.ts";
 import { isRecord, isStringArray } from "../../actors/runtime/guards.ts";
 import { UserAgentCache } from "../../actors/enricher/user_agent_cache.ts";
@@ -67,21 +68,8 @@ export const PARTITIONS = 6;
 const CHUNK = 5_000;
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
-const UA_COLUMNS = [
-  "user_agent_id",
-  "browser_family",
-  "browser_version",
-  "os_family",
-  "os_version",
-  "device_family",
-  "device_brand",
-  "device_model",
-  "is_mobile",
-  "is_tablet",
-  "is_touch_capable",
-  "is_pc",
-  "is_bot",
-] as const;
+/** The user-agent dimension's columns the fixture writes: the key and the 12 fields, not the string. */
+const UA_COLUMNS = USER_AGENT_COLUMNS.filter((name) => name !== "user_agent");
 const at = (name: string) => STAGING_COLUMNS.findIndex((c) => c.name === name);
 
 function priceValue(price: string, store: Store): number {
