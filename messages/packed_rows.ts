@@ -1,103 +1,152 @@
 /**
- * Staged rows packed for the trip between Workers: each column as one JSON array text, all
- * columns UTF-8 encoded into one byte buffer. The buffer is transferred (not copied) when a Worker
- * emits it, and copied as one block when the host delivers it, where a column of values would
- * cost structured clone work per value. Rows are encoded once (enricher) and parsed once (writer);
- * the batcher joins batches byte range by byte range without parsing them.
+ * Staged rows packed for the trip between Workers: typed column buffers in one transferable
+ * buffer (the format is `column_codec.ts`). Rows are encoded once (enricher), joined by copying
+ * byte ranges (batcher) and read column by column where they are stored: the DuckDB writer fills
+ * its vectors from the bytes (`packedOf`), other readers decode the columns they touch.
  */
+import {
+  allocate,
+  BYTES,
+  CHILDREN,
+  layColumns,
+  layoutProblem,
+  sectionOf,
+  SECTIONS,
+  VALIDITY,
+} from "./column_codec.ts";
+import { encodeColumns } from "./column_encoder.ts";
+import { columnView, decodeColumn } from "./column_view.ts";
 import { type Cell, type RowBatch, STAGING_COLUMNS } from "./staging_columns.ts";
 
-/** Rows as one JSON array text per staging column, in column order, in one UTF-8 buffer. */
+/** Rows as typed column buffers in one buffer (see `column_codec.ts`). */
 export interface PackedRows {
   readonly rowCount: number;
-  /** Every column's JSON text, one after another. */
+  /** Header, directory and every column's sections. */
   readonly bytes: Uint8Array;
-  /** End of column i's text in `bytes` (its start is the previous end, or 0). */
-  readonly ends: Uint32Array;
 }
 
-const encoder = new TextEncoder();
-const decoder = new TextDecoder();
-const OPEN = 0x5b; // [
-const CLOSE = 0x5d; // ]
-const COMMA = 0x2c; // ,
-
-function assemble(rowCount: number, columns: readonly Uint8Array[]): PackedRows {
-  const ends = new Uint32Array(columns.length);
-  let total = 0;
-  columns.forEach((c, i) => ends[i] = total += c.byteLength);
-  const bytes = new Uint8Array(total);
-  let at = 0;
-  for (const c of columns) {
-    bytes.set(c, at);
-    at += c.byteLength;
-  }
-  return { rowCount, bytes, ends };
-}
-
-function columnBytes(packed: PackedRows, i: number): Uint8Array {
-  const start = i === 0 ? 0 : packed.ends[i - 1] ?? 0;
-  return packed.bytes.subarray(start, packed.ends[i] ?? start);
-}
-
-/** Packs a row batch (call once, where the rows are made). */
+/** Packs a row batch (call once, where the rows are made); misfit cells become field problems. */
 export function packRows(rows: RowBatch): PackedRows {
-  return assemble(rows.rowCount, rows.columns.map((c) => encoder.encode(JSON.stringify(c))));
+  return { rowCount: rows.rowCount, bytes: layColumns(rows.rowCount, encodeColumns(rows)) };
 }
 
 /** No rows, every column present. */
 export function emptyRows(): PackedRows {
-  return assemble(0, STAGING_COLUMNS.map(() => encoder.encode("[]")));
+  return packRows({ rowCount: 0, columns: STAGING_COLUMNS.map(() => []) });
 }
 
 /** The buffers to list as transferables when emitting packed rows. */
 export function rowsTransferables(packed: PackedRows): ArrayBuffer[] {
-  return [packed.bytes.buffer, packed.ends.buffer].filter((b): b is ArrayBuffer =>
-    b instanceof ArrayBuffer
-  );
+  const buffer = packed.bytes.buffer;
+  return buffer instanceof ArrayBuffer ? [buffer] : [];
 }
 
-/** Unpacks rows (call once, where they are stored); `TypeError` when a column does not fit. */
+/** Batches unpacked from packed rows, with the rows they came from (see `packedOf`). */
+const sources = new WeakMap<RowBatch, { packed: PackedRows; columns: Cell[][] }>();
+
+/**
+ * Unpacks rows: each column is decoded to cells on first access, so a reader pays only for the
+ * columns it reads. `TypeError` naming the column when its bytes do not fit.
+ */
 export function unpackRows(packed: PackedRows): RowBatch {
-  const columns = STAGING_COLUMNS.map((spec, i): Cell[] => {
-    const column: unknown = JSON.parse(decoder.decode(columnBytes(packed, i)));
-    if (!Array.isArray(column) || column.length !== packed.rowCount) {
-      throw new TypeError(`Packed column ${spec.name} does not hold ${packed.rowCount} values`);
-    }
-    return column as Cell[];
-  });
-  return { rowCount: packed.rowCount, columns };
+  const columns: Cell[][] = new Array<Cell[]>(STAGING_COLUMNS.length);
+  for (let c = 0; c < STAGING_COLUMNS.length; c++) {
+    Object.defineProperty(columns, c, {
+      configurable: true,
+      enumerable: true,
+      get() {
+        const value = decodeColumn(columnView(packed, c));
+        Object.defineProperty(columns, c, { value, writable: true, enumerable: true });
+        return value;
+      },
+    });
+  }
+  const rows: RowBatch = { rowCount: packed.rowCount, columns };
+  sources.set(rows, { packed, columns });
+  return rows;
 }
 
-/** Joins packed batches in order, column by column, as bytes. */
+/**
+ * The packed rows `rows` was unpacked from, when its columns are still those (a batch made from
+ * it by picking, fixing or copying columns has none): the writer then reads bytes, not cells.
+ * Decoded columns are not to be changed in place.
+ */
+export function packedOf(rows: RowBatch): PackedRows | undefined {
+  const source = sources.get(rows);
+  return source !== undefined && source.columns === rows.columns ? source.packed : undefined;
+}
+
+/**
+ * Joins validity bitmaps of parts into `out` (bits of part i follow those of part i - 1); bits
+ * past a part's last row are ignored.
+ */
+function joinBits(out: Uint8Array, parts: readonly { bits: Uint8Array; rows: number }[]): void {
+  let row = 0;
+  for (const { bits, rows } of parts) {
+    const shift = row & 7;
+    const base = row >>> 3;
+    const used = Math.ceil(rows / 8);
+    const lastMask = rows % 8 === 0 ? 0xff : (1 << (rows % 8)) - 1;
+    for (let i = 0; i < used; i++) {
+      const b = (bits[i] ?? 0) & (i === used - 1 ? lastMask : 0xff);
+      if (shift === 0) out[base + i] = b;
+      else {
+        out[base + i] = (out[base + i] ?? 0) | ((b << shift) & 0xff);
+        if (base + i + 1 < out.length) out[base + i + 1] = b >>> (8 - shift);
+      }
+    }
+    row += rows;
+  }
+}
+
+/** Joins packed batches in order, column by column, copying byte ranges. */
 export function concatRows(parts: readonly PackedRows[]): PackedRows {
   const filled = parts.filter((p) => p.rowCount > 0);
   if (filled.length === 1 && filled[0] !== undefined) return filled[0];
   if (filled.length === 0) return emptyRows();
   const rowCount = filled.reduce((n, p) => n + p.rowCount, 0);
-  const columns = STAGING_COLUMNS.map((_, col) => {
-    // Each part's column is "[...]": keep the insides, joined by commas, inside one pair.
-    const insides = filled.map((p) => {
-      const c = columnBytes(p, col);
-      return c.subarray(1, c.byteLength - 1);
-    });
-    const out = new Uint8Array(insides.reduce((n, b) => n + b.byteLength, 0) + insides.length + 1);
-    let at = 0;
-    out[at++] = OPEN;
-    insides.forEach((inside, i) => {
-      if (i > 0) out[at++] = COMMA;
-      out.set(inside, at);
-      at += inside.byteLength;
-    });
-    out[at++] = CLOSE;
-    return out;
+  const section = (p: PackedRows, c: number, k: number) => {
+    const [at, length] = sectionOf(p.bytes, c, k);
+    return p.bytes.subarray(at, at + length);
+  };
+  const sizes = STAGING_COLUMNS.map((_, c) =>
+    Array.from(
+      { length: SECTIONS },
+      (_, k) =>
+        k === VALIDITY
+          ? Math.ceil(rowCount / 8)
+          : filled.reduce((n, p) => n + (sectionOf(p.bytes, c, k)[1] ?? 0), 0),
+    )
+  );
+  const { bytes, at } = allocate(rowCount, sizes);
+  STAGING_COLUMNS.forEach((_, c) => {
+    const starts = at[c] ?? [];
+    const validity = starts[VALIDITY] ?? 0;
+    joinBits(
+      bytes.subarray(validity, validity + Math.ceil(rowCount / 8)),
+      filled.map((p) => ({ bits: section(p, c, VALIDITY), rows: p.rowCount })),
+    );
+    for (const k of [VALIDITY + 1, CHILDREN, BYTES]) {
+      let to = starts[k] ?? 0;
+      for (const p of filled) {
+        const s = section(p, c, k);
+        bytes.set(s, to);
+        to += s.byteLength;
+      }
+    }
   });
-  return assemble(rowCount, columns);
+  return { rowCount, bytes };
 }
 
-/** Checks packed rows received from another Worker (shape only; values are checked on unpack). */
-export const isPackedRows = (v: unknown): v is PackedRows =>
-  typeof v === "object" && v !== null && "rowCount" in v && typeof v.rowCount === "number" &&
-  "bytes" in v && v.bytes instanceof Uint8Array && "ends" in v && v.ends instanceof Uint32Array &&
-  v.ends.length === STAGING_COLUMNS.length &&
-  (v.ends[v.ends.length - 1] ?? 0) === v.bytes.byteLength;
+/** Why `v` is not packed rows (its directory is checked; its values where they are read). */
+export function packedRowsProblem(v: unknown): string | null {
+  if (typeof v !== "object" || v === null) return "not an object";
+  if (!("rowCount" in v) || typeof v.rowCount !== "number" || !Number.isInteger(v.rowCount)) {
+    return "rowCount is not an integer";
+  }
+  if (!("bytes" in v) || !(v.bytes instanceof Uint8Array)) return "bytes is not a Uint8Array";
+  return layoutProblem(v.bytes, v.rowCount);
+}
+
+/** Checks packed rows received from another Worker (the directory; values are checked on read). */
+export const isPackedRows = (v: unknown): v is PackedRows => packedRowsProblem(v) === null;

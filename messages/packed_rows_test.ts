@@ -4,6 +4,7 @@ import {
   concatRows,
   emptyRows,
   isPackedRows,
+  packedOf,
   packRows,
   rowsTransferables,
   unpackRows,
@@ -15,42 +16,93 @@ function rows(from: number, count: number): RowBatch {
     columns: STAGING_COLUMNS.map((spec, col): Cell[] =>
       Array.from({ length: count }, (_, i) => {
         const n = from + i;
-        if (spec.type === "VARCHAR[]") return n % 3 === 0 ? null : [`p${n}`, `q"${col}`];
-        if (spec.type === "BOOLEAN") return n % 2 === 0;
-        if (spec.type === "OPTION[]") return n % 4 === 0 ? null : [{ "category id": `c"${n}` }];
-        if (spec.type === "CART_PRODUCT[]") {
-          return n % 4 === 1 ? null : [{ amount: n, option: [{ value_id: n, extra: '{"é":1}' }] }];
+        if (n % 7 === 6) return null;
+        switch (spec.type) {
+          case "VARCHAR[]":
+            return n % 3 === 0 ? [] : [`p${n}`, `q"${col}`, "ü\u{1F600}"];
+          case "BOOLEAN":
+            return n % 2 === 0;
+          case "OPTION[]":
+            return n % 4 === 0 ? [] : [{ "category id": `c"${n}` }];
+          case "CART_PRODUCT[]":
+            return [{ amount: n, option: [{ value_id: -n - 1, extra: '{"é":1}' }] }];
+          case "VARCHAR":
+            return n % 5 === 0 ? "" : n % 2 === 0 ? `v${n}\n"é"` : `ascii ${n} ${"x".repeat(n)}`;
+          case "DOUBLE":
+            return n * 1.5 - 0.25;
+          case "INTEGER":
+            return n - 3;
+          case "BIGINT":
+            return n % 2 === 0 ? 2 ** 53 - 1 - n : -(2 ** 40) - n;
         }
-        if (spec.type === "VARCHAR") return n % 5 === 0 ? null : `v${n}\n"é"`;
-        return n * 1.5;
       })
     ),
   };
 }
 
-Deno.test("packed rows unpack to the same cells, strings with quotes and newlines and nested lists included", () => {
-  const batch = rows(0, 7);
+/** The batch with plain arrays (unpacked columns decode on first access, through getters). */
+const plain = (batch: RowBatch): RowBatch => ({
+  rowCount: batch.rowCount,
+  columns: batch.columns.map((c) => [...c]),
+});
+
+Deno.test("packed rows unpack to the same cells, text with quotes, newlines, emoji and nested lists included", () => {
+  const batch = rows(0, 29);
   const packed = packRows(batch);
   assert.ok(isPackedRows(structuredClone(packed)));
-  assert.deepEqual(unpackRows(structuredClone(packed)), batch);
+  assert.deepEqual(plain(unpackRows(structuredClone(packed))), batch);
 });
 
 Deno.test("concatenated packed rows equal the rows of all parts in order, empty parts skipped", () => {
-  const joined = concatRows([packRows(rows(0, 3)), emptyRows(), packRows(rows(3, 4))]);
-  assert.equal(joined.rowCount, 7);
-  assert.deepEqual(unpackRows(joined), rows(0, 7));
-  assert.deepEqual(unpackRows(concatRows([emptyRows(), emptyRows()])), {
+  const joined = concatRows([packRows(rows(0, 3)), emptyRows(), packRows(rows(3, 13))]);
+  assert.equal(joined.rowCount, 16);
+  assert.deepEqual(plain(unpackRows(joined)), rows(0, 16));
+  const many = concatRows([5, 8, 1, 17, 3].map((n, i) => packRows(rows(i * 40, n))));
+  assert.deepEqual(
+    plain(unpackRows(many)).columns[1],
+    [5, 8, 1, 17, 3].flatMap((n, i) => rows(i * 40, n).columns[1]),
+  );
+  assert.deepEqual(plain(unpackRows(concatRows([emptyRows(), emptyRows()]))), {
     rowCount: 0,
     columns: STAGING_COLUMNS.map(() => []),
   });
 });
 
-Deno.test("a column that does not hold rowCount values is refused on unpack, named", () => {
-  const packed = packRows(rows(0, 2));
-  assert.throws(() => unpackRows({ ...packed, rowCount: 3 }), /Packed column _topic/);
+Deno.test("a cell that does not fit its column is packed null with a field problem on its row", () => {
+  const batch = rows(0, 3);
+  const at = (name: string) => STAGING_COLUMNS.findIndex((c) => c.name === name);
+  const columns = batch.columns.map((c) => [...c]);
+  columns[at("order_id")]![1] = 2 ** 53;
+  columns[at("is_paypal")]![1] = "yes";
+  const got = unpackRows(packRows({ rowCount: 3, columns }));
+  assert.equal(got.columns[at("order_id")]![1], null);
+  assert.equal(got.columns[at("is_paypal")]![1], null);
+  assert.deepEqual(got.columns[at("field_problems")]![1], [
+    "p1",
+    `q"5`,
+    "ü\u{1F600}",
+    "order_id: 9007199254740992 is not an integer JavaScript can hold exactly (|n| < 2^53); left null",
+    'is_paypal: "yes" is not true or false; left null',
+  ]);
 });
 
-Deno.test("packed rows cross a port as transferred buffers and arrive whole", async () => {
+Deno.test("a buffer whose directory does not fit is refused by the guard, and text that does not fit names its column on read", () => {
+  const packed = packRows(rows(0, 2));
+  assert.equal(isPackedRows({ ...packed, rowCount: 3 }), false);
+  assert.equal(isPackedRows({ rowCount: 2, bytes: packed.bytes.slice(0, 100) }), false);
+  const bytes = packed.bytes.slice();
+  const damaged = { rowCount: 2, bytes };
+  // The first text byte of _topic (column 0) becomes a stray continuation byte.
+  const topic = unpackRows(packed).columns[0];
+  const text = new TextEncoder().encode("ascii 1 x");
+  const at = bytes.findIndex((_, i) => text.every((b, k) => bytes[i + k] === b));
+  bytes[at] = 0x80;
+  assert.ok(isPackedRows(damaged));
+  assert.deepEqual(topic, ["", `ascii 1 x`]);
+  assert.throws(() => unpackRows(damaged).columns[0], /Packed column _topic is malformed/);
+});
+
+Deno.test("packed rows cross a port as one transferred buffer and arrive whole", async () => {
   const batch = rows(0, 5);
   const packed = packRows(batch);
   const { port1, port2 } = new MessageChannel();
@@ -61,5 +113,13 @@ Deno.test("packed rows cross a port as transferred buffers and arrive whole", as
   port2.close();
   assert.equal(packed.bytes.byteLength, 0); // moved, not copied
   assert.ok(isPackedRows(got));
-  assert.deepEqual(unpackRows(got), batch);
+  assert.deepEqual(plain(unpackRows(got)), batch);
+});
+
+Deno.test("unpacked rows name their packed source until a column is replaced", () => {
+  const packed = packRows(rows(0, 4));
+  const unpacked = unpackRows(packed);
+  assert.equal(packedOf(unpacked), packed);
+  assert.equal(packedOf({ ...unpacked }), undefined);
+  assert.equal(packedOf({ rowCount: 4, columns: [...unpacked.columns] }), undefined);
 });

@@ -5,7 +5,7 @@ import { type Cell, type DeadLetter, STAGING_COLUMNS } from "../../messages/stag
 import type { EnrichedChunk } from "../../messages/enricher.ts";
 import { BatchAssembler, chunkBytes } from "./batch_assembler.ts";
 
-/** A chunk with `n` rows whose first two columns hold offset and partition, and dead letters. */
+/** A chunk with `n` rows (only `_partition` and `_offset` filled), and dead letters. */
 function chunk(
   partition: number,
   seq: number,
@@ -17,7 +17,7 @@ function chunk(
   const rows = packRows({
     rowCount: offsets.length,
     columns: STAGING_COLUMNS.map((_, col): Cell[] =>
-      col === 0 ? offsets : col === 1 ? offsets.map(() => partition) : offsets.map(() => null)
+      col === 2 ? offsets : col === 1 ? offsets.map(() => partition) : offsets.map(() => null)
     ),
   });
   const deadLetters: DeadLetter[] = dead.map((offset) => ({
@@ -59,7 +59,7 @@ Deno.test("a batch closes when it reaches maxRows, counting dead letters", () =>
   const [batch] = a.add(chunk(0, 1, 6, 4, [7]), 1);
   assert.ok(batch);
   assert.equal(batch.rows.rowCount, 9);
-  assert.deepEqual(unpackRows(batch.rows).columns[0], [0, 1, 2, 3, 4, 5, 6, 8, 9]);
+  assert.deepEqual(unpackRows(batch.rows).columns[2], [0, 1, 2, 3, 4, 5, 6, 8, 9]);
   assert.deepEqual(batch.deadLetters.map((d) => d.offset), [7]);
   assert.deepEqual(batch.chunkIds, [0, 1]);
   assert.equal(a.flush(), undefined);
@@ -85,7 +85,7 @@ Deno.test("chunks finished out of order enter batches in the consumer's order pe
   assert.equal(a.waiting(), 0);
   const batch = a.flush();
   assert.ok(batch);
-  const p0 = (unpackRows(batch.rows).columns[0] ?? []).filter((_, i) =>
+  const p0 = (unpackRows(batch.rows).columns[2] ?? []).filter((_, i) =>
     unpackRows(batch.rows).columns[1]?.[i] === 0
   );
   assert.deepEqual(p0, Array.from({ length: 30 }, (_, i) => i));

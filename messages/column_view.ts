@@ -1,0 +1,205 @@
+/**
+ * Reading one column of packed rows (`column_codec.ts`): a view over its sections, checked once
+ * when made (sizes, text lengths against the bytes, UTF-8, booleans), for the writer to copy into
+ * DuckDB vectors, and a decoder to cells for readers that need JavaScript values. A column that
+ * does not fit is a `TypeError` naming it.
+ */
+import {
+  BYTES,
+  CHILDREN,
+  type ColumnKind,
+  KIND_OF,
+  sectionOf,
+  utf8Problem,
+  VALIDITY,
+  VALUE_WIDTH,
+  VALUES,
+} from "./column_codec.ts";
+import { nestedListProblem } from "./nested_columns.ts";
+import {
+  type Cell,
+  type ColumnType,
+  isNestedType,
+  NESTED_TYPES,
+  STAGING_COLUMNS,
+} from "./staging_columns.ts";
+
+/** Packed rows as the view reads them: the buffer and its row count. */
+export interface PackedBytes {
+  readonly rowCount: number;
+  readonly bytes: Uint8Array;
+}
+
+/** One column of packed rows, checked. */
+export interface ColumnView {
+  readonly name: string;
+  readonly type: ColumnType;
+  readonly kind: ColumnKind;
+  readonly rowCount: number;
+  /** The buffer the sections lie in, and where validity and values start in it (bytes). */
+  readonly buffer: ArrayBuffer;
+  readonly validityAt: number;
+  readonly valuesAt: number;
+  readonly validity: Uint8Array;
+  readonly values: Uint8Array;
+  /** text/json: where row i's text starts in `bytes`; list: where element i's does (one more). */
+  readonly starts: Uint32Array;
+  /** list: index of row i's first element (rowCount + 1 entries); empty for other kinds. */
+  readonly firsts: Uint32Array;
+  /** The column's UTF-8 text. */
+  readonly bytes: Uint8Array;
+}
+
+const decoder = new TextDecoder();
+const NONE: Uint32Array<ArrayBuffer> = new Uint32Array(0);
+
+/** Prefix sums of `lengths`: n + 1 starts. */
+function startsOf(lengths: Uint32Array): Uint32Array<ArrayBuffer> {
+  const starts = new Uint32Array(lengths.length + 1);
+  let at = 0;
+  for (let i = 0; i < lengths.length; i++) starts[i + 1] = at += lengths[i] ?? 0;
+  return starts;
+}
+
+/** The view of column `c`; `TypeError` naming the column when its bytes do not fit. */
+export function columnView(packed: PackedBytes, c: number): ColumnView {
+  const spec = STAGING_COLUMNS[c];
+  if (spec === undefined) throw new RangeError(`Packed rows have no column ${c}`);
+  const fail = (why: string) => new TypeError(`Packed column ${spec.name} is malformed: ${why}`);
+  const { bytes, rowCount } = packed;
+  const kind = KIND_OF[spec.type];
+  const section = (k: number) => {
+    const [at, length] = sectionOf(bytes, c, k);
+    if (at % 8 !== 0 || at + length > bytes.byteLength) {
+      throw fail(`section ${k} (${at}+${length}) lies outside the ${bytes.byteLength}-byte buffer`);
+    }
+    return bytes.subarray(at, at + length);
+  };
+  const validity = section(VALIDITY);
+  const values = section(VALUES);
+  if (validity.byteLength !== Math.ceil(rowCount / 8)) {
+    throw fail(`${validity.byteLength} validity bytes for ${rowCount} rows`);
+  }
+  if (values.byteLength !== rowCount * VALUE_WIDTH[kind]) {
+    throw fail(`${values.byteLength} value bytes for ${rowCount} rows of ${spec.type}`);
+  }
+  const text = section(BYTES);
+  const words = (b: Uint8Array) => new Uint32Array(b.buffer, b.byteOffset, b.byteLength >>> 2);
+  let starts = NONE;
+  let firsts = NONE;
+  if (kind === "text" || kind === "json") starts = startsOf(words(values));
+  if (kind === "list") {
+    firsts = startsOf(words(values));
+    const children = section(CHILDREN);
+    if (children.byteLength !== (firsts[rowCount] ?? 0) * 4) {
+      throw fail(`${children.byteLength / 4} element lengths for ${firsts[rowCount]} elements`);
+    }
+    starts = startsOf(words(children));
+  }
+  if (starts.length > 0) {
+    const end = starts[starts.length - 1];
+    if (end !== text.byteLength) {
+      throw fail(`lengths add up to ${end}, text holds ${text.byteLength}`);
+    }
+    const why = utf8Problem(text, starts);
+    if (why !== null) throw fail(why);
+  } else if (text.byteLength !== 0) throw fail(`a ${spec.type} column holds text`);
+  if (kind === "bool" && values.some((b) => b > 1)) throw fail("a boolean byte is not 0 or 1");
+  const buffer = bytes.buffer;
+  if (!(buffer instanceof ArrayBuffer)) throw fail("its buffer is shared memory");
+  return {
+    name: spec.name,
+    type: spec.type,
+    kind,
+    rowCount,
+    buffer,
+    validityAt: validity.byteOffset,
+    valuesAt: values.byteOffset,
+    validity,
+    values,
+    starts,
+    firsts,
+    bytes: text,
+  };
+}
+
+/** Whether row `i` of the view holds a value. */
+export const isValid = (view: ColumnView, i: number): boolean =>
+  ((view.validity[i >>> 3] ?? 0) & (1 << (i & 7))) !== 0;
+
+/** The texts from `starts[from]` to `starts[to]`, decoded in one call when ASCII. */
+function textsOf(view: ColumnView, from: number, to: number): string[] {
+  const { starts, bytes } = view;
+  const begin = starts[from] ?? 0;
+  const all = decoder.decode(bytes.subarray(begin, starts[to] ?? begin));
+  const ascii = all.length === (starts[to] ?? 0) - begin;
+  const out = new Array<string>(to - from);
+  for (let i = from; i < to; i++) {
+    const s = starts[i] ?? 0;
+    const e = starts[i + 1] ?? s;
+    out[i - from] = ascii ? all.slice(s - begin, e - begin) : decoder.decode(bytes.subarray(s, e));
+  }
+  return out;
+}
+
+/** A JSON cell of the view, parsed and checked against its nested type. */
+function nestedAt(view: ColumnView, text: string, row: number): Cell {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error: unknown) {
+    throw new TypeError(`Packed column ${view.name} row ${row} is not JSON text`, { cause: error });
+  }
+  if (!isNestedType(view.type)) return null;
+  const why = nestedListProblem(value, NESTED_TYPES[view.type], "");
+  if (why !== null || !Array.isArray(value)) {
+    throw new TypeError(`Packed column ${view.name} row ${row}: ${why ?? "not a list"}`);
+  }
+  return value;
+}
+
+/** The column as cells (null where a row holds no value). */
+export function decodeColumn(view: ColumnView): Cell[] {
+  const rows = view.rowCount;
+  const out = new Array<Cell>(rows).fill(null);
+  const { values } = view;
+  switch (view.kind) {
+    case "text":
+    case "json": {
+      const texts = textsOf(view, 0, rows);
+      for (let i = 0; i < rows; i++) {
+        if (!isValid(view, i)) continue;
+        out[i] = view.kind === "text" ? texts[i] ?? "" : nestedAt(view, texts[i] ?? "", i);
+      }
+      return out;
+    }
+    case "list": {
+      const items = textsOf(view, 0, view.starts.length - 1);
+      for (let i = 0; i < rows; i++) {
+        if (isValid(view, i)) out[i] = items.slice(view.firsts[i], view.firsts[i + 1]);
+      }
+      return out;
+    }
+    case "int64": {
+      const low = new Uint32Array(values.buffer, values.byteOffset, rows * 2);
+      const high = new Int32Array(values.buffer, values.byteOffset, rows * 2);
+      for (let i = 0; i < rows; i++) {
+        if (isValid(view, i)) out[i] = (high[i * 2 + 1] ?? 0) * 4294967296 + (low[i * 2] ?? 0);
+      }
+      return out;
+    }
+    case "int32": {
+      const ints = new Int32Array(values.buffer, values.byteOffset, rows);
+      for (let i = 0; i < rows; i++) if (isValid(view, i)) out[i] = ints[i] ?? 0;
+      return out;
+    }
+    case "float64": {
+      const doubles = new Float64Array(values.buffer, values.byteOffset, rows);
+      for (let i = 0; i < rows; i++) if (isValid(view, i)) out[i] = doubles[i] ?? 0;
+      return out;
+    }
+    case "bool":
+      for (let i = 0; i < rows; i++) if (isValid(view, i)) out[i] = values[i] === 1;
+      return out;
+  }
+}
