@@ -15,7 +15,7 @@ import {
   VALIDITY,
 } from "./column_codec.ts";
 import { encodeColumns } from "./column_encoder.ts";
-import { columnView, decodeColumn } from "./column_view.ts";
+import { type ColumnView, columnView, decodeColumn } from "./column_view.ts";
 import { type Cell, type RowBatch, STAGING_COLUMNS } from "./staging_columns.ts";
 
 /** Rows as typed column buffers in one buffer (see `column_codec.ts`). */
@@ -41,6 +41,16 @@ export function rowsTransferables(packed: PackedRows): ArrayBuffer[] {
   return buffer instanceof ArrayBuffer ? [buffer] : [];
 }
 
+/** Checked views of packed rows' columns, made once per column. */
+const views = new WeakMap<PackedRows, ColumnView[]>();
+
+/** The checked view of column `c` (made once); `TypeError` naming the column when it does not fit. */
+export function viewOf(packed: PackedRows, c: number): ColumnView {
+  let made = views.get(packed);
+  if (made === undefined) views.set(packed, made = []);
+  return made[c] ??= columnView(packed, c);
+}
+
 /** Batches unpacked from packed rows, with the rows they came from (see `packedOf`). */
 const sources = new WeakMap<RowBatch, { packed: PackedRows; columns: Cell[][] }>();
 
@@ -55,7 +65,7 @@ export function unpackRows(packed: PackedRows): RowBatch {
       configurable: true,
       enumerable: true,
       get() {
-        const value = decodeColumn(columnView(packed, c));
+        const value = decodeColumn(viewOf(packed, c));
         Object.defineProperty(columns, c, { value, writable: true, enumerable: true });
         return value;
       },

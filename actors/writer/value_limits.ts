@@ -10,11 +10,13 @@ import {
   type Cell,
   type ColumnType,
   type DeadLetter,
-  NESTED_TYPES,
   type RowBatch,
   STAGING_COLUMNS,
 } from "../../messages/staging_columns.ts";
-import { nestedChars, nestedListProblem } from "../../messages/nested_columns.ts";
+import { nestedChars } from "../../messages/nested_columns.ts";
+import { cellProblem } from "../../messages/column_codec.ts";
+import { decodeColumn } from "../../messages/column_view.ts";
+import { packedOf, type PackedRows, viewOf } from "../../messages/packed_rows.ts";
 import { columnIndex } from "./batch_columns.ts";
 
 /** 0001-01-01T00:00:00.000Z, the first instant a warehouse DATE or TIMESTAMP can hold. */
@@ -57,33 +59,40 @@ const encoder = new TextEncoder();
 
 /** Why a cell cannot be stored as `type`, or null when it can. */
 function unstorable(cell: Cell, type: ColumnType, name: string): string | null {
-  if (cell === null) return null;
-  switch (type) {
-    case "VARCHAR":
-      return typeof cell === "string" ? null : "is not text";
-    case "INTEGER":
-      return typeof cell === "number" && (cell | 0) === cell ? null : "is not a 32-bit integer";
-    case "BIGINT":
-      if (typeof cell !== "number" || !Number.isSafeInteger(cell)) {
-        return "is not an integer JavaScript can hold exactly (|n| < 2^53)";
+  const why = cellProblem(cell, type, name);
+  if (why !== null || type !== "BIGINT" || typeof cell !== "number") return why;
+  return isTimeColumn(name) && !isRepresentableMs(cell)
+    ? "is outside 0001-01-01..9999-12-31"
+    : null;
+}
+
+/** Columns of event-time milliseconds the lake partitions by (the Kafka stamp is trusted). */
+const isTimeColumn = (name: string) => name.endsWith("_ms") && name !== "_kafka_timestamp_ms";
+
+/**
+ * Whether packed rows can be stored as they are: the packer already fitted every cell to its
+ * type, so only the event-time range and the row size limit are left to check, from the bytes.
+ */
+function packedStorable(packed: PackedRows): boolean {
+  const rows = packed.rowCount;
+  const sizes = new Float64Array(rows);
+  for (let c = 0; c < STAGING_COLUMNS.length; c++) {
+    const view = viewOf(packed, c);
+    const { starts, firsts } = view;
+    if (view.kind === "text" || view.kind === "json") {
+      for (let i = 0; i < rows; i++) sizes[i]! += (starts[i + 1]! - starts[i]!) * 6 + 26;
+    } else if (view.kind === "list") {
+      for (let i = 0; i < rows; i++) {
+        sizes[i]! += (starts[firsts[i + 1]!]! - starts[firsts[i]!]!) * 6 +
+          (firsts[i + 1]! - firsts[i]!) * 3 + 26;
       }
-      return name.endsWith("_ms") && name !== "_kafka_timestamp_ms" && !isRepresentableMs(cell)
-        ? "is outside 0001-01-01..9999-12-31"
-        : null;
-    case "DOUBLE":
-      return typeof cell === "number" ? null : "is not a number";
-    case "BOOLEAN":
-      return typeof cell === "boolean" ? null : "is not true or false";
-    case "VARCHAR[]":
-      return Array.isArray(cell) && cell.every((s) => typeof s === "string")
-        ? null
-        : "is not a list of text";
-    case "OPTION[]":
-    case "CART_PRODUCT[]": {
-      const why = nestedListProblem(cell, NESTED_TYPES[type], "");
-      return why === null ? null : `is not a list of ${name} elements (${why.trimStart()})`;
+    } else if (view.kind === "int64" && isTimeColumn(view.name)) {
+      for (const ms of decodeColumn(view)) {
+        if (typeof ms === "number" && !isRepresentableMs(ms)) return false;
+      }
     }
   }
+  return sizes.every((bytes) => bytes + STAGING_COLUMNS.length * 24 <= MAX_ROW_BYTES);
 }
 
 /** Bytes a cell can take in a row's insertAll JSON, at most (a char escaped as \uXXXX: 6). */
@@ -168,6 +177,12 @@ function fitRow(columns: Cell[][], row: number): number {
  * ```
  */
 export function storableBatch(rows: RowBatch, deadLetters: readonly DeadLetter[]): StorableBatch {
+  const packed = packedOf(rows);
+  if (packed !== undefined && packedStorable(packed)) {
+    const letters = deadLetters.map(storableLetter);
+    const fixed = letters.filter((letter, i) => letter !== deadLetters[i]).length;
+    return { rows, deadLetters: letters, fixed };
+  }
   let columns = rows.columns;
   let fixed = 0;
   const copied = new Set<number>();
@@ -208,7 +223,8 @@ export function storableBatch(rows: RowBatch, deadLetters: readonly DeadLetter[]
     if (storable !== letter) fixed++;
     return storable;
   });
-  return { rows: { rowCount: rows.rowCount, columns }, deadLetters: letters, fixed };
+  const same = columns === rows.columns;
+  return { rows: same ? rows : { rowCount: rows.rowCount, columns }, deadLetters: letters, fixed };
 }
 
 /** A dead letter a warehouse can store: a storable timestamp, raw bytes cut to the row limit. */

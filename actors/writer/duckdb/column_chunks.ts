@@ -1,6 +1,7 @@
 /**
  * The columnar append path: fills DuckDB data chunks (2048 rows each) column by column straight
- * from `Cell[][]` through the C API bindings, and appends them with `appendDataChunk`. Numbers,
+ * from packed column bytes (`packed_vectors.ts`) or from cells through the C API bindings, and
+ * appends them with `appendDataChunk`. Numbers,
  * booleans, validity masks and short strings are written in bulk; only strings over 12 bytes
  * cross the native boundary one by one. A cell of the wrong type throws a `TypeError`.
  */
@@ -24,13 +25,25 @@ import type { StructList } from "../../../messages/nested_columns.ts";
 import type { TableColumnType } from "../table_columns.ts";
 import { fillStructList } from "./nested_vectors.ts";
 import { inlineString, writeStrings } from "./vector_strings.ts";
+import type { ColumnView } from "../../../messages/column_view.ts";
+import { fillPackedVector } from "./packed_vectors.ts";
 
 /** One column to append: its type, name (for errors) and cells. */
-export interface ChunkColumn {
+export interface CellColumn {
   readonly name: string;
   readonly type: TableColumnType;
   readonly cells: readonly Cell[];
 }
+
+/** One column to append straight from packed bytes (a staging column as the enricher packed it). */
+export interface PackedColumn {
+  readonly name: string;
+  readonly type: TableColumnType;
+  readonly packed: ColumnView;
+}
+
+/** A column to append: cells, or a packed column's view. */
+export type ChunkColumn = CellColumn | PackedColumn;
 
 /** Rows per chunk: DuckDB's vector size. */
 export const CHUNK_ROWS: number = duckdb.vector_size();
@@ -68,7 +81,7 @@ const scratchWords = new Uint32Array(scratch);
 const scratchDoubles = new Float64Array(scratch);
 const validityWords = new Uint32Array(Math.ceil(CHUNK_ROWS / 64) * 2);
 
-function wrongType(column: ChunkColumn, row: number, expected: string): TypeError {
+function wrongType(column: CellColumn, row: number, expected: string): TypeError {
   const value = JSON.stringify(column.cells[row]) ?? String(column.cells[row]);
   return new TypeError(
     `Cannot append column ${column.name}: row ${row} holds ${
@@ -78,7 +91,7 @@ function wrongType(column: ChunkColumn, row: number, expected: string): TypeErro
 }
 
 /** The VARCHAR fast path: validity, inline strings and long strings in one pass over the cells. */
-function fillStrings(vector: duckdb.Vector, column: ChunkColumn, start: number, count: number) {
+function fillStrings(vector: duckdb.Vector, column: CellColumn, start: number, count: number) {
   const { cells } = column;
   validityWords.fill(0);
   scratchBytes.fill(0, 0, count * 16);
@@ -110,6 +123,7 @@ function fillStrings(vector: duckdb.Vector, column: ChunkColumn, start: number, 
 
 /** Fills one vector from `cells[start, start + count)`, validating each cell's type. */
 function fillVector(vector: duckdb.Vector, column: ChunkColumn, start: number, count: number) {
+  if ("packed" in column) return fillPackedVector(vector, column.packed, start, count);
   const { cells, type } = column;
   if (type === "VARCHAR") return fillStrings(vector, column, start, count);
   if (isNestedType(type)) {

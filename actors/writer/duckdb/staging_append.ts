@@ -10,7 +10,13 @@ import {
   type DuckDBConnection,
   DuckDBTimestampTZValue,
 } from "@duckdb/node-api";
-import type { Cell, DeadLetter, RowBatch } from "../../../messages/staging_columns.ts";
+import {
+  type Cell,
+  type DeadLetter,
+  type RowBatch,
+  STAGING_COLUMNS,
+} from "../../../messages/staging_columns.ts";
+import { packedOf, viewOf } from "../../../messages/packed_rows.ts";
 import { appendColumns, type ChunkColumn } from "./column_chunks.ts";
 import { STAGING_TABLE_COLUMNS } from "../table_columns.ts";
 import { stagingTable } from "./schema.ts";
@@ -50,11 +56,12 @@ export async function appendStaging(
     _ingested_at: new Array<number>(rows.rowCount).fill(ingestedAtMs),
     _offset_epoch: epochs,
   };
-  const columns: ChunkColumn[] = STAGING_TABLE_COLUMNS.map((spec, i) => ({
-    name: spec.name,
-    type: spec.type,
-    cells: rows.columns[i] ?? stamped[spec.name] ?? [],
-  }));
+  const packed = packedOf(rows);
+  const columns: ChunkColumn[] = STAGING_TABLE_COLUMNS.map((spec, i) =>
+    packed !== undefined && i < STAGING_COLUMNS.length
+      ? { name: spec.name, type: spec.type, packed: viewOf(packed, i) }
+      : { name: spec.name, type: spec.type, cells: rows.columns[i] ?? stamped[spec.name] ?? [] }
+  );
   await withAppender(connection, stagingTable(generation), (appender) => {
     appendColumns(appender, columns, rows.rowCount, afterChunk);
   });

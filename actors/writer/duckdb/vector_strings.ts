@@ -58,3 +58,48 @@ export function writeStrings(vector: duckdb.Vector, at: number, values: readonly
     } else duckdb.vector_assign_string_element(vector, at + i, text);
   }
 }
+
+/** Scratch string_t slots, grown as needed (the writer is single-threaded). */
+let slots = new Uint8Array(0);
+let slotWords = new Uint32Array(0);
+
+/**
+ * Writes string_t values for texts `[from, from + count)` of UTF-8 `bytes` (text i lies from
+ * `starts[i]` to `starts[i + 1]`) into rows 0.. of `vector`, without making JavaScript strings:
+ * texts of up to 12 bytes are copied into inline slots and the slots into the vector at once,
+ * longer ones are assigned natively from a subarray.
+ */
+export function writeStringBytes(
+  vector: duckdb.Vector,
+  bytes: Uint8Array,
+  starts: Uint32Array,
+  from: number,
+  count: number,
+): void {
+  if (count === 0) return;
+  if (slots.byteLength < count * 16) {
+    slots = new Uint8Array(count * 16);
+    slotWords = new Uint32Array(slots.buffer);
+  } else slots.fill(0, 0, count * 16);
+  const longRows: number[] = [];
+  for (let i = 0; i < count; i++) {
+    const start = starts[from + i] ?? 0;
+    const length = (starts[from + i + 1] ?? start) - start;
+    if (length > 12) {
+      longRows.push(i);
+      continue;
+    }
+    slotWords[i * 4] = length;
+    const at = i * 16 + 4;
+    for (let k = 0; k < length; k++) slots[at + k] = bytes[start + k] ?? 0;
+  }
+  duckdb.copy_data_to_vector(vector, 0, slots.buffer, 0, count * 16);
+  for (const i of longRows) {
+    const start = starts[from + i] ?? 0;
+    duckdb.vector_assign_string_element_len(
+      vector,
+      i,
+      bytes.subarray(start, starts[from + i + 1] ?? start),
+    );
+  }
+}

@@ -1,0 +1,128 @@
+/**
+ * Fills DuckDB vectors straight from packed column bytes (`messages/column_view.ts`), without
+ * making JavaScript values: validity and fixed-width numbers are one copy each from the packed
+ * buffer, text of up to 12 bytes is copied into inline string_t slots, longer text is assigned
+ * natively from a subarray. Only the nested struct lists (one JSON text per cell) are parsed, a
+ * chunk's cells in one `JSON.parse`, and filled as `nested_vectors.ts` does. A cell that does not
+ * fit throws a `TypeError` naming the column.
+ */
+
+import duckdb from "@duckdb/node-bindings";
+import { type ColumnView, isValid } from "../../../messages/column_view.ts";
+import { isNestedType, NESTED_TYPES } from "../../../messages/staging_columns.ts";
+import { fillStructList } from "./nested_vectors.ts";
+import { writeStringBytes } from "./vector_strings.ts";
+
+const decoder = new TextDecoder();
+const NULL = new TextEncoder().encode("null");
+/** Scratch for list entries of one chunk (the writer is single-threaded). */
+let entries = new Uint32Array(0);
+
+/** Copies rows `[start, start + count)` of the view's validity into `vector`. */
+function copyValidity(vector: duckdb.Vector, view: ColumnView, start: number, count: number) {
+  duckdb.vector_ensure_validity_writable(vector);
+  // Chunks start at multiples of 2048 rows, so the bits of `start` begin a byte.
+  duckdb.copy_data_to_vector_validity(
+    vector,
+    0,
+    view.buffer,
+    view.validityAt + start / 8,
+    Math.ceil(count / 8),
+  );
+}
+
+/** The chunk's JSON cells as one JSON array text, parsed. */
+function parseCells(view: ColumnView, start: number, count: number): unknown[] {
+  const { starts, bytes } = view;
+  const from = starts[start] ?? 0;
+  const to = starts[start + count] ?? from;
+  const text = new Uint8Array(to - from + count * 5 + 2);
+  let at = 0;
+  text[at++] = 0x5b; // [
+  for (let i = 0; i < count; i++) {
+    if (i > 0) text[at++] = 0x2c; // ,
+    const row = start + i;
+    if (!isValid(view, row)) {
+      text.set(NULL, at);
+      at += NULL.byteLength;
+      continue;
+    }
+    const cell = bytes.subarray(starts[row] ?? 0, starts[row + 1] ?? 0);
+    text.set(cell, at);
+    at += cell.byteLength;
+  }
+  text[at++] = 0x5d; // ]
+  let cells: unknown;
+  try {
+    cells = JSON.parse(decoder.decode(text.subarray(0, at)));
+  } catch (error: unknown) {
+    throw new TypeError(
+      `Cannot append column ${view.name}: rows ${start}..${start + count - 1} are not JSON text`,
+      { cause: error },
+    );
+  }
+  if (!Array.isArray(cells) || cells.length !== count) {
+    throw new TypeError(`Cannot append column ${view.name}: a cell holds more than one value`);
+  }
+  return cells;
+}
+
+/** Fills `vector` with rows `[start, start + count)` of a packed column. */
+export function fillPackedVector(
+  vector: duckdb.Vector,
+  view: ColumnView,
+  start: number,
+  count: number,
+): void {
+  switch (view.kind) {
+    case "int64":
+    case "float64":
+    case "int32":
+    case "bool": {
+      const width = view.kind === "bool" ? 1 : view.kind === "int32" ? 4 : 8;
+      duckdb.copy_data_to_vector(
+        vector,
+        0,
+        view.buffer,
+        view.valuesAt + start * width,
+        count * width,
+      );
+      break;
+    }
+    case "text":
+      writeStringBytes(vector, view.bytes, view.starts, start, count);
+      break;
+    case "list": {
+      const { firsts } = view;
+      const first = firsts[start] ?? 0;
+      if (entries.length < count * 4) entries = new Uint32Array(count * 4);
+      // list_entry_t {uint64 offset; uint64 length}: offsets stay below 2^32 within one chunk.
+      for (let i = 0; i < count; i++) {
+        const begin = firsts[start + i] ?? 0;
+        entries[i * 4] = begin - first;
+        entries[i * 4 + 1] = 0;
+        entries[i * 4 + 2] = (firsts[start + i + 1] ?? begin) - begin;
+        entries[i * 4 + 3] = 0;
+      }
+      duckdb.copy_data_to_vector(vector, 0, entries.buffer, 0, count * 16);
+      const items = (firsts[start + count] ?? first) - first;
+      duckdb.list_vector_reserve(vector, items);
+      duckdb.list_vector_set_size(vector, items);
+      const child = duckdb.list_vector_get_child(vector);
+      writeStringBytes(child, view.bytes, view.starts, first, items);
+      break;
+    }
+    case "json":
+      if (!isNestedType(view.type)) {
+        throw new TypeError(`Cannot append column ${view.name}: ${view.type} is not nested`);
+      }
+      fillStructList(
+        vector,
+        parseCells(view, start, count),
+        NESTED_TYPES[view.type],
+        `column ${view.name} (rows from ${start})`,
+      );
+      break;
+  }
+  copyValidity(vector, view, start, count);
+}

@@ -1,0 +1,97 @@
+import assert from "node:assert/strict";
+import { DuckDBInstance } from "@duckdb/node-api";
+import { packRows, unpackRows, viewOf } from "../../../messages/packed_rows.ts";
+import { STAGING_COLUMNS } from "../../../messages/staging_columns.ts";
+import { columnIndex } from "../batch_columns.ts";
+import { syntheticBatch } from "../testing.ts";
+import { duckdbTypeSql } from "../table_columns.ts";
+import { appendColumns, CHUNK_ROWS, type ChunkColumn } from "./column_chunks.ts";
+
+const COLUMNS = STAGING_COLUMNS.map((c) => `"${c.name}" ${duckdbTypeSql(c.type)}`).join(", ");
+
+/** Synthetic rows with nulls, empty lists, NUL bytes, non-ASCII and long text mixed in. */
+function varied(count: number) {
+  const batch = syntheticBatch({ fromOffset: 0, count });
+  const at = (name: string) => batch.columns[columnIndex(name)] ?? [];
+  for (let row = 0; row < count; row++) {
+    if (row % 11 === 3) at("device_id")[row] = null;
+    if (row % 13 === 5) at("key_search")[row] = "nul\0inside ünïcode 😀 and more than twelve";
+    if (row % 13 === 6) at("key_search")[row] = "é😀";
+    if (row % 17 === 7) at("catalog_product_ids")[row] = [];
+    if (row % 19 === 8) at("option")[row] = null;
+    if (row % 23 === 9) at("is_paypal")[row] = null;
+    if (row % 29 === 10) at("latitude")[row] = null;
+  }
+  return batch;
+}
+
+Deno.test("a packed batch appends the same table as its cells, across chunk boundaries", async () => {
+  const count = CHUNK_ROWS * 2 + 37;
+  const batch = varied(count);
+  const packed = packRows(batch);
+  const instance = await DuckDBInstance.create(":memory:");
+  const connection = await instance.connect();
+  try {
+    for (const table of ["from_cells", "from_bytes"]) {
+      await connection.run(`CREATE TABLE ${table} (${COLUMNS})`);
+      const appender = await connection.createAppender(table);
+      const columns = STAGING_COLUMNS.map((spec, c): ChunkColumn =>
+        table === "from_cells"
+          ? { name: spec.name, type: spec.type, cells: batch.columns[c] ?? [] }
+          : { name: spec.name, type: spec.type, packed: viewOf(packed, c) }
+      );
+      appendColumns(appender, columns, count);
+      appender.closeSync();
+    }
+    const differ = await connection.runAndReadAll(
+      `SELECT count(*) FROM ((FROM from_cells EXCEPT ALL FROM from_bytes)
+       UNION ALL (FROM from_bytes EXCEPT ALL FROM from_cells))`,
+    );
+    assert.equal(Number(differ.getRowsJS()[0]?.[0]), 0);
+    const read = await connection.runAndReadAll(
+      `SELECT count(*), count(device_id), count(option), sum(len(catalog_product_ids)),
+        max(key_search) FILTER (WHERE key_search LIKE 'nul%') FROM from_bytes`,
+    );
+    const [rows, devices, options, products, nul] = read.getRowsJS()[0] ?? [];
+    assert.equal(Number(rows), count);
+    assert.equal(Number(devices), count - Math.ceil((count - 3) / 11));
+    assert.equal(Number(options), count - Math.ceil((count - 8) / 19));
+    assert.ok(Number(products) > 0);
+    assert.equal(nul, "nul\0inside ünïcode 😀 and more than twelve");
+  } finally {
+    connection.closeSync();
+    instance.closeSync();
+  }
+});
+
+Deno.test("a nested cell whose packed JSON is damaged fails the append with a TypeError naming the column", async () => {
+  const batch = varied(10);
+  const packed = packRows(batch);
+  const bytes = packed.bytes;
+  // Every option cell starts with "[{"; turn the first into "[[" (valid UTF-8, not a list of objects).
+  const view = viewOf(packed, columnIndex("option"));
+  const first = view.bytes.byteOffset + (view.starts[0] ?? 0) + 1;
+  bytes[first] = 0x5b;
+  const damaged = { rowCount: packed.rowCount, bytes };
+  const instance = await DuckDBInstance.create(":memory:");
+  const connection = await instance.connect();
+  try {
+    await connection.run(`CREATE TABLE t (${COLUMNS})`);
+    const appender = await connection.createAppender("t");
+    const columns = STAGING_COLUMNS.map((spec, c): ChunkColumn => ({
+      name: spec.name,
+      type: spec.type,
+      packed: viewOf(damaged, c),
+    }));
+    assert.throws(
+      () => appendColumns(appender, columns, 10),
+      (e: unknown) => e instanceof TypeError && /column option/.test(e.message),
+    );
+    appender.clear();
+    appender.closeSync();
+    assert.throws(() => unpackRows(damaged).columns[columnIndex("option")], TypeError);
+  } finally {
+    connection.closeSync();
+    instance.closeSync();
+  }
+});
