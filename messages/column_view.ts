@@ -203,3 +203,28 @@ export function decodeColumn(view: ColumnView): Cell[] {
       return out;
   }
 }
+
+/** The cell at `row` alone (for readers that need a few rows of a column). */
+export function cellAt(view: ColumnView, row: number): Cell {
+  if (row < 0 || row >= view.rowCount || !isValid(view, row)) return null;
+  const { starts, values } = view;
+  switch (view.kind) {
+    case "text":
+    case "json": {
+      const text = decoder.decode(view.bytes.subarray(starts[row] ?? 0, starts[row + 1] ?? 0));
+      return view.kind === "text" ? text : nestedAt(view, text, row);
+    }
+    case "list":
+      return textsOf(view, view.firsts[row] ?? 0, view.firsts[row + 1] ?? 0);
+    case "int64": {
+      const words = new DataView(values.buffer, values.byteOffset + row * 8, 8);
+      return words.getInt32(4, true) * 4294967296 + words.getUint32(0, true);
+    }
+    case "int32":
+      return new DataView(values.buffer, values.byteOffset + row * 4, 4).getInt32(0, true);
+    case "float64":
+      return new DataView(values.buffer, values.byteOffset + row * 8, 8).getFloat64(0, true);
+    case "bool":
+      return values[row] === 1;
+  }
+}

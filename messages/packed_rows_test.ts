@@ -8,7 +8,9 @@ import {
   packRows,
   rowsTransferables,
   unpackRows,
+  viewOf,
 } from "./packed_rows.ts";
+import { cellAt } from "./column_view.ts";
 
 function rows(from: number, count: number): RowBatch {
   return {
@@ -122,4 +124,14 @@ Deno.test("unpacked rows name their packed source until a column is replaced", (
   assert.equal(packedOf(unpacked), packed);
   assert.equal(packedOf({ ...unpacked }), undefined);
   assert.equal(packedOf({ rowCount: 4, columns: [...unpacked.columns] }), undefined);
+});
+
+Deno.test("one cell read alone equals the same cell of the decoded column, in every column", () => {
+  const batch = rows(0, 23);
+  const packed = packRows(batch);
+  STAGING_COLUMNS.forEach((_, c) => {
+    const view = viewOf(packed, c);
+    const alone = Array.from({ length: 23 }, (_, row) => cellAt(view, row));
+    assert.deepEqual(alone, batch.columns[c]);
+  });
 });

@@ -5,6 +5,8 @@
  */
 
 import { type Cell, COLUMN_INDEX, type RowBatch } from "../../messages/staging_columns.ts";
+import { cellAt } from "../../messages/column_view.ts";
+import { packedOf, viewOf } from "../../messages/packed_rows.ts";
 
 /** Index of a staging column; `RangeError` for a name the contract does not declare. */
 export function columnIndex(name: string): number {
@@ -16,4 +18,15 @@ export function columnIndex(name: string): number {
 /** The cells of a named column (an empty array when the batch lacks it). */
 export function columnOf(batch: RowBatch, name: string): Cell[] {
   return batch.columns[columnIndex(name)] ?? [];
+}
+
+/** The cells of a named column at `rows` only (read from the packed bytes when there are some). */
+export function cellsAt(batch: RowBatch, name: string, rows: readonly number[]): Cell[] {
+  const packed = packedOf(batch);
+  if (packed !== undefined) {
+    const view = viewOf(packed, columnIndex(name));
+    return rows.map((row) => cellAt(view, row));
+  }
+  const cells = columnOf(batch, name);
+  return rows.map((row) => cells[row] ?? null);
 }

@@ -7,7 +7,7 @@
 
 import type { DuckDBConnection } from "@duckdb/node-api";
 import type { Cell, RowBatch } from "../../../messages/staging_columns.ts";
-import { columnOf } from "../batch_columns.ts";
+import { cellsAt, columnOf } from "../batch_columns.ts";
 import { isStringArray } from "../../runtime/guards.ts";
 import type { KnownKeys } from "../known_keys.ts";
 import {
@@ -73,10 +73,11 @@ export async function upsertUserAgents(
     keys.push(id);
     picked.push(row);
   }
-  const columns: ChunkColumn[] = USER_AGENT_COLUMNS.map((name) => {
-    const source = columnOf(rows, name);
-    return { name, type: typeOf(name), cells: picked.map((row) => source[row] ?? null) };
-  });
+  const columns: ChunkColumn[] = USER_AGENT_COLUMNS.map((name) => ({
+    name,
+    type: typeOf(name),
+    cells: cellsAt(rows, name, picked),
+  }));
   columns.push({ name: "first_seen_at", type: "TIMESTAMPTZ", cells: keys.map(() => seenAtMs) });
   return { inserted: await insertNew(connection, "user_agents", { keys, columns }), keys };
 }
@@ -88,12 +89,8 @@ export async function upsertProducts(
   known: KnownKeys,
 ): Promise<{ inserted: number; keys: string[] }> {
   const lists = columnOf(rows, "catalog_product_ids");
-  const urls = columnOf(rows, "current_url");
-  const eventTimes = columnOf(rows, "event_time_ms");
-  const kafkaTimes = columnOf(rows, "_kafka_timestamp_ms");
   const keys: string[] = [];
-  const url: Cell[] = [];
-  const firstSeen: Cell[] = [];
+  const picked: number[] = [];
   const inBatch = new Set<string>();
   for (let row = 0; row < rows.rowCount; row++) {
     const ids = lists[row];
@@ -102,12 +99,17 @@ export async function upsertProducts(
       if (id === "" || known.has(id) || inBatch.has(id)) continue;
       inBatch.add(id);
       keys.push(id);
-      url.push(urls[row] ?? null);
-      const seen = eventTimes[row] ?? kafkaTimes[row] ?? null;
-      // A first-seen time no warehouse TIMESTAMP can hold (a producer's year 10000) stays unknown.
-      firstSeen.push(typeof seen === "number" && isRepresentableMs(seen) ? seen : null);
+      picked.push(row);
     }
   }
+  const url = cellsAt(rows, "current_url", picked);
+  const eventTimes = cellsAt(rows, "event_time_ms", picked);
+  const kafkaTimes = cellsAt(rows, "_kafka_timestamp_ms", picked);
+  // A first-seen time no warehouse TIMESTAMP can hold (a producer's year 10000) stays unknown.
+  const firstSeen = picked.map((_, i): Cell => {
+    const seen = eventTimes[i] ?? kafkaTimes[i] ?? null;
+    return typeof seen === "number" && isRepresentableMs(seen) ? seen : null;
+  });
   const columns: ChunkColumn[] = [
     { name: "product_id", type: "VARCHAR", cells: keys },
     { name: "url", type: "VARCHAR", cells: url },
