@@ -105,6 +105,11 @@ export function layColumns(rowCount: number, columns: readonly ColumnSections[])
   return bytes;
 }
 
+/** The header and directory of `bytes` as words (`sectionOf` spells out one entry). */
+export function directoryOf(bytes: Uint8Array): Uint32Array {
+  return new Uint32Array(bytes.buffer, bytes.byteOffset, headerBytes(STAGING_COLUMNS.length) / 4);
+}
+
 /** Where section `k` of column `c` lies in `bytes` (offset from `bytes.byteOffset`, length). */
 export function sectionOf(bytes: Uint8Array, c: number, k: number): [number, number] {
   const entry = HEADER_WORDS + (c * SECTIONS + k) * 2;

@@ -89,12 +89,22 @@ function encodeColumn(type: keyof typeof KIND_OF, cells: readonly Cell[]): Colum
       }
       return [validity, sized, EMPTY, EMPTY];
     }
-    case "int32":
-      new Int32Array(values.buffer).set(cells.map((c) => typeof c === "number" ? c : 0));
+    case "int32": {
+      const ints = new Int32Array(values.buffer);
+      for (let i = 0; i < rows; i++) {
+        const n = cells[i];
+        if (typeof n === "number") ints[i] = n;
+      }
       return [validity, sized, EMPTY, EMPTY];
-    case "float64":
-      new Float64Array(values.buffer).set(cells.map((c) => typeof c === "number" ? c : 0));
+    }
+    case "float64": {
+      const doubles = new Float64Array(values.buffer);
+      for (let i = 0; i < rows; i++) {
+        const n = cells[i];
+        if (typeof n === "number") doubles[i] = n;
+      }
       return [validity, sized, EMPTY, EMPTY];
+    }
     case "bool":
       for (let i = 0; i < rows; i++) values[i] = cells[i] === true ? 1 : 0;
       return [validity, sized, EMPTY, EMPTY];
@@ -102,6 +112,15 @@ function encodeColumn(type: keyof typeof KIND_OF, cells: readonly Cell[]): Colum
 }
 
 const u32 = (bytes: Uint8Array) => new Uint32Array(bytes.buffer, 0, bytes.byteLength >>> 2);
+
+/** Fast yes-answers for the flat types; a no (and the nested types) asks `cellProblem`. */
+const QUICK_FIT: Partial<Record<keyof typeof KIND_OF, (cell: Cell) => boolean>> = {
+  VARCHAR: (cell) => typeof cell === "string",
+  DOUBLE: (cell) => typeof cell === "number",
+  BOOLEAN: (cell) => typeof cell === "boolean",
+  INTEGER: (cell) => typeof cell === "number" && (cell | 0) === cell,
+  BIGINT: (cell) => typeof cell === "number" && Number.isSafeInteger(cell),
+};
 
 /**
  * Every staging column's sections for `batch`, in column order. Cells that do not fit their
@@ -117,8 +136,10 @@ export function encodeColumns(batch: RowBatch): ColumnSections[] {
       );
     }
     let copy: Cell[] | undefined;
+    const quick = QUICK_FIT[spec.type];
     for (let row = 0; row < cells.length; row++) {
       const cell = cells[row] ?? null;
+      if (cell === null || quick?.(cell) === true) continue;
       const why = cellProblem(cell, spec.type, spec.name);
       if (why === null) continue;
       copy ??= [...cells];

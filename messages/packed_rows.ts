@@ -8,15 +8,18 @@ import {
   allocate,
   BYTES,
   CHILDREN,
+  directoryOf,
+  HEADER_WORDS,
   layColumns,
   layoutProblem,
-  sectionOf,
   SECTIONS,
   VALIDITY,
 } from "./column_codec.ts";
 import { encodeColumns } from "./column_encoder.ts";
 import { type ColumnView, columnView, decodeColumn } from "./column_view.ts";
 import { type Cell, type RowBatch, STAGING_COLUMNS } from "./staging_columns.ts";
+
+const EMPTY = new Uint8Array(0);
 
 /** Rows as typed column buffers in one buffer (see `column_codec.ts`). */
 export interface PackedRows {
@@ -115,18 +118,19 @@ export function concatRows(parts: readonly PackedRows[]): PackedRows {
   if (filled.length === 1 && filled[0] !== undefined) return filled[0];
   if (filled.length === 0) return emptyRows();
   const rowCount = filled.reduce((n, p) => n + p.rowCount, 0);
-  const section = (p: PackedRows, c: number, k: number) => {
-    const [at, length] = sectionOf(p.bytes, c, k);
-    return p.bytes.subarray(at, at + length);
+  const directories = filled.map((p) => directoryOf(p.bytes));
+  const section = (p: number, c: number, k: number) => {
+    const entry = HEADER_WORDS + (c * SECTIONS + k) * 2;
+    const at = directories[p]?.[entry] ?? 0;
+    return filled[p]?.bytes.subarray(at, at + (directories[p]?.[entry + 1] ?? 0)) ?? EMPTY;
   };
   const sizes = STAGING_COLUMNS.map((_, c) =>
-    Array.from(
-      { length: SECTIONS },
-      (_, k) =>
-        k === VALIDITY
-          ? Math.ceil(rowCount / 8)
-          : filled.reduce((n, p) => n + (sectionOf(p.bytes, c, k)[1] ?? 0), 0),
-    )
+    Array.from({ length: SECTIONS }, (_, k) => {
+      if (k === VALIDITY) return Math.ceil(rowCount / 8);
+      let size = 0;
+      for (let p = 0; p < filled.length; p++) size += section(p, c, k).byteLength;
+      return size;
+    })
   );
   const { bytes, at } = allocate(rowCount, sizes);
   STAGING_COLUMNS.forEach((_, c) => {
@@ -134,11 +138,11 @@ export function concatRows(parts: readonly PackedRows[]): PackedRows {
     const validity = starts[VALIDITY] ?? 0;
     joinBits(
       bytes.subarray(validity, validity + Math.ceil(rowCount / 8)),
-      filled.map((p) => ({ bits: section(p, c, VALIDITY), rows: p.rowCount })),
+      filled.map((part, p) => ({ bits: section(p, c, VALIDITY), rows: part.rowCount })),
     );
     for (const k of [VALIDITY + 1, CHILDREN, BYTES]) {
       let to = starts[k] ?? 0;
-      for (const p of filled) {
+      for (let p = 0; p < filled.length; p++) {
         const s = section(p, c, k);
         bytes.set(s, to);
         to += s.byteLength;
