@@ -126,13 +126,16 @@ export function layoutProblem(bytes: Uint8Array, rowCount: number): string | nul
   if (words[0] !== MAGIC) return `the buffer does not start with the format's magic number`;
   if (words[1] !== rowCount) return `the buffer holds ${words[1]} rows, not ${rowCount}`;
   if (words[2] !== columns) return `the buffer holds ${words[2]} columns, not ${columns}`;
+  const directory = directoryOf(bytes);
   for (let c = 0; c < columns; c++) {
     const spec = STAGING_COLUMNS[c];
     if (spec === undefined) return `column ${c} is not declared`;
     const kind = KIND_OF[spec.type];
     const expected = [Math.ceil(rowCount / 8), rowCount * VALUE_WIDTH[kind]];
     for (let k = 0; k < SECTIONS; k++) {
-      const [at, length] = sectionOf(bytes, c, k);
+      const entry = HEADER_WORDS + (c * SECTIONS + k) * 2;
+      const at = directory[entry] ?? 0;
+      const length = directory[entry + 1] ?? 0;
       if (at % 8 !== 0 || at + length > bytes.byteLength) {
         return `column ${spec.name}: section ${k} (${at}+${length}) lies outside the buffer`;
       }
