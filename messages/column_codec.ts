@@ -47,7 +47,10 @@ export const VALUE_WIDTH: Readonly<Record<ColumnKind, number>> = {
 
 /** "PKR1" little-endian: marks a buffer of this format and version. */
 export const MAGIC = 0x31524b50;
-/** Words before the section directory: magic, row count, column count, reserved. */
+/**
+ * Words before the section directory: magic, row count, column count, and how many cells the
+ * packer stored null because they did not fit their column (each with a field problem).
+ */
 export const HEADER_WORDS = 4;
 /** Sections per column, in directory order. */
 export const SECTIONS = 4;
@@ -73,6 +76,7 @@ export type ColumnSections = readonly [Uint8Array, Uint8Array, Uint8Array, Uint8
 export function allocate(
   rowCount: number,
   sizes: readonly (readonly number[])[],
+  misfits = 0,
 ): { bytes: Uint8Array; at: number[][] } {
   const head = headerBytes(sizes.length);
   let total = head;
@@ -88,6 +92,7 @@ export function allocate(
   words[0] = MAGIC;
   words[1] = rowCount;
   words[2] = sizes.length;
+  words[3] = misfits;
   sizes.forEach((column, c) =>
     column.forEach((size, k) => {
       const entry = HEADER_WORDS + (c * SECTIONS + k) * 2;
@@ -99,8 +104,13 @@ export function allocate(
 }
 
 /** Lays `rowCount` rows of columns (each as its four sections) into one buffer. */
-export function layColumns(rowCount: number, columns: readonly ColumnSections[]): Uint8Array {
-  const { bytes, at } = allocate(rowCount, columns.map((s) => s.map((b) => b.byteLength)));
+export function layColumns(
+  rowCount: number,
+  columns: readonly ColumnSections[],
+  misfits = 0,
+): Uint8Array {
+  const sizes = columns.map((s) => s.map((b) => b.byteLength));
+  const { bytes, at } = allocate(rowCount, sizes, misfits);
   columns.forEach((sections, c) => sections.forEach((s, k) => bytes.set(s, at[c]?.[k] ?? 0)));
   return bytes;
 }
@@ -109,6 +119,9 @@ export function layColumns(rowCount: number, columns: readonly ColumnSections[])
 export function directoryOf(bytes: Uint8Array): Uint32Array {
   return new Uint32Array(bytes.buffer, bytes.byteOffset, headerBytes(STAGING_COLUMNS.length) / 4);
 }
+
+/** Cells the packer stored null because they did not fit their column (header word 3). */
+export const misfitsOf = (bytes: Uint8Array): number => directoryOf(bytes)[3] ?? 0;
 
 /** Where section `k` of column `c` lies in `bytes` (offset from `bytes.byteOffset`, length). */
 export function sectionOf(bytes: Uint8Array, c: number, k: number): [number, number] {

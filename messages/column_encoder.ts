@@ -124,10 +124,12 @@ const QUICK_FIT: Partial<Record<keyof typeof KIND_OF, (cell: Cell) => boolean>> 
 
 /**
  * Every staging column's sections for `batch`, in column order. Cells that do not fit their
- * column are stored null, each with a problem added to its row's `field_problems`.
+ * column are stored null, each with a problem added to its row's `field_problems`; `misfits`
+ * counts them.
  */
-export function encodeColumns(batch: RowBatch): ColumnSections[] {
+export function encodeColumns(batch: RowBatch): { columns: ColumnSections[]; misfits: number } {
   const problems = new Map<number, string[]>();
+  let misfits = 0;
   const fitted = STAGING_COLUMNS.map((spec, c): readonly Cell[] => {
     const cells = batch.columns[c] ?? [];
     if (cells.length !== batch.rowCount) {
@@ -144,6 +146,7 @@ export function encodeColumns(batch: RowBatch): ColumnSections[] {
       if (why === null) continue;
       copy ??= [...cells];
       copy[row] = null;
+      misfits++;
       const list = problems.get(row) ?? [];
       list.push(`${spec.name}: ${shownCell(cell)} ${why}; left null`);
       problems.set(row, list);
@@ -158,5 +161,6 @@ export function encodeColumns(batch: RowBatch): ColumnSections[] {
     }
     fitted[PROBLEMS] = column;
   }
-  return STAGING_COLUMNS.map((spec, c) => encodeColumn(spec.type, fitted[c] ?? []));
+  const columns = STAGING_COLUMNS.map((spec, c) => encodeColumn(spec.type, fitted[c] ?? []));
+  return { columns, misfits };
 }

@@ -12,6 +12,7 @@ import {
   HEADER_WORDS,
   layColumns,
   layoutProblem,
+  misfitsOf,
   SECTIONS,
   VALIDITY,
 } from "./column_codec.ts";
@@ -30,7 +31,8 @@ export interface PackedRows {
 
 /** Packs a row batch (call once, where the rows are made); misfit cells become field problems. */
 export function packRows(rows: RowBatch): PackedRows {
-  return { rowCount: rows.rowCount, bytes: layColumns(rows.rowCount, encodeColumns(rows)) };
+  const { columns, misfits } = encodeColumns(rows);
+  return { rowCount: rows.rowCount, bytes: layColumns(rows.rowCount, columns, misfits) };
 }
 
 /** No rows, every column present. */
@@ -132,7 +134,8 @@ export function concatRows(parts: readonly PackedRows[]): PackedRows {
       return size;
     })
   );
-  const { bytes, at } = allocate(rowCount, sizes);
+  const misfits = filled.reduce((n, p) => n + misfitsOf(p.bytes), 0);
+  const { bytes, at } = allocate(rowCount, sizes, misfits);
   STAGING_COLUMNS.forEach((_, c) => {
     const starts = at[c] ?? [];
     const validity = starts[VALIDITY] ?? 0;

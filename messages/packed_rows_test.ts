@@ -11,6 +11,7 @@ import {
   viewOf,
 } from "./packed_rows.ts";
 import { cellAt } from "./column_view.ts";
+import { misfitsOf } from "./column_codec.ts";
 
 function rows(from: number, count: number): RowBatch {
   return {
@@ -70,13 +71,16 @@ Deno.test("concatenated packed rows equal the rows of all parts in order, empty 
   });
 });
 
-Deno.test("a cell that does not fit its column is packed null with a field problem on its row", () => {
+Deno.test("a cell that does not fit its column is packed null with a field problem on its row, and counted", () => {
   const batch = rows(0, 3);
   const at = (name: string) => STAGING_COLUMNS.findIndex((c) => c.name === name);
   const columns = batch.columns.map((c) => [...c]);
   columns[at("order_id")]![1] = 2 ** 53;
   columns[at("is_paypal")]![1] = "yes";
-  const got = unpackRows(packRows({ rowCount: 3, columns }));
+  const packed = packRows({ rowCount: 3, columns });
+  assert.equal(misfitsOf(packed.bytes), 2, "the header counts the cells left null");
+  assert.equal(misfitsOf(concatRows([packed, packRows(rows(3, 2)), packed]).bytes), 4);
+  const got = unpackRows(packed);
   assert.equal(got.columns[at("order_id")]![1], null);
   assert.equal(got.columns[at("is_paypal")]![1], null);
   assert.deepEqual(got.columns[at("field_problems")]![1], [

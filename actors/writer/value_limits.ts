@@ -14,7 +14,7 @@ import {
   STAGING_COLUMNS,
 } from "../../messages/staging_columns.ts";
 import { nestedChars } from "../../messages/nested_columns.ts";
-import { cellProblem } from "../../messages/column_codec.ts";
+import { cellProblem, misfitsOf } from "../../messages/column_codec.ts";
 import { decodeColumn } from "../../messages/column_view.ts";
 import { packedOf, type PackedRows, viewOf } from "../../messages/packed_rows.ts";
 import { columnIndex } from "./batch_columns.ts";
@@ -178,13 +178,15 @@ function fitRow(columns: Cell[][], row: number): number {
  */
 export function storableBatch(rows: RowBatch, deadLetters: readonly DeadLetter[]): StorableBatch {
   const packed = packedOf(rows);
+  // Cells the enricher's packer already left null with a problem count as fixed here too.
+  const packerFixed = packed === undefined ? 0 : misfitsOf(packed.bytes);
   if (packed !== undefined && packedStorable(packed)) {
     const letters = deadLetters.map(storableLetter);
     const fixed = letters.filter((letter, i) => letter !== deadLetters[i]).length;
-    return { rows, deadLetters: letters, fixed };
+    return { rows, deadLetters: letters, fixed: fixed + packerFixed };
   }
   let columns = rows.columns;
-  let fixed = 0;
+  let fixed = packerFixed;
   const copied = new Set<number>();
   const writable = (i: number): Cell[] => {
     if (columns === rows.columns) columns = [...rows.columns];
