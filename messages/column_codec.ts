@@ -7,10 +7,13 @@
  *
  * - validity: bit i of byte i/8 set when row i holds a value (DuckDB's own bit order);
  * - values: by column type, int64 (BIGINT), int32 (INTEGER), float64 (DOUBLE), one byte 0/1
- *   (BOOLEAN), or a Uint32 per row: UTF-8 byte length (VARCHAR, and the nested struct lists as
- *   one JSON text per cell) or element count (VARCHAR[]);
- * - children: VARCHAR[] only, the UTF-8 byte length of each element;
- * - bytes: the UTF-8 text of the column, cell after cell (element after element).
+ *   (BOOLEAN), or a Uint32 per row: UTF-8 byte length (VARCHAR, and `cart_products` as one JSON
+ *   text per cell) or element count (VARCHAR[], `option`);
+ * - children: VARCHAR[]: the UTF-8 byte length of each element; `option` (a list of structs whose
+ *   members are all text): per element, the byte length of each member in declared order, or
+ *   `ABSENT` for a member the element does not hold;
+ * - bytes: the UTF-8 text of the column, cell after cell (element after element, member after
+ *   member).
  *
  * Lengths, not offsets, so that joining parts is copying their bytes. A buffer that does not fit
  * is a `TypeError` naming the column, raised where its bytes are read (`columnView`).
@@ -20,12 +23,20 @@ import { nestedListProblem } from "./nested_columns.ts";
 import { type Cell, type ColumnType, NESTED_TYPES, STAGING_COLUMNS } from "./staging_columns.ts";
 
 /** How a column's values are laid out. */
-export type ColumnKind = "text" | "json" | "list" | "int64" | "int32" | "float64" | "bool";
+export type ColumnKind =
+  | "text"
+  | "json"
+  | "list"
+  | "records"
+  | "int64"
+  | "int32"
+  | "float64"
+  | "bool";
 
 /** The layout of each column type. */
 export const KIND_OF: Readonly<Record<ColumnType, ColumnKind>> = {
   VARCHAR: "text",
-  "OPTION[]": "json",
+  "OPTION[]": "records",
   "CART_PRODUCT[]": "json",
   "VARCHAR[]": "list",
   BIGINT: "int64",
@@ -34,11 +45,19 @@ export const KIND_OF: Readonly<Record<ColumnType, ColumnKind>> = {
   BOOLEAN: "bool",
 };
 
+/** Whether a kind's values are text (its bytes section holds them). */
+export const hasText = (kind: ColumnKind): boolean =>
+  kind === "text" || kind === "json" || kind === "list" || kind === "records";
+
+/** A `records` member length meaning "the element does not hold this member". */
+export const ABSENT = 0xffffffff;
+
 /** Bytes per row of each kind's values section. */
 export const VALUE_WIDTH: Readonly<Record<ColumnKind, number>> = {
   text: 4,
   json: 4,
   list: 4,
+  records: 4,
   int64: 8,
   int32: 4,
   float64: 8,
@@ -156,10 +175,10 @@ export function layoutProblem(bytes: Uint8Array, rowCount: number): string | nul
       if (want !== undefined && length !== want) {
         return `column ${spec.name}: section ${k} holds ${length} bytes, not ${want}`;
       }
-      if (k === CHILDREN && kind !== "list" && length !== 0) {
+      if (k === CHILDREN && kind !== "list" && kind !== "records" && length !== 0) {
         return `column ${spec.name}: a ${spec.type} column has no element lengths`;
       }
-      if (k === BYTES && (kind === "text" || kind === "json" || kind === "list") === false) {
+      if (k === BYTES && !hasText(kind)) {
         if (length !== 0) return `column ${spec.name}: a ${spec.type} column has no text`;
       }
     }

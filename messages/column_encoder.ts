@@ -6,8 +6,22 @@
  * stored null with a field problem on its row, as the writer would have: one bad value never
  * costs its event or the chunk.
  */
-import { align8, cellProblem, type ColumnSections, KIND_OF, VALUE_WIDTH } from "./column_codec.ts";
-import { type Cell, type RowBatch, STAGING_COLUMNS } from "./staging_columns.ts";
+import { isRecord } from "../actors/runtime/guards.ts";
+import {
+  ABSENT,
+  align8,
+  cellProblem,
+  type ColumnSections,
+  KIND_OF,
+  VALUE_WIDTH,
+} from "./column_codec.ts";
+import {
+  type Cell,
+  isNestedType,
+  NESTED_TYPES,
+  type RowBatch,
+  STAGING_COLUMNS,
+} from "./staging_columns.ts";
 
 const encoder = new TextEncoder();
 const EMPTY = new Uint8Array(0);
@@ -38,6 +52,41 @@ function encodeTexts(texts: readonly (string | null)[], lengths: Uint32Array): U
     at += written;
   }
   return out.subarray(0, at);
+}
+
+/**
+ * Children and bytes of a list of structs whose members are all text: per element, each
+ * member's byte length in declared order (`ABSENT` when the element lacks it); `counts[i]` gets
+ * row i's element count.
+ */
+function encodeRecords(
+  type: keyof typeof KIND_OF,
+  cells: readonly Cell[],
+  counts: Uint32Array,
+): [Uint8Array, Uint8Array] {
+  const names = isNestedType(type) ? NESTED_TYPES[type].fields.map((f) => f.name) : [];
+  const index = new Map(names.map((name, f) => [name, f]));
+  const slots: (string | null)[] = [];
+  for (let i = 0; i < cells.length; i++) {
+    const cell = cells[i];
+    if (!Array.isArray(cell)) continue;
+    counts[i] = cell.length;
+    for (const element of cell) {
+      // Elements were checked against the type (cellProblem): members are text or absent.
+      const base = slots.length;
+      for (let f = 0; f < names.length; f++) slots.push(null);
+      if (!isRecord(element)) continue;
+      for (const key in element) {
+        const f = index.get(key);
+        const member = element[key];
+        if (f !== undefined && typeof member === "string") slots[base + f] = member;
+      }
+    }
+  }
+  const lengths = new Uint32Array(slots.length);
+  const bytes = encodeTexts(slots, lengths);
+  for (let k = 0; k < slots.length; k++) if (slots[k] === null) lengths[k] = ABSENT;
+  return [new Uint8Array(lengths.buffer), bytes];
 }
 
 /** Marks row i valid in a validity bitmap. */
@@ -78,6 +127,8 @@ function encodeColumn(type: keyof typeof KIND_OF, cells: readonly Cell[]): Colum
       const bytes = encodeTexts(items, lengths);
       return [validity, sized, new Uint8Array(lengths.buffer), bytes];
     }
+    case "records":
+      return [validity, sized, ...encodeRecords(type, cells, u32(values))];
     case "int64": {
       const words = u32(values);
       for (let i = 0; i < rows; i++) {

@@ -5,6 +5,7 @@
  * does not fit is a `TypeError` naming it.
  */
 import {
+  ABSENT,
   BYTES,
   CHILDREN,
   type ColumnKind,
@@ -15,7 +16,7 @@ import {
   VALUE_WIDTH,
   VALUES,
 } from "./column_codec.ts";
-import { nestedListProblem } from "./nested_columns.ts";
+import { type NestedElement, nestedListProblem } from "./nested_columns.ts";
 import {
   type Cell,
   type ColumnType,
@@ -44,20 +45,27 @@ export interface ColumnView {
   readonly values: Uint8Array;
   /** text/json: where row i's text starts in `bytes`; list: where element i's does (one more). */
   readonly starts: Uint32Array;
-  /** list: index of row i's first element (rowCount + 1 entries); empty for other kinds. */
+  /** list, records: index of row i's first element (rowCount + 1 entries); empty otherwise. */
   readonly firsts: Uint32Array;
+  /** records: member names, in slot order; each element holds one slot per member. */
+  readonly members: readonly string[];
+  /** list: each element's byte length; records: each slot's (`ABSENT`: no such member). */
+  readonly children: Uint32Array;
   /** The column's UTF-8 text. */
   readonly bytes: Uint8Array;
 }
 
 const decoder = new TextDecoder();
-const NONE: Uint32Array<ArrayBuffer> = new Uint32Array(0);
+const NONE: Uint32Array = new Uint32Array(0);
 
-/** Prefix sums of `lengths`: n + 1 starts. */
-function startsOf(lengths: Uint32Array): Uint32Array<ArrayBuffer> {
+/** Prefix sums of `lengths` (`ABSENT` counted as 0 where `absent` allows it): n + 1 starts. */
+function startsOf(lengths: Uint32Array, absent = false): Uint32Array {
   const starts = new Uint32Array(lengths.length + 1);
   let at = 0;
-  for (let i = 0; i < lengths.length; i++) starts[i + 1] = at += lengths[i] ?? 0;
+  for (let i = 0; i < lengths.length; i++) {
+    const length = lengths[i] ?? 0;
+    starts[i + 1] = at += absent && length === ABSENT ? 0 : length;
+  }
   return starts;
 }
 
@@ -87,14 +95,17 @@ export function columnView(packed: PackedBytes, c: number): ColumnView {
   const words = (b: Uint8Array) => new Uint32Array(b.buffer, b.byteOffset, b.byteLength >>> 2);
   let starts = NONE;
   let firsts = NONE;
+  let children = NONE;
+  const members = kind === "records" && isNestedType(spec.type)
+    ? NESTED_TYPES[spec.type].fields.map((f) => f.name)
+    : [];
   if (kind === "text" || kind === "json") starts = startsOf(words(values));
-  if (kind === "list") {
+  if (kind === "list" || kind === "records") {
     firsts = startsOf(words(values));
-    const children = section(CHILDREN);
-    if (children.byteLength !== (firsts[rowCount] ?? 0) * 4) {
-      throw fail(`${children.byteLength / 4} element lengths for ${firsts[rowCount]} elements`);
-    }
-    starts = startsOf(words(children));
+    children = words(section(CHILDREN));
+    const slots = (firsts[rowCount] ?? 0) * (kind === "records" ? members.length : 1);
+    if (children.length !== slots) throw fail(`${children.length} lengths for ${slots} values`);
+    starts = startsOf(children, kind === "records");
   }
   if (starts.length > 0) {
     const end = starts[starts.length - 1];
@@ -119,6 +130,8 @@ export function columnView(packed: PackedBytes, c: number): ColumnView {
     values,
     starts,
     firsts,
+    members,
+    children,
     bytes: text,
   };
 }
@@ -158,6 +171,23 @@ function nestedAt(view: ColumnView, text: string, row: number): Cell {
   return value;
 }
 
+/** Row `row` of a `records` column: its elements, each with the members it holds. */
+function recordsAt(view: ColumnView, row: number): NestedElement[] {
+  const { members, children } = view;
+  const first = (view.firsts[row] ?? 0) * members.length;
+  const end = (view.firsts[row + 1] ?? 0) * members.length;
+  const texts = textsOf(view, first, end);
+  const elements: NestedElement[] = [];
+  for (let slot = first; slot < end; slot += members.length) {
+    const element: Record<string, string> = {};
+    members.forEach((name, f) => {
+      if (children[slot + f] !== ABSENT) element[name] = texts[slot + f - first] ?? "";
+    });
+    elements.push(element);
+  }
+  return elements;
+}
+
 /** The column as cells (null where a row holds no value). */
 export function decodeColumn(view: ColumnView): Cell[] {
   const rows = view.rowCount;
@@ -180,6 +210,9 @@ export function decodeColumn(view: ColumnView): Cell[] {
       }
       return out;
     }
+    case "records":
+      for (let i = 0; i < rows; i++) if (isValid(view, i)) out[i] = recordsAt(view, i);
+      return out;
     case "int64": {
       const low = new Uint32Array(values.buffer, values.byteOffset, rows * 2);
       const high = new Int32Array(values.buffer, values.byteOffset, rows * 2);
@@ -216,6 +249,8 @@ export function cellAt(view: ColumnView, row: number): Cell {
     }
     case "list":
       return textsOf(view, view.firsts[row] ?? 0, view.firsts[row + 1] ?? 0);
+    case "records":
+      return recordsAt(view, row);
     case "int64": {
       const words = new DataView(values.buffer, values.byteOffset + row * 8, 8);
       return words.getInt32(4, true) * 4294967296 + words.getUint32(0, true);

@@ -9,6 +9,7 @@
 
 import duckdb from "@duckdb/node-bindings";
 import { type ColumnView, isValid } from "../../../messages/column_view.ts";
+import { ABSENT } from "../../../messages/column_codec.ts";
 import { isNestedType, NESTED_TYPES } from "../../../messages/staging_columns.ts";
 import { fillStructList } from "./nested_vectors.ts";
 import { writeStringBytes } from "./vector_strings.ts";
@@ -67,6 +68,57 @@ function parseCells(view: ColumnView, start: number, count: number): unknown[] {
   return cells;
 }
 
+/** Writes list entries for rows `[start, start + count)`; returns the first element and count. */
+function writeEntries(vector: duckdb.Vector, view: ColumnView, start: number, count: number) {
+  const { firsts } = view;
+  const first = firsts[start] ?? 0;
+  if (entries.length < count * 4) entries = new Uint32Array(count * 4);
+  // list_entry_t {uint64 offset; uint64 length}: offsets stay below 2^32 within one chunk.
+  for (let i = 0; i < count; i++) {
+    const begin = firsts[start + i] ?? 0;
+    entries[i * 4] = begin - first;
+    entries[i * 4 + 1] = 0;
+    entries[i * 4 + 2] = (firsts[start + i + 1] ?? begin) - begin;
+    entries[i * 4 + 3] = 0;
+  }
+  duckdb.copy_data_to_vector(vector, 0, entries.buffer, 0, count * 16);
+  const items = (firsts[start + count] ?? first) - first;
+  duckdb.list_vector_reserve(vector, items);
+  duckdb.list_vector_set_size(vector, items);
+  return { first, items };
+}
+
+/** Copies a validity mask (bit i of word i/32 set: row i valid) into `vector`. */
+function setValidity(vector: duckdb.Vector, valid: Uint32Array<ArrayBuffer>, rows: number) {
+  duckdb.vector_ensure_validity_writable(vector);
+  duckdb.copy_data_to_vector_validity(vector, 0, valid.buffer, 0, Math.ceil(rows / 64) * 8);
+}
+
+/** A list of all-text structs: each member is one text vector over the chunk's elements. */
+function fillRecords(vector: duckdb.Vector, view: ColumnView, start: number, count: number) {
+  const { first, items } = writeEntries(vector, view, start, count);
+  const structs = duckdb.list_vector_get_child(vector);
+  const valid = new Uint32Array(Math.max(1, Math.ceil(items / 64)) * 2);
+  setValidity(structs, valid.fill(0xffffffff), items);
+  const { members, children } = view;
+  for (let f = 0; f < members.length; f++) {
+    const member = duckdb.struct_vector_get_child(structs, f);
+    valid.fill(0);
+    for (let e = 0; e < items; e++) {
+      if (children[(first + e) * members.length + f] !== ABSENT) valid[e >>> 5]! |= 1 << (e & 31);
+    }
+    writeStringBytes(
+      member,
+      view.bytes,
+      view.starts,
+      first * members.length + f,
+      items,
+      members.length,
+    );
+    setValidity(member, valid, items);
+  }
+}
+
 /** Fills `vector` with rows `[start, start + count)` of a packed column. */
 export function fillPackedVector(
   vector: duckdb.Vector,
@@ -93,25 +145,13 @@ export function fillPackedVector(
       writeStringBytes(vector, view.bytes, view.starts, start, count);
       break;
     case "list": {
-      const { firsts } = view;
-      const first = firsts[start] ?? 0;
-      if (entries.length < count * 4) entries = new Uint32Array(count * 4);
-      // list_entry_t {uint64 offset; uint64 length}: offsets stay below 2^32 within one chunk.
-      for (let i = 0; i < count; i++) {
-        const begin = firsts[start + i] ?? 0;
-        entries[i * 4] = begin - first;
-        entries[i * 4 + 1] = 0;
-        entries[i * 4 + 2] = (firsts[start + i + 1] ?? begin) - begin;
-        entries[i * 4 + 3] = 0;
-      }
-      duckdb.copy_data_to_vector(vector, 0, entries.buffer, 0, count * 16);
-      const items = (firsts[start + count] ?? first) - first;
-      duckdb.list_vector_reserve(vector, items);
-      duckdb.list_vector_set_size(vector, items);
-      const child = duckdb.list_vector_get_child(vector);
-      writeStringBytes(child, view.bytes, view.starts, first, items);
+      const { first, items } = writeEntries(vector, view, start, count);
+      writeStringBytes(duckdb.list_vector_get_child(vector), view.bytes, view.starts, first, items);
       break;
     }
+    case "records":
+      fillRecords(vector, view, start, count);
+      break;
     case "json":
       if (!isNestedType(view.type)) {
         throw new TypeError(`Cannot append column ${view.name}: ${view.type} is not nested`);

@@ -9,7 +9,10 @@ import { appendColumns, CHUNK_ROWS, type ChunkColumn } from "./column_chunks.ts"
 
 const COLUMNS = STAGING_COLUMNS.map((c) => `"${c.name}" ${duckdbTypeSql(c.type)}`).join(", ");
 
-/** Synthetic rows with nulls, empty lists, NUL bytes, non-ASCII and long text mixed in. */
+/**
+ * Synthetic rows with nulls, empty lists, NUL bytes, non-ASCII and long text mixed in, and more
+ * option elements than a chunk has rows.
+ */
 function varied(count: number) {
   const batch = syntheticBatch({ fromOffset: 0, count });
   const at = (name: string) => batch.columns[columnIndex(name)] ?? [];
@@ -18,6 +21,13 @@ function varied(count: number) {
     if (row % 13 === 5) at("key_search")[row] = "nul\0inside ünïcode 😀 and more than twelve";
     if (row % 13 === 6) at("key_search")[row] = "é😀";
     if (row % 17 === 7) at("catalog_product_ids")[row] = [];
+    if (row % 2 === 0) {
+      at("option")[row] = [
+        { alloy: "gold-750 ünïcode", "category id": "1234567890123" },
+        {},
+        { extra: '{"k":"v"}', Kollektion: "x", value_label: `w${row}` },
+      ];
+    }
     if (row % 19 === 8) at("option")[row] = null;
     if (row % 23 === 9) at("is_paypal")[row] = null;
     if (row % 29 === 10) at("latitude")[row] = null;
@@ -57,6 +67,19 @@ Deno.test("a packed batch appends the same table as its cells, across chunk boun
     assert.equal(Number(devices), count - Math.ceil((count - 3) / 11));
     assert.equal(Number(options), count - Math.ceil((count - 8) / 19));
     assert.ok(Number(products) > 0);
+    const members = await connection.runAndReadAll(
+      `SELECT count(*), count(*) FILTER (o.value_label = 'w0'),
+        count(*) FILTER (o.alloy = 'gold-750 ünïcode' AND o.value_label IS NULL)
+       FROM from_bytes, unnest(option) AS u(o)`,
+    );
+    const sizes = (batch.columns[columnIndex("option")] ?? []).map((c) =>
+      Array.isArray(c) ? c.length : 0
+    );
+    assert.deepEqual(members.getRowsJS()[0]?.map(Number), [
+      sizes.reduce((a, b) => a + b, 0),
+      1,
+      sizes.filter((n) => n === 3).length,
+    ]);
     assert.equal(nul, "nul\0inside ünïcode 😀 and more than twelve");
   } finally {
     connection.closeSync();
@@ -66,10 +89,11 @@ Deno.test("a packed batch appends the same table as its cells, across chunk boun
 
 Deno.test("a nested cell whose packed JSON is damaged fails the append with a TypeError naming the column", async () => {
   const batch = varied(10);
+  (batch.columns[columnIndex("cart_products")] ?? [])[0] = [{ amount: 2, price: "1,00" }];
   const packed = packRows(batch);
   const bytes = packed.bytes;
-  // Every option cell starts with "[{"; turn the first into "[[" (valid UTF-8, not a list of objects).
-  const view = viewOf(packed, columnIndex("option"));
+  // The cart cell starts with "[{"; "[[" is valid UTF-8 but not a list of objects.
+  const view = viewOf(packed, columnIndex("cart_products"));
   const first = view.bytes.byteOffset + (view.starts[0] ?? 0) + 1;
   bytes[first] = 0x5b;
   const damaged = { rowCount: packed.rowCount, bytes };
@@ -85,13 +109,25 @@ Deno.test("a nested cell whose packed JSON is damaged fails the append with a Ty
     }));
     assert.throws(
       () => appendColumns(appender, columns, 10),
-      (e: unknown) => e instanceof TypeError && /column option/.test(e.message),
+      (e: unknown) => e instanceof TypeError && /column cart_products/.test(e.message),
     );
     appender.clear();
     appender.closeSync();
-    assert.throws(() => unpackRows(damaged).columns[columnIndex("option")], TypeError);
+    assert.throws(() => unpackRows(damaged).columns[columnIndex("cart_products")], TypeError);
   } finally {
     connection.closeSync();
     instance.closeSync();
   }
+});
+
+Deno.test("option member lengths that do not add up to its text are refused, naming the column", () => {
+  const packed = packRows(varied(10));
+  const view = viewOf(packed, columnIndex("option"));
+  const slot = view.children.findIndex((length) => length > 0 && length !== 0xffffffff);
+  const bytes = packed.bytes.slice();
+  new Uint32Array(bytes.buffer, view.children.byteOffset, view.children.length)[slot] = 0xfffffffe;
+  assert.throws(
+    () => viewOf({ rowCount: packed.rowCount, bytes }, columnIndex("option")),
+    /Packed column option is malformed: lengths add up to/,
+  );
 });

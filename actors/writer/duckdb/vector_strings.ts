@@ -64,10 +64,10 @@ let slots = new Uint8Array(0);
 let slotWords = new Uint32Array(0);
 
 /**
- * Writes string_t values for texts `[from, from + count)` of UTF-8 `bytes` (text i lies from
- * `starts[i]` to `starts[i + 1]`) into rows 0.. of `vector`, without making JavaScript strings:
- * texts of up to 12 bytes are copied into inline slots and the slots into the vector at once,
- * longer ones are assigned natively from a subarray.
+ * Writes string_t values for texts `from`, `from + stride`, ... (`count` of them) of UTF-8
+ * `bytes` (text i lies from `starts[i]` to `starts[i + 1]`) into rows 0.. of `vector`, without
+ * making JavaScript strings: texts of up to 12 bytes are copied into inline slots and the slots
+ * into the vector at once, longer ones are assigned natively from a subarray.
  */
 export function writeStringBytes(
   vector: duckdb.Vector,
@@ -75,6 +75,7 @@ export function writeStringBytes(
   starts: Uint32Array,
   from: number,
   count: number,
+  stride = 1,
 ): void {
   if (count === 0) return;
   if (slots.byteLength < count * 16) {
@@ -83,8 +84,8 @@ export function writeStringBytes(
   } else slots.fill(0, 0, count * 16);
   const longRows: number[] = [];
   for (let i = 0; i < count; i++) {
-    const start = starts[from + i] ?? 0;
-    const length = (starts[from + i + 1] ?? start) - start;
+    const start = starts[from + i * stride] ?? 0;
+    const length = (starts[from + i * stride + 1] ?? start) - start;
     if (length > 12) {
       longRows.push(i);
       continue;
@@ -95,11 +96,11 @@ export function writeStringBytes(
   }
   duckdb.copy_data_to_vector(vector, 0, slots.buffer, 0, count * 16);
   for (const i of longRows) {
-    const start = starts[from + i] ?? 0;
+    const start = starts[from + i * stride] ?? 0;
     duckdb.vector_assign_string_element_len(
       vector,
       i,
-      bytes.subarray(start, starts[from + i + 1] ?? start),
+      bytes.subarray(start, starts[from + i * stride + 1] ?? start),
     );
   }
 }
