@@ -17,6 +17,7 @@ import {
 } from "./column_codec.ts";
 import {
   type Cell,
+  type ColumnSpec,
   isNestedType,
   NESTED_TYPES,
   type RowBatch,
@@ -34,12 +35,19 @@ export function shownCell(cell: unknown): string {
   return text.length > 40 ? `${text.slice(0, 40)}…` : text;
 }
 
-/** UTF-8 of `texts` one after another; `lengths[i]` gets text i's byte length. */
-function encodeTexts(texts: readonly (string | null)[], lengths: Uint32Array): Uint8Array {
+/**
+ * UTF-8 of `texts` one after another; `lengths[i]` gets text i's byte length (`known`: the caller
+ * has put each text's length in already, which is its byte length when all are ASCII).
+ */
+function encodeTexts(
+  texts: readonly (string | null)[],
+  lengths: Uint32Array,
+  known = false,
+): Uint8Array {
   const joined = texts.join(""); // null joins as ""
   const bytes = encoder.encode(joined);
   if (bytes.byteLength === joined.length) {
-    for (let i = 0; i < texts.length; i++) lengths[i] = texts[i]?.length ?? 0;
+    if (!known) { for (let i = 0; i < texts.length; i++) lengths[i] = texts[i]?.length ?? 0; }
     return bytes;
   }
   const out = new Uint8Array(joined.length * 3);
@@ -89,29 +97,58 @@ function encodeRecords(
   return [new Uint8Array(lengths.buffer), bytes];
 }
 
-/** Marks row i valid in a validity bitmap. */
-const setValid = (validity: Uint8Array, i: number) => validity[i >>> 3]! |= 1 << (i & 7);
+/** A cell that does not fit its column: it is stored null and `why` goes to its row's problems. */
+type Misfit = (row: number, cell: Cell, why: string) => void;
 
-/** One column's sections from cells already checked to fit (misfits replaced by null). */
-function encodeColumn(type: keyof typeof KIND_OF, cells: readonly Cell[]): ColumnSections {
+const u32 = (bytes: Uint8Array) => new Uint32Array(bytes.buffer, 0, bytes.byteLength >>> 2);
+
+/**
+ * One column's sections: each cell is checked by a fast test of its kind (the full rule,
+ * `cellProblem`, only for nested lists and cells that fail it), marked valid and written in the
+ * same pass; a misfit is stored null and reported.
+ */
+function encodeColumn(spec: ColumnSpec, cells: readonly Cell[], misfit: Misfit): ColumnSections {
   const rows = cells.length;
-  const kind = KIND_OF[type];
+  const kind = KIND_OF[spec.type];
   const validity = new Uint8Array(Math.ceil(rows / 8));
   const values = new Uint8Array(align8(rows * VALUE_WIDTH[kind]));
-  for (let i = 0; i < rows; i++) {
-    if (cells[i] !== null && cells[i] !== undefined) setValid(validity, i);
-  }
   const sized = values.subarray(0, rows * VALUE_WIDTH[kind]);
+  const valid = (i: number) => validity[i >>> 3]! |= 1 << (i & 7);
+  /** The full rule for a cell the fast test did not pass; false (and reported) when it fails. */
+  const fits = (i: number, cell: Cell): boolean => {
+    const why = cellProblem(cell, spec.type, spec.name);
+    if (why === null) return true;
+    misfit(i, cell, why);
+    return false;
+  };
   switch (kind) {
-    case "text":
-      return [
-        validity,
-        sized,
-        EMPTY,
-        encodeTexts(cells as readonly (string | null)[], u32(values)),
-      ];
-    case "json": {
-      const texts = cells.map((c) => c === null ? null : JSON.stringify(c));
+    case "text": {
+      const lengths = u32(values);
+      let misfits = false;
+      for (let i = 0; i < rows; i++) {
+        const v = cells[i];
+        if (typeof v === "string") {
+          valid(i);
+          lengths[i] = v.length;
+        } else if (v !== null && v !== undefined) misfits = !fits(i, v) || misfits;
+      }
+      // Checked above: every cell is text or null, or the misfits are replaced first.
+      const texts = misfits
+        ? cells.map((c) => typeof c === "string" ? c : null)
+        : cells as readonly (string | null)[];
+      return [validity, sized, EMPTY, encodeTexts(texts, lengths, true)];
+    }
+    case "json":
+    case "records": {
+      const kept = cells.map((c, i): Cell => {
+        if (c === null || c === undefined || !fits(i, c)) return null;
+        valid(i);
+        return c;
+      });
+      if (kind === "records") {
+        return [validity, sized, ...encodeRecords(spec.type, kept, u32(values))];
+      }
+      const texts = kept.map((c) => c === null ? null : JSON.stringify(c));
       return [validity, sized, EMPTY, encodeTexts(texts, u32(values))];
     }
     case "list": {
@@ -119,24 +156,25 @@ function encodeColumn(type: keyof typeof KIND_OF, cells: readonly Cell[]): Colum
       const items: string[] = [];
       for (let i = 0; i < rows; i++) {
         const cell = cells[i];
-        if (!Array.isArray(cell)) continue;
+        if (cell === null || cell === undefined || !fits(i, cell) || !Array.isArray(cell)) continue;
+        valid(i);
         counts[i] = cell.length;
-        for (const item of cell) items.push(item as string);
+        for (const item of cell) if (typeof item === "string") items.push(item);
       }
       const lengths = new Uint32Array(items.length);
       const bytes = encodeTexts(items, lengths);
       return [validity, sized, new Uint8Array(lengths.buffer), bytes];
     }
-    case "records":
-      return [validity, sized, ...encodeRecords(type, cells, u32(values))];
     case "int64": {
       const words = u32(values);
       for (let i = 0; i < rows; i++) {
         const n = cells[i];
-        if (typeof n !== "number") continue;
-        const high = Math.floor(n / TWO_32);
-        words[i * 2] = n - high * TWO_32;
-        words[i * 2 + 1] = high;
+        if (typeof n === "number" && Number.isSafeInteger(n)) {
+          valid(i);
+          const high = Math.floor(n / TWO_32);
+          words[i * 2] = n - high * TWO_32;
+          words[i * 2 + 1] = high;
+        } else if (n !== null && n !== undefined) fits(i, n);
       }
       return [validity, sized, EMPTY, EMPTY];
     }
@@ -144,7 +182,10 @@ function encodeColumn(type: keyof typeof KIND_OF, cells: readonly Cell[]): Colum
       const ints = new Int32Array(values.buffer);
       for (let i = 0; i < rows; i++) {
         const n = cells[i];
-        if (typeof n === "number") ints[i] = n;
+        if (typeof n === "number" && (n | 0) === n) {
+          valid(i);
+          ints[i] = n;
+        } else if (n !== null && n !== undefined) fits(i, n);
       }
       return [validity, sized, EMPTY, EMPTY];
     }
@@ -152,66 +193,77 @@ function encodeColumn(type: keyof typeof KIND_OF, cells: readonly Cell[]): Colum
       const doubles = new Float64Array(values.buffer);
       for (let i = 0; i < rows; i++) {
         const n = cells[i];
-        if (typeof n === "number") doubles[i] = n;
+        if (typeof n === "number") {
+          valid(i);
+          doubles[i] = n;
+        } else if (n !== null && n !== undefined) fits(i, n);
       }
       return [validity, sized, EMPTY, EMPTY];
     }
     case "bool":
-      for (let i = 0; i < rows; i++) values[i] = cells[i] === true ? 1 : 0;
+      for (let i = 0; i < rows; i++) {
+        const b = cells[i];
+        if (typeof b === "boolean") {
+          valid(i);
+          values[i] = b ? 1 : 0;
+        } else if (b !== null && b !== undefined) fits(i, b);
+      }
       return [validity, sized, EMPTY, EMPTY];
   }
 }
 
-const u32 = (bytes: Uint8Array) => new Uint32Array(bytes.buffer, 0, bytes.byteLength >>> 2);
-
-/** Fast yes-answers for the flat types; a no (and the nested types) asks `cellProblem`. */
-const QUICK_FIT: Partial<Record<keyof typeof KIND_OF, (cell: Cell) => boolean>> = {
-  VARCHAR: (cell) => typeof cell === "string",
-  DOUBLE: (cell) => typeof cell === "number",
-  BOOLEAN: (cell) => typeof cell === "boolean",
-  INTEGER: (cell) => typeof cell === "number" && (cell | 0) === cell,
-  BIGINT: (cell) => typeof cell === "number" && Number.isSafeInteger(cell),
-};
-
 /**
  * Every staging column's sections for `batch`, in column order. Cells that do not fit their
- * column are stored null, each with a problem added to its row's `field_problems`; `misfits`
- * counts them.
+ * column are stored null, each with a problem added to its row's `field_problems` (encoded last,
+ * so that it holds them); `misfits` counts them.
  */
 export function encodeColumns(batch: RowBatch): { columns: ColumnSections[]; misfits: number } {
   const problems = new Map<number, string[]>();
   let misfits = 0;
-  const fitted = STAGING_COLUMNS.map((spec, c): readonly Cell[] => {
+  const misfit: Misfit = (row, cell, why) => {
+    misfits++;
+    const spec = STAGING_COLUMNS[current];
+    const list = problems.get(row) ?? [];
+    list.push(`${spec?.name}: ${shownCell(cell)} ${why}; left null`);
+    problems.set(row, list);
+  };
+  let current = 0;
+  const cellsOf = (c: number) => {
     const cells = batch.columns[c] ?? [];
     if (cells.length !== batch.rowCount) {
+      const name = STAGING_COLUMNS[c]?.name;
       throw new TypeError(
-        `Cannot pack column ${spec.name}: it holds ${cells.length} cells for ${batch.rowCount} rows`,
+        `Cannot pack column ${name}: it holds ${cells.length} cells for ${batch.rowCount} rows`,
       );
     }
-    let copy: Cell[] | undefined;
-    const quick = QUICK_FIT[spec.type];
-    for (let row = 0; row < cells.length; row++) {
-      const cell = cells[row] ?? null;
-      if (cell === null || quick?.(cell) === true) continue;
-      const why = cellProblem(cell, spec.type, spec.name);
-      if (why === null) continue;
-      copy ??= [...cells];
-      copy[row] = null;
-      misfits++;
-      const list = problems.get(row) ?? [];
-      list.push(`${spec.name}: ${shownCell(cell)} ${why}; left null`);
-      problems.set(row, list);
-    }
-    return copy ?? cells;
+    return cells;
+  };
+  const columns = new Array<ColumnSections>(STAGING_COLUMNS.length);
+  STAGING_COLUMNS.forEach((spec, c) => {
+    current = c;
+    if (c !== PROBLEMS) columns[c] = encodeColumn(spec, cellsOf(c), misfit);
   });
-  if (problems.size > 0) {
-    const column = [...(fitted[PROBLEMS] ?? [])];
-    for (const [row, added] of problems) {
-      const current = column[row];
-      column[row] = [...(Array.isArray(current) ? current.map(String) : []), ...added];
+  // field_problems last: a misfit of its own keeps its text items; every problem is added.
+  current = PROBLEMS;
+  const spec = STAGING_COLUMNS[PROBLEMS];
+  let cells: readonly Cell[] = cellsOf(PROBLEMS);
+  if (spec !== undefined) {
+    const own = cells.map((cell, row) => {
+      if (cell === null || cellProblem(cell, spec.type, spec.name) === null) return cell;
+      misfit(row, cell, cellProblem(cell, spec.type, spec.name) ?? "");
+      return Array.isArray(cell) ? cell.filter((item) => typeof item === "string") : [];
+    });
+    if (problems.size > 0) {
+      cells = own.map((cell, row) => {
+        const added = problems.get(row);
+        if (added === undefined) return cell;
+        return [
+          ...(Array.isArray(cell) ? cell.filter((p) => typeof p === "string") : []),
+          ...added,
+        ];
+      });
     }
-    fitted[PROBLEMS] = column;
+    columns[PROBLEMS] = encodeColumn(spec, cells, misfit);
   }
-  const columns = STAGING_COLUMNS.map((spec, c) => encodeColumn(spec.type, fitted[c] ?? []));
   return { columns, misfits };
 }
