@@ -7,6 +7,7 @@ import {
   CALM,
   COUNTER_PROTOCOL,
   type CounterArgs,
+  type Staged,
   type WorkDone,
 } from "./testdata/counter_protocol.ts";
 
@@ -25,8 +26,9 @@ type Asks = typeof COUNTER_PROTOCOL.asks;
 function counter(
   args: Partial<CounterArgs>,
   spec: Partial<PoolSpec<In, Out, Asks>> = {},
-): { pool: ActorPool<In, Out, Asks>; effects: WorkDone[]; stops: string[] } {
+): { pool: ActorPool<In, Out, Asks>; effects: WorkDone[]; stops: string[]; staged: Staged[] } {
   const effects: WorkDone[] = [];
+  const staged: Staged[] = [];
   const stops: string[] = [];
   const pool = new ActorPool<In, Out, Asks>({
     name: "counter",
@@ -43,13 +45,16 @@ function counter(
         case "counter.stopped":
           stops.push(message.body.name);
           return;
+        case "counter.staged":
+          staged.push(message.body);
+          return;
         default:
           message satisfies never;
       }
     },
     ...spec,
   });
-  return { pool, effects, stops };
+  return { pool, effects, stops, staged };
 }
 
 function countsOf(effects: readonly WorkDone[]): Map<number, number> {
@@ -304,6 +309,43 @@ Deno.test("a concurrent handler runs beside the mailbox loop: later messages go 
     await pool.send("counter.work", { n: 1 }); // handled while counter.await is still running
     await pool.send("counter.release", {});
     assert.deepEqual(await waiting, { doubled: 1 });
+  } finally {
+    await pool.stop(5_000);
+  }
+});
+
+Deno.test("a message is prepared as soon as it is delivered, while the one before it is handled", async () => {
+  const { pool, staged } = counter({}, { capacity: 2 });
+  await pool.start();
+  try {
+    await pool.send("counter.stage", { n: 0 }); // its handler waits for the next prepare step
+    await pool.send("counter.stage", { n: 1 });
+    await pool.drained();
+    assert.deepEqual(staged, [
+      { n: 0, nextPreparedFirst: true },
+      { n: 1, nextPreparedFirst: true },
+    ]);
+  } finally {
+    await pool.stop(5_000);
+  }
+});
+
+Deno.test("a prepare step that throws fails its message at its turn, after the one before it", async () => {
+  const { pool, staged } = counter({}, { capacity: 2 });
+  await pool.start();
+  try {
+    await pool.send("counter.stage", { n: 0 }); // still handled when the next prepare throws
+    await pool.send("counter.stage", { n: -1 });
+    await pool.send("counter.stage", { n: 3 });
+    await pool.drained();
+    // 0 is answered before -1 fails, so it is not redelivered: each effect happens once.
+    assert.deepEqual(staged, [
+      { n: 0, nextPreparedFirst: true },
+      { n: 3, nextPreparedFirst: true },
+    ]);
+    const snap = pool.snapshot();
+    assert.equal(snap.deadLetters, 1);
+    assert.match(snap.lastError ?? "", /cannot prepare stage -1/);
   } finally {
     await pool.stop(5_000);
   }

@@ -8,7 +8,7 @@
  */
 import assert from "node:assert/strict";
 import type { MessageOf, NoSpecs, Protocol, Specs } from "./protocol.ts";
-import type { ActorContext, Behaviour } from "./serve.ts";
+import type { ActorContext, Behaviour, NothingPrepared, Prepared } from "./serve.ts";
 import { inProcess, type InProcessActor, type InProcessOptions } from "./testing.ts";
 
 /** An actor's init arguments, the messages of its ordinary work, and what to clean up after. */
@@ -19,9 +19,18 @@ export interface Setup<In extends Specs, A> {
 }
 
 /** One actor as the contract runs it. */
-export interface RuntimeSubject<In extends Specs, Out extends Specs, A, Asks extends Specs> {
+export interface RuntimeSubject<
+  In extends Specs,
+  Out extends Specs,
+  A,
+  Asks extends Specs,
+  P extends Prepared = NothingPrepared,
+> {
   readonly protocol: Protocol<In, Out, Asks>;
-  readonly start: (args: A, ctx: ActorContext<Out, Asks>) => Behaviour<In> | Promise<Behaviour<In>>;
+  readonly start: (
+    args: A,
+    ctx: ActorContext<Out, Asks>,
+  ) => Behaviour<In, P> | Promise<Behaviour<In, P>>;
   /** Fresh init arguments and the messages of ordinary work, in order. */
   setup(): Setup<In, A> | Promise<Setup<In, A>>;
   /** Init arguments (its own test fault) and a message that makes a handler throw. */
@@ -49,9 +58,10 @@ export function runtimeContract<
   Out extends Specs,
   A,
   Asks extends Specs = NoSpecs,
+  P extends Prepared = NothingPrepared,
 >(
   name: string,
-  subject: RuntimeSubject<In, Out, A, Asks>,
+  subject: RuntimeSubject<In, Out, A, Asks, P>,
 ): void {
   const sanitized = { sanitizeOps: true, sanitizeResources: true } as const;
   Deno.test({

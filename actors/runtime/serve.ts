@@ -1,9 +1,10 @@
 /**
  * The worker side of an actor: installs the message handler before anything is awaited, starts
- * the behaviour with the host's init arguments, handles delivered messages one at a time in
- * arrival order (those the behaviour declares `concurrent` beside the loop), answers each with
- * `sys.done`, and reports any failure as `sys.failed` before the host ends the Worker. Emits wait
- * for credit, so a fast actor cannot flood its host; asks wait for the answer its host routes.
+ * the behaviour with the host's init arguments, checks and prepares each delivered message as it
+ * arrives (`Behaviour.prepare`), handles them one at a time in arrival order (those the behaviour
+ * declares `concurrent` beside the loop), answers each with `sys.done`, and reports any failure
+ * as `sys.failed` before the host ends the Worker. Emits wait for credit, so a fast actor cannot
+ * flood its host; asks wait for the answer its host routes.
  */
 import { isolateHeapBytes, threadCpuMicros } from "../../observability/thread_cpu.ts";
 import {
@@ -41,17 +42,35 @@ export interface ActorContext<Out extends Specs, Asks extends Specs = NoSpecs> {
   ask<K extends keyof Asks & string>(name: K, body: BodyOf<Asks, K>): Promise<ReplyOf<Asks, K>>;
 }
 
+/** What the prepare step of a message yields, by message name (none by default). */
+export type Prepared = Record<string, unknown>;
+
+/** No message is prepared. */
+export type NothingPrepared = Record<never, never>;
+
 /** One handler per accepted message; the returned value is the reply. */
-export type Handlers<In extends Specs> = {
+export type Handlers<In extends Specs, P extends Prepared = NothingPrepared> = {
   [K in keyof In & string]: (
     body: BodyOf<In, K>,
+    prepared: K extends keyof P ? P[K] : undefined,
   ) => ReplyOf<In, K> extends undefined ? void | Promise<void>
     : ReplyOf<In, K> | Promise<ReplyOf<In, K>>;
 };
 
+/**
+ * Work on a message done as soon as it is delivered, while the messages before it are still being
+ * handled (the writer builds the next batch's data while the previous one commits); its result is
+ * the handler's second argument. A throw fails the message, at its turn, as its handler would.
+ */
+export type Preparers<In extends Specs, P extends Prepared> = {
+  [K in keyof P & keyof In & string]: (body: BodyOf<In, K>) => P[K];
+};
+
 /** A started actor: its handlers and what to do at an orderly stop. */
-export interface Behaviour<In extends Specs> {
-  readonly handlers: Handlers<In>;
+export interface Behaviour<In extends Specs, P extends Prepared = NothingPrepared> {
+  readonly handlers: Handlers<In, P>;
+  /** Messages prepared on delivery (see `Preparers`). */
+  readonly prepare?: Preparers<In, P>;
   /**
    * Messages handled beside the mailbox loop: started in arrival order, answered when they end,
    * while the messages after them go on (an export's long read must not hold up the writes). A
@@ -64,6 +83,12 @@ export interface Behaviour<In extends Specs> {
 /** How many emits may be unanswered before `emit` waits (the host grants more as it takes them). */
 export const EMIT_WINDOW = 4;
 
+/** A delivered message waiting for its turn, with the outcome of its check and prepare step. */
+interface Delivered {
+  readonly message: Extract<HostToWorker, { type: "sys.deliver" }>;
+  ready: { ok: true; value: unknown } | { ok: false; error: unknown } | undefined;
+}
+
 interface WorkerScope {
   onmessage: ((event: MessageEvent) => void) | null;
   postMessage(message: WorkerToHost, transfer?: Transferable[]): void;
@@ -75,14 +100,20 @@ interface WorkerScope {
  * Runs the calling Worker module as an actor. Call at the top level of the worker module.
  * `start` receives the init arguments (checked by `args`) and returns the behaviour.
  */
-export function serve<In extends Specs, Out extends Specs, A, Asks extends Specs = NoSpecs>(
+export function serve<
+  In extends Specs,
+  Out extends Specs,
+  A,
+  Asks extends Specs = NoSpecs,
+  P extends Prepared = NothingPrepared,
+>(
   protocol: Protocol<In, Out, Asks>,
   args: Guard<A>,
-  start: (args: A, ctx: ActorContext<Out, Asks>) => Behaviour<In> | Promise<Behaviour<In>>,
+  start: (args: A, ctx: ActorContext<Out, Asks>) => Behaviour<In, P> | Promise<Behaviour<In, P>>,
 ): void {
   const scope = globalThis as unknown as WorkerScope;
-  const inbox: Extract<HostToWorker, { type: "sys.deliver" }>[] = [];
-  let behaviour: Behaviour<In> | undefined;
+  const inbox: Delivered[] = [];
+  let behaviour: Behaviour<In, P> | undefined;
   let busy = false;
   let failed = false;
   let stopping = false;
@@ -143,16 +174,38 @@ export function serve<In extends Specs, Out extends Specs, A, Asks extends Specs
     }
   };
 
+  /** Checks a delivered message and runs its prepare step, once; a throw is kept for its turn. */
+  const prepare = (delivered: Delivered) => {
+    if (delivered.ready !== undefined || behaviour === undefined || failed) return;
+    const { name, body } = delivered.message;
+    try {
+      checkMessage(protocol.name, "accepts", protocol.accepts, name, body);
+      const step = behaviour.prepare?.[name] as ((body: unknown) => unknown) | undefined;
+      delivered.ready = { ok: true, value: step?.(body) };
+    } catch (error: unknown) {
+      delivered.ready = { ok: false, error };
+    }
+  };
+
   const pump = async () => {
     if (busy || behaviour === undefined || failed) return;
     busy = true;
     for (let next = inbox.shift(); next !== undefined && !failed; next = inbox.shift()) {
-      const message = next;
+      const delivered = next;
+      const message = delivered.message;
       const handle = async () => {
         try {
-          checkMessage(protocol.name, "accepts", protocol.accepts, message.name, message.body);
-          const handler = behaviour?.handlers[message.name] as (body: unknown) => unknown;
-          const reply = await handler(message.body);
+          prepare(delivered);
+          const ready = delivered.ready;
+          if (ready === undefined) {
+            throw new Error(`Actor "${protocol.name}" handled ${message.name} before it started`);
+          }
+          if (!ready.ok) throw ready.error;
+          const handler = behaviour?.handlers[message.name] as (
+            body: unknown,
+            prepared: unknown,
+          ) => unknown;
+          const reply = await handler(message.body, ready.value);
           checkReply(protocol.name, protocol.accepts, message.name, reply);
           post({
             type: "sys.done",
@@ -184,9 +237,13 @@ export function serve<In extends Specs, Out extends Specs, A, Asks extends Specs
         post({ type: "sys.ready" });
         return await pump();
       }
-      case "sys.deliver":
-        inbox.push(message);
+      case "sys.deliver": {
+        const delivered: Delivered = { message, ready: undefined };
+        inbox.push(delivered);
+        // Prepared now, while an earlier message may still be awaiting its handler.
+        prepare(delivered);
         return await pump();
+      }
       case "sys.credit":
         credit += message.count;
         for (const wake of creditWaiters.splice(0)) wake();

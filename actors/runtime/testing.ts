@@ -13,7 +13,7 @@ import {
   type ReplyOf,
   type Specs,
 } from "./protocol.ts";
-import type { ActorContext, Behaviour } from "./serve.ts";
+import type { ActorContext, Behaviour, NothingPrepared, Prepared } from "./serve.ts";
 
 /** An actor behaviour running in the test's own thread. */
 export interface InProcessActor<In extends Specs, Out extends Specs> {
@@ -32,15 +32,19 @@ export interface InProcessOptions<Asks extends Specs, Out extends Specs = NoSpec
   readonly onEmit?: (message: MessageOf<Out>) => void;
 }
 
-/** Starts `start` with `args` as member 0, incarnation 0. */
+/**
+ * Starts `start` with `args` as member 0, incarnation 0. `send` prepares its message
+ * (`Behaviour.prepare`) and then handles it, as a Worker does once the message's turn comes.
+ */
 export async function inProcess<
   In extends Specs,
   Out extends Specs,
   A,
   Asks extends Specs = NoSpecs,
+  P extends Prepared = NothingPrepared,
 >(
   protocol: Protocol<In, Out, Asks>,
-  start: (args: A, ctx: ActorContext<Out, Asks>) => Behaviour<In> | Promise<Behaviour<In>>,
+  start: (args: A, ctx: ActorContext<Out, Asks>) => Behaviour<In, P> | Promise<Behaviour<In, P>>,
   args: A,
   options: InProcessOptions<Asks, Out> = {},
 ): Promise<InProcessActor<In, Out>> {
@@ -70,8 +74,10 @@ export async function inProcess<
     emitted,
     async send(name, body) {
       checkMessage(protocol.name, "accepts", protocol.accepts, name, body);
-      const handler = behaviour.handlers[name] as (body: unknown) => unknown;
-      const reply = await handler(body);
+      const step = behaviour.prepare?.[name] as ((body: unknown) => unknown) | undefined;
+      const prepared = step?.(body);
+      const handler = behaviour.handlers[name] as (body: unknown, prepared: unknown) => unknown;
+      const reply = await handler(body, prepared);
       checkReply(protocol.name, protocol.accepts, name, reply);
       return reply as ReplyOf<In, typeof name>;
     },

@@ -1,46 +1,78 @@
 /** Worker entry of the runtime's test actor (see counter_protocol.ts). */
 import { serve } from "../serve.ts";
-import { COUNTER_PROTOCOL, isCounterArgs } from "./counter_protocol.ts";
+import { COUNTER_PROTOCOL, type CounterArgs, isCounterArgs } from "./counter_protocol.ts";
 
-serve(COUNTER_PROTOCOL, isCounterArgs, (args, ctx) => {
-  if (args.failInit) throw new Error("counter cannot start (failInit)");
-  let handled = 0;
-  const released = Promise.withResolvers<void>();
-  const pause = () =>
-    args.delayMs > 0 ? new Promise((resolve) => setTimeout(resolve, args.delayMs)) : undefined;
-  return {
-    handlers: {
-      "counter.work": async ({ n }) => {
-        handled++;
-        if (args.failEvery > 0 && handled % args.failEvery === 0) {
-          throw new Error(`counter fails on its message #${handled}`);
-        }
-        const poisoned = args.poisonUntilIncarnation === 0 ||
-          ctx.incarnation < args.poisonUntilIncarnation;
-        if (n === args.poison && poisoned) throw new Error(`work ${n} is poison`);
-        await pause();
-        await ctx.emit("counter.worked", { n, member: ctx.member, incarnation: ctx.incarnation });
+type Protocol = typeof COUNTER_PROTOCOL;
+/** `counter.stage` is prepared into the index of its prepare step. */
+type Prepared = { "counter.stage": number };
+
+serve<Protocol["accepts"], Protocol["emits"], CounterArgs, Protocol["asks"], Prepared>(
+  COUNTER_PROTOCOL,
+  isCounterArgs,
+  (args, ctx) => {
+    if (args.failInit) throw new Error("counter cannot start (failInit)");
+    let handled = 0;
+    const released = Promise.withResolvers<void>();
+    let prepares = 0;
+    const preparing: (() => void)[] = [];
+    /** Resolves true once a prepare step after the `index`th has run, false after 5 s. */
+    const nextPrepare = (index: number) =>
+      new Promise<boolean>((resolve) => {
+        if (prepares > index) return resolve(true);
+        const timer = setTimeout(() => resolve(false), 5_000);
+        preparing.push(() => {
+          clearTimeout(timer);
+          resolve(true);
+        });
+      });
+    const pause = () =>
+      args.delayMs > 0 ? new Promise((resolve) => setTimeout(resolve, args.delayMs)) : undefined;
+    return {
+      handlers: {
+        "counter.work": async ({ n }) => {
+          handled++;
+          if (args.failEvery > 0 && handled % args.failEvery === 0) {
+            throw new Error(`counter fails on its message #${handled}`);
+          }
+          const poisoned = args.poisonUntilIncarnation === 0 ||
+            ctx.incarnation < args.poisonUntilIncarnation;
+          if (n === args.poison && poisoned) throw new Error(`work ${n} is poison`);
+          await pause();
+          await ctx.emit("counter.worked", { n, member: ctx.member, incarnation: ctx.incarnation });
+        },
+        "counter.double": ({ n }) => ({ doubled: n * 2 }),
+        // Never finishes: the Worker dies from a timer, outside any handler's try.
+        "counter.dieLater": () =>
+          new Promise<void>(() => {
+            setTimeout(() => {
+              throw new Error("counter died outside a handler");
+            }, 0);
+          }),
+        "counter.hang": () => new Promise<void>(() => {}),
+        "counter.emitUndeclared": async () => {
+          await (ctx.emit as (name: string, body: unknown) => Promise<void>)("counter.secret", {});
+        },
+        "counter.relay": ({ n }) => ctx.ask("counter.lookup", { n }),
+        "counter.await": async () => {
+          await released.promise;
+          return { doubled: handled };
+        },
+        "counter.release": () => released.resolve(),
+        "counter.stage": async ({ n }, index) => {
+          const nextPreparedFirst = n % 2 === 0 ? await nextPrepare(index + 1) : true;
+          await ctx.emit("counter.staged", { n, nextPreparedFirst });
+        },
       },
-      "counter.double": ({ n }) => ({ doubled: n * 2 }),
-      // Never finishes: the Worker dies from a timer, outside any handler's try.
-      "counter.dieLater": () =>
-        new Promise<void>(() => {
-          setTimeout(() => {
-            throw new Error("counter died outside a handler");
-          }, 0);
-        }),
-      "counter.hang": () => new Promise<void>(() => {}),
-      "counter.emitUndeclared": async () => {
-        await (ctx.emit as (name: string, body: unknown) => Promise<void>)("counter.secret", {});
+      prepare: {
+        "counter.stage": ({ n }) => {
+          const index = prepares++;
+          for (const wake of preparing.splice(0)) wake();
+          if (n < 0) throw new Error(`counter cannot prepare stage ${n}`);
+          return index;
+        },
       },
-      "counter.relay": ({ n }) => ctx.ask("counter.lookup", { n }),
-      "counter.await": async () => {
-        await released.promise;
-        return { doubled: handled };
-      },
-      "counter.release": () => released.resolve(),
-    },
-    concurrent: ["counter.await"],
-    stop: () => ctx.emit("counter.stopped", { name: `${ctx.actor}#${ctx.member}` }),
-  };
-});
+      concurrent: ["counter.await"],
+      stop: () => ctx.emit("counter.stopped", { name: `${ctx.actor}#${ctx.member}` }),
+    };
+  },
+);

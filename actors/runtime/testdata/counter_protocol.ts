@@ -37,6 +37,14 @@ const isWorkDone: Guard<WorkDone> = (v): v is WorkDone =>
   typeof v.incarnation === "number";
 const isDoubled: Guard<{ doubled: number }> = (v): v is { doubled: number } =>
   isRecord(v) && typeof v.doubled === "number";
+/** What a `counter.stage` handler saw: whether the next message was prepared before it ended. */
+export interface Staged {
+  readonly n: number;
+  readonly nextPreparedFirst: boolean;
+}
+
+const isStaged: Guard<Staged> = (v): v is Staged =>
+  isRecord(v) && typeof v.n === "number" && typeof v.nextPreparedFirst === "boolean";
 const isName: Guard<{ name: string }> = (v): v is { name: string } =>
   isRecord(v) && typeof v.name === "string";
 
@@ -60,10 +68,16 @@ export const COUNTER_PROTOCOL = {
     /** Handled beside the loop: answers once `counter.release` came. */
     "counter.await": request(isEmpty, isDoubled),
     "counter.release": message(isEmpty),
+    /**
+     * Prepared on delivery (`Behaviour.prepare`): a negative `n` throws there; the handler of an
+     * even `n` waits (up to 5 s) for the next message's prepare step before it ends.
+     */
+    "counter.stage": message(isWork),
   },
   emits: {
     "counter.worked": message(isWorkDone),
     "counter.stopped": message(isName),
+    "counter.staged": message(isStaged),
   },
   asks: {
     "counter.lookup": request(isWork, isDoubled),
