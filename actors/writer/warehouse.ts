@@ -91,6 +91,12 @@ export interface Warehouse {
    * A cell of the wrong type rejects with `TypeError` (a bug upstream, not retried).
    */
   writeBatch(batch: WarehouseBatch): Promise<WriteResult>;
+  /**
+   * Does the work on a batch that needs no connection (DuckDB: storable values, built data
+   * chunks), so it can run while the batch before it is written; returns what to hand to
+   * `writeBatch`, which stores it exactly as it would have stored `batch`.
+   */
+  prepareBatch(batch: WarehouseBatch): WarehouseBatch;
   /** Every partition's watermark. */
   watermarks(): Promise<Watermark[]>;
   /**

@@ -105,6 +105,57 @@ export function warehouseContract(
     assert.deepEqual(await s.probe.stagedOffsets(1), range(0, 5000));
   });
 
+  test("batches prepared before the one ahead of them commits are each stored once", async (s) => {
+    const all = rows(0, 6000);
+    const start = Date.now();
+    const first = s.warehouse.prepareBatch({ rows: sliceBatch(all, 0, 3000), deadLetters: [] });
+    const second = s.warehouse.prepareBatch({
+      rows: sliceBatch(all, 3000, 6000),
+      deadLetters: [syntheticDeadLetter(6000)],
+    });
+    const written = [await s.warehouse.writeBatch(first), await s.warehouse.writeBatch(second)];
+    assert.deepEqual(written.map((w) => [w.staged, w.deadLettered, w.replayed]), [
+      [3000, 0, 0],
+      [3000, 1, 0],
+    ]);
+    assert.deepEqual(await s.probe.stagedOffsets(1), range(0, 6000));
+    assert.ok((await s.probe.ingestedAt(1)).every((t) => t >= start && t <= Date.now()));
+    assert.equal((await s.warehouse.watermarks())[0]?.maxOffset, 6000);
+  });
+
+  test("a batch prepared before the one ahead stored part of it writes only the rest", async (s) => {
+    const all = rows(0, 3000);
+    const first = s.warehouse.prepareBatch({ rows: sliceBatch(all, 0, 2000), deadLetters: [] });
+    const overlap = s.warehouse.prepareBatch({
+      rows: sliceBatch(all, 1000, 3000),
+      deadLetters: [],
+    });
+    await s.warehouse.writeBatch(first);
+    const result = await s.warehouse.writeBatch(overlap);
+    assert.deepEqual([result.staged, result.replayed], [1000, 1000]);
+    assert.deepEqual(await s.probe.stagedOffsets(1), range(0, 3000));
+  });
+
+  test("a batch prepared before its partition is reset is stored under the new epoch", async (s) => {
+    await s.warehouse.writeBatch({ rows: rows(0, 100), deadLetters: [] });
+    const prepared = s.warehouse.prepareBatch({ rows: rows(0, 50), deadLetters: [] });
+    await s.warehouse.resetPartition("product_view", 0, 0, "topic recreated (test)");
+    assert.equal((await s.warehouse.writeBatch(prepared)).staged, 50);
+    const keys = await s.probe.stagedEpochOffsets(1, 0);
+    assert.deepEqual([keys.length, keys[99], keys[100], keys[149]], [150, "0:99", "1:0", "1:49"]);
+  });
+
+  test("a prepared batch whose first attempt failed after a chunk is retried, stored once", async (s) => {
+    const prepared = s.warehouse.prepareBatch({ rows: rows(0, 5000), deadLetters: [] });
+    s.faults.arm("staging-chunk-appended", Infinity);
+    await assert.rejects(() => s.warehouse.writeBatch(prepared), WarehouseUnavailableError);
+    assert.deepEqual(await s.probe.stagedOffsets(1), []);
+    s.faults.arm("staging-chunk-appended", 1);
+    const result = await s.warehouse.writeBatch(prepared);
+    assert.deepEqual([result.staged, result.attempts], [5000, 2]);
+    assert.deepEqual(await s.probe.stagedOffsets(1), range(0, 5000));
+  });
+
   test("replaying an identical batch adds nothing", async (s) => {
     const batch = { rows: rows(0, 3000), deadLetters: [syntheticDeadLetter(3000)] };
     await s.warehouse.writeBatch(batch);

@@ -21,6 +21,7 @@ import type { ActorContext, Behaviour } from "../runtime/serve.ts";
 import type { FaultHook } from "./fault_hook.ts";
 import { generationHandlers } from "./generation_handlers.ts";
 import { openWarehouse } from "./open_warehouse.ts";
+import type { WarehouseBatch } from "./warehouse.ts";
 import { type StallListener, untilDone } from "./until_done.ts";
 
 type Protocol = typeof WRITER_PROTOCOL;
@@ -57,11 +58,14 @@ function isInvalidated(error: unknown): boolean {
   return /invalidated/i.test(text);
 }
 
+/** What the writer prepares on delivery: a batch unpacked, made ready for its transaction. */
+export type WriterPrepared = { "writer.write": WarehouseBatch };
+
 /** Opens the warehouse and returns the behaviour. */
 export async function startWriter(
   args: WriterArgs,
   ctx: ActorContext<Protocol["emits"]>,
-): Promise<Behaviour<Protocol["accepts"]>> {
+): Promise<Behaviour<Protocol["accepts"], WriterPrepared>> {
   let writes = 0;
   const { crashAfterEveryNthWrite, failEveryNthWrite, hangOnNthWrite } = args.faults;
   const faults: FaultHook | undefined = failEveryNthWrite > 0
@@ -101,18 +105,26 @@ export async function startWriter(
 
   await untilDone("open the warehouse", () => warehouse.open(), listener);
   return {
+    // Unpacking and building the next batch's chunks is JS work that needs no connection: done
+    // on delivery, it runs while the batch before is committed on DuckDB's threads.
+    prepare: {
+      "writer.write": (batch) =>
+        warehouse.prepareBatch({
+          rows: unpackRows(batch.rows),
+          deadLetters: batch.deadLetters,
+          chunks: batch.chunks,
+        }),
+    },
     handlers: {
-      "writer.write": async (batch) => {
+      "writer.write": async (batch, prepared) => {
         const started = performance.now();
         if (writes + 1 === hangOnNthWrite) {
           log.warn("WriterHangingForTest", { write: writes + 1 });
           await new Promise<never>(() => {}); // test fault: a write that never finishes
         }
-        const rows = unpackRows(batch.rows);
         const result = await untilDone(
           "write batch",
-          () =>
-            warehouse.writeBatch({ rows, deadLetters: batch.deadLetters, chunks: batch.chunks }),
+          () => warehouse.writeBatch(prepared),
           listener,
         );
         writes++;
@@ -120,7 +132,7 @@ export async function startWriter(
           throw new Error(`injected crash after durable write ${writes} (test fault)`);
         }
         for (const refusal of result.refusals) await report(refusal, heldOf(batch.chunks, refusal));
-        const latency = latencyOf(rows, Date.now());
+        const latency = latencyOf(prepared.rows, Date.now());
         await ctx.emit("writer.batchWritten", {
           chunkIds: [...result.acceptedChunkIds],
           generation: result.generation,

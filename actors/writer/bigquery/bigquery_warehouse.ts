@@ -154,6 +154,11 @@ export class BigQueryWarehouse implements Warehouse {
     this.#generation = 0;
   }
 
+  /** Nothing to do ahead: rows are encoded per request, inside `writeBatch`. */
+  prepareBatch(batch: WarehouseBatch): WarehouseBatch {
+    return batch;
+  }
+
   writeBatch(batch: WarehouseBatch): Promise<WriteResult> {
     return this.#serial("write batch", async (attempt) => {
       const { keys, ...result } = await writeAttempt(

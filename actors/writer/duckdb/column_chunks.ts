@@ -192,16 +192,13 @@ function fillVector(vector: duckdb.Vector, column: ChunkColumn, start: number, c
 }
 
 /**
- * Appends `rowCount` rows given as columns (in the table's column order) through `appender`, one
- * data chunk of up to `CHUNK_ROWS` rows at a time. `afterChunk` runs after each chunk (tests).
+ * Builds the data chunks of `rowCount` rows given as columns (in the table's column order), up to
+ * `CHUNK_ROWS` rows each. Needs no connection or transaction, so a batch's chunks can be built
+ * while another batch commits.
  */
-export function appendColumns(
-  appender: DuckDBAppender,
-  columns: readonly ChunkColumn[],
-  rowCount: number,
-  afterChunk?: (appendedRows: number) => void,
-): void {
+export function buildChunks(columns: readonly ChunkColumn[], rowCount: number): DuckDBDataChunk[] {
   const types = columns.map((column) => DUCK_TYPES[column.type]);
+  const chunks: DuckDBDataChunk[] = [];
   for (let start = 0; start < rowCount; start += CHUNK_ROWS) {
     const count = Math.min(CHUNK_ROWS, rowCount - start);
     const chunk = DuckDBDataChunk.create(types, count);
@@ -209,7 +206,34 @@ export function appendColumns(
       const vector = duckdb.data_chunk_get_vector(chunk.chunk, c);
       fillVector(vector, columns[c] as ChunkColumn, start, count);
     }
-    appender.appendDataChunk(chunk);
-    afterChunk?.(start + count);
+    chunks.push(chunk);
   }
+  return chunks;
+}
+
+/**
+ * Appends built chunks through `appender`, in order. `afterChunk` runs after each chunk with the
+ * rows appended so far (tests).
+ */
+export function appendChunks(
+  appender: DuckDBAppender,
+  chunks: readonly DuckDBDataChunk[],
+  afterChunk?: (appendedRows: number) => void,
+): void {
+  let appended = 0;
+  for (const chunk of chunks) {
+    appender.appendDataChunk(chunk);
+    appended += chunk.rowCount;
+    afterChunk?.(appended);
+  }
+}
+
+/** Builds the chunks of `rowCount` rows given as columns and appends them (`buildChunks`). */
+export function appendColumns(
+  appender: DuckDBAppender,
+  columns: readonly ChunkColumn[],
+  rowCount: number,
+  afterChunk?: (appendedRows: number) => void,
+): void {
+  appendChunks(appender, buildChunks(columns, rowCount), afterChunk);
 }

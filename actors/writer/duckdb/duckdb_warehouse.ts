@@ -12,7 +12,7 @@ import { planBatch } from "../batch_plan.ts";
 import type { StoredPartition } from "../partition_guard.ts";
 import { partitionKey } from "../replay_filter.ts";
 import { DEFAULT_RETRY, type RetryPolicy, withRetry } from "../retry.ts";
-import { storableBatch } from "../value_limits.ts";
+import { type StorableBatch, storableBatch } from "../value_limits.ts";
 import type {
   PartitionReset,
   Warehouse,
@@ -29,7 +29,8 @@ import { exportParquet } from "./parquet_export.ts";
 import { sqlString } from "../sql_string.ts";
 import { exportDimensions } from "./dimension_export.ts";
 import { createSchema } from "./schema.ts";
-import { appendDeadLetters, appendStaging } from "./staging_append.ts";
+import { appendDeadLetters, appendStaging, appendStagingChunks } from "./staging_append.ts";
+import { PreparedBatch } from "./prepared_batch.ts";
 import { upgradeStagingTables } from "./staging_upgrade.ts";
 import { inTransaction } from "./transaction.ts";
 import type { CrawlResult, ProductToCrawl } from "../../../messages/crawler.ts";
@@ -62,6 +63,7 @@ export interface DuckDBWarehouseOptions {
 }
 
 const log = getLogger("writer");
+const NO_ROWS = { rowCount: 0, columns: [] };
 
 /** DuckDB implementation of `Warehouse`. */
 export class DuckDBWarehouse implements Warehouse {
@@ -71,6 +73,8 @@ export class DuckDBWarehouse implements Warehouse {
   #instance: DuckDBInstance | undefined;
   #connection: DuckDBConnection | undefined;
   #generation = 0;
+  /** Watermarks as committed, by partition key (undefined: read them at the next write). */
+  #stored: Map<string, StoredPartition> | undefined;
   #queue: Promise<unknown> = Promise.resolve();
   /** Operations running beside the queue (exports), which `close` waits for. */
   readonly #besides = new Set<Promise<void>>();
@@ -106,6 +110,7 @@ export class DuckDBWarehouse implements Warehouse {
       throw new Error(`Cannot open warehouse ${path}`, { cause: error });
     }
     this.#connection = await this.#instance.connect();
+    this.#stored = undefined;
     this.#generation = await createSchema(this.#connection);
     const connection = this.#connection;
     await inTransaction(connection, () => upgradeStagingTables(connection, this.#generation));
@@ -128,23 +133,62 @@ export class DuckDBWarehouse implements Warehouse {
     );
   }
 
+  /**
+   * Makes `batch` storable and builds its staging chunks now, with no connection (the writer does
+   * it while the batch before commits); `writeBatch` of the result appends them when its plan keeps
+   * every row (see `PreparedBatch`).
+   */
+  prepareBatch(batch: WarehouseBatch): WarehouseBatch {
+    return new PreparedBatch(batch, this.#stored ?? new Map(), Date.now());
+  }
+
+  /** The stored watermarks: read once, then kept as each batch commits (this is the one writer). */
+  async #storedOf(connection: DuckDBConnection): Promise<Map<string, StoredPartition>> {
+    if (this.#stored !== undefined) return this.#stored;
+    const stored = new Map<string, StoredPartition>();
+    for (const w of await watermarksOf(connection)) {
+      stored.set(partitionKey(w.topic, w.partition), w);
+    }
+    this.#stored = stored;
+    return stored;
+  }
+
+  /** Drops the watermark cache when `work` fails: a failed COMMIT leaves it unsure. */
+  async #forgetOnFailure<T>(work: Promise<T>): Promise<T> {
+    try {
+      return await work;
+    } catch (error: unknown) {
+      this.#stored = undefined;
+      throw error;
+    }
+  }
+
   async #write(connection: DuckDBConnection, batch: WarehouseBatch, attempt: number) {
     const faults = this.#options.faults;
     const generation = this.#generation;
-    const outcome = await inTransaction(connection, async () => {
-      const stored = new Map<string, StoredPartition>();
-      for (const w of await watermarksOf(connection)) {
-        stored.set(partitionKey(w.topic, w.partition), w);
-      }
+    const prepared = batch instanceof PreparedBatch ? batch : undefined;
+    const afterChunk = () => faults?.("staging-chunk-appended", attempt);
+    const stored = await this.#storedOf(connection);
+    const outcome = await this.#forgetOnFailure(inTransaction(connection, async () => {
       const plan = planBatch(batch, stored);
-      const fresh = storableBatch(plan.rows, plan.deadLetters);
-      const now = Date.now();
-      const topics = columnOf(fresh.rows, "_topic");
-      const partitions = columnOf(fresh.rows, "_partition");
-      const epochs = topics.map((topic, i) => plan.epochOf(String(topic), Number(partitions[i])));
-      await appendStaging(connection, generation, fresh.rows, now, epochs, () => {
-        faults?.("staging-chunk-appended", attempt);
-      });
+      const staging = prepared?.stagingFor(plan);
+      let fresh: StorableBatch;
+      if (prepared !== undefined && staging !== undefined) {
+        const letters = storableBatch(NO_ROWS, plan.deadLetters);
+        fresh = {
+          ...letters,
+          rows: prepared.storable.rows,
+          fixed: prepared.storable.fixed + letters.fixed,
+        };
+        await appendStagingChunks(connection, generation, staging, afterChunk);
+      } else {
+        fresh = storableBatch(plan.rows, plan.deadLetters);
+        const topics = columnOf(fresh.rows, "_topic");
+        const partitions = columnOf(fresh.rows, "_partition");
+        const epochs = topics.map((t, i) => plan.epochOf(String(t), Number(partitions[i])));
+        await appendStaging(connection, generation, fresh.rows, Date.now(), epochs, afterChunk);
+      }
+      const now = prepared?.ingestedAtMs ?? Date.now();
       faults?.("staged", attempt);
       await appendDeadLetters(
         connection,
@@ -165,7 +209,16 @@ export class DuckDBWarehouse implements Warehouse {
       }
       faults?.("committing", attempt);
       return { plan, fresh, agents, products };
-    });
+    }));
+    for (const w of outcome.plan.advanced) {
+      const key = partitionKey(w.topic, w.partition);
+      const known = stored.get(key);
+      stored.set(key, {
+        epoch: known?.epoch ?? w.epoch,
+        maxOffset: Math.max(known?.maxOffset ?? -1, w.maxOffset),
+        topicId: known?.topicId ?? w.topicId,
+      });
+    }
     this.#userAgents.addAll(outcome.agents.keys);
     this.#products.addAll(outcome.products.keys);
     const { plan, fresh } = outcome;
@@ -192,8 +245,9 @@ export class DuckDBWarehouse implements Warehouse {
     fromOffset: number,
     reason: string,
   ): Promise<PartitionReset> {
-    return this.#serial((connection) =>
-      inTransaction(connection, async () => {
+    return this.#serial((connection) => {
+      this.#stored = undefined; // read again at the next write, whatever this transaction does
+      return inTransaction(connection, async () => {
         const current = (await watermarksOf(connection)).find((w) =>
           w.topic === topic && w.partition === partition
         );
@@ -212,8 +266,8 @@ export class DuckDBWarehouse implements Warehouse {
         );
         log.info("WriterPartitionReset", { topic, partition, epoch, previous, fromOffset, reason });
         return { topic, partition, epoch, previousMaxOffset: previous, fromOffset };
-      })
-    );
+      });
+    });
   }
 
   watermarks(): Promise<Watermark[]> {
@@ -320,9 +374,10 @@ export class DuckDBWarehouse implements Warehouse {
 
   /** Runs a read-only diagnostic query (tests, status page) between operations. */
   query(sql: string): Promise<Record<string, JS>[]> {
-    return this.#serial(async (connection) =>
-      (await connection.runAndReadAll(sql)).getRowObjectsJS()
-    );
+    return this.#serial(async (connection) => {
+      this.#stored = undefined; // the SQL may change watermarks: read them again
+      return (await connection.runAndReadAll(sql)).getRowObjectsJS();
+    });
   }
 
   uncrawledProducts(limit: number): Promise<ProductToCrawl[]> {

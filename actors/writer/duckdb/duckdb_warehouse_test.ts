@@ -2,13 +2,26 @@ import assert from "node:assert/strict";
 import { syntheticBatch } from "../testing.ts";
 import { type ContractSubject, TEST_RETRY, warehouseContract } from "../warehouse_contract.ts";
 import type { FaultSwitch } from "../fault_hook.ts";
+import type { WarehouseBatch, WriteResult } from "../warehouse.ts";
 import { DuckDBWarehouse } from "./duckdb_warehouse.ts";
+import { PreparedBatch } from "./prepared_batch.ts";
 
 const num = (v: unknown) => Number(v);
 
-async function subject(faults: FaultSwitch, dir?: string): Promise<ContractSubject> {
+/** The writer's path: every batch is prepared (chunks built) before it is written. */
+class PreparingWarehouse extends DuckDBWarehouse {
+  override writeBatch(batch: WarehouseBatch): Promise<WriteResult> {
+    return super.writeBatch(batch instanceof PreparedBatch ? batch : this.prepareBatch(batch));
+  }
+}
+
+async function subject(
+  faults: FaultSwitch,
+  dir?: string,
+  Warehouse = DuckDBWarehouse,
+): Promise<ContractSubject> {
   const folder = dir ?? await Deno.makeTempDir({ prefix: "warehouse_" });
-  const warehouse = new DuckDBWarehouse({
+  const warehouse = new Warehouse({
     path: `${folder}/warehouse.duckdb`,
     retry: TEST_RETRY,
     faults: faults.hook,
@@ -76,6 +89,10 @@ async function subject(faults: FaultSwitch, dir?: string): Promise<ContractSubje
 }
 
 warehouseContract("DuckDB", (faults) => subject(faults));
+warehouseContract(
+  "DuckDB, batches prepared",
+  (faults) => subject(faults, undefined, PreparingWarehouse),
+);
 
 Deno.test("DuckDB: reopening the file keeps generations, watermarks and replay protection", async () => {
   const dir = await Deno.makeTempDir({ prefix: "warehouse_" });

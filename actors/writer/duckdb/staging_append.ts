@@ -1,6 +1,7 @@
 /**
- * Appends a batch's new rows to a generation's staging table through the columnar path, stamped
- * with `_ingested_at` and their partition's watermark epoch, and its dead letters (raw bytes as
+ * Appends a batch's new rows to a generation's staging table through the columnar path (or chunks
+ * built beforehand from the same columns), stamped with `_ingested_at` and their partition's
+ * watermark epoch, and its dead letters (raw bytes as
  * BLOB) row by row: they are few. Runs inside the caller's transaction; on failure the
  * appender's buffer is discarded, never flushed.
  */
@@ -8,6 +9,7 @@
 import {
   type DuckDBAppender,
   type DuckDBConnection,
+  type DuckDBDataChunk,
   DuckDBTimestampTZValue,
 } from "@duckdb/node-api";
 import {
@@ -17,7 +19,7 @@ import {
   STAGING_COLUMNS,
 } from "../../../messages/staging_columns.ts";
 import { packedOf, viewOf } from "../../../messages/packed_rows.ts";
-import { appendColumns, type ChunkColumn } from "./column_chunks.ts";
+import { appendChunks, appendColumns, type ChunkColumn } from "./column_chunks.ts";
 import { STAGING_TABLE_COLUMNS } from "../table_columns.ts";
 import { stagingTable } from "./schema.ts";
 
@@ -39,6 +41,24 @@ async function withAppender(
   appender.closeSync();
 }
 
+/** A batch's rows as the staging table's columns: stamped with `_ingested_at` and epochs. */
+export function stagingColumns(
+  rows: RowBatch,
+  ingestedAtMs: number,
+  epochs: readonly Cell[],
+): ChunkColumn[] {
+  const stamped: Record<string, readonly Cell[]> = {
+    _ingested_at: new Array<number>(rows.rowCount).fill(ingestedAtMs),
+    _offset_epoch: epochs,
+  };
+  const packed = packedOf(rows);
+  return STAGING_TABLE_COLUMNS.map((spec, i) =>
+    packed !== undefined && i < STAGING_COLUMNS.length
+      ? { name: spec.name, type: spec.type, packed: viewOf(packed, i) }
+      : { name: spec.name, type: spec.type, cells: rows.columns[i] ?? stamped[spec.name] ?? [] }
+  );
+}
+
 /**
  * Appends `rows` to `staging_g<generation>`, row i under watermark epoch `epochs[i]`;
  * `afterChunk` observes progress (tests).
@@ -52,18 +72,22 @@ export async function appendStaging(
   afterChunk?: (appendedRows: number) => void,
 ): Promise<void> {
   if (rows.rowCount === 0) return;
-  const stamped: Record<string, readonly Cell[]> = {
-    _ingested_at: new Array<number>(rows.rowCount).fill(ingestedAtMs),
-    _offset_epoch: epochs,
-  };
-  const packed = packedOf(rows);
-  const columns: ChunkColumn[] = STAGING_TABLE_COLUMNS.map((spec, i) =>
-    packed !== undefined && i < STAGING_COLUMNS.length
-      ? { name: spec.name, type: spec.type, packed: viewOf(packed, i) }
-      : { name: spec.name, type: spec.type, cells: rows.columns[i] ?? stamped[spec.name] ?? [] }
-  );
+  const columns = stagingColumns(rows, ingestedAtMs, epochs);
   await withAppender(connection, stagingTable(generation), (appender) => {
     appendColumns(appender, columns, rows.rowCount, afterChunk);
+  });
+}
+
+/** Appends chunks built beforehand (`buildChunks` of `stagingColumns`) to the staging table. */
+export async function appendStagingChunks(
+  connection: DuckDBConnection,
+  generation: number,
+  chunks: readonly DuckDBDataChunk[],
+  afterChunk?: (appendedRows: number) => void,
+): Promise<void> {
+  if (chunks.length === 0) return;
+  await withAppender(connection, stagingTable(generation), (appender) => {
+    appendChunks(appender, chunks, afterChunk);
   });
 }
 
