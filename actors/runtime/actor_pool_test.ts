@@ -314,12 +314,23 @@ Deno.test("a concurrent handler runs beside the mailbox loop: later messages go 
   }
 });
 
-Deno.test("a message is prepared as soon as it is delivered, while the one before it is handled", async () => {
-  const { pool, staged } = counter({}, { capacity: 2 });
+/** A counter whose `counter.lookup` asks wait for the test to open `gate`. */
+function gated(): { gate: PromiseWithResolvers<void>; spec: Partial<PoolSpec<In, Out, Asks>> } {
+  const gate = Promise.withResolvers<void>();
+  return {
+    gate,
+    spec: { capacity: 2, onAsk: async (m) => (await gate.promise, { doubled: m.body.n * 2 }) },
+  };
+}
+
+Deno.test("a handler waiting off-thread prepares the message delivered meanwhile", async () => {
+  const { gate, spec } = gated();
+  const { pool, staged } = counter({}, spec);
   await pool.start();
   try {
-    await pool.send("counter.stage", { n: 0 }); // its handler waits for the next prepare step
-    await pool.send("counter.stage", { n: 1 });
+    await pool.send("counter.stage", { n: 0 }); // its handler waits on the gate...
+    await pool.send("counter.stage", { n: 1 }); // ...so this one is delivered meanwhile
+    gate.resolve();
     await pool.drained();
     assert.deepEqual(staged, [
       { n: 0, nextPreparedFirst: true },
@@ -331,11 +342,13 @@ Deno.test("a message is prepared as soon as it is delivered, while the one befor
 });
 
 Deno.test("a prepare step that throws fails its message at its turn, after the one before it", async () => {
-  const { pool, staged } = counter({}, { capacity: 2 });
+  const { gate, spec } = gated();
+  const { pool, staged } = counter({}, spec);
   await pool.start();
   try {
-    await pool.send("counter.stage", { n: 0 }); // still handled when the next prepare throws
+    await pool.send("counter.stage", { n: 0 }); // prepares -1 ahead, which throws
     await pool.send("counter.stage", { n: -1 });
+    gate.resolve();
     await pool.send("counter.stage", { n: 3 });
     await pool.drained();
     // 0 is answered before -1 fails, so it is not redelivered: each effect happens once.

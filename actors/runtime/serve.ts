@@ -1,8 +1,8 @@
 /**
  * The worker side of an actor: installs the message handler before anything is awaited, starts
- * the behaviour with the host's init arguments, checks and prepares each delivered message as it
- * arrives (`Behaviour.prepare`), handles them one at a time in arrival order (those the behaviour
- * declares `concurrent` beside the loop), answers each with `sys.done`, and reports any failure
+ * the behaviour with the host's init arguments, handles delivered messages one at a time in
+ * arrival order (those the behaviour declares `concurrent` beside the loop; `Behaviour.prepare`
+ * steps ahead of their turn when a handler asks), answers each with `sys.done`, and reports any failure
  * as `sys.failed` before the host ends the Worker. Emits wait for credit, so a fast actor cannot
  * flood its host; asks wait for the answer its host routes.
  */
@@ -40,6 +40,14 @@ export interface ActorContext<Out extends Specs, Asks extends Specs = NoSpecs> {
   ): Promise<void>;
   /** Asks another actor through the host (see `Protocol.asks`); resolves with its reply. */
   ask<K extends keyof Asks & string>(name: K, body: BodyOf<Asks, K>): Promise<ReplyOf<Asks, K>>;
+  /**
+   * Runs now the prepare step (`Behaviour.prepare`) of the messages delivered while a handler
+   * runs, which are otherwise prepared at their turn. A handler calls it once it waits for work
+   * off this thread (the writer: while DuckDB commits), so the next message's JS work fills that
+   * wait instead of delaying the handler's own steps. Never throws: a failed step fails its
+   * message at its turn.
+   */
+  prepareDelivered(): void;
 }
 
 /** What the prepare step of a message yields, by message name (none by default). */
@@ -58,9 +66,10 @@ export type Handlers<In extends Specs, P extends Prepared = NothingPrepared> = {
 };
 
 /**
- * Work on a message done as soon as it is delivered, while the messages before it are still being
- * handled (the writer builds the next batch's data while the previous one commits); its result is
- * the handler's second argument. A throw fails the message, at its turn, as its handler would.
+ * Work on a message that can be done before its turn: when a handler running meanwhile calls
+ * `ActorContext.prepareDelivered` (the writer builds the next batch's data while the one before
+ * commits), else at its turn. Its result is the handler's second argument. A throw fails the
+ * message, at its turn, as its handler would.
  */
 export type Preparers<In extends Specs, P extends Prepared> = {
   [K in keyof P & keyof In & string]: (body: BodyOf<In, K>) => P[K];
@@ -142,6 +151,9 @@ export function serve<
       while (credit === 0) await new Promise<void>((resolve) => creditWaiters.push(resolve));
       credit--;
       post({ type: "sys.emit", name, body }, transfer);
+    },
+    prepareDelivered: () => {
+      for (const delivered of inbox) prepare(delivered);
     },
     ask: async (name, body) => {
       checkMessage(protocol.name, "asks", protocol.asks ?? {}, name, body);
@@ -237,13 +249,9 @@ export function serve<
         post({ type: "sys.ready" });
         return await pump();
       }
-      case "sys.deliver": {
-        const delivered: Delivered = { message, ready: undefined };
-        inbox.push(delivered);
-        // Prepared now, while an earlier message may still be awaiting its handler.
-        prepare(delivered);
+      case "sys.deliver":
+        inbox.push({ message, ready: undefined });
         return await pump();
-      }
       case "sys.credit":
         credit += message.count;
         for (const wake of creditWaiters.splice(0)) wake();

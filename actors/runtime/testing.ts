@@ -61,6 +61,8 @@ export async function inProcess<
       options.onEmit?.(message);
       return Promise.resolve();
     },
+    // Each `send` prepares its own message: nothing waits in a mailbox to be prepared ahead.
+    prepareDelivered: () => {},
     ask: async (name, body) => {
       checkMessage(protocol.name, "asks", asks, name, body);
       if (options.ask === undefined) throw new Error(`The test answers no asks (asked ${name})`);

@@ -89,11 +89,14 @@ export interface Warehouse {
    * `_ingested_at`), dead letters, new user agents and products, and the partition watermarks.
    * Retries failures with backoff; a lasting failure rejects with `WarehouseUnavailableError`.
    * A cell of the wrong type rejects with `TypeError` (a bug upstream, not retried).
+   * `whileCommitting` (which must not throw) is called on the caller's thread while the commit
+   * runs elsewhere, if the warehouse has such a wait (DuckDB); the writer prepares its next batch
+   * there.
    */
-  writeBatch(batch: WarehouseBatch): Promise<WriteResult>;
+  writeBatch(batch: WarehouseBatch, whileCommitting?: () => void): Promise<WriteResult>;
   /**
    * Does the work on a batch that needs no connection (DuckDB: storable values, built data
-   * chunks), so it can run while the batch before it is written; returns what to hand to
+   * chunks), so it can run while the batch before it commits; returns what to hand to
    * `writeBatch`, which stores it exactly as it would have stored `batch`.
    */
   prepareBatch(batch: WarehouseBatch): WarehouseBatch;

@@ -105,8 +105,8 @@ export async function startWriter(
 
   await untilDone("open the warehouse", () => warehouse.open(), listener);
   return {
-    // Unpacking and building the next batch's chunks is JS work that needs no connection: done
-    // on delivery, it runs while the batch before is committed on DuckDB's threads.
+    // Unpacking and building a batch's chunks is JS work that needs no connection: it is done
+    // while the batch before commits on DuckDB's threads (`whileCommitting`), else at its turn.
     prepare: {
       "writer.write": (batch) =>
         warehouse.prepareBatch({
@@ -124,7 +124,7 @@ export async function startWriter(
         }
         const result = await untilDone(
           "write batch",
-          () => warehouse.writeBatch(prepared),
+          () => warehouse.writeBatch(prepared, ctx.prepareDelivered),
           listener,
         );
         writes++;

@@ -14,17 +14,6 @@ serve<Protocol["accepts"], Protocol["emits"], CounterArgs, Protocol["asks"], Pre
     let handled = 0;
     const released = Promise.withResolvers<void>();
     let prepares = 0;
-    const preparing: (() => void)[] = [];
-    /** Resolves true once a prepare step after the `index`th has run, false after 5 s. */
-    const nextPrepare = (index: number) =>
-      new Promise<boolean>((resolve) => {
-        if (prepares > index) return resolve(true);
-        const timer = setTimeout(() => resolve(false), 5_000);
-        preparing.push(() => {
-          clearTimeout(timer);
-          resolve(true);
-        });
-      });
     const pause = () =>
       args.delayMs > 0 ? new Promise((resolve) => setTimeout(resolve, args.delayMs)) : undefined;
     return {
@@ -59,14 +48,18 @@ serve<Protocol["accepts"], Protocol["emits"], CounterArgs, Protocol["asks"], Pre
         },
         "counter.release": () => released.resolve(),
         "counter.stage": async ({ n }, index) => {
-          const nextPreparedFirst = n % 2 === 0 ? await nextPrepare(index + 1) : true;
+          let nextPreparedFirst = true; // odd: not looked at
+          if (n % 2 === 0) {
+            await ctx.ask("counter.lookup", { n }); // answered once the next one is delivered
+            ctx.prepareDelivered();
+            nextPreparedFirst = prepares > index + 1;
+          }
           await ctx.emit("counter.staged", { n, nextPreparedFirst });
         },
       },
       prepare: {
         "counter.stage": ({ n }) => {
           const index = prepares++;
-          for (const wake of preparing.splice(0)) wake();
           if (n < 0) throw new Error(`counter cannot prepare stage ${n}`);
           return index;
         },

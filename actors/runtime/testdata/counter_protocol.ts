@@ -69,8 +69,8 @@ export const COUNTER_PROTOCOL = {
     "counter.await": request(isEmpty, isDoubled),
     "counter.release": message(isEmpty),
     /**
-     * Prepared on delivery (`Behaviour.prepare`): a negative `n` throws there; the handler of an
-     * even `n` waits (up to 5 s) for the next message's prepare step before it ends.
+     * Has a prepare step (`Behaviour.prepare`), which throws for a negative `n`; the handler of an
+     * even `n` asks `counter.lookup` and then prepares the messages delivered meanwhile.
      */
     "counter.stage": message(isWork),
   },

@@ -126,10 +126,14 @@ export class DuckDBWarehouse implements Warehouse {
     this.#instance = undefined;
   }
 
-  writeBatch(batch: WarehouseBatch): Promise<WriteResult> {
+  writeBatch(batch: WarehouseBatch, whileCommitting?: () => void): Promise<WriteResult> {
     const policy = this.#options.retry ?? DEFAULT_RETRY;
     return this.#serial((connection) =>
-      withRetry("write batch", policy, (attempt) => this.#write(connection, batch, attempt))
+      withRetry(
+        "write batch",
+        policy,
+        (attempt) => this.#write(connection, batch, attempt, whileCommitting),
+      )
     );
   }
 
@@ -163,7 +167,12 @@ export class DuckDBWarehouse implements Warehouse {
     }
   }
 
-  async #write(connection: DuckDBConnection, batch: WarehouseBatch, attempt: number) {
+  async #write(
+    connection: DuckDBConnection,
+    batch: WarehouseBatch,
+    attempt: number,
+    whileCommitting: (() => void) | undefined,
+  ) {
     const faults = this.#options.faults;
     const generation = this.#generation;
     const prepared = batch instanceof PreparedBatch ? batch : undefined;
@@ -209,7 +218,7 @@ export class DuckDBWarehouse implements Warehouse {
       }
       faults?.("committing", attempt);
       return { plan, fresh, agents, products };
-    }));
+    }, whileCommitting));
     for (const w of outcome.plan.advanced) {
       const key = partitionKey(w.topic, w.partition);
       const known = stored.get(key);

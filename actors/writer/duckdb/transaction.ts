@@ -8,16 +8,23 @@ import { getLogger } from "../../../observability/log.ts";
 
 const log = getLogger("writer");
 
-/** Runs `work` inside one transaction on `connection` and commits it (durable on return). */
+/**
+ * Runs `work` inside one transaction on `connection` and commits it (durable on return).
+ * `whileCommitting` runs on this thread once the COMMIT is under way on DuckDB's (other work that
+ * fills the wait); it must not throw.
+ */
 export async function inTransaction<T>(
   connection: DuckDBConnection,
   work: () => Promise<T>,
+  whileCommitting?: () => void,
 ): Promise<T> {
   await connection.run("BEGIN TRANSACTION");
   let result: T;
   try {
     result = await work();
-    await connection.run("COMMIT");
+    const commit = connection.run("COMMIT");
+    whileCommitting?.();
+    await commit;
   } catch (error: unknown) {
     try {
       await connection.run("ROLLBACK");
