@@ -2,7 +2,9 @@
  * The embedded warehouse: a DuckDB file behind the `Warehouse` interface. Operations run one at a
  * time on one connection; a batch is one transaction (partition checks and watermark dedupe,
  * storable values, columnar staging append, dead letters, dimensions, watermarks), retried with
- * backoff, durable when it resolves.
+ * backoff, durable when it resolves. A batch's values and data chunks can be prepared before its
+ * transaction (`prepareBatch`, while the batch before commits); the watermarks are read once and
+ * then kept as batches commit, this warehouse being their only writer.
  */
 
 import { type DuckDBConnection, DuckDBInstance, type JS } from "@duckdb/node-api";
@@ -180,6 +182,7 @@ export class DuckDBWarehouse implements Warehouse {
     const stored = await this.#storedOf(connection);
     const outcome = await this.#forgetOnFailure(inTransaction(connection, async () => {
       const plan = planBatch(batch, stored);
+      const now = prepared?.ingestedAtMs ?? Date.now();
       const staging = prepared?.stagingFor(plan);
       let fresh: StorableBatch;
       if (prepared !== undefined && staging !== undefined) {
@@ -195,9 +198,8 @@ export class DuckDBWarehouse implements Warehouse {
         const topics = columnOf(fresh.rows, "_topic");
         const partitions = columnOf(fresh.rows, "_partition");
         const epochs = topics.map((t, i) => plan.epochOf(String(t), Number(partitions[i])));
-        await appendStaging(connection, generation, fresh.rows, Date.now(), epochs, afterChunk);
+        await appendStaging(connection, generation, fresh.rows, now, epochs, afterChunk);
       }
-      const now = prepared?.ingestedAtMs ?? Date.now();
       faults?.("staged", attempt);
       await appendDeadLetters(
         connection,
