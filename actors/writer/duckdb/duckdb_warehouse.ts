@@ -130,13 +130,16 @@ export class DuckDBWarehouse implements Warehouse {
 
   writeBatch(batch: WarehouseBatch, whileCommitting?: () => void): Promise<WriteResult> {
     const policy = this.#options.retry ?? DEFAULT_RETRY;
-    return this.#serial((connection) =>
-      withRetry(
+    return this.#serial(async (connection) => {
+      const result = await withRetry(
         "write batch",
         policy,
         (attempt) => this.#write(connection, batch, attempt, whileCommitting),
-      )
-    );
+      );
+      // Kept through failed attempts (each appends them again); done with once committed.
+      if (batch instanceof PreparedBatch) batch.release();
+      return result;
+    });
   }
 
   /**

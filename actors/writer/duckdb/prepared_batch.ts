@@ -36,7 +36,7 @@ export class PreparedBatch implements WarehouseBatch {
   readonly storable: StorableBatch;
   /** When the rows were stamped `_ingested_at`, epoch ms. */
   readonly ingestedAtMs: number;
-  readonly #staging: readonly DuckDBDataChunk[];
+  #staging: readonly DuckDBDataChunk[];
   readonly #epochs: readonly PredictedEpoch[];
 
   /** Makes `batch` storable and builds its chunks under the epochs `stored` holds now. */
@@ -74,8 +74,18 @@ export class PreparedBatch implements WarehouseBatch {
    * the epochs they were built with; undefined when the plan must be written as it is instead.
    */
   stagingFor(plan: BatchPlan): readonly DuckDBDataChunk[] | undefined {
-    if (plan.rows !== this.rows) return undefined;
+    if (plan.rows !== this.rows || this.#staging.length === 0) return undefined;
     const same = this.#epochs.every((p) => plan.epochOf(p.topic, p.partition) === p.epoch);
     return same ? this.#staging : undefined;
+  }
+
+  /**
+   * Lets go of the chunks once the batch is committed: their strings and lists are freed now
+   * (the rest when the chunks are collected), and a later write of this batch (a replay) goes by
+   * its plan.
+   */
+  release(): void {
+    for (const chunk of this.#staging) chunk.reset();
+    this.#staging = [];
   }
 }
