@@ -35,6 +35,10 @@ export interface SourceSettings {
   readonly commitIntervalMs: number;
   /** How often to heartbeat while waiting for downstream. */
   readonly heartbeatMs: number;
+  /** kafkajs `maxBytes` of a fetch (default its 10 MB): bounds what one fetch holds in memory. */
+  readonly fetchMaxBytes?: number;
+  /** kafkajs `maxBytesPerPartition` (default its 1 MiB). */
+  readonly fetchMaxBytesPerPartition?: number;
   /**
    * First chunk id and first epoch (default 1 and 0). A restarted consumer passes higher ones,
    * so its chunks never share an id or an epoch with chunks of its previous incarnation.

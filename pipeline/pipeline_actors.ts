@@ -26,6 +26,25 @@ import type { WriterReports } from "./writer_reports.ts";
 const log = getLogger("pipeline");
 /** An export's warehouse steps may take long: a generation's Parquet is written in one. */
 const EXPORT_STEP_TIMEOUT_MS = 3_600_000;
+/**
+ * Mailbox capacities of the data path, in messages per member (the memory budget,
+ * `memory_budget.ts`, multiplies them by what a message weighs). The writer holds the batch it
+ * writes and the next one, so it never waits for the batcher; the batcher joins a chunk in about
+ * a millisecond, so two chunks keep it busy; each enricher holds the chunk it enriches and the
+ * next. Acks to the consumer are a few bytes each.
+ */
+export const MAILBOX_CAPACITY = { writer: 2, batcher: 2, enricher: 2, consumer: 64 } as const;
+
+/**
+ * kafkajs fetch bounds: one fetch response in flight per broker, at most this many bytes (kafkajs
+ * default 10 MB), at most 1 MiB of it per partition (its default; a larger single message is
+ * still fetched). 4 MiB is about 3,800 events, 38 ms of work at the 100,000 events/s target,
+ * while a fetch on the same machine or network takes a few ms.
+ */
+export const FETCH_MAX_BYTES = 4 * 1024 * 1024;
+/** See `FETCH_MAX_BYTES`. */
+export const FETCH_MAX_BYTES_PER_PARTITION = 1024 * 1024;
+
 /** Distinct User-Agents each enricher keeps parsed (clickstreams hit ~99% with a few thousand). */
 const USER_AGENT_CACHE_ENTRIES = 10_000;
 
@@ -108,7 +127,7 @@ export function pipelineActors(
     name: "writer",
     module: workerModuleUrl("writer"),
     protocol: WRITER_PROTOCOL,
-    capacity: 2,
+    capacity: MAILBOX_CAPACITY.writer,
     // A batch is never given up: nothing else stores its events. The writer retries a failed
     // write itself; a crash (a bug) redelivers the batch, and a crash loop shows as a stuck stage.
     onFailure: { kind: "redeliver" },
@@ -159,7 +178,7 @@ export function pipelineActors(
     name: "batcher",
     module: workerModuleUrl("batcher"),
     protocol: BATCHER_PROTOCOL,
-    capacity: 8,
+    capacity: MAILBOX_CAPACITY.batcher,
     // Its chunks carry events nobody else holds: redelivered until the batcher takes them.
     onFailure: { kind: "redeliver" },
     args: {
@@ -181,7 +200,7 @@ export function pipelineActors(
     module: workerModuleUrl("enricher"),
     protocol: ENRICHER_PROTOCOL,
     size: config.pipeline.enrichers,
-    capacity: 2,
+    capacity: MAILBOX_CAPACITY.enricher,
     args: enricherArgs(geoipTable, faults.enricher),
     // An event whose enrichment throws is already its own dead letter; a chunk whose Worker
     // died three times without saying which event killed it becomes one dead letter per event.
@@ -204,7 +223,7 @@ export function pipelineActors(
     name: "consumer",
     module: workerModuleUrl("consumer"),
     protocol: CONSUMER_PROTOCOL,
-    capacity: 64,
+    capacity: MAILBOX_CAPACITY.consumer,
     // Acks and requests: a consumer that crashes on one is restarted and given it again.
     onFailure: { kind: "redeliver" },
     args: {
@@ -222,6 +241,8 @@ export function pipelineActors(
         chunkSize: config.pipeline.chunkSize,
         commitIntervalMs: 200,
         heartbeatMs: 3_000,
+        fetchMaxBytes: FETCH_MAX_BYTES,
+        fetchMaxBytesPerPartition: FETCH_MAX_BYTES_PER_PARTITION,
       },
       faults: faults.consumer,
     },

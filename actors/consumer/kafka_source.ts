@@ -92,6 +92,10 @@ export class KafkaSource {
       allowAutoTopicCreation: false,
       // Bounds how long a stop waits for an idle fetch to return.
       maxWaitTimeInMs: 500,
+      ...(options.fetchMaxBytes === undefined ? {} : { maxBytes: options.fetchMaxBytes }),
+      ...(options.fetchMaxBytesPerPartition === undefined
+        ? {}
+        : { maxBytesPerPartition: options.fetchMaxBytesPerPartition }),
       // A member that died (SIGKILL, crashed Worker) gives its partitions up after 10 s, not 30.
       sessionTimeout: 10_000,
       rebalanceTimeout: 10_000,
