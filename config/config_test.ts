@@ -160,8 +160,8 @@ Deno.test("a config file with unknown keys or bad JSON is refused with its path"
 Deno.test("pipeline settings default from the settings table and refuse values out of range", () => {
   const config = resolveConfig([env({})], noFiles);
   assert.equal(config.pipeline.chunkSize, 2_000);
-  assert.equal(config.pipeline.batchMaxRows, 20_000);
-  assert.equal(config.pipeline.batchMaxBytes, 64 * 1024 * 1024);
+  assert.equal(config.pipeline.batchMaxRows, 10_000);
+  assert.equal(config.pipeline.batchMaxBytes, 16 * 1024 * 1024);
   assert.ok(config.pipeline.enrichers >= 1);
   assert.equal(config.geoip.refreshMs, 60_000);
   assert.throws(
