@@ -9,6 +9,7 @@ import { WORKER_MODULES } from "../actors/worker_modules.ts";
 import type { Config } from "../config/config.ts";
 import { type PermissionContext, startPermissions } from "../config/command_permissions.ts";
 import { permissionFlags, type PermissionSet } from "../config/permission_set.ts";
+import { v8FlagsArgument } from "./pipeline_v8_flags.ts";
 
 /** Where the binary is written by default. */
 export const DEFAULT_OUTPUT = "dist/clickstream-lakehouse";
@@ -49,6 +50,7 @@ export function compilePlan(
   return {
     args: [
       "compile",
+      v8FlagsArgument(),
       ...permissionFlags(permissions),
       ...includes.flatMap((file) => ["--include", file]),
       "--output",

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { WORKER_MODULES } from "../actors/worker_modules.ts";
 import { resolveConfig } from "../config/config.ts";
 import { compilePlan, embeddedRoot } from "./compile_arguments.ts";
+import { v8FlagsArgument } from "./pipeline_v8_flags.ts";
 
 const context = {
   sourceRoot: "/src",
@@ -29,4 +30,9 @@ Deno.test("the binary's permissions are start's for the build configuration, rea
   assert.ok(!plan.permissions.read.some((path) => path.startsWith("/src")));
   assert.ok(plan.args.includes("--allow-write=/data"), plan.args.join(" "));
   assert.deepEqual(plan.permissions.run, []);
+});
+
+Deno.test("the binary runs with the pipeline's V8 heap flags, as `deno task start` does", () => {
+  const config = resolveConfig([(key) => ({ KAFKA_BROKERS: "kafka-1:9093" })[key]], () => "");
+  assert.ok(compilePlan(config, context).args.includes(v8FlagsArgument()));
 });

@@ -23,6 +23,7 @@ import { parseDevBrokerFlags } from "../tools/kafka/kafka_command.ts";
 import { compilePlan, DEFAULT_OUTPUT } from "./compile_arguments.ts";
 import { EXIT_USAGE } from "./exit_codes.ts";
 import { permissionContext, SOURCE_ROOT } from "./permissions.ts";
+import { v8FlagsArgument } from "./pipeline_v8_flags.ts";
 
 const log = getLogger("launch");
 const MAIN = fileURLToPath(new URL("../main.ts", import.meta.url));
@@ -101,7 +102,16 @@ export async function run(args: string[]): Promise<number> {
     }
     const permissions = derive(rest);
     log.info("LaunchPermissions", { command, ...permissions });
-    return await runDeno(["run", ...permissionFlags(permissions), MAIN, command ?? "", ...rest]);
+    // The pipeline runs with its heap flags (pipeline_v8_flags.ts); the other commands need none.
+    const v8 = command === "start" ? [v8FlagsArgument()] : [];
+    return await runDeno([
+      "run",
+      ...v8,
+      ...permissionFlags(permissions),
+      MAIN,
+      command ?? "",
+      ...rest,
+    ]);
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     console.error(error.message);

@@ -3,6 +3,7 @@
  * directory and control port, waits until its control server answers, and can stop it with a
  * signal (SIGTERM to drain, SIGKILL to crash it). Output goes to a log file for failures.
  */
+import { v8FlagsArgument } from "../commands/pipeline_v8_flags.ts";
 import { freePorts } from "./free_port.ts";
 
 /** A running pipeline process. */
@@ -75,6 +76,8 @@ export async function startPipeline(spec: PipelineSpec): Promise<PipelineProcess
   const command = [
     Deno.execPath(),
     "run",
+    // The heap flags `deno task start` runs the pipeline with, so tests and benches see its memory.
+    v8FlagsArgument(),
     ...PERMISSIONS,
     new URL("../main.ts", import.meta.url).pathname,
     "start",
