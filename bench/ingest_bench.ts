@@ -19,6 +19,8 @@ import { withBenchKafka } from "./bench_kafka.ts";
 import { type ProcessSample, sampleProcess } from "./process_sample.ts";
 import { type PipelineProcess, startPipeline } from "../test/pipeline_process.ts";
 import { parsePrometheus } from "../test/prometheus.ts";
+import { loadConfig } from "../config/config.ts";
+import { memoryBudget } from "../pipeline/memory_budget.ts";
 
 interface Target {
   readonly brokers: string;
@@ -122,6 +124,7 @@ async function throughput(t: Target, count: number, dataDir: string): Promise<vo
         [0.25, 0.5, 0.75, 1].map((s) => at(s).sample.rssMiB.toFixed(0)).join(" / ")
       } MiB`,
   );
+  printBudget(t, marks[0]?.sample.rssMiB ?? 0);
   const mib = (bytes: number) => (bytes / 1048576).toFixed(0);
   console.log(
     `ingest: peak V8 heap + ArrayBuffers by stage (MiB; what the rest of the RSS is: DuckDB, ` +
@@ -158,6 +161,22 @@ async function throughput(t: Target, count: number, dataDir: string): Promise<vo
     }), main and other Deno threads ${perEvent(group("main and other Deno threads"))}`,
   );
   console.log(`load average after the run: ${Deno.loadavg().map((l) => l.toFixed(2)).join(" ")}`);
+}
+
+/** Prints what the pipeline's settings let it hold in flight (pipeline/memory_budget.ts). */
+function printBudget(t: Target, rssAtStartMiB: number): void {
+  const vars = env(t);
+  const { pipeline } = loadConfig((key) => vars[key] ?? Deno.env.get(key));
+  const lines = memoryBudget(pipeline);
+  const mib = (bytes: number) => (bytes / 1048576).toFixed(0);
+  const sum = lines.reduce((a, l) => a + l.bytes, 0);
+  console.log(
+    `memory budget (in flight at most, for 1.1 KB events): ${
+      lines.map((l) => `${l.what} ${mib(l.bytes)}`).join(", ")
+    }; sum ${mib(sum)} MiB, plus the process at start (${rssAtStartMiB.toFixed(0)} MiB) = ${
+      mib(sum + rssAtStartMiB * 1048576)
+    } MiB, plus each V8 heap's garbage (see Memory in docs/OPERATIONS.md)`,
+  );
 }
 
 async function latency(t: Target, count: number, rate: number, dataDir: string): Promise<void> {

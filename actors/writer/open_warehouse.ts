@@ -11,8 +11,12 @@ import type { Warehouse } from "./warehouse.ts";
  * DuckDB's buffer manager cap inside the pipeline process (its default is 80% of RAM). Sized from
  * the process's 500 MB target (README "Memory"): `bench -- ingest` measured peak RSS 1.76 GB with
  * 512MB and 1.38 GB with 128MB over 300,000 events, with no change in the writer's CPU per event.
+ * 64MB is too little: a commit of a 10,000-row batch failed to pin a block (61.0 of 61.0 MiB
+ * used) and the writer stalled, retrying.
  */
 export const DUCKDB_MEMORY_LIMIT = "128MB";
+/** The same cap in bytes (DuckDB's MB are 1,000,000 bytes), for the memory budget. */
+export const DUCKDB_MEMORY_LIMIT_BYTES = 128_000_000;
 
 /** The configured warehouse (not opened yet). */
 export async function openWarehouse(args: WriterArgs, faults?: FaultHook): Promise<Warehouse> {

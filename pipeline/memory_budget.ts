@@ -1,0 +1,75 @@
+/**
+ * What the pipeline holds in flight, bounded by its settings and mailbox sizes, in bytes: the
+ * memory budget `bench -- ingest` prints and docs/OPERATIONS.md (Memory) explains. Each data
+ * message sits twice while its receiver works on it (the host keeps a copy to deliver again if
+ * the receiver crashes), and once more in the host while its sender's emit waits for room.
+ */
+import type { Config } from "../config/config.ts";
+import { EMIT_WINDOW } from "../actors/runtime/serve.ts";
+import { DUCKDB_MEMORY_LIMIT_BYTES } from "../actors/writer/open_warehouse.ts";
+import { FETCH_MAX_BYTES, MAILBOX_CAPACITY } from "./pipeline_actors.ts";
+
+/** Sizes of one event, measured on the generated clickstream (tools/produce). */
+export interface EventSizes {
+  /** A Kafka message value, bytes. */
+  readonly kafkaBytes: number;
+  /** An enriched, packed row, bytes. */
+  readonly rowBytes: number;
+}
+
+/** Measured by `bench -- ingest` on the generated events (1,065 B values, 2% hostile). */
+export const GENERATED_EVENT_SIZES: EventSizes = { kafkaBytes: 1_100, rowBytes: 850 };
+
+/** One line of the budget. */
+export interface BudgetLine {
+  readonly what: string;
+  /** How the bound follows from the settings. */
+  readonly bound: string;
+  readonly bytes: number;
+}
+
+/** The budget's lines; their sum is what is in flight at most (allocator slack aside). */
+export function memoryBudget(
+  pipeline: Pick<Config["pipeline"], "enrichers" | "chunkSize" | "batchMaxRows" | "batchMaxBytes">,
+  sizes: EventSizes = GENERATED_EVENT_SIZES,
+): BudgetLine[] {
+  const { enrichers, chunkSize, batchMaxRows, batchMaxBytes } = pipeline;
+  // A chunk never spans two fetches of a partition, and the fetch bounds it too.
+  const chunkEvents = Math.min(chunkSize, Math.floor(FETCH_MAX_BYTES / sizes.kafkaBytes));
+  const chunk = chunkEvents * sizes.kafkaBytes;
+  const enriched = chunkEvents * sizes.rowBytes;
+  const batch = Math.min(batchMaxRows * sizes.rowBytes, batchMaxBytes);
+  const twice = (n: number) => 2 * n;
+  return [
+    {
+      what: "Kafka fetch",
+      bound: "one response in flight (kafkajs maxBytes) and its decoded messages",
+      bytes: twice(FETCH_MAX_BYTES),
+    },
+    {
+      what: "consumer -> enrichers",
+      bound: `${enrichers} × ${MAILBOX_CAPACITY.enricher} chunks twice, ${EMIT_WINDOW} emitted`,
+      bytes: (twice(enrichers * MAILBOX_CAPACITY.enricher) + EMIT_WINDOW) * chunk,
+    },
+    {
+      what: "enrichers -> batcher",
+      bound: `${MAILBOX_CAPACITY.batcher} chunks twice, ${EMIT_WINDOW} emitted per enricher`,
+      bytes: (twice(MAILBOX_CAPACITY.batcher) + enrichers * EMIT_WINDOW) * enriched,
+    },
+    {
+      what: "open batch",
+      bound: "BATCH_MAX_ROWS rows (BATCH_MAX_BYTES for large ones)",
+      bytes: batch,
+    },
+    {
+      what: "batcher -> writer",
+      bound: `${MAILBOX_CAPACITY.writer} batches twice, ${EMIT_WINDOW} emitted`,
+      bytes: (twice(MAILBOX_CAPACITY.writer) + EMIT_WINDOW) * batch,
+    },
+    {
+      what: "DuckDB",
+      bound: "memory_limit while ingesting",
+      bytes: DUCKDB_MEMORY_LIMIT_BYTES,
+    },
+  ];
+}

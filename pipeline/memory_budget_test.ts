@@ -1,0 +1,37 @@
+import assert from "node:assert/strict";
+import { resolveConfig } from "../config/config.ts";
+import { DUCKDB_MEMORY_LIMIT, DUCKDB_MEMORY_LIMIT_BYTES } from "../actors/writer/open_warehouse.ts";
+import { memoryBudget } from "./memory_budget.ts";
+
+const sizes = { kafkaBytes: 1_000, rowBytes: 500 };
+const pipeline = resolveConfig([() => undefined], () => "").pipeline;
+
+Deno.test("the budget of the default settings names every in-flight buffer and DuckDB's cap", () => {
+  const lines = memoryBudget(pipeline, sizes);
+  assert.deepEqual(lines.map((l) => l.what), [
+    "Kafka fetch",
+    "consumer -> enrichers",
+    "enrichers -> batcher",
+    "open batch",
+    "batcher -> writer",
+    "DuckDB",
+  ]);
+  assert.ok(lines.every((l) => l.bytes > 0));
+  assert.equal(lines.at(-1)?.bytes, DUCKDB_MEMORY_LIMIT_BYTES);
+  assert.equal(DUCKDB_MEMORY_LIMIT, `${DUCKDB_MEMORY_LIMIT_BYTES / 1_000_000}MB`);
+});
+
+Deno.test("a batch weighs its rows, or BATCH_MAX_BYTES when that is smaller", () => {
+  const open = (rows: number, maxBytes: number) =>
+    memoryBudget({ ...pipeline, batchMaxRows: rows, batchMaxBytes: maxBytes }, sizes)
+      .find((l) => l.what === "open batch")?.bytes;
+  assert.equal(open(10_000, pipeline.batchMaxBytes), 10_000 * 500);
+  assert.equal(open(1_000_000, 2 * 1024 * 1024), 2 * 1024 * 1024);
+});
+
+Deno.test("more enrichers hold more chunks in flight, and the budget grows with them", () => {
+  const inFlight = (enrichers: number) =>
+    memoryBudget({ ...pipeline, enrichers }, sizes).find((l) => l.what === "consumer -> enrichers")
+      ?.bytes ?? 0;
+  assert.ok(inFlight(4) > inFlight(1));
+});
