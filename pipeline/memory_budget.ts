@@ -7,7 +7,11 @@
 import type { Config } from "../config/config.ts";
 import { EMIT_WINDOW } from "../actors/runtime/serve.ts";
 import { DUCKDB_MEMORY_LIMIT_BYTES } from "../actors/writer/open_warehouse.ts";
-import { FETCH_MAX_BYTES, MAILBOX_CAPACITY } from "./pipeline_actors.ts";
+import {
+  FETCH_MAX_BYTES,
+  FETCH_MAX_BYTES_PER_PARTITION,
+  MAILBOX_CAPACITY,
+} from "./pipeline_actors.ts";
 
 /** Sizes of one event, measured on the generated clickstream (tools/produce). */
 export interface EventSizes {
@@ -34,8 +38,9 @@ export function memoryBudget(
   sizes: EventSizes = GENERATED_EVENT_SIZES,
 ): BudgetLine[] {
   const { enrichers, chunkSize, batchMaxRows, batchMaxBytes } = pipeline;
-  // A chunk never spans two fetches of a partition, and the fetch bounds it too.
-  const chunkEvents = Math.min(chunkSize, Math.floor(FETCH_MAX_BYTES / sizes.kafkaBytes));
+  // A chunk never spans two fetches of a partition, so a partition's share of a fetch bounds it.
+  const perFetch = Math.floor(FETCH_MAX_BYTES_PER_PARTITION / sizes.kafkaBytes);
+  const chunkEvents = Math.max(1, Math.min(chunkSize, perFetch));
   const chunk = chunkEvents * sizes.kafkaBytes;
   const enriched = chunkEvents * sizes.rowBytes;
   const batch = Math.min(batchMaxRows * sizes.rowBytes, batchMaxBytes);

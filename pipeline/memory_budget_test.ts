@@ -35,3 +35,11 @@ Deno.test("more enrichers hold more chunks in flight, and the budget grows with 
       ?.bytes ?? 0;
   assert.ok(inFlight(4) > inFlight(1));
 });
+
+Deno.test("a chunk weighs at most a partition's share of a fetch, whatever CHUNK_SIZE says", () => {
+  const chunks = (chunkSize: number) =>
+    memoryBudget({ ...pipeline, chunkSize }, sizes).find((l) => l.what === "consumer -> enrichers")
+      ?.bytes;
+  assert.equal(chunks(5_000), chunks(10_000));
+  assert.ok((chunks(100) ?? 0) < (chunks(5_000) ?? 0));
+});
