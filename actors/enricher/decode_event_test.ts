@@ -48,3 +48,18 @@ Deno.test("JSON that is not an object is rejected as not_object naming the type 
     assert.deepEqual(decodeEvent(bytes(text)), { ok: false, code: "not_object", reason });
   }
 });
+
+Deno.test("values read as ASCII or as UTF-8 decode alike, views into larger buffers and BOMs included", () => {
+  const cases = [
+    '{"a":"plain ascii"}',
+    '{"a":"1 278,00 €","b":"Zürich 東京 😀"}',
+    '\ufeff{"a":"bom"}',
+  ];
+  for (const text of cases) {
+    const inner = bytes(text);
+    const outer = new Uint8Array(inner.byteLength + 7).fill(0x7b);
+    outer.set(inner, 3);
+    const decoded = decodeEvent(outer.subarray(3, 3 + inner.byteLength));
+    assert.deepEqual(decoded, { ok: true, event: JSON.parse(text.replace(/^\ufeff/, "")) });
+  }
+});
