@@ -76,14 +76,27 @@ export const CART_PRODUCT_LIST: StructList = {
   ],
 };
 
+/** Each list's members by name, made once (not a search of up to 17 members per key). */
+const membersByName = new WeakMap<StructList, Map<string, NestedField>>();
+
+function membersOf(list: StructList): Map<string, NestedField> {
+  let members = membersByName.get(list);
+  if (members === undefined) {
+    members = new Map(list.fields.map((f) => [f.name, f]));
+    membersByName.set(list, members);
+  }
+  return members;
+}
+
 /** Why `value` is not a list of `list`'s elements (path names the place), or null when it is. */
 export function nestedListProblem(value: unknown, list: StructList, path = ""): string | null {
   if (!Array.isArray(value)) return `${path} is not a list`;
+  const members = membersOf(list);
   for (let i = 0; i < value.length; i++) {
     const element: unknown = value[i];
     if (!isRecord(element)) return `${path}[${i}] is not an object`;
     for (const key in element) {
-      const field = list.fields.find((f) => f.name === key);
+      const field = members.get(key);
       if (field === undefined) return `${path}[${i}] has an undeclared member ${key}`;
       const member = element[key];
       if (member === null) continue;
