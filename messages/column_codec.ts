@@ -85,9 +85,6 @@ export const headerBytes = (columns: number): number =>
 /** `n` rounded up to a multiple of 8. */
 export const align8 = (n: number): number => (n + 7) & ~7;
 
-/** One column's sections, before they are laid into a buffer. */
-export type ColumnSections = readonly [Uint8Array, Uint8Array, Uint8Array, Uint8Array];
-
 /**
  * A buffer for `rowCount` rows whose column `c` has sections of `sizes[c][k]` bytes: header and
  * directory written, sections zeroed. Returns it and each section's offset (`at[c][k]`).
@@ -120,18 +117,6 @@ export function allocate(
     })
   );
   return { bytes, at };
-}
-
-/** Lays `rowCount` rows of columns (each as its four sections) into one buffer. */
-export function layColumns(
-  rowCount: number,
-  columns: readonly ColumnSections[],
-  misfits = 0,
-): Uint8Array {
-  const sizes = columns.map((s) => s.map((b) => b.byteLength));
-  const { bytes, at } = allocate(rowCount, sizes, misfits);
-  columns.forEach((sections, c) => sections.forEach((s, k) => bytes.set(s, at[c]?.[k] ?? 0)));
-  return bytes;
 }
 
 /** The header and directory of `bytes` as words (`sectionOf` spells out one entry). */

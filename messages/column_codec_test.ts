@@ -2,19 +2,18 @@ import assert from "node:assert/strict";
 import {
   cellProblem,
   HEADER_WORDS,
-  layColumns,
   layoutProblem,
   MAGIC,
   SECTIONS,
   VALUES,
 } from "./column_codec.ts";
-import { encodeColumns } from "./column_encoder.ts";
+import { encodeRows } from "./column_encoder.ts";
 import { STAGING_COLUMNS } from "./staging_columns.ts";
 
 const empty = () => ({ rowCount: 0, columns: STAGING_COLUMNS.map(() => []) });
 
 Deno.test("a laid-out buffer starts with the magic number, its row and column counts, 8-byte aligned sections", () => {
-  const bytes = layColumns(0, encodeColumns(empty()).columns);
+  const bytes = encodeRows(empty());
   const words = new Uint32Array(bytes.buffer);
   assert.deepEqual([...words.subarray(0, 3)], [MAGIC, 0, STAGING_COLUMNS.length]);
   for (let e = HEADER_WORDS; e < HEADER_WORDS + STAGING_COLUMNS.length * SECTIONS * 2; e += 2) {
@@ -24,10 +23,7 @@ Deno.test("a laid-out buffer starts with the magic number, its row and column co
 });
 
 Deno.test("a directory naming a section past the buffer or of the wrong size is refused, naming the column", () => {
-  const bytes = layColumns(
-    1,
-    encodeColumns({ rowCount: 1, columns: STAGING_COLUMNS.map(() => [null]) }).columns,
-  );
+  const bytes = encodeRows({ rowCount: 1, columns: STAGING_COLUMNS.map(() => [null]) });
   const words = new Uint32Array(bytes.buffer);
   const partition = STAGING_COLUMNS.findIndex((c) => c.name === "_partition");
   const entry = HEADER_WORDS + (partition * SECTIONS + VALUES) * 2;

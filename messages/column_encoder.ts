@@ -1,19 +1,27 @@
 /**
- * Cells to the packed-rows format (`column_codec.ts`), once, where rows are made. A column's
- * text is joined and encoded in one call when it is all ASCII (byte lengths are then the string
- * lengths); otherwise each string is encoded on its own, so a lone surrogate at the end of one
- * value cannot pair with the start of the next. A cell that does not fit its column's type is
- * stored null with a field problem on its row, as the writer would have: one bad value never
- * costs its event or the chunk.
+ * Cells to the packed-rows format (`column_codec.ts`), once, where rows are made. Every section
+ * is written where it lies in the buffer (an output reused from batch to batch, copied out once
+ * at the end), not built as arrays of its own and then laid out. A column's text is joined and
+ * encoded in one call when it is all ASCII (byte lengths are then the string lengths); otherwise
+ * each string is encoded on its own, so a lone surrogate at the end of one value cannot pair with
+ * the start of the next. A cell that does not fit its column's type is stored null with a field
+ * problem on its row, as the writer would have: one bad value never costs its event or the chunk.
  */
 import { isRecord } from "../actors/runtime/guards.ts";
 import {
   ABSENT,
   align8,
+  BYTES,
   cellProblem,
-  type ColumnSections,
+  CHILDREN,
+  HEADER_WORDS,
+  headerBytes,
   KIND_OF,
+  MAGIC,
+  SECTIONS,
+  VALIDITY,
   VALUE_WIDTH,
+  VALUES,
 } from "./column_codec.ts";
 import {
   type Cell,
@@ -25,7 +33,6 @@ import {
 } from "./staging_columns.ts";
 
 const encoder = new TextEncoder();
-const EMPTY = new Uint8Array(0);
 const TWO_32 = 4294967296;
 const PROBLEMS = STAGING_COLUMNS.findIndex((c) => c.name === "field_problems");
 
@@ -36,51 +43,119 @@ export function shownCell(cell: unknown): string {
 }
 
 /**
- * UTF-8 of `texts` one after another; `lengths[i]` gets text i's byte length (`known`: the caller
- * has put each text's length in already, which is its byte length when all are ASCII).
+ * The buffer being laid out: grows by doubling and is kept for the next batch (one per Worker).
+ * A section is taken zeroed at the end, 8-byte aligned; typed views of it must be made after the
+ * last `ensure`, which may move the bytes.
  */
-function encodeTexts(
-  texts: readonly (string | null)[],
-  lengths: Uint32Array,
-  known = false,
-): Uint8Array {
-  const joined = texts.join(""); // null joins as ""
-  const bytes = encoder.encode(joined);
-  if (bytes.byteLength === joined.length) {
-    if (!known) { for (let i = 0; i < texts.length; i++) lengths[i] = texts[i]?.length ?? 0; }
-    return bytes;
+class Output {
+  bytes = new Uint8Array(1 << 16);
+  end = 0;
+  /** Section offsets and lengths, as the directory holds them. */
+  directory: number[] = [];
+
+  /** Room for `n` more bytes past the end, keeping those written. */
+  ensure(n: number): void {
+    const need = this.end + n + 8;
+    if (need <= this.bytes.byteLength) return;
+    const grown = new Uint8Array(Math.max(need, this.bytes.byteLength * 2));
+    grown.set(this.bytes.subarray(0, this.end));
+    this.bytes = grown;
   }
-  const out = new Uint8Array(joined.length * 3);
-  let at = 0;
+
+  /** Ends a section of `size` bytes written at `at` (the end): pads it with zeros to 8 bytes. */
+  close(c: number, k: number, at: number, size: number): void {
+    this.end = at + align8(size);
+    this.bytes.fill(0, at + size, this.end);
+    const entry = HEADER_WORDS + (c * SECTIONS + k) * 2;
+    this.directory[entry] = at;
+    this.directory[entry + 1] = size;
+  }
+
+  /** Takes section `k` of column `c`, `size` zeroed bytes; returns its offset. */
+  take(c: number, k: number, size: number): number {
+    this.ensure(size);
+    const at = this.end;
+    this.bytes.fill(0, at, at + size);
+    this.close(c, k, at, size);
+    return at;
+  }
+
+  /** Uint32 words of `count` at byte offset `at` (aligned). */
+  words(at: number, count: number): Uint32Array {
+    return new Uint32Array(this.bytes.buffer, at, count);
+  }
+}
+
+const output = new Output();
+
+/**
+ * Writes `texts` one after another as section `k` of column `c` (its bytes); word i at byte
+ * offset `lengthsAt` gets text i's byte length (`known`: the caller has put each text's length
+ * there already, which is its byte length when all are ASCII).
+ */
+function putTexts(
+  out: Output,
+  c: number,
+  texts: readonly (string | null)[],
+  lengthsAt: number,
+  known = false,
+): void {
+  const joined = texts.join(""); // null joins as ""
+  out.ensure(joined.length * 3);
+  const at = out.end;
+  const { written } = encoder.encodeInto(joined, out.bytes.subarray(at));
+  const lengths = out.words(lengthsAt, texts.length);
+  if (written === joined.length) {
+    if (!known) { for (let i = 0; i < texts.length; i++) lengths[i] = texts[i]?.length ?? 0; }
+    out.close(c, BYTES, at, written);
+    return;
+  }
+  let to = at;
   for (let i = 0; i < texts.length; i++) {
     const text = texts[i];
     if (text === null || text === undefined) continue;
-    const { written } = encoder.encodeInto(text, out.subarray(at));
+    const { written } = encoder.encodeInto(text, out.bytes.subarray(to));
     lengths[i] = written;
-    at += written;
+    to += written;
   }
-  return out.subarray(0, at);
+  out.close(c, BYTES, at, to - at);
+}
+
+/** Whether `cell` is a list of records whose members are all declared and text (or null). */
+function textRecords(cell: Cell, index: ReadonlyMap<string, number>): boolean {
+  if (!Array.isArray(cell)) return false;
+  for (const element of cell) {
+    if (!isRecord(element)) return false;
+    for (const key in element) {
+      const member = element[key];
+      if (!index.has(key) || (typeof member !== "string" && member !== null)) return false;
+    }
+  }
+  return true;
 }
 
 /**
- * Children and bytes of a list of structs whose members are all text: per element, each
- * member's byte length in declared order (`ABSENT` when the element lacks it); `counts[i]` gets
- * row i's element count.
+ * Validity, counts, children and bytes of a list of structs whose members are all text: per
+ * element, each member's byte length in declared order (`ABSENT` when the element lacks it).
+ * A cell that is not such a list gets the full rule (`cellProblem`) and, failing it, is null.
  */
-function encodeRecords(
-  type: keyof typeof KIND_OF,
-  cells: readonly Cell[],
-  counts: Uint32Array,
-): [Uint8Array, Uint8Array] {
-  const names = isNestedType(type) ? NESTED_TYPES[type].fields.map((f) => f.name) : [];
+function putRecords(out: Output, c: number, spec: ColumnSpec, cells: readonly Cell[], fits: Fits) {
+  const rows = cells.length;
+  const names = isNestedType(spec.type) ? NESTED_TYPES[spec.type].fields.map((f) => f.name) : [];
   const index = new Map(names.map((name, f) => [name, f]));
+  const validityAt = out.take(c, VALIDITY, Math.ceil(rows / 8));
+  const countsAt = out.take(c, VALUES, rows * 4);
+  const validity = out.bytes.subarray(validityAt, validityAt + Math.ceil(rows / 8));
+  const counts = out.words(countsAt, rows);
   const slots: (string | null)[] = [];
-  for (let i = 0; i < cells.length; i++) {
+  for (let i = 0; i < rows; i++) {
     const cell = cells[i];
+    if (cell === null || cell === undefined) continue;
+    if (!textRecords(cell, index) && !fits(i, cell)) continue;
     if (!Array.isArray(cell)) continue;
+    validity[i >>> 3]! |= 1 << (i & 7);
     counts[i] = cell.length;
     for (const element of cell) {
-      // Elements were checked against the type (cellProblem): members are text or absent.
       const base = slots.length;
       for (let f = 0; f < names.length; f++) slots.push(null);
       if (!isRecord(element)) continue;
@@ -91,39 +166,47 @@ function encodeRecords(
       }
     }
   }
-  const lengths = new Uint32Array(slots.length);
-  const bytes = encodeTexts(slots, lengths);
+  const lengthsAt = out.take(c, CHILDREN, slots.length * 4);
+  putTexts(out, c, slots, lengthsAt);
+  const lengths = out.words(lengthsAt, slots.length);
   for (let k = 0; k < slots.length; k++) if (slots[k] === null) lengths[k] = ABSENT;
-  return [new Uint8Array(lengths.buffer), bytes];
 }
+
+/** The full rule for a cell the fast test did not pass; false (and reported) when it fails. */
+type Fits = (row: number, cell: Cell) => boolean;
 
 /** A cell that does not fit its column: it is stored null and `why` goes to its row's problems. */
 type Misfit = (row: number, cell: Cell, why: string) => void;
 
-const u32 = (bytes: Uint8Array) => new Uint32Array(bytes.buffer, 0, bytes.byteLength >>> 2);
-
 /**
- * One column's sections: each cell is checked by a fast test of its kind (the full rule,
- * `cellProblem`, only for nested lists and cells that fail it), marked valid and written in the
+ * Column `c`'s sections, written into `out`: each cell is checked by a fast test of its kind
+ * (the full rule, `cellProblem`, only for cells that fail it), marked valid and written in the
  * same pass; a misfit is stored null and reported.
  */
-function encodeColumn(spec: ColumnSpec, cells: readonly Cell[], misfit: Misfit): ColumnSections {
+function putColumn(
+  out: Output,
+  c: number,
+  spec: ColumnSpec,
+  cells: readonly Cell[],
+  misfit: Misfit,
+) {
   const rows = cells.length;
   const kind = KIND_OF[spec.type];
-  const validity = new Uint8Array(Math.ceil(rows / 8));
-  const values = new Uint8Array(align8(rows * VALUE_WIDTH[kind]));
-  const sized = values.subarray(0, rows * VALUE_WIDTH[kind]);
-  const valid = (i: number) => validity[i >>> 3]! |= 1 << (i & 7);
-  /** The full rule for a cell the fast test did not pass; false (and reported) when it fails. */
-  const fits = (i: number, cell: Cell): boolean => {
+  const fits: Fits = (i, cell) => {
     const why = cellProblem(cell, spec.type, spec.name);
     if (why === null) return true;
     misfit(i, cell, why);
     return false;
   };
+  if (kind === "records") return putRecords(out, c, spec, cells, fits);
+  const validityAt = out.take(c, VALIDITY, Math.ceil(rows / 8));
+  const valuesAt = out.take(c, VALUES, rows * VALUE_WIDTH[kind]);
+  const validity = out.bytes.subarray(validityAt, validityAt + Math.ceil(rows / 8));
+  const valid = (i: number) => validity[i >>> 3]! |= 1 << (i & 7);
+  const buffer = out.bytes.buffer;
   switch (kind) {
     case "text": {
-      const lengths = u32(values);
+      const lengths = out.words(valuesAt, rows);
       let misfits = false;
       for (let i = 0; i < rows; i++) {
         const v = cells[i];
@@ -136,23 +219,20 @@ function encodeColumn(spec: ColumnSpec, cells: readonly Cell[], misfit: Misfit):
       const texts = misfits
         ? cells.map((c) => typeof c === "string" ? c : null)
         : cells as readonly (string | null)[];
-      return [validity, sized, EMPTY, encodeTexts(texts, lengths, true)];
+      out.take(c, CHILDREN, 0);
+      return putTexts(out, c, texts, valuesAt, true);
     }
-    case "json":
-    case "records": {
-      const kept = cells.map((c, i): Cell => {
-        if (c === null || c === undefined || !fits(i, c)) return null;
+    case "json": {
+      const texts = cells.map((cell, i): string | null => {
+        if (cell === null || cell === undefined || !fits(i, cell)) return null;
         valid(i);
-        return c;
+        return JSON.stringify(cell);
       });
-      if (kind === "records") {
-        return [validity, sized, ...encodeRecords(spec.type, kept, u32(values))];
-      }
-      const texts = kept.map((c) => c === null ? null : JSON.stringify(c));
-      return [validity, sized, EMPTY, encodeTexts(texts, u32(values))];
+      out.take(c, CHILDREN, 0);
+      return putTexts(out, c, texts, valuesAt);
     }
     case "list": {
-      const counts = u32(values);
+      const counts = out.words(valuesAt, rows);
       const items: string[] = [];
       for (let i = 0; i < rows; i++) {
         const cell = cells[i];
@@ -161,12 +241,10 @@ function encodeColumn(spec: ColumnSpec, cells: readonly Cell[], misfit: Misfit):
         counts[i] = cell.length;
         for (const item of cell) if (typeof item === "string") items.push(item);
       }
-      const lengths = new Uint32Array(items.length);
-      const bytes = encodeTexts(items, lengths);
-      return [validity, sized, new Uint8Array(lengths.buffer), bytes];
+      return putTexts(out, c, items, out.take(c, CHILDREN, items.length * 4));
     }
     case "int64": {
-      const words = u32(values);
+      const words = out.words(valuesAt, rows * 2);
       for (let i = 0; i < rows; i++) {
         const n = cells[i];
         if (typeof n === "number" && Number.isSafeInteger(n)) {
@@ -176,10 +254,10 @@ function encodeColumn(spec: ColumnSpec, cells: readonly Cell[], misfit: Misfit):
           words[i * 2 + 1] = high;
         } else if (n !== null && n !== undefined) fits(i, n);
       }
-      return [validity, sized, EMPTY, EMPTY];
+      break;
     }
     case "int32": {
-      const ints = new Int32Array(values.buffer);
+      const ints = new Int32Array(buffer, valuesAt, rows);
       for (let i = 0; i < rows; i++) {
         const n = cells[i];
         if (typeof n === "number" && (n | 0) === n) {
@@ -187,10 +265,10 @@ function encodeColumn(spec: ColumnSpec, cells: readonly Cell[], misfit: Misfit):
           ints[i] = n;
         } else if (n !== null && n !== undefined) fits(i, n);
       }
-      return [validity, sized, EMPTY, EMPTY];
+      break;
     }
     case "float64": {
-      const doubles = new Float64Array(values.buffer);
+      const doubles = new Float64Array(buffer, valuesAt, rows);
       for (let i = 0; i < rows; i++) {
         const n = cells[i];
         if (typeof n === "number") {
@@ -198,26 +276,36 @@ function encodeColumn(spec: ColumnSpec, cells: readonly Cell[], misfit: Misfit):
           doubles[i] = n;
         } else if (n !== null && n !== undefined) fits(i, n);
       }
-      return [validity, sized, EMPTY, EMPTY];
+      break;
     }
-    case "bool":
+    case "bool": {
+      const values = out.bytes;
       for (let i = 0; i < rows; i++) {
         const b = cells[i];
         if (typeof b === "boolean") {
           valid(i);
-          values[i] = b ? 1 : 0;
+          values[valuesAt + i] = b ? 1 : 0;
         } else if (b !== null && b !== undefined) fits(i, b);
       }
-      return [validity, sized, EMPTY, EMPTY];
+      break;
+    }
   }
+  out.take(c, CHILDREN, 0);
+  out.take(c, BYTES, 0);
 }
 
 /**
- * Every staging column's sections for `batch`, in column order. Cells that do not fit their
- * column are stored null, each with a problem added to its row's `field_problems` (encoded last,
- * so that it holds them); `misfits` counts them.
+ * `batch` in the packed-rows format: header, directory and every staging column's sections.
+ * Cells that do not fit their column are stored null, each with a problem added to its row's
+ * `field_problems` (encoded last, so that it holds them); the header counts them.
  */
-export function encodeColumns(batch: RowBatch): { columns: ColumnSections[]; misfits: number } {
+export function encodeRows(batch: RowBatch): Uint8Array {
+  const out = output;
+  out.end = 0;
+  out.directory = new Array<number>(HEADER_WORDS + STAGING_COLUMNS.length * SECTIONS * 2).fill(0);
+  const head = headerBytes(STAGING_COLUMNS.length);
+  out.ensure(head);
+  out.end = head;
   const problems = new Map<number, string[]>();
   let misfits = 0;
   const misfit: Misfit = (row, cell, why) => {
@@ -238,11 +326,11 @@ export function encodeColumns(batch: RowBatch): { columns: ColumnSections[]; mis
     }
     return cells;
   };
-  const columns = new Array<ColumnSections>(STAGING_COLUMNS.length);
-  STAGING_COLUMNS.forEach((spec, c) => {
+  for (let c = 0; c < STAGING_COLUMNS.length; c++) {
+    const spec = STAGING_COLUMNS[c];
     current = c;
-    if (c !== PROBLEMS) columns[c] = encodeColumn(spec, cellsOf(c), misfit);
-  });
+    if (c !== PROBLEMS && spec !== undefined) putColumn(out, c, spec, cellsOf(c), misfit);
+  }
   // field_problems last: a misfit of its own keeps its text items; every problem is added.
   current = PROBLEMS;
   const spec = STAGING_COLUMNS[PROBLEMS];
@@ -263,7 +351,14 @@ export function encodeColumns(batch: RowBatch): { columns: ColumnSections[]; mis
         ];
       });
     }
-    columns[PROBLEMS] = encodeColumn(spec, cells, misfit);
+    putColumn(out, PROBLEMS, spec, cells, misfit);
   }
-  return { columns, misfits };
+  const words = out.words(0, head / 4);
+  words.fill(0);
+  words.set(out.directory);
+  words[0] = MAGIC;
+  words[1] = batch.rowCount;
+  words[2] = STAGING_COLUMNS.length;
+  words[3] = misfits;
+  return out.bytes.slice(0, out.end);
 }

@@ -10,13 +10,12 @@ import {
   CHILDREN,
   directoryOf,
   HEADER_WORDS,
-  layColumns,
   layoutProblem,
   misfitsOf,
   SECTIONS,
   VALIDITY,
 } from "./column_codec.ts";
-import { encodeColumns } from "./column_encoder.ts";
+import { encodeRows } from "./column_encoder.ts";
 import { type ColumnView, columnView, decodeColumn } from "./column_view.ts";
 import { type Cell, type RowBatch, STAGING_COLUMNS } from "./staging_columns.ts";
 
@@ -31,8 +30,7 @@ export interface PackedRows {
 
 /** Packs a row batch (call once, where the rows are made); misfit cells become field problems. */
 export function packRows(rows: RowBatch): PackedRows {
-  const { columns, misfits } = encodeColumns(rows);
-  return { rowCount: rows.rowCount, bytes: layColumns(rows.rowCount, columns, misfits) };
+  return { rowCount: rows.rowCount, bytes: encodeRows(rows) };
 }
 
 /** No rows, every column present. */

@@ -139,3 +139,28 @@ Deno.test("one cell read alone equals the same cell of the decoded column, in ev
     assert.deepEqual(alone, batch.columns[c]);
   });
 });
+
+Deno.test("a batch packed after a larger one holds only its own cells, and the earlier buffer is left as it was", () => {
+  const large = packRows(rows(0, 600));
+  const before = large.bytes.slice();
+  const small = packRows(rows(1000, 9));
+  assert.deepEqual(plain(unpackRows(small)), rows(1000, 9));
+  assert.deepEqual(large.bytes, before);
+  assert.deepEqual(plain(unpackRows(large)), rows(0, 600));
+});
+
+Deno.test("option elements with text beyond ASCII and absent members pack as records; a misfit element leaves its cell null", () => {
+  const at = STAGING_COLUMNS.findIndex((c) => c.name === "option");
+  const problems = STAGING_COLUMNS.findIndex((c) => c.name === "field_problems");
+  const batch = rows(0, 4);
+  const columns = batch.columns.map((c) => [...c]);
+  columns[at] = [
+    [{ option_label: "Größe 😀", value_label: "\u{1F600}x" }, { alloy: "" }],
+    [{ alloy: "585" }],
+    [{ alloy: 585 }],
+    [],
+  ];
+  const got = plain(unpackRows(packRows({ rowCount: 4, columns })));
+  assert.deepEqual(got.columns[at], [columns[at]![0], [{ alloy: "585" }], null, []]);
+  assert.match(String(got.columns[problems]![2]), /option: \[\{"alloy":585\}\] is not a list/);
+});
