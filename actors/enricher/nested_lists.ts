@@ -61,8 +61,12 @@ function cleaned(value: unknown): unknown {
 
 type Member = string | number | NestedElement[];
 
+/** `${parent}[${i}].${key}`: made only when a problem names it (not once per member). */
+const pathOf = (parent: string, i: number, key: string) => `${parent}[${i}].${key}`;
+
 function member(
-  path: string,
+  parent: string,
+  i: number,
   field: NestedField,
   value: unknown,
   problems: Problems,
@@ -76,20 +80,25 @@ function member(
     const number = digits === null ? NaN : Number(digits);
     if (Number.isSafeInteger(number)) return number;
   } else {
+    const path = pathOf(parent, i, field.name);
     return structList(path, value, field.type, problems, extra, field.name);
   }
   problems.push(
-    `${path}: expected ${field.type === "BIGINT" ? "integer" : "text"}, got ${
-      preview(value)
-    }; kept in extra`,
+    `${pathOf(parent, i, field.name)}: expected ${
+      field.type === "BIGINT" ? "integer" : "text"
+    }, got ${preview(value)}; kept in extra`,
   );
   extra.add(field.name, value);
   return null;
 }
 
-/** The element of `item` (sent as is: cleaned here, member by member); null when it is empty. */
+/**
+ * The element of `item`, item `i` of the list at `parent` (sent as is: cleaned here, member by
+ * member); null when it is empty.
+ */
 function element(
-  path: string,
+  parent: string,
+  i: number,
   item: Record<string, unknown>,
   list: StructList,
   problems: Problems,
@@ -98,7 +107,12 @@ function element(
   const out: Record<string, Member> = {};
   let extra: ElementExtra | undefined;
   let kept = 0;
-  for (const [key, sent] of Object.entries(item)) {
+  for (const key in item) {
+    if (!Object.hasOwn(item, key)) continue;
+    // JSON.parse makes "__proto__" an own key; reading it with [] would give the prototype.
+    const sent: unknown = key === "__proto__"
+      ? Object.getOwnPropertyDescriptor(item, key)?.value
+      : item[key];
     const value = cleaned(sent);
     if (value === undefined) continue;
     kept++;
@@ -107,7 +121,7 @@ function element(
       (extra ??= new ElementExtra()).add(key, value);
       continue;
     }
-    const coerced = member(`${path}.${key}`, field, value, problems, extra ??= new ElementExtra());
+    const coerced = member(parent, i, field, value, problems, extra ??= new ElementExtra());
     if (coerced !== null) out[key] = coerced;
   }
   if (kept === 0) return null;
@@ -130,7 +144,7 @@ export function structList(
   key: string,
 ): NestedList | null {
   if (isRecord(value)) {
-    const one = element(`${path}[0]`, value, list, problems);
+    const one = element(path, 0, value, list, problems);
     return one === null ? null : [one];
   }
   if (!Array.isArray(value)) {
@@ -144,7 +158,7 @@ export function structList(
   // Positions are those sent (empty items included), so a problem names the item sent.
   value.forEach((item: unknown, i) => {
     if (isRecord(item)) {
-      const one = element(`${path}[${i}]`, item, list, problems);
+      const one = element(path, i, item, list, problems);
       if (one !== null) out.push(one);
       return;
     }

@@ -165,3 +165,12 @@ Deno.test("cart_products given as one object is a one-element list; as text it i
     'cart_products: expected a list of objects, got "[]"; kept in extra',
   ]);
 });
+
+Deno.test("a __proto__ key sent in an option element is kept in its extra as plain data", () => {
+  const problems: Problems = [];
+  const option: unknown = JSON.parse('[{"__proto__":{"polluted":"yes"},"alloy":"585"}]');
+  assert.deepEqual(optionList(option, problems, misfits()), [
+    { alloy: "585", extra: '{"__proto__":{"polluted":"yes"}}' },
+  ]);
+  assert.deepEqual(problems, []);
+});
