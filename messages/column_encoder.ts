@@ -42,6 +42,9 @@ export function shownCell(cell: unknown): string {
   return text.length > 40 ? `${text.slice(0, 40)}…` : text;
 }
 
+/** Bytes of output kept between batches; a larger one (a hostile batch) is let go after use. */
+const KEPT_OUTPUT_BYTES = 8 << 20;
+
 /**
  * The buffer being laid out: grows by doubling and is kept for the next batch (one per Worker).
  * A section is taken zeroed at the end, 8-byte aligned; typed views of it must be made after the
@@ -360,5 +363,7 @@ export function encodeRows(batch: RowBatch): Uint8Array {
   words[1] = batch.rowCount;
   words[2] = STAGING_COLUMNS.length;
   words[3] = misfits;
-  return out.bytes.slice(0, out.end);
+  const packed = out.bytes.slice(0, out.end);
+  if (out.bytes.byteLength > KEPT_OUTPUT_BYTES) out.bytes = new Uint8Array(1 << 16);
+  return packed;
 }

@@ -164,3 +164,13 @@ Deno.test("option elements with text beyond ASCII and absent members pack as rec
   assert.deepEqual(got.columns[at], [columns[at]![0], [{ alloy: "585" }], null, []]);
   assert.match(String(got.columns[problems]![2]), /option: \[\{"alloy":585\}\] is not a list/);
 });
+
+Deno.test("a batch larger than the output kept between batches packs whole, and the next one still packs", () => {
+  const batch = rows(0, 3);
+  const text = STAGING_COLUMNS.findIndex((c) => c.type === "VARCHAR");
+  const columns = batch.columns.map((c) => [...c]);
+  columns[text]![1] = "é".repeat(5_000_000); // 10 MB of UTF-8, past the 8 MiB kept
+  const big = { rowCount: 3, columns };
+  assert.deepEqual(plain(unpackRows(packRows(big))), big);
+  assert.deepEqual(plain(unpackRows(packRows(rows(5, 4)))), rows(5, 4));
+});
