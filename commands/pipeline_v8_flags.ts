@@ -4,24 +4,20 @@
  * so each actor Worker gets them too. Why each is set, from `bench -- ingest` (see
  * docs/OPERATIONS.md, Memory):
  *
- * - `--max-semi-space-size=8`: each busy isolate (host, consumer, enricher, batcher, writer) grew
- *   its young generation to V8's 2 × 16 MB; the data path's garbage dies young either way.
- * - `--initial-old-space-size=32`: an isolate's old generation otherwise grows to V8's initial
- *   limit before its first full collection, whatever it holds alive.
  * - `--heap-growing-percent=50`: after each full collection the next one comes at 1.5× what
  *   survived (V8's own factor reaches 4× when collections are cheap); no hard cap, so a large
  *   batch still fits and nothing runs out of memory.
  *
- * Together, over 300,000 events (load 6-8, back to back): peak RSS 1,205 -> 960 MiB for 35.2 ->
- * 39.5 µs of CPU per event (V8's background GC 3.7 -> 6.4), events/s unchanged (20.7k, 21.9k).
- * A 4 MB semi-space saved 20 MiB more for 2.7 µs more per event. Over 1,000,000 events, a 4 MB
- * semi-space cap alone saved 140 MiB, the other two flags alone 130 MiB.
+ * Measured on a quiet machine over 1,000,000 events, back to back (2026-11-29, load ~1): with this
+ * flag alone 48,800 events/s, peak RSS 1,295 MiB, 31.3 µs of CPU per event (V8 background 2.8).
+ * Not kept: an 8 MB young generation (`--max-semi-space-size=8`, V8's is 16) and a 32 MB initial
+ * old generation: 1,038–1,071 MiB but 41,000–42,300 events/s and 38.3–38.9 µs per event (V8
+ * background 5.8: scavenges twice as often, and more survivors promoted); a 12 MB young generation
+ * sat between (44,800 events/s, 1,099 MiB). Throughput is the scarcer of the two targets.
  */
 
 /** The flags, as V8 names them. */
 export const PIPELINE_V8_FLAGS: readonly string[] = [
-  "--max-semi-space-size=8",
-  "--initial-old-space-size=32",
   "--heap-growing-percent=50",
 ];
 
