@@ -3,7 +3,10 @@
  * as Kafka messages, with the total cart amount they carry: the sum of every
  * `cart_products[].amount` sent, the figure `SUM(cp.amount)` over the staged `summary` must give.
  */
-import type { KafkaMessage } from "../actors/enricher/enrich_batch.ts";
+import { enrichBatch, type KafkaMessage } from "../actors/enricher/enrich_batch.ts";
+import { UserAgentCache } from "../actors/enricher/user_agent_cache.ts";
+import type { Warehouse } from "../actors/writer/warehouse.ts";
+import { packRows, unpackRows } from "../messages/packed_rows.ts";
 import { isRecord } from "../actors/runtime/guards.ts";
 import { generateMessages } from "../tools/produce/mod.ts";
 
@@ -43,4 +46,25 @@ export function generatedCarts(count: number, topic = "clickstream", seed = 7): 
     messages.push({ topic, partition: 0, offset: m.index, timestampMs, key: null, value: m.value });
   }
   return { messages, totalAmount, cartsWithAmounts };
+}
+
+/**
+ * Enriches `messages` as an enricher would and writes them in two batches, the rows packed and
+ * cloned across a Worker boundary as in the pipeline, sealing the generation after the first: the
+ * staged rows then span a sealed and an open generation. Returns how many messages the sealed
+ * generation got.
+ */
+export async function writeAcrossTwoGenerations(
+  warehouse: Warehouse,
+  messages: readonly KafkaMessage[],
+): Promise<number> {
+  const context = { userAgents: new UserAgentCache() };
+  const half = Math.floor(messages.length / 2);
+  for (const [i, part] of [messages.slice(0, half), messages.slice(half)].entries()) {
+    const enriched = enrichBatch(part, context);
+    const rows = unpackRows(structuredClone(packRows(enriched.rows)));
+    await warehouse.writeBatch({ rows, deadLetters: enriched.deadLetters });
+    if (i === 0) await warehouse.sealGeneration();
+  }
+  return half;
 }

@@ -1,8 +1,5 @@
 import assert from "node:assert/strict";
-import { enrichBatch } from "../../enricher/enrich_batch.ts";
-import { UserAgentCache } from "../../enricher/user_agent_cache.ts";
-import { packRows, unpackRows } from "../../../messages/packed_rows.ts";
-import { generatedCarts } from "../../../test/generated_carts.ts";
+import { generatedCarts, writeAcrossTwoGenerations } from "../../../test/generated_carts.ts";
 import { USER_AGENT_COLUMNS } from "../table_columns.ts";
 import { emulatorWarehouse } from "./testing.ts";
 
@@ -12,14 +9,7 @@ Deno.test("BigQuery emulator: SUM(cp.amount) FROM summary, UNNEST(cart_products)
   try {
     const { messages, totalAmount, cartsWithAmounts } = generatedCarts(1_500);
     assert.ok(cartsWithAmounts > 40, `${cartsWithAmounts} carts with amounts`);
-    const context = { userAgents: new UserAgentCache() };
-    const half = messages.length / 2;
-    for (const part of [messages.slice(0, half), messages.slice(half)]) {
-      const enriched = enrichBatch(part, context);
-      const rows = unpackRows(structuredClone(packRows(enriched.rows)));
-      await warehouse.writeBatch({ rows, deadLetters: enriched.deadLetters });
-      if (part[0]?.offset === 0) await warehouse.sealGeneration();
-    }
+    await writeAcrossTwoGenerations(warehouse, messages);
     const [counts] = await warehouse.query(
       `SELECT COUNT(*) AS n, COUNT(DISTINCT _offset) AS keys, COUNTIF(order_id IS NOT NULL) AS orders
        FROM \`${d}.summary\``,

@@ -1,8 +1,5 @@
 import assert from "node:assert/strict";
-import { enrichBatch } from "../../enricher/enrich_batch.ts";
-import { UserAgentCache } from "../../enricher/user_agent_cache.ts";
-import { packRows, unpackRows } from "../../../messages/packed_rows.ts";
-import { generatedCarts } from "../../../test/generated_carts.ts";
+import { generatedCarts, writeAcrossTwoGenerations } from "../../../test/generated_carts.ts";
 import { DuckDBWarehouse } from "./duckdb_warehouse.ts";
 import { runExport } from "../../exporter/export_run.ts";
 import { FolderLake } from "../../exporter/folder_lake.ts";
@@ -14,15 +11,7 @@ Deno.test("DuckDB: SUM(cp.amount) over summary's unnested cart_products is the g
   try {
     const { messages, totalAmount, cartsWithAmounts } = generatedCarts(4_000);
     assert.ok(cartsWithAmounts > 100, `${cartsWithAmounts} carts with amounts`);
-    const context = { userAgents: new UserAgentCache() };
-    const half = messages.length / 2;
-    for (const part of [messages.slice(0, half), messages.slice(half)]) {
-      const enriched = enrichBatch(part, context);
-      // The rows cross a Worker boundary packed, as in the pipeline.
-      const rows = unpackRows(structuredClone(packRows(enriched.rows)));
-      await warehouse.writeBatch({ rows, deadLetters: enriched.deadLetters });
-      if (part[0]?.offset === 0) await warehouse.sealGeneration();
-    }
+    const sealed = await writeAcrossTwoGenerations(warehouse, messages);
     const total = async () => {
       const [row] = await warehouse.query(
         "SELECT SUM(cp.amount) AS total FROM summary, UNNEST(cart_products) AS u(cp)",
@@ -56,7 +45,7 @@ Deno.test("DuckDB: SUM(cp.amount) over summary's unnested cart_products is the g
     assert.equal(Number(snapshots?.products), Number(snapshots?.product_view));
     assert.ok(Number(snapshots?.products) > 0);
     const [shown] = await warehouse.query("SELECT count(*) AS n FROM summary");
-    assert.equal(Number(shown?.n), messages.length - half);
+    assert.equal(Number(shown?.n), messages.length - sealed);
   } finally {
     await warehouse.close();
     await Deno.remove(dir, { recursive: true });
