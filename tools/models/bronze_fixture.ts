@@ -110,6 +110,17 @@ export interface SalesTally {
   revenueByStore: Map<string, number>;
 }
 
+/** A tally of no orders yet. */
+export function emptySalesTally(): SalesTally {
+  return {
+    checkoutSuccessEvents: 0,
+    lines: 0,
+    units: 0,
+    seen: new Set(),
+    revenueByStore: new Map(),
+  };
+}
+
 /** The partition of a message key, as the fixture spreads them. */
 export function partitionOf(key: string): number {
   let h = 0;
@@ -178,13 +189,7 @@ export async function buildBronzeFixture(options: BronzeFixtureOptions): Promise
   const userAgents = new Map<string, string>();
   const products = new Map<string, unknown>();
   const offsets = new Array<number>(PARTITIONS).fill(0);
-  const sales: SalesTally = {
-    checkoutSuccessEvents: 0,
-    lines: 0,
-    units: 0,
-    seen: new Set(),
-    revenueByStore: new Map(),
-  };
+  const sales = emptySalesTally();
   const context = { userAgents: new UserAgentCache(), geo: FIXTURE_GEO };
   let events = 0;
   try {

@@ -18,10 +18,10 @@ import { hash32 } from "../produce/prng.ts";
 import {
   type BronzeFixture,
   countOrder,
+  emptySalesTally,
   partitionOf,
   PARTITIONS,
   productNames,
-  type SalesTally,
   TOPIC,
 } from "./bronze_fixture.ts";
 import { FIXTURE_GEO } from "./fixture_geo.ts";
@@ -65,8 +65,8 @@ function crawled(id: string, names: ReadonlyMap<number, string>, atMs: number): 
   return { productId: id, crawledAtMs: atMs, httpStatus: 200, productName: name, done: true };
 }
 
-/** Writes `rows` exported rows of the first date again as an older version's replay file. */
-async function replay(lake: string, rows: number): Promise<void> {
+/** Runs the COPY `sql` makes of the first exported date's folder, in a throwaway DuckDB. */
+async function copyInFirstDate(lake: string, sql: (dateDir: string) => string): Promise<void> {
   const summary = `${lake}/bronze/summary`;
   const [date] = [...Deno.readDirSync(summary)].map((e) => e.name).filter((n) => /^dt=\d/.test(n))
     .sort();
@@ -74,37 +74,35 @@ async function replay(lake: string, rows: number): Promise<void> {
   const instance = await DuckDBInstance.create(":memory:");
   const connection = await instance.connect();
   try {
-    await connection.run(
-      `COPY (SELECT * EXCLUDE (_offset_epoch) FROM read_parquet('${summary}/${date}/*.parquet')
-         ORDER BY _partition, _offset LIMIT ${rows})
-       TO '${summary}/${date}/part-g9999-0.parquet' (FORMAT PARQUET, COMPRESSION ZSTD)`,
-    );
+    await connection.run(sql(`${summary}/${date}`));
   } finally {
     connection.closeSync();
     instance.closeSync();
   }
 }
 
+/** Writes `rows` exported rows of the first date again as an older version's replay file. */
+function replay(lake: string, rows: number): Promise<void> {
+  return copyInFirstDate(
+    lake,
+    (dir) =>
+      `COPY (SELECT * EXCLUDE (_offset_epoch) FROM read_parquet('${dir}/*.parquet')
+         ORDER BY _partition, _offset LIMIT ${rows})
+       TO '${dir}/part-g9999-0.parquet' (FORMAT PARQUET, COMPRESSION ZSTD)`,
+  );
+}
+
 /** Writes `rows` non-checkout rows of the first date again as a reset partition's new log. */
-async function resetLog(lake: string, rows: number): Promise<void> {
-  const summary = `${lake}/bronze/summary`;
-  const [date] = [...Deno.readDirSync(summary)].map((e) => e.name).filter((n) => /^dt=\d/.test(n))
-    .sort();
-  if (date === undefined) throw new Error(`No exported date under ${summary}`);
-  const instance = await DuckDBInstance.create(":memory:");
-  const connection = await instance.connect();
-  try {
-    await connection.run(
+function resetLog(lake: string, rows: number): Promise<void> {
+  return copyInFirstDate(
+    lake,
+    (dir) =>
       `COPY (SELECT * REPLACE (1 AS _offset_epoch)
-         FROM read_parquet('${summary}/${date}/part-g*.parquet')
+         FROM read_parquet('${dir}/part-g*.parquet')
          WHERE collection IS DISTINCT FROM 'checkout_success' AND coalesce(_offset_epoch, 0) = 0
          ORDER BY _partition DESC, _offset LIMIT ${rows})
-       TO '${summary}/${date}/part-g9998-0.parquet' (FORMAT PARQUET, COMPRESSION ZSTD)`,
-    );
-  } finally {
-    connection.closeSync();
-    instance.closeSync();
-  }
+       TO '${dir}/part-g9998-0.parquet' (FORMAT PARQUET, COMPRESSION ZSTD)`,
+  );
 }
 
 /** Builds Bronze through the pipeline's own enricher, warehouse and export. */
@@ -114,13 +112,7 @@ export async function buildExportedBronze(options: ExportedBronzeOptions): Promi
   const weights = options.checkoutSuccessPercent === undefined
     ? {}
     : { checkout_success: options.checkoutSuccessPercent };
-  const sales: SalesTally = {
-    checkoutSuccessEvents: 0,
-    lines: 0,
-    units: 0,
-    seen: new Set(),
-    revenueByStore: new Map(),
-  };
+  const sales = emptySalesTally();
   await Deno.mkdir(dataDir, { recursive: true });
   const warehouse = new DuckDBWarehouse({ path: `${dataDir}/warehouse.duckdb` });
   await warehouse.open();
