@@ -6,14 +6,12 @@ import { testBigQuery } from "../../../test/emulators/bigquery_emulator.ts";
 import { runExport } from "../../exporter/export_run.ts";
 import { FolderLake } from "../../exporter/folder_lake.ts";
 import { concatBatches, syntheticBatch } from "../testing.ts";
-import { TEST_RETRY } from "../warehouse_contract.ts";
-import { BigQueryWarehouse } from "./bigquery_warehouse.ts";
 import { adoptUnfencedSeals } from "./dataset_upgrade.ts";
 import { str } from "./client.ts";
 import { encodeStagingRows, timestamp } from "./row_encoding.ts";
 import { ensureTable, missingFields, STAGING_SPEC, stagingTable, TABLES } from "./schema.ts";
 import { streamRows } from "./stream_rows.ts";
-import { uniqueDataset } from "./testing.ts";
+import { uniqueDataset, warehouseOn } from "./testing.ts";
 import { committedDeadLetters } from "./visible_rows.ts";
 
 // Started before the tests, so the emulator process is not counted as a test's resource.
@@ -182,14 +180,7 @@ Deno.test("BigQuery: a dataset made before watermark epochs and fenced seals is 
   await old.write(3, 0, 150, 199);
   await old.write(3, 1, 60, 79);
 
-  const warehouse = new BigQueryWarehouse({
-    projectId: emulator.projectId,
-    dataset,
-    apiEndpoint: emulator.endpoint,
-    credentials: "none",
-    retry: TEST_RETRY,
-    quotaRetry: TEST_RETRY,
-  });
+  const warehouse = warehouseOn(emulator, dataset);
   const lake = await Deno.makeTempDir({ prefix: "bq_older_" });
   try {
     await warehouse.open();

@@ -1,34 +1,19 @@
 import assert from "node:assert/strict";
 import { testBigQuery } from "../../../test/emulators/bigquery_emulator.ts";
-import type { FaultHook } from "../fault_hook.ts";
 import { syntheticBatch } from "../testing.ts";
-import { TEST_RETRY } from "../warehouse_contract.ts";
-import { BigQueryWarehouse } from "./bigquery_warehouse.ts";
 import { int } from "./client.ts";
-import { emulatorWarehouse } from "./testing.ts";
+import { emulatorWarehouse, warehouseOn } from "./testing.ts";
 import { committedStaging } from "./visible_rows.ts";
 
 // Started before the tests, so the emulator process is not counted as a test's resource.
 const emulator = await testBigQuery();
 
-/** A second process's warehouse on the same dataset. */
-function sameDataset(dataset: string, faults?: FaultHook): BigQueryWarehouse {
-  return new BigQueryWarehouse({
-    projectId: emulator.projectId,
-    dataset,
-    apiEndpoint: emulator.endpoint,
-    credentials: "none",
-    retry: TEST_RETRY,
-    quotaRetry: TEST_RETRY,
-    ...(faults === undefined ? {} : { faults }),
-  });
-}
-
 Deno.test("a commit that lands in a generation another process sealed is written again, never dropped", async () => {
   const a = await emulatorWarehouse();
   let sealed = false;
-  // B's batch is streamed into generation 1; A seals generation 1 before B's commit lands.
-  const b = sameDataset(a.dataset, async (stage) => {
+  // B, a second process on A's dataset: its batch is streamed into generation 1; A seals
+  // generation 1 before B's commit lands.
+  const b = warehouseOn(emulator, a.dataset, async (stage) => {
     if (stage !== "committing" || sealed) return;
     sealed = true;
     assert.deepEqual(await a.sealGeneration(), { generation: 1, rowCount: 100 });

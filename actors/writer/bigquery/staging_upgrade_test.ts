@@ -3,9 +3,7 @@ import { DuckDBInstance } from "@duckdb/node-api";
 import { BigQuery } from "@google-cloud/bigquery";
 import { testBigQuery } from "../../../test/emulators/bigquery_emulator.ts";
 import { syntheticBatch } from "../testing.ts";
-import { TEST_RETRY } from "../warehouse_contract.ts";
 import { streamRows } from "./stream_rows.ts";
-import { BigQueryWarehouse } from "./bigquery_warehouse.ts";
 import { timestamp } from "./row_encoding.ts";
 import {
   createSchema,
@@ -16,7 +14,7 @@ import {
   TABLES,
 } from "./schema.ts";
 import { RETYPED_COLUMNS } from "../retyped_columns.ts";
-import { uniqueDataset } from "./testing.ts";
+import { uniqueDataset, warehouseOn } from "./testing.ts";
 
 // Started before the tests, so the emulator process is not counted as a test's resource.
 const emulator = await testBigQuery();
@@ -49,14 +47,7 @@ Deno.test("BigQuery: an older version's open generation gets the ua_ columns at 
   await ensureTable(client.dataset(dataset), stagingTable(1), OLDER_SPEC);
   await event(client, dataset, 1, "open", null);
 
-  const warehouse = new BigQueryWarehouse({
-    projectId: emulator.projectId,
-    dataset,
-    apiEndpoint: emulator.endpoint,
-    credentials: "none",
-    retry: TEST_RETRY,
-    quotaRetry: TEST_RETRY,
-  });
+  const warehouse = warehouseOn(emulator, dataset);
   await warehouse.open();
   const dir = await Deno.makeTempDir({ prefix: "bq_upgrade_" });
   try {
@@ -166,14 +157,7 @@ Deno.test("BigQuery: an older dataset's open generation with text option/cart_pr
     json: { product_id: "110474", url: "https://x/1.html", _topic: "t", _partition: 0, _offset: 1 },
   }]);
 
-  const warehouse = new BigQueryWarehouse({
-    projectId: emulator.projectId,
-    dataset,
-    apiEndpoint: emulator.endpoint,
-    credentials: "none",
-    retry: TEST_RETRY,
-    quotaRetry: TEST_RETRY,
-  });
+  const warehouse = warehouseOn(emulator, dataset);
   await warehouse.open();
   const dir = await Deno.makeTempDir({ prefix: "bq_retype_" });
   try {

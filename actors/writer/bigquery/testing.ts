@@ -3,8 +3,8 @@
  * the contract probe reading what readers may see (committed rows only, first copy per key).
  */
 
-import { testBigQuery } from "../../../test/emulators/bigquery_emulator.ts";
-import type { FaultSwitch } from "../fault_hook.ts";
+import { type TestBigQuery, testBigQuery } from "../../../test/emulators/bigquery_emulator.ts";
+import type { FaultHook, FaultSwitch } from "../fault_hook.ts";
 import type { ContractSubject } from "../warehouse_contract.ts";
 import { TEST_RETRY } from "../warehouse_contract.ts";
 import { BigQueryWarehouse } from "./bigquery_warehouse.ts";
@@ -17,18 +17,26 @@ export function uniqueDataset(prefix = "t"): string {
   return `${prefix}_${crypto.randomUUID().replaceAll("-", "").slice(0, 12)}`;
 }
 
-/** An opened warehouse on a fresh dataset of the suite's emulator. */
-export async function emulatorWarehouse(faults?: FaultSwitch): Promise<BigQueryWarehouse> {
-  const emulator = await testBigQuery();
-  const warehouse = new BigQueryWarehouse({
+/** A warehouse (not opened) on `dataset` of `emulator`, retrying at test pace. */
+export function warehouseOn(
+  emulator: TestBigQuery,
+  dataset: string,
+  faults?: FaultHook,
+): BigQueryWarehouse {
+  return new BigQueryWarehouse({
     projectId: emulator.projectId,
-    dataset: uniqueDataset(),
+    dataset,
     apiEndpoint: emulator.endpoint,
     credentials: "none",
     retry: TEST_RETRY,
     quotaRetry: TEST_RETRY,
-    ...(faults === undefined ? {} : { faults: faults.hook }),
+    ...(faults === undefined ? {} : { faults }),
   });
+}
+
+/** An opened warehouse on a fresh dataset of the suite's emulator. */
+export async function emulatorWarehouse(faults?: FaultSwitch): Promise<BigQueryWarehouse> {
+  const warehouse = warehouseOn(await testBigQuery(), uniqueDataset(), faults?.hook);
   await warehouse.open();
   return warehouse;
 }
