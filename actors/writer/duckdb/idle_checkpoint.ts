@@ -5,13 +5,14 @@
  * that commit, and every batch queued behind it, waits the whole checkpoint (about 6–7 ms per MB
  * of WAL on the 2-core machine, 1.7 s at 256 MB). A CHECKPOINT on a second connection does not
  * run beside the appends either: in DuckDB 1.5.5 every write on the other connection (a
- * statement, or an appender's flush, which blocks the calling thread) waits until it ends, and
- * only a COMMIT of rows already written goes through. So the checkpoint is no less work anywhere;
- * what can change is when it runs. This one runs when the warehouse has had nothing to do for
- * `idleMs` and the WAL holds at least `walBytes`: under a steady stream the WAL stays near
- * `walBytes` and commits carry no checkpoint; under a backlog (never idle) DuckDB's own threshold
- * stays the bound. A failed checkpoint loses nothing (the rows are committed in the WAL): it is
- * logged and tried again at the next idle moment.
+ * statement, or an appender's flush, which blocks the calling thread) waits until it ends, only a
+ * COMMIT of rows already written goes through, and it fails outright while the writer's
+ * transaction has updated a row (a watermark). So the checkpoint is no less work anywhere; what
+ * can change is when it runs. This one runs on the warehouse's own queue when it has had nothing
+ * to do for `idleMs` and the WAL holds at least `walBytes`: under a steady stream the WAL stays
+ * near `walBytes` and commits carry no checkpoint; under a backlog (never idle) DuckDB's own
+ * threshold stays the bound. A failed checkpoint loses nothing (the rows are committed in the
+ * WAL): it is logged and tried again at the next idle moment.
  */
 
 import { getLogger } from "../../../observability/log.ts";
@@ -26,8 +27,13 @@ export interface IdleCheckpointPolicy {
   readonly walBytes: number;
 }
 
-/** The policy the writer uses: 250 ms of quiet, 16 MB of WAL (about 0.1 s of checkpoint). */
-export const IDLE_CHECKPOINT: IdleCheckpointPolicy = { idleMs: 250, walBytes: 16_000_000 };
+/**
+ * The policy the writer uses: 50 ms of quiet (batches close every 250 ms at 10,000 events/s, and
+ * a write of one takes a few tens of ms), 64 MB of WAL (about 100,000 staged rows, 0.4 s of
+ * checkpoint). Not less: each checkpoint rewrites the table's last, partly filled row group, so
+ * checkpoints every 25,000 rows cost 9.9 µs per row in all against 3.8 every 100,000.
+ */
+export const IDLE_CHECKPOINT: IdleCheckpointPolicy = { idleMs: 50, walBytes: 64_000_000 };
 
 /** What one idle checkpoint did (for logs and tests). */
 export type IdleCheckpointOutcome =
