@@ -4,7 +4,8 @@
  * storable values, columnar staging append, dead letters, dimensions, watermarks), retried with
  * backoff, durable when it resolves. A batch's values and data chunks can be prepared before its
  * transaction (`prepareBatch`, while the batch before commits); the watermarks are read once and
- * then kept as batches commit, this warehouse being their only writer.
+ * then kept as batches commit, this warehouse being their only writer. DuckDB's WAL is
+ * checkpointed on the same queue when it is idle (`IdleCheckpoint`), else by DuckDB in a commit.
  */
 
 import { type DuckDBConnection, DuckDBInstance, type JS } from "@duckdb/node-api";
@@ -56,7 +57,10 @@ export interface DuckDBWarehouseOptions {
   readonly retry?: RetryPolicy;
   /** DuckDB worker threads (default 1: the pipeline shares two cores). */
   readonly threads?: number;
-  /** WAL size that triggers a checkpoint (default "256MB": fewer, larger checkpoints). */
+  /**
+   * WAL size at which DuckDB checkpoints inside a commit (default "256MB"): the WAL's bound when
+   * the writer is never idle (a backlog); see docs/OPERATIONS.md, "DuckDB's WAL and checkpoints".
+   */
   readonly checkpointThreshold?: string;
   /** DuckDB's buffer memory limit (default "512MB"). */
   readonly memoryLimit?: string;

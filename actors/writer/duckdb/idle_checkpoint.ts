@@ -93,14 +93,28 @@ export class IdleCheckpoint {
     await this.#running;
   }
 
+  /** The WAL's size, or undefined (logged) when it cannot be read: no checkpoint this time. */
+  #walBytes(): number | undefined {
+    try {
+      return this.#target.walBytes();
+    } catch (error: unknown) {
+      log.warn("WriterCheckpointSkipped", {
+        error,
+        action:
+          "none needed now: tried again when next idle; check the warehouse folder's permissions",
+      });
+      return undefined;
+    }
+  }
+
   #fire(): void {
     this.#timer = undefined;
-    const before = this.#target.walBytes();
-    if (before < this.#policy.walBytes) return;
+    const before = this.#walBytes();
+    if (before === undefined || before < this.#policy.walBytes) return;
     const started = performance.now();
     this.#running = this.#target.checkpoint().then(
       () => {
-        const after = this.#target.walBytes();
+        const after = this.#walBytes() ?? before;
         const ms = Math.round(performance.now() - started);
         log.debug("WriterCheckpointDone", { walBytesBefore: before, walBytesAfter: after, ms });
         this.#onOutcome?.({ ok: true, walBytesBefore: before, walBytesAfter: after, ms });
