@@ -116,7 +116,7 @@ export class IdleCheckpoint {
       () => {
         const after = this.#walBytes() ?? before;
         const ms = Math.round(performance.now() - started);
-        log.debug("WriterCheckpointDone", { walBytesBefore: before, walBytesAfter: after, ms });
+        log.info("WriterCheckpointDone", { walBytesBefore: before, walBytesAfter: after, ms });
         this.#onOutcome?.({ ok: true, walBytesBefore: before, walBytesAfter: after, ms });
       },
       (error: unknown) => {
