@@ -1,6 +1,8 @@
 import assert from "node:assert/strict";
 import { DuckDBInstance } from "@duckdb/node-api";
 import { syntheticBatch } from "../testing.ts";
+import { WarehouseUnavailableError } from "../warehouse.ts";
+import { TEST_RETRY } from "../warehouse_contract.ts";
 import { DuckDBWarehouse } from "./duckdb_warehouse.ts";
 import { IdleCheckpoint, type IdleCheckpointOutcome } from "./idle_checkpoint.ts";
 
@@ -74,6 +76,50 @@ Deno.test("Idle checkpoints between writes and replays keep every row exactly on
     } finally {
       await reopened.close();
     }
+  } finally {
+    await warehouse.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("A checkpoint that dies half-way invalidates the file; reopening replays the WAL and every row is there once", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "idle_checkpoint_" });
+  const path = `${dir}/aborted.duckdb`;
+  const outcomes = new Outcomes();
+  const warehouse = new DuckDBWarehouse({
+    path,
+    retry: TEST_RETRY,
+    idleCheckpoint: { idleMs: 0, walBytes: 1 },
+    onIdleCheckpoint: outcomes.observe,
+  });
+  const batch = (fromOffset: number, count: number) => ({
+    rows: syntheticBatch({ fromOffset, count }),
+    deadLetters: [],
+  });
+  try {
+    await warehouse.open();
+    // DuckDB's own test switch: the checkpoint stops after writing blocks, before the new header,
+    // as a process killed there would.
+    await warehouse.query("SET debug_checkpoint_abort = 'before_header'");
+    assert.equal((await warehouse.writeBatch(batch(0, 1000))).staged, 1000);
+    const aborted = await outcomes.next();
+    assert.equal(aborted.ok, false);
+    await assert.rejects(() => warehouse.writeBatch(batch(1000, 1000)), (error: unknown) => {
+      assert.ok(error instanceof WarehouseUnavailableError);
+      assert.match(String(error.message), /invalidated/);
+      return true;
+    });
+    // What the writer does on "invalidated" (writer_behaviour.ts): close and open again.
+    await warehouse.close();
+    await warehouse.open();
+    const again = await warehouse.writeBatch(batch(500, 1500));
+    assert.deepEqual([again.staged, again.replayed], [1000, 500]);
+    const [counts] = await warehouse.query(
+      "SELECT count(*) AS n, count(DISTINCT _offset) AS d FROM staging_g1",
+    );
+    assert.deepEqual([Number(counts?.n), Number(counts?.d)], [2000, 2000]);
+    const [mark] = await warehouse.query("SELECT max_offset FROM ingest_watermarks");
+    assert.equal(Number(mark?.max_offset), 1999);
   } finally {
     await warehouse.close();
     await Deno.remove(dir, { recursive: true });
