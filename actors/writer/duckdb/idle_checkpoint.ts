@@ -12,7 +12,8 @@
  * to do for `idleMs` and the WAL holds at least `walBytes`: under a steady stream the WAL stays
  * near `walBytes` and commits carry no checkpoint; under a backlog (never idle) DuckDB's own
  * threshold stays the bound. A failed checkpoint loses nothing (the rows are committed in the
- * WAL): it is logged and tried again at the next idle moment.
+ * WAL): it is logged and tried again at the next idle moment (one that fails half-way makes DuckDB
+ * invalidate the file, and the writer's next batch reopens it: `writer_behaviour.ts`).
  */
 
 import { getLogger } from "../../../observability/log.ts";
@@ -124,10 +125,9 @@ export class IdleCheckpoint {
         log.warn("WriterCheckpointFailed", {
           walBytes: before,
           error,
-          action:
-            "none needed now: the writer keeps writing and tries again when next idle; if this " +
-            "repeats, check the disk under the warehouse file (space, permissions), since the WAL " +
-            "grows until DuckDB's checkpoint_threshold and a restart replays all of it",
+          action: "none needed now: the writer tries again when next idle (if DuckDB " +
+            "invalidated the file, the next batch reopens it, replaying the WAL); if this " +
+            "repeats, check the disk under the warehouse file (space, permissions)",
         });
         this.#onOutcome?.({ ok: false, walBytesBefore: before, error });
       },
