@@ -17,6 +17,10 @@ const BENCHES: Record<string, { doc: string; load: () => Promise<Bench> }> = {
     doc: "events/s from a pre-filled topic to committed staging, peak RSS, latency percentiles",
     load: () => import("./ingest_bench.ts"),
   },
+  isolates: {
+    doc: "MiB of RSS the process pays at start: the geoip table, each Worker module loaded",
+    load: () => import("./isolates_bench.ts"),
+  },
   export: {
     doc: "rows/s exporting staged rows to Parquet, next to DuckDB's own COPY",
     load: () => import("./export_bench.ts"),

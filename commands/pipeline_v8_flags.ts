@@ -14,6 +14,10 @@
  * old generation: 1,038–1,071 MiB but 41,000–42,300 events/s and 38.3–38.9 µs per event (V8
  * background 5.8: scavenges twice as often, and more survivors promoted); a 12 MB young generation
  * sat between (44,800 events/s, 1,099 MiB). Throughput is the scarcer of the two targets.
+ * Also not kept (2026-11-30, 300,000 events on a loaded machine, where the peak follows the rate):
+ * `--minor-ms` (1,117 MiB at 13,900 events/s, V8 background 6.6 µs per event against ~5),
+ * `--heap-growing-percent=20` (1,071 MiB at 23,100 events/s: within the noise of 50),
+ * `--regexp-interpret-all` (1,061 MiB; the enricher's heap unchanged, so not regexp code).
  */
 
 /** The flags, as V8 names them. */
