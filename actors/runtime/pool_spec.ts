@@ -60,6 +60,13 @@ export interface PoolSpec<In extends Specs, Out extends Specs, Asks extends Spec
   readonly restart?: RestartPolicy;
   /** What happens to a message that keeps crashing its receiver (required: no shared default). */
   readonly onFailure: FailurePolicy;
+  /**
+   * Set on a pool whose messages its source can read again (the consumer re-reads everything
+   * past its commit): a message sent with a transfer list is not kept once delivered (its buffers
+   * move to the Worker, no copy), and when a member stops holding such messages this is called
+   * once, so the source reads them again. A pool without it refuses transfer lists.
+   */
+  readonly onLost?: () => void;
   /** Receives emitted messages; the emitting Worker waits (credit) until this resolves. */
   readonly onEmit?: (message: MessageOf<Out>, member: number) => void | Promise<void>;
   /**
@@ -69,11 +76,16 @@ export interface PoolSpec<In extends Specs, Out extends Specs, Asks extends Spec
   readonly onAsk?: (message: MessageOf<Asks>, member: number) => Promise<unknown>;
 }
 
-/** One message on its way, kept until its receiver finished it (for redelivery). */
+/**
+ * One message on its way, kept until its receiver finished it (for redelivery), unless it was
+ * sent with a transfer list: then it is given up once delivered (see `PoolSpec.onLost`).
+ */
 export interface Envelope {
   readonly id: number;
   readonly name: string;
   readonly body: unknown;
+  /** Buffers moved to the receiving Worker on delivery (the body is not kept). */
+  readonly transfer?: Transferable[] | undefined;
   attempts: number;
   readonly reply?: { resolve: (value: unknown) => void; reject: (error: Error) => void };
   /** A broadcast copy: meant for one member only, outside the mailbox bound, never redelivered. */
