@@ -6,7 +6,12 @@
  * events of 1.1 KB, credit as the runtime gives it (window 1 per sender, 2 per receiver).
  */
 import { isRecord } from "../actors/runtime/guards.ts";
-import { chunkTransferables, isPackedChunk, type PackedChunk } from "../messages/packed_chunk.ts";
+import {
+  chunkTransferables,
+  copiedChunk,
+  isPackedChunk,
+  type PackedChunk,
+} from "../messages/packed_chunk.ts";
 import { threadCpuMicros } from "../observability/thread_cpu.ts";
 
 const MODULE = new URL("./route_worker.ts", import.meta.url).href;
@@ -29,7 +34,7 @@ function option(args: string[], name: string, fallback: number): number {
   return value;
 }
 
-type Mode = "host" | "host-transfer" | "port";
+type Mode = "host" | "host-slice" | "host-transfer" | "port";
 
 async function measure(mode: Mode, chunks: number, events: number): Promise<Figures> {
   const source = new Worker(MODULE, { type: "module", name: "route-source" });
@@ -58,6 +63,11 @@ async function measure(mode: Mode, chunks: number, events: number): Promise<Figu
       if (mode === "host") {
         held.set(next.id, next.body);
         sink.postMessage({ type: "deliver", id: next.id, body: next.body });
+      } else if (mode === "host-slice") {
+        // Kept, and one copy made by the host and moved, instead of serialized and read back.
+        held.set(next.id, next.body);
+        const copy = copiedChunk(next.body as PackedChunk);
+        sink.postMessage({ type: "deliver", id: next.id, body: copy }, chunkTransferables(copy));
       } else {
         // Not kept: a lost chunk is read again from its source; the buffers move on.
         held.set(next.id, undefined);
@@ -133,6 +143,12 @@ export async function run(args: string[]): Promise<number> {
     report(
       "through the host (runtime today)",
       await measure("host", chunks, events),
+      chunks,
+      events,
+    );
+    report(
+      "through the host, kept, a slice moved",
+      await measure("host-slice", chunks, events),
       chunks,
       events,
     );

@@ -22,7 +22,8 @@ import { WRITER_PROTOCOL } from "../messages/writer.ts";
 import { getLogger } from "../observability/log.ts";
 import { toWriter } from "../actors/exporter/writer_route.ts";
 import { ActorPool } from "../actors/runtime/actor_pool.ts";
-import { rowsTransferables } from "../messages/packed_rows.ts";
+import { copiedRows, rowsTransferables } from "../messages/packed_rows.ts";
+import { chunkTransferables, copiedChunk } from "../messages/packed_chunk.ts";
 import type { NoSpecs, Specs } from "../actors/runtime/protocol.ts";
 import { workerModuleUrl } from "../actors/worker_modules.ts";
 import type { PipelineMetrics } from "./pipeline_metrics.ts";
@@ -142,6 +143,13 @@ export function pipelineActors(
     // crashes every few writes (ingestion_test) costs a consumer rejoin and the whole
     // uncommitted window each time, and the writer never catches up.
     onFailure: { kind: "redeliver" },
+    // Kept here, so the writer gets a copy: made on this thread and moved, off the writer's.
+    copy: {
+      "writer.write": (batch) => {
+        const rows = copiedRows(batch.rows);
+        return { body: { ...batch, rows }, transfer: rowsTransferables(rows) };
+      },
+    },
     args: {
       dataDir: config.dataDir,
       warehouse: config.warehouse,
@@ -215,6 +223,13 @@ export function pipelineActors(
     size: config.pipeline.enrichers,
     capacity: MAILBOX_CAPACITY.enricher,
     args: enricherArgs(geoipTable, faults.enricher),
+    // Kept here (for redelivery and poison), so an enricher gets a copy, made here and moved.
+    copy: {
+      "enricher.enrich": (chunk) => {
+        const copy = copiedChunk(chunk);
+        return { body: copy, transfer: chunkTransferables(copy) };
+      },
+    },
     // An event whose enrichment throws is already its own dead letter; a chunk whose Worker
     // died three times without saying which event killed it becomes one dead letter per event.
     onFailure: {

@@ -28,6 +28,7 @@ import type { ActorSnapshot, ActorState } from "./snapshot.ts";
 import {
   type Envelope,
   type Member,
+  type Movable,
   newMember,
   type PoolSpec,
   type RuntimeDeadLetter,
@@ -335,8 +336,20 @@ export class ActorPool<In extends Specs, Out extends Specs, Asks extends Specs =
       const envelope = best === undefined ? undefined : this.#pending.shift();
       if (best === undefined || envelope === undefined) return;
       best.inFlight.set(envelope.id, envelope);
-      best.handle?.deliver(envelope.id, envelope.name, envelope.body, envelope.transfer);
+      const { body, transfer } = this.#movable(envelope);
+      best.handle?.deliver(envelope.id, envelope.name, body, transfer);
     }
+  }
+
+  /** What to post for `envelope`: as sent, or a kept message's copy (`PoolSpec.copy`). */
+  #movable(envelope: Envelope): Movable<unknown> {
+    if (envelope.transfer !== undefined) {
+      return { body: envelope.body, transfer: envelope.transfer };
+    }
+    const copy = this.#spec.copy?.[envelope.name] as
+      | ((body: unknown) => Movable<unknown>)
+      | undefined;
+    return copy === undefined ? { body: envelope.body, transfer: [] } : copy(envelope.body);
   }
 
   #done(m: Member, id: number, reply: unknown): void {
