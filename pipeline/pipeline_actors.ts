@@ -206,6 +206,7 @@ export function pipelineActors(
       maxRows: config.pipeline.batchMaxRows,
       maxAgeMs: config.pipeline.batchMaxAgeMs,
       maxBytes: config.pipeline.batchMaxBytes,
+      faults: faults.batcher,
     },
     onEmit: (m) => {
       // Test fault: a batch lost on its way, as a dead-lettered batch was lost before.
