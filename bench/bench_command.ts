@@ -13,6 +13,10 @@ const BENCHES: Record<string, { doc: string; load: () => Promise<Bench> }> = {
     doc: "messages/s through a chain of three workers",
     load: () => import("./runtime_bench.ts"),
   },
+  route: {
+    doc: "CPU per event of a data hop through the host next to a MessagePort between Workers",
+    load: () => import("./route_bench.ts"),
+  },
   ingest: {
     doc: "events/s from a pre-filled topic to committed staging, peak RSS, latency percentiles",
     load: () => import("./ingest_bench.ts"),

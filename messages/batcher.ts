@@ -17,6 +17,17 @@ export interface BatchLimits {
   readonly maxBytes: number;
 }
 
+/** Test-only batcher faults (never set in production). */
+export interface BatcherFaults {
+  /** The first incarnation throws on its Nth `batcher.add` (0: never). */
+  readonly crashOnNthChunk: number;
+}
+
+/** Init arguments: a batch's limits, and test faults. */
+export interface BatcherArgs extends BatchLimits {
+  readonly faults: BatcherFaults;
+}
+
 /** A closed batch on its way to the writer: its chunks' rows and dead letters, in order. */
 export interface WriteBatch {
   readonly rows: PackedRows;
@@ -35,6 +46,11 @@ export const isBatchLimits = (v: unknown): v is BatchLimits =>
 export const isWriteBatch = (v: unknown): v is WriteBatch =>
   isRecord(v) && isPackedRows(v.rows) && isDeadLetters(v.deadLetters) &&
   isNumberArray(v.chunkIds) && isChunkSpans(v.chunks);
+
+/** Checks batcher init arguments. */
+export const isBatcherArgs = (v: unknown): v is BatcherArgs =>
+  isBatchLimits(v) && isRecord(v) && isRecord(v.faults) &&
+  typeof v.faults.crashOnNthChunk === "number";
 
 const isClosed = (v: unknown): v is { closed: number } =>
   isRecord(v) && typeof v.closed === "number";

@@ -65,6 +65,17 @@ export function valueAt(chunk: PackedChunk, i: number): Uint8Array {
   return chunk.values.subarray(start, chunk.valueEnds[i] ?? start);
 }
 
+/** The chunk with its buffers copied (for a receiver while the sender keeps the original). */
+export function copiedChunk(chunk: PackedChunk): PackedChunk {
+  return {
+    ...chunk,
+    offsets: chunk.offsets.slice(),
+    timestamps: chunk.timestamps.slice(),
+    valueEnds: chunk.valueEnds.slice(),
+    values: chunk.values.slice(),
+  };
+}
+
 /** The buffers to list as transferables when posting the chunk. */
 export function chunkTransferables(chunk: PackedChunk): ArrayBuffer[] {
   const buffers = [chunk.offsets, chunk.timestamps, chunk.valueEnds, chunk.values].map((a) =>

@@ -38,6 +38,11 @@ export function emptyRows(): PackedRows {
   return packRows({ rowCount: 0, columns: STAGING_COLUMNS.map(() => []) });
 }
 
+/** The rows with their bytes copied (for a receiver while the sender keeps the original). */
+export function copiedRows(packed: PackedRows): PackedRows {
+  return { rowCount: packed.rowCount, bytes: packed.bytes.slice() };
+}
+
 /** The buffers to list as transferables when emitting packed rows. */
 export function rowsTransferables(packed: PackedRows): ArrayBuffer[] {
   const buffer = packed.bytes.buffer;

@@ -4,6 +4,13 @@
  * what is durable; the geoip actor beside them. Each pool states what becomes of a message that
  * keeps crashing it: nothing on the data path is given up without its events accounted for. The
  * tree that supervises them is `pipeline_tree.ts`.
+ *
+ * Enriched rows move on from the enrichers to the batcher as transferred buffers: the host
+ * neither copies nor keeps them. What a batcher held when it died is read again from Kafka
+ * instead, as its open batch always was: the ingest supervisor restarts the consumer with it, and
+ * nothing it held is committed (the consumer commits only what the writer acknowledged as durable;
+ * the writer skips what it already stored). Chunks to the enrichers are kept (their poison policy
+ * needs the chunk), and so are batches to the writer (see the writer's pool).
  */
 import type { Config } from "../config/config.ts";
 import { BATCHER_PROTOCOL } from "../messages/batcher.ts";
@@ -15,6 +22,8 @@ import { WRITER_PROTOCOL } from "../messages/writer.ts";
 import { getLogger } from "../observability/log.ts";
 import { toWriter } from "../actors/exporter/writer_route.ts";
 import { ActorPool } from "../actors/runtime/actor_pool.ts";
+import { copiedRows, rowsTransferables } from "../messages/packed_rows.ts";
+import { chunkTransferables, copiedChunk } from "../messages/packed_chunk.ts";
 import type { NoSpecs, Specs } from "../actors/runtime/protocol.ts";
 import { workerModuleUrl } from "../actors/worker_modules.ts";
 import type { PipelineMetrics } from "./pipeline_metrics.ts";
@@ -130,7 +139,17 @@ export function pipelineActors(
     capacity: MAILBOX_CAPACITY.writer,
     // A batch is never given up: nothing else stores its events. The writer retries a failed
     // write itself; a crash (a bug) redelivers the batch, and a crash loop shows as a stuck stage.
+    // Kept, not transferred: read again from Kafka instead, a batch lost with a writer that
+    // crashes every few writes (ingestion_test) costs a consumer rejoin and the whole
+    // uncommitted window each time, and the writer never catches up.
     onFailure: { kind: "redeliver" },
+    // Kept here, so the writer gets a copy: made on this thread and moved, off the writer's.
+    copy: {
+      "writer.write": (batch) => {
+        const rows = copiedRows(batch.rows);
+        return { body: { ...batch, rows }, transfer: rowsTransferables(rows) };
+      },
+    },
     args: {
       dataDir: config.dataDir,
       warehouse: config.warehouse,
@@ -179,12 +198,15 @@ export function pipelineActors(
     module: workerModuleUrl("batcher"),
     protocol: BATCHER_PROTOCOL,
     capacity: MAILBOX_CAPACITY.batcher,
-    // Its chunks carry events nobody else holds: redelivered until the batcher takes them.
+    // What it held (chunks moved to it, and its open batch) is read again: the ingest supervisor
+    // restarts the consumer with the batcher (rest_for_one), which re-reads from its commit.
     onFailure: { kind: "redeliver" },
+    onLost: () => {},
     args: {
       maxRows: config.pipeline.batchMaxRows,
       maxAgeMs: config.pipeline.batchMaxAgeMs,
       maxBytes: config.pipeline.batchMaxBytes,
+      faults: faults.batcher,
     },
     onEmit: (m) => {
       // Test fault: a batch lost on its way, as a dead-lettered batch was lost before.
@@ -202,6 +224,13 @@ export function pipelineActors(
     size: config.pipeline.enrichers,
     capacity: MAILBOX_CAPACITY.enricher,
     args: enricherArgs(geoipTable, faults.enricher),
+    // Kept here (for redelivery and poison), so an enricher gets a copy, made here and moved.
+    copy: {
+      "enricher.enrich": (chunk) => {
+        const copy = copiedChunk(chunk);
+        return { body: copy, transfer: chunkTransferables(copy) };
+      },
+    },
     // An event whose enrichment throws is already its own dead letter; a chunk whose Worker
     // died three times without saying which event killed it becomes one dead letter per event.
     onFailure: {
@@ -216,7 +245,7 @@ export function pipelineActors(
     onEmit: (m) => {
       metrics.enriched(m.body.rows.rowCount, m.body.deadLetters.length);
       metrics.deadLetters(m.body.deadLetters);
-      return batcher.send("batcher.add", m.body);
+      return batcher.send("batcher.add", m.body, rowsTransferables(m.body.rows));
     },
   });
   const consumer: Pool<"consumer"> = new ActorPool({

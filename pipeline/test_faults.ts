@@ -1,9 +1,10 @@
 /**
  * Test-only fault injection for the end-to-end tests: `PIPELINE_TEST_FAULTS` holds JSON such as
  * `{"crashAfterEveryNthWrite": 7}`, `{"enrichThrowAt": {"partition": 0, "offset": 1234}}`,
- * `{"hangOnNthWrite": 2}` or `{"loseBatch": 3}`.
+ * `{"hangOnNthWrite": 2}`, `{"loseBatch": 3}` or `{"crashBatcherOnNthChunk": 5}`.
  * Never set it in production; unset means no faults.
  */
+import type { BatcherFaults } from "../messages/batcher.ts";
 import type { ConsumerFaults } from "../messages/consumer.ts";
 import type { EnricherFaults, EventCoordinates } from "../messages/enricher.ts";
 import type { WriterFaults } from "../messages/writer.ts";
@@ -12,6 +13,7 @@ import type { WriterFaults } from "../messages/writer.ts";
 export interface TestFaults {
   readonly writer: WriterFaults;
   readonly enricher: EnricherFaults;
+  readonly batcher: BatcherFaults;
   readonly consumer: ConsumerFaults;
   /** The host loses the Nth write batch on its way to the writer, once (0: never). */
   readonly loseBatch: number;
@@ -21,6 +23,7 @@ export interface TestFaults {
 export const NO_FAULTS: TestFaults = {
   writer: { crashAfterEveryNthWrite: 0, failEveryNthWrite: 0, hangOnNthWrite: 0 },
   enricher: { throwAt: null, crashAt: null },
+  batcher: { crashOnNthChunk: 0 },
   consumer: { failEveryNthCommit: 0 },
   loseBatch: 0,
 };
@@ -56,6 +59,7 @@ export function testFaults(text = Deno.env.get("PIPELINE_TEST_FAULTS")): TestFau
       throwAt: coordinates(p.enrichThrowAt, "enrichThrowAt"),
       crashAt: coordinates(p.enrichCrashAt, "enrichCrashAt"),
     },
+    batcher: { crashOnNthChunk: count(p.crashBatcherOnNthChunk) },
     consumer: { failEveryNthCommit: count(p.failEveryNthCommit) },
     loseBatch: count(p.loseBatch),
   };

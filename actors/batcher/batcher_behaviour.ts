@@ -5,7 +5,12 @@
  * partition: the newer epoch re-reads them from the committed offset, so writing the old copy
  * later could leave a gap under the writer's watermark.
  */
-import type { BATCHER_PROTOCOL, BatchLimits, WriteBatch } from "../../messages/batcher.ts";
+import type {
+  BATCHER_PROTOCOL,
+  BatcherFaults,
+  BatchLimits,
+  WriteBatch,
+} from "../../messages/batcher.ts";
 import type { EnrichedChunk } from "../../messages/enricher.ts";
 import { rowsTransferables } from "../../messages/packed_rows.ts";
 import type { ActorContext, Behaviour } from "../runtime/serve.ts";
@@ -13,13 +18,15 @@ import { BatchAssembler } from "./batch_assembler.ts";
 
 type Protocol = typeof BATCHER_PROTOCOL;
 
-/** Starts a batcher with `limits`; `clock` is for tests. */
+/** Starts a batcher with `limits`; `clock` and `faults` are for tests. */
 export function startBatcher(
   limits: BatchLimits,
   ctx: ActorContext<Protocol["emits"]>,
   clock: () => number = Date.now,
+  faults: BatcherFaults = { crashOnNthChunk: 0 },
 ): Behaviour<Protocol["accepts"]> {
   const assembler = new BatchAssembler(limits);
+  let chunks = 0;
   const newestEpoch = new Map<string, number>();
   let emitted: Promise<void> = Promise.resolve();
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -56,6 +63,9 @@ export function startBatcher(
   return {
     handlers: {
       "batcher.add": async (chunk) => {
+        if (++chunks === faults.crashOnNthChunk && ctx.incarnation === 0) {
+          throw new Error(`injected batcher crash on chunk ${chunks} (test fault)`);
+        }
         if (!current(chunk)) return;
         await emit(assembler.add(chunk, clock()));
         arm();

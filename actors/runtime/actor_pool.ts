@@ -1,7 +1,8 @@
 /**
  * An actor address backed by N Workers running one module: typed send (waits for credit), ask
  * with a timeout, dispatch to the least-loaded member, and let-it-crash recovery. A member that
- * fails is replaced after a backoff; what it held is delivered again (to it or another member).
+ * fails is replaced after a backoff; what it held is delivered again (to it or another member),
+ * except messages sent with a transfer list to a pool whose source reads them again (`onLost`).
  * A message that keeps crashing its receiver is handled by the pool's explicit failure policy
  * (`redeliver` forever, `poison` to a handler that accounts for its events, or `drop`). Too many
  * restarts in a window escalate to the owner (the supervisor) instead of looping.
@@ -27,6 +28,7 @@ import type { ActorSnapshot, ActorState } from "./snapshot.ts";
 import {
   type Envelope,
   type Member,
+  type Movable,
   newMember,
   type PoolSpec,
   type RuntimeDeadLetter,
@@ -84,11 +86,25 @@ export class ActorPool<In extends Specs, Out extends Specs, Asks extends Specs =
     this.#state = "running";
   }
 
-  /** Sends a message; waits while the mailbox is full. */
-  async send<K extends keyof In & string>(name: K, body: BodyOf<In, K>): Promise<void> {
+  /**
+   * Sends a message; waits while the mailbox is full. With `transfer` (a pool with `onLost`
+   * only) the listed buffers move to the receiving Worker on delivery instead of being copied,
+   * and the message is not kept for redelivery: its source reads it again if it is lost.
+   */
+  async send<K extends keyof In & string>(
+    name: K,
+    body: BodyOf<In, K>,
+    transfer?: Transferable[],
+  ): Promise<void> {
     checkMessage(this.#spec.name, "accepts", this.#spec.protocol.accepts, name, body);
+    if (transfer !== undefined && this.#spec.onLost === undefined) {
+      throw new TypeError(
+        `Actor "${this.#spec.name}" was sent ${name} with a transfer list, but nothing reads ` +
+          "a lost message again (no onLost): send it without one, so it is kept for redelivery",
+      );
+    }
     await this.#gate.acquire();
-    this.#enqueue({ id: this.#nextId++, name, body, attempts: 0 });
+    this.#enqueue({ id: this.#nextId++, name, body, attempts: 0, transfer });
   }
 
   /** Sends a message if the mailbox has room; false when full. */
@@ -212,18 +228,24 @@ export class ActorPool<In extends Specs, Out extends Specs, Asks extends Specs =
     }
   }
 
-  /** Replaces every member now (the supervisor's answer to an escalation it can absorb). */
+  /**
+   * Replaces every member now (the supervisor's answer to an escalation it can absorb). A pool
+   * that is stopping or stopped stays so: a late restart must not bring back what stop ended.
+   */
   restartAll(): void {
+    if (this.#state === "stopping" || this.#state === "stopped") return;
     this.#intensity.reset();
+    let lost = 0;
     for (const m of this.#members) {
       if (m.restartTimer !== undefined) clearTimeout(m.restartTimer);
       m.restartTimer = undefined;
       m.handle?.terminate();
       m.handle = undefined;
-      this.#requeue(m);
+      lost += this.#requeue(m);
     }
     this.#state = "running";
     for (const m of this.#members) this.#spawn(m);
+    this.#lost(lost);
   }
 
   /** Starts every member; resolves when all are ready (after restarts if need be). */
@@ -314,8 +336,20 @@ export class ActorPool<In extends Specs, Out extends Specs, Asks extends Specs =
       const envelope = best === undefined ? undefined : this.#pending.shift();
       if (best === undefined || envelope === undefined) return;
       best.inFlight.set(envelope.id, envelope);
-      best.handle?.deliver(envelope.id, envelope.name, envelope.body);
+      const { body, transfer } = this.#movable(envelope);
+      best.handle?.deliver(envelope.id, envelope.name, body, transfer);
     }
+  }
+
+  /** What to post for `envelope`: as sent, or a kept message's copy (`PoolSpec.copy`). */
+  #movable(envelope: Envelope): Movable<unknown> {
+    if (envelope.transfer !== undefined) {
+      return { body: envelope.body, transfer: envelope.transfer };
+    }
+    const copy = this.#spec.copy?.[envelope.name] as
+      | ((body: unknown) => Movable<unknown>)
+      | undefined;
+    return copy === undefined ? { body: envelope.body, transfer: [] } : copy(envelope.body);
   }
 
   #done(m: Member, id: number, reply: unknown): void {
@@ -340,9 +374,12 @@ export class ActorPool<In extends Specs, Out extends Specs, Asks extends Specs =
     this.#lastError = `${error.name}: ${error.message}`;
     const culprit = id !== null ? m.inFlight.get(id) : m.inFlight.values().next().value;
     if (culprit !== undefined) culprit.attempts++;
-    this.#requeue(
+    const lost = this.#requeue(
       m,
-      culprit !== undefined && culprit.attempts >= this.#giveUpAfter ? culprit : undefined,
+      culprit !== undefined && culprit.transfer === undefined &&
+        culprit.attempts >= this.#giveUpAfter
+        ? culprit
+        : undefined,
       error,
     );
     log.warn("ActorCrashed", {
@@ -356,6 +393,7 @@ export class ActorPool<In extends Specs, Out extends Specs, Asks extends Specs =
       m.stopped?.resolve();
       return;
     }
+    this.#lost(lost);
     if (!this.#intensity.allow(Date.now())) {
       m.state = "failed";
       this.#state = "failed";
@@ -379,13 +417,20 @@ export class ActorPool<In extends Specs, Out extends Specs, Asks extends Specs =
     this.#dispatch();
   }
 
-  /** Moves a member's unfinished messages back to the front of the queue, except `poison`. */
-  #requeue(m: Member, poison?: Envelope, error?: Error): void {
-    const again = [...m.inFlight.values()].filter((e) => e !== poison && !e.pinned);
-    for (const e of m.inFlight.values()) if (e.pinned) e.reply?.resolve(undefined);
+  /**
+   * Moves a member's unfinished messages back to the front of the queue, except `poison` and
+   * those whose buffers were transferred to it (not kept): their credit is returned, and their
+   * number returned, for `#lost`.
+   */
+  #requeue(m: Member, poison?: Envelope, error?: Error): number {
+    const held = [...m.inFlight.values()];
+    const again = held.filter((e) => e !== poison && !e.pinned && e.transfer === undefined);
+    const lost = held.filter((e) => !e.pinned && e.transfer !== undefined);
+    for (const e of held) if (e.pinned) e.reply?.resolve(undefined);
     m.inFlight.clear();
     this.#pending.unshift(...again);
-    if (poison === undefined || error === undefined) return;
+    for (const _ of lost) this.#gate.release();
+    if (poison === undefined || error === undefined) return lost.length;
     this.#deadLetters++;
     const policy = this.#spec.onFailure;
     const letter: RuntimeDeadLetter = {
@@ -406,10 +451,22 @@ export class ActorPool<In extends Specs, Out extends Specs, Asks extends Specs =
     });
     if (policy.kind !== "poison") {
       this.#gate.release();
-      return;
+      return lost.length;
     }
     policy.onPoison(letter).finally(() => this.#gate.release()).catch((e: unknown) =>
       this.onEscalate(new Error(`Poison handler of "${this.#spec.name}" failed`, { cause: e }))
     );
+    return lost.length;
+  }
+
+  /** `count` transferred messages died with their Worker: their source reads them again. */
+  #lost(count: number): void {
+    if (count === 0) return;
+    log.warn("ActorMessagesLost", {
+      actor: this.#spec.name,
+      messages: count,
+      hint: "they were transferred, not kept; their source reads them again",
+    });
+    this.#spec.onLost?.();
   }
 }

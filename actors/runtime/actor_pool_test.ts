@@ -187,6 +187,72 @@ Deno.test("a redelivering pool never gives a message up: it succeeds once its re
   await pool.stop(5_000);
 });
 
+Deno.test("a transferred message moves its buffer, and one lost in a crash is read again by its source, not redelivered", async () => {
+  let lost = 0;
+  const { pool, effects } = counter({ poison: 7, poisonUntilIncarnation: 1 }, {
+    onFailure: { kind: "redeliver" },
+    onLost: () => lost++,
+  });
+  await pool.start();
+  const sent: Uint8Array[] = [];
+  for (let n = 0; n < 20; n++) {
+    const bytes = new Uint8Array(1_000).fill(n);
+    sent.push(bytes);
+    await pool.send("counter.bytes", { n, bytes }, [bytes.buffer]);
+  }
+  await pool.drained();
+  // Moved, not copied: the host keeps nothing of what it delivered.
+  assert.ok(sent.every((bytes) => bytes.byteLength === 0));
+  const counts = countsOf(effects);
+  assert.equal(counts.has(7), false, "a lost transfer is its source's to read again");
+  assert.equal(lost, 1);
+  assert.ok([...counts.values()].every((c) => c === 1));
+  assert.ok(effects.every((e) => e.member === 1_000), "every buffer arrived whole");
+  assert.equal(pool.snapshot().restarts, 1);
+  await pool.stop(5_000);
+});
+
+Deno.test("a kept message is delivered as its copier's copy, moved, and redelivered from the original after a crash", async () => {
+  const copies: number[] = [];
+  const { pool, effects } = counter({ poison: 7, poisonUntilIncarnation: 1 }, {
+    onFailure: { kind: "redeliver" },
+    copy: {
+      "counter.bytes": ({ n, bytes }) => {
+        copies.push(n);
+        const copy = bytes.slice();
+        return { body: { n, bytes: copy }, transfer: [copy.buffer] };
+      },
+    },
+  });
+  await pool.start();
+  const sent: Uint8Array[] = [];
+  for (let n = 0; n < 20; n++) {
+    const bytes = new Uint8Array(1_000).fill(n);
+    sent.push(bytes);
+    await pool.send("counter.bytes", { n, bytes });
+  }
+  await pool.drained();
+  assert.ok(sent.every((bytes) => bytes.byteLength === 1_000), "the originals stay with the host");
+  const counts = countsOf(effects);
+  assert.equal(counts.size, 20);
+  assert.ok([...counts.values()].every((c) => c === 1));
+  assert.ok(effects.every((e) => e.member === 1_000), "every copy arrived whole");
+  assert.ok(copies.filter((n) => n === 7).length >= 2, "work 7 was copied again to be redelivered");
+  await pool.stop(5_000);
+});
+
+Deno.test("a pool whose source cannot read a message again refuses a transfer list", async () => {
+  const { pool } = counter({});
+  await pool.start();
+  const bytes = new Uint8Array(8);
+  await assert.rejects(
+    pool.send("counter.bytes", { n: 1, bytes }, [bytes.buffer]),
+    /transfer list.*no onLost/,
+  );
+  assert.equal(bytes.byteLength, 8);
+  await pool.stop(5_000);
+});
+
 Deno.test("a Worker that dies outside a handler is restarted and work goes on", async () => {
   const { pool, effects } = counter({});
   await pool.start();

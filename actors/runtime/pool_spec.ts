@@ -3,7 +3,7 @@
  * the callbacks that route what it emits), the envelope each message travels in, and the state
  * kept per member Worker.
  */
-import type { MessageOf, NoSpecs, Protocol, Specs } from "./protocol.ts";
+import type { BodyOf, MessageOf, NoSpecs, Protocol, Specs } from "./protocol.ts";
 import type { RestartPolicy } from "./restart_policy.ts";
 import type { ActorState } from "./snapshot.ts";
 import type { WorkerHandle } from "./worker_handle.ts";
@@ -45,6 +45,22 @@ export type FailurePolicy =
    */
   | { readonly kind: "drop"; readonly after: number };
 
+/** A body made ready to post: its buffers are `transfer`red, not copied. */
+export interface Movable<T> {
+  readonly body: T;
+  readonly transfer: Transferable[];
+}
+
+/**
+ * Per message type, how to copy a kept message's buffers for its delivery. The copy (one memcpy
+ * per buffer, on the host) is moved to the Worker, instead of the body being serialized and read
+ * back (two copies, the second on the receiving Worker's thread) while the host keeps the
+ * original for redelivery.
+ */
+export type Copiers<In extends Specs> = {
+  readonly [K in keyof In & string]?: (body: BodyOf<In, K>) => Movable<BodyOf<In, K>>;
+};
+
 /** How to run an actor, as data plus the callbacks that route what it emits. */
 export interface PoolSpec<In extends Specs, Out extends Specs, Asks extends Specs = NoSpecs> {
   readonly name: string;
@@ -60,6 +76,15 @@ export interface PoolSpec<In extends Specs, Out extends Specs, Asks extends Spec
   readonly restart?: RestartPolicy;
   /** What happens to a message that keeps crashing its receiver (required: no shared default). */
   readonly onFailure: FailurePolicy;
+  /**
+   * Set on a pool whose messages its source can read again (the consumer re-reads everything
+   * past its commit): a message sent with a transfer list is not kept once delivered (its buffers
+   * move to the Worker, no copy), and when a member stops holding such messages this is called
+   * once, so the source reads them again. A pool without it refuses transfer lists.
+   */
+  readonly onLost?: () => void;
+  /** Copies of kept messages for delivery (see `Copiers`); others are posted as they are. */
+  readonly copy?: Copiers<In>;
   /** Receives emitted messages; the emitting Worker waits (credit) until this resolves. */
   readonly onEmit?: (message: MessageOf<Out>, member: number) => void | Promise<void>;
   /**
@@ -69,11 +94,16 @@ export interface PoolSpec<In extends Specs, Out extends Specs, Asks extends Spec
   readonly onAsk?: (message: MessageOf<Asks>, member: number) => Promise<unknown>;
 }
 
-/** One message on its way, kept until its receiver finished it (for redelivery). */
+/**
+ * One message on its way, kept until its receiver finished it (for redelivery), unless it was
+ * sent with a transfer list: then it is given up once delivered (see `PoolSpec.onLost`).
+ */
 export interface Envelope {
   readonly id: number;
   readonly name: string;
   readonly body: unknown;
+  /** Buffers moved to the receiving Worker on delivery (the body is not kept). */
+  readonly transfer?: Transferable[] | undefined;
   attempts: number;
   readonly reply?: { resolve: (value: unknown) => void; reject: (error: Error) => void };
   /** A broadcast copy: meant for one member only, outside the mailbox bound, never redelivered. */

@@ -76,9 +76,9 @@ export class WorkerHandle {
     this.#worker.postMessage({ type: "sys.init", ...identity, args });
   }
 
-  /** Delivers an application message. */
-  deliver(id: number, name: string, body: unknown): void {
-    if (!this.#dead) this.#worker.postMessage({ type: "sys.deliver", id, name, body });
+  /** Delivers an application message, moving the `transfer` buffers instead of copying them. */
+  deliver(id: number, name: string, body: unknown, transfer: Transferable[] = []): void {
+    if (!this.#dead) this.#worker.postMessage({ type: "sys.deliver", id, name, body }, transfer);
   }
 
   /** Asks the Worker to finish what it holds, run its stop hook and report `stopped`. */

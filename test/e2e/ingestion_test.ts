@@ -1,7 +1,7 @@
 /**
  * End-to-end ingestion against the real broker and real DuckDB, through the real pipeline
  * process: every message lands exactly once (staged or dead-lettered), through hostile input,
- * SIGKILLs and a failing writer.
+ * SIGKILLs, a failing writer and a crashing batcher.
  */
 import assert from "node:assert/strict";
 import { startPipeline } from "../pipeline_process.ts";
@@ -86,6 +86,37 @@ Deno.test({
     assert.ok(status.events.replayed > 0, "a crashed write must be replayed as a no-op");
     assert.equal((await pipeline.stop("SIGTERM")).code, 0);
 
+    const got = await readWarehouse(`${dataDir}/warehouse.duckdb`, t.topic);
+    assert.deepEqual(exactlyOnceProblems(got, ends), []);
+    await Deno.remove(dataDir, { recursive: true });
+  },
+});
+
+Deno.test({
+  name:
+    "a batcher that crashes with chunks moved to it: the consumer re-reads them, every event once",
+  ...kafkaTest,
+  async fn() {
+    const t = await freshTopic("e2e-batcher-crash");
+    await produce(t.brokers, t.topic, 20_000, 0.02);
+    const dataDir = await Deno.makeTempDir({ prefix: "e2e-batcher-crash-" });
+    const pipeline = await startPipeline({
+      dataDir,
+      env: pipelineEnv(t, {
+        BATCH_MAX_ROWS: "1500",
+        LOG_LEVEL: "info",
+        PIPELINE_TEST_FAULTS: JSON.stringify({ crashBatcherOnNthChunk: 4 }),
+      }),
+    });
+    const ends = await caughtUp(t);
+    const status = await (await pipeline.get("/status")).json();
+    const batcher = actorsOf(status.supervision).find((c) => c.name === "batcher")!;
+    assert.equal(batcher.restarts, 1);
+    assert.equal((await pipeline.stop("SIGTERM")).code, 0);
+
+    const log = await Deno.readTextFile(pipeline.logFile);
+    assert.match(log, /"event":"ActorMessagesLost","actor":"batcher"/);
+    assert.match(log, /"event":"SupervisorSiblingRestarted".*"child":"consumer"/);
     const got = await readWarehouse(`${dataDir}/warehouse.duckdb`, t.topic);
     assert.deepEqual(exactlyOnceProblems(got, ends), []);
     await Deno.remove(dataDir, { recursive: true });

@@ -29,6 +29,16 @@ serve<Protocol["accepts"], Protocol["emits"], CounterArgs, Protocol["asks"], Pre
           await pause();
           await ctx.emit("counter.worked", { n, member: ctx.member, incarnation: ctx.incarnation });
         },
+        "counter.bytes": async ({ n, bytes }) => {
+          const poisoned = args.poisonUntilIncarnation === 0 ||
+            ctx.incarnation < args.poisonUntilIncarnation;
+          if (n === args.poison && poisoned) throw new Error(`bytes ${n} are poison`);
+          await ctx.emit("counter.worked", {
+            n,
+            member: bytes.byteLength,
+            incarnation: ctx.incarnation,
+          });
+        },
         "counter.double": ({ n }) => ({ doubled: n * 2 }),
         // Never finishes: the Worker dies from a timer, outside any handler's try.
         "counter.dieLater": () =>

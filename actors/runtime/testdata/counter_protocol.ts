@@ -32,6 +32,13 @@ export interface CounterArgs {
 }
 
 const isWork: Guard<Work> = (v): v is Work => isRecord(v) && typeof v.n === "number";
+/** Numbered work carrying a buffer, sent with a transfer list. */
+export interface Bytes {
+  readonly n: number;
+  readonly bytes: Uint8Array;
+}
+const isBytes: Guard<Bytes> = (v): v is Bytes =>
+  isRecord(v) && typeof v.n === "number" && v.bytes instanceof Uint8Array;
 const isWorkDone: Guard<WorkDone> = (v): v is WorkDone =>
   isRecord(v) && typeof v.n === "number" && typeof v.member === "number" &&
   typeof v.incarnation === "number";
@@ -59,6 +66,8 @@ export const COUNTER_PROTOCOL = {
   name: "test.counter",
   accepts: {
     "counter.work": message(isWork),
+    /** As `counter.work` (same poison), emitting how many bytes arrived as `member`. */
+    "counter.bytes": message(isBytes),
     "counter.double": request(isWork, isDoubled),
     "counter.dieLater": message(isEmpty),
     "counter.hang": message(isEmpty),
