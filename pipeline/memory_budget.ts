@@ -1,8 +1,10 @@
 /**
  * What the pipeline holds in flight, bounded by its settings and mailbox sizes, in bytes: the
  * memory budget `bench -- ingest` prints and docs/OPERATIONS.md (Memory) explains. Each data
- * message sits twice while its receiver works on it (the host keeps a copy to deliver again if
- * the receiver crashes), and once more in the host while its sender's emit waits for room.
+ * message for the enrichers or the writer sits twice while its receiver works on it (the host keeps
+ * the original to deliver again if the receiver crashes); an enriched chunk, moved to the batcher
+ * and not kept (a batcher crash re-reads it from Kafka), once; and each sits once more in the host
+ * while its sender's emit waits for room.
  */
 import type { Config } from "../config/config.ts";
 import { EMIT_WINDOW } from "../actors/runtime/serve.ts";
@@ -58,8 +60,8 @@ export function memoryBudget(
     },
     {
       what: "enrichers -> batcher",
-      bound: `${MAILBOX_CAPACITY.batcher} chunks twice, ${EMIT_WINDOW} emitted per enricher`,
-      bytes: (twice(MAILBOX_CAPACITY.batcher) + enrichers * EMIT_WINDOW) * enriched,
+      bound: `${MAILBOX_CAPACITY.batcher} chunks, ${EMIT_WINDOW} emitted per enricher`,
+      bytes: (MAILBOX_CAPACITY.batcher + enrichers * EMIT_WINDOW) * enriched,
     },
     {
       what: "open batch",
