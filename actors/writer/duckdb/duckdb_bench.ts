@@ -32,6 +32,7 @@ import { packRows, unpackRows } from "../../../messages/packed_rows.ts";
 import { columnIndex } from "../batch_columns.ts";
 import { syntheticBatch } from "../testing.ts";
 import type { WarehouseBatch } from "../warehouse.ts";
+import { processCpuMicros, threadCpuMicros } from "../../../observability/thread_cpu.ts";
 import { DuckDBWarehouse } from "./duckdb_warehouse.ts";
 import { stagingDdl } from "./schema.ts";
 
@@ -88,16 +89,29 @@ async function columnar(options: Options, dir: string, ahead: boolean): Promise<
   await warehouse.open();
   // Packed as the enricher packs them (not timed); unpacking is the writer's work, so it is.
   let packMs = 0;
+  let packCpu = 0;
   const batch = (rows: RowBatch): WarehouseBatch => {
     const packStart = performance.now();
+    const cpuStart = threadCpuMicros();
     const packed = packRows(rows);
+    packCpu += threadCpuMicros() - cpuStart;
     packMs += performance.now() - packStart;
     return { rows: unpackRows(packed), deadLetters: [] };
   };
+  // CPU of this (the writer's JS) thread making batches ready, and of the whole process.
+  let prepareCpu = 0;
+  const prepare = (rows: WarehouseBatch): WarehouseBatch => {
+    const cpuStart = threadCpuMicros();
+    const ready = warehouse.prepareBatch(rows);
+    prepareCpu += threadCpuMicros() - cpuStart;
+    return ready;
+  };
   const start = performance.now();
+  const threadStart = threadCpuMicros();
+  const processStart = processCpuMicros();
   const all = batches(options);
   let next = all.next();
-  let prepared = next.done || !ahead ? undefined : warehouse.prepareBatch(batch(next.value));
+  let prepared = next.done || !ahead ? undefined : prepare(batch(next.value));
   while (!next.done) {
     const current = next.value;
     next = all.next();
@@ -108,10 +122,12 @@ async function columnar(options: Options, dir: string, ahead: boolean): Promise<
     const upcoming = next.done ? undefined : batch(next.value);
     let ready: WarehouseBatch | undefined;
     await warehouse.writeBatch(prepared ?? batch(current), () => {
-      if (upcoming !== undefined) ready = warehouse.prepareBatch(upcoming);
+      if (upcoming !== undefined) ready = prepare(upcoming);
     });
-    prepared = ready ?? (upcoming === undefined ? undefined : warehouse.prepareBatch(upcoming));
+    prepared = ready ?? (upcoming === undefined ? undefined : prepare(upcoming));
   }
+  const threadCpu = threadCpuMicros() - threadStart - packCpu;
+  const processCpu = processCpuMicros() - processStart - packCpu;
   const ms = performance.now() - start - packMs;
   const checkpointStart = performance.now();
   await warehouse.query("CHECKPOINT");
@@ -122,6 +138,12 @@ async function columnar(options: Options, dir: string, ahead: boolean): Promise<
     `columnar, ${how}: ${rate(options.rows, ms)} rows/s (${(ms / 1000).toFixed(1)} s), ` +
       `${rate(options.rows, ms + checkpointMs)} rows/s with the final checkpoint ` +
       `(${(checkpointMs / 1000).toFixed(1)} s)`,
+  );
+  const perRow = (micros: number) => (micros / options.rows).toFixed(2);
+  console.log(
+    `  CPU µs/row: writer thread ${perRow(threadCpu)}` +
+      (ahead ? ` (preparing batches ${perRow(prepareCpu)})` : "") +
+      `, whole process ${perRow(processCpu)} (packing by the bench left out)`,
   );
 }
 
