@@ -15,7 +15,6 @@ import { fillStructList } from "./nested_vectors.ts";
 import { writeStringBytes } from "./vector_strings.ts";
 
 const decoder = new TextDecoder();
-const NULL = new TextEncoder().encode("null");
 /** Scratch for list entries of one chunk (the writer is single-threaded). */
 let entries = new Uint32Array(0);
 
@@ -32,39 +31,46 @@ function copyValidity(vector: duckdb.Vector, view: ColumnView, start: number, co
   );
 }
 
-/** The chunk's JSON cells as one JSON array text, parsed. */
+/**
+ * The chunk's JSON cells (null where a row holds none): the texts of its valid rows joined into
+ * one JSON array text, parsed in one call, and spread back to their rows.
+ */
 function parseCells(view: ColumnView, start: number, count: number): unknown[] {
   const { starts, bytes } = view;
-  const from = starts[start] ?? 0;
-  const to = starts[start + count] ?? from;
-  const text = new Uint8Array(to - from + count * 5 + 2);
+  const cells = new Array<unknown>(count).fill(null);
+  const valid: number[] = [];
+  let length = 2;
+  for (let i = 0; i < count; i++) {
+    const row = start + i;
+    if (!isValid(view, row)) continue;
+    valid.push(i);
+    length += (starts[row + 1] ?? 0) - (starts[row] ?? 0) + 1;
+  }
+  if (valid.length === 0) return cells;
+  const text = new Uint8Array(length);
   let at = 0;
   text[at++] = 0x5b; // [
-  for (let i = 0; i < count; i++) {
-    if (i > 0) text[at++] = 0x2c; // ,
-    const row = start + i;
-    if (!isValid(view, row)) {
-      text.set(NULL, at);
-      at += NULL.byteLength;
-      continue;
-    }
+  for (let k = 0; k < valid.length; k++) {
+    if (k > 0) text[at++] = 0x2c; // ,
+    const row = start + (valid[k] ?? 0);
     const cell = bytes.subarray(starts[row] ?? 0, starts[row + 1] ?? 0);
     text.set(cell, at);
     at += cell.byteLength;
   }
   text[at++] = 0x5d; // ]
-  let cells: unknown;
+  let parsed: unknown;
   try {
-    cells = JSON.parse(decoder.decode(text.subarray(0, at)));
+    parsed = JSON.parse(decoder.decode(text.subarray(0, at)));
   } catch (error: unknown) {
     throw new TypeError(
       `Cannot append column ${view.name}: rows ${start}..${start + count - 1} are not JSON text`,
       { cause: error },
     );
   }
-  if (!Array.isArray(cells) || cells.length !== count) {
+  if (!Array.isArray(parsed) || parsed.length !== valid.length) {
     throw new TypeError(`Cannot append column ${view.name}: a cell holds more than one value`);
   }
+  valid.forEach((i, k) => cells[i] = parsed[k]);
   return cells;
 }
 
