@@ -12,6 +12,7 @@ import {
   DOUBLE,
   type DuckDBAppender,
   DuckDBDataChunk,
+  type DuckDBLogicalType,
   type DuckDBType,
   INTEGER,
   LIST,
@@ -71,6 +72,14 @@ const DUCK_TYPES: Record<TableColumnType, DuckDBType> = {
   "CART_PRODUCT[]": structListType(NESTED_TYPES["CART_PRODUCT[]"]),
   TIMESTAMPTZ,
 };
+
+/**
+ * Each column type's native logical type, made once: making one per chunk (a struct of 17
+ * members for `option`) cost more than filling most columns.
+ */
+const LOGICAL_TYPES = Object.fromEntries(
+  Object.entries(DUCK_TYPES).map(([name, type]) => [name, type.toLogicalType()]),
+) as Record<TableColumnType, DuckDBLogicalType>;
 
 const TWO_32 = 4294967296;
 /** Scratch buffers sized for one vector, reused across columns (the writer is single-threaded). */
@@ -185,11 +194,12 @@ function fillVector(vector: duckdb.Vector, column: ChunkColumn, start: number, c
  * while another batch commits.
  */
 export function buildChunks(columns: readonly ChunkColumn[], rowCount: number): DuckDBDataChunk[] {
-  const types = columns.map((column) => DUCK_TYPES[column.type]);
+  const types = columns.map((column) => LOGICAL_TYPES[column.type].logical_type);
   const chunks: DuckDBDataChunk[] = [];
   for (let start = 0; start < rowCount; start += CHUNK_ROWS) {
     const count = Math.min(CHUNK_ROWS, rowCount - start);
-    const chunk = DuckDBDataChunk.create(types, count);
+    const chunk = new DuckDBDataChunk(duckdb.create_data_chunk(types));
+    chunk.rowCount = count;
     for (let c = 0; c < columns.length; c++) {
       const vector = duckdb.data_chunk_get_vector(chunk.chunk, c);
       fillVector(vector, columns[c] as ChunkColumn, start, count);

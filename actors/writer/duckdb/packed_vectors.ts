@@ -15,6 +15,8 @@ import { fillStructList } from "./nested_vectors.ts";
 import { writeStringBytes } from "./vector_strings.ts";
 
 const decoder = new TextDecoder();
+/** Zero bytes for empty string_t slots, grown as needed (never written). */
+let zeros = new ArrayBuffer(0);
 /** Scratch for list entries of one chunk (the writer is single-threaded). */
 let entries = new Uint32Array(0);
 
@@ -110,17 +112,27 @@ function fillRecords(vector: duckdb.Vector, view: ColumnView, start: number, cou
   for (let f = 0; f < members.length; f++) {
     const member = duckdb.struct_vector_get_child(structs, f);
     valid.fill(0);
+    let present = 0;
     for (let e = 0; e < items; e++) {
-      if (children[(first + e) * members.length + f] !== ABSENT) valid[e >>> 5]! |= 1 << (e & 31);
+      if (children[(first + e) * members.length + f] !== ABSENT) {
+        valid[e >>> 5]! |= 1 << (e & 31);
+        present++;
+      }
     }
-    writeStringBytes(
-      member,
-      view.bytes,
-      view.starts,
-      first * members.length + f,
-      items,
-      members.length,
-    );
+    if (present > 0) {
+      writeStringBytes(
+        member,
+        view.bytes,
+        view.starts,
+        first * members.length + f,
+        items,
+        members.length,
+      );
+    } else if (items > 0) {
+      // A member no element of the chunk holds (most of the 17 option members): empty slots.
+      if (zeros.byteLength < items * 16) zeros = new ArrayBuffer(items * 16);
+      duckdb.copy_data_to_vector(member, 0, zeros, 0, items * 16);
+    }
     setValidity(member, valid, items);
   }
 }
