@@ -1,9 +1,9 @@
 /**
  * The columnar append path: fills DuckDB data chunks (2048 rows each) column by column straight
  * from packed column bytes (`packed_vectors.ts`) or from cells through the C API bindings, and
- * appends them with `appendDataChunk`. Numbers, booleans, validity masks and short strings are
- * written in bulk; only strings over 12 bytes cross the native boundary one by one. A cell of the
- * wrong type throws a `TypeError`.
+ * appends them with `appendDataChunk`. Numbers, booleans, validity masks and strings are written
+ * in bulk, a few native calls per vector (`vector_strings.ts`). A cell of the wrong type throws a
+ * `TypeError`.
  */
 
 import {

@@ -1,9 +1,10 @@
 /**
  * Fills DuckDB vectors straight from packed column bytes (`messages/column_view.ts`), without
  * making JavaScript values: validity and fixed-width numbers are one copy each from the packed
- * buffer, text of up to 12 bytes is copied into inline string_t slots, longer text is assigned
- * natively from a subarray. Only the nested struct lists (one JSON text per cell) are parsed, a
- * chunk's cells in one `JSON.parse`, and filled as `nested_vectors.ts` does. A cell that does not
+ * buffer, text of up to 12 bytes is copied into inline string_t slots, longer text into the
+ * vector's string heap in one copy per vector (`vector_strings.ts`). Only the nested struct lists
+ * (one JSON text per cell) are parsed, a chunk's valid cells in one `JSON.parse`, and filled as
+ * `nested_vectors.ts` does. A cell that does not
  * fit throws a `TypeError` naming the column.
  */
 

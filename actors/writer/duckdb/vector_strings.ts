@@ -1,7 +1,9 @@
 /**
  * DuckDB string_t values written in bulk: strings of up to 12 UTF-8 bytes are inlined into a
- * byte buffer copied into the vector at once; only longer ones cross the native boundary one by
- * one. Shared by the flat VARCHAR columns and the members of nested lists.
+ * byte buffer copied into the vector at once; the bytes of longer ones are copied into the
+ * vector's own string heap in one native call and their string_t values point into it (the C
+ * API's `duckdb_string_t` pointer form), so no string crosses the native boundary on its own.
+ * Shared by the flat VARCHAR columns and the members of nested lists.
  */
 
 import duckdb from "@duckdb/node-bindings";
