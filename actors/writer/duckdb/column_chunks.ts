@@ -1,9 +1,9 @@
 /**
  * The columnar append path: fills DuckDB data chunks (2048 rows each) column by column straight
  * from packed column bytes (`packed_vectors.ts`) or from cells through the C API bindings, and
- * appends them with `appendDataChunk`. Numbers, booleans, validity masks and short strings are
- * written in bulk; only strings over 12 bytes cross the native boundary one by one. A cell of the
- * wrong type throws a `TypeError`.
+ * appends them with `appendDataChunk`. Numbers, booleans, validity masks and strings are written
+ * in bulk, a few native calls per vector (`vector_strings.ts`). A cell of the wrong type throws a
+ * `TypeError`.
  */
 
 import {
@@ -12,6 +12,7 @@ import {
   DOUBLE,
   type DuckDBAppender,
   DuckDBDataChunk,
+  type DuckDBLogicalType,
   type DuckDBType,
   INTEGER,
   LIST,
@@ -24,7 +25,7 @@ import { type Cell, isNestedType, NESTED_TYPES } from "../../../messages/staging
 import type { StructList } from "../../../messages/nested_columns.ts";
 import type { TableColumnType } from "../table_columns.ts";
 import { fillStructList } from "./nested_vectors.ts";
-import { inlineString, writeStrings } from "./vector_strings.ts";
+import { writeStrings } from "./vector_strings.ts";
 import type { ColumnView } from "../../../messages/column_view.ts";
 import { fillPackedVector } from "./packed_vectors.ts";
 
@@ -72,7 +73,14 @@ const DUCK_TYPES: Record<TableColumnType, DuckDBType> = {
   TIMESTAMPTZ,
 };
 
-const encoder = new TextEncoder();
+/**
+ * Each column type's native logical type, made once: making one per chunk (a struct of 17
+ * members for `option`) cost more than filling most columns.
+ */
+const LOGICAL_TYPES = Object.fromEntries(
+  Object.entries(DUCK_TYPES).map(([name, type]) => [name, type.toLogicalType()]),
+) as Record<TableColumnType, DuckDBLogicalType>;
+
 const TWO_32 = 4294967296;
 /** Scratch buffers sized for one vector, reused across columns (the writer is single-threaded). */
 const scratch = new ArrayBuffer(CHUNK_ROWS * 16);
@@ -90,33 +98,22 @@ function wrongType(column: CellColumn, row: number, expected: string): TypeError
   );
 }
 
-/** The VARCHAR fast path: validity, inline strings and long strings in one pass over the cells. */
+/** The VARCHAR path: validity in one pass over the cells, then the strings in bulk. */
 function fillStrings(vector: duckdb.Vector, column: CellColumn, start: number, count: number) {
   const { cells } = column;
   validityWords.fill(0);
-  scratchBytes.fill(0, 0, count * 16);
-  const longRows: number[] = [];
+  const texts = new Array<string>(count);
   for (let i = 0; i < count; i++) {
     const text = cells[start + i];
-    if (text === null || text === undefined) continue;
+    if (text === null || text === undefined) {
+      texts[i] = "";
+      continue;
+    }
     if (typeof text !== "string") throw wrongType(column, start + i, "a string");
     validityWords[i >>> 5]! |= 1 << (i & 31);
-    if (text.length <= 12) {
-      const written = inlineString(text, scratchBytes, i * 16 + 4);
-      if (written >= 0) {
-        scratchWords[i * 4] = written;
-        continue;
-      }
-    }
-    longRows.push(i);
+    texts[i] = text;
   }
-  duckdb.copy_data_to_vector(vector, 0, scratch, 0, count * 16);
-  for (const i of longRows) {
-    const text = cells[start + i] as string;
-    if (text.includes("\0")) {
-      duckdb.vector_assign_string_element_len(vector, i, encoder.encode(text));
-    } else duckdb.vector_assign_string_element(vector, i, text);
-  }
+  writeStrings(vector, texts);
   duckdb.vector_ensure_validity_writable(vector);
   duckdb.copy_data_to_vector_validity(vector, 0, validityWords.buffer, 0, validityWords.byteLength);
 }
@@ -182,7 +179,7 @@ function fillVector(vector: duckdb.Vector, column: ChunkColumn, start: number, c
     duckdb.copy_data_to_vector(vector, 0, scratch, 0, count * 16);
     duckdb.list_vector_reserve(vector, listLength);
     duckdb.list_vector_set_size(vector, listLength);
-    writeStrings(duckdb.list_vector_get_child(vector), 0, strings);
+    writeStrings(duckdb.list_vector_get_child(vector), strings);
   } else {
     const width = type === "BOOLEAN" ? 1 : type === "INTEGER" ? 4 : 8;
     duckdb.copy_data_to_vector(vector, 0, scratch, 0, count * width);
@@ -197,11 +194,12 @@ function fillVector(vector: duckdb.Vector, column: ChunkColumn, start: number, c
  * while another batch commits.
  */
 export function buildChunks(columns: readonly ChunkColumn[], rowCount: number): DuckDBDataChunk[] {
-  const types = columns.map((column) => DUCK_TYPES[column.type]);
+  const types = columns.map((column) => LOGICAL_TYPES[column.type].logical_type);
   const chunks: DuckDBDataChunk[] = [];
   for (let start = 0; start < rowCount; start += CHUNK_ROWS) {
     const count = Math.min(CHUNK_ROWS, rowCount - start);
-    const chunk = DuckDBDataChunk.create(types, count);
+    const chunk = new DuckDBDataChunk(duckdb.create_data_chunk(types));
+    chunk.rowCount = count;
     for (let c = 0; c < columns.length; c++) {
       const vector = duckdb.data_chunk_get_vector(chunk.chunk, c);
       fillVector(vector, columns[c] as ChunkColumn, start, count);

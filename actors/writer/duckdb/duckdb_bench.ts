@@ -32,6 +32,7 @@ import { packRows, unpackRows } from "../../../messages/packed_rows.ts";
 import { columnIndex } from "../batch_columns.ts";
 import { syntheticBatch } from "../testing.ts";
 import type { WarehouseBatch } from "../warehouse.ts";
+import { processCpuMicros, threadCpuMicros } from "../../../observability/thread_cpu.ts";
 import { DuckDBWarehouse } from "./duckdb_warehouse.ts";
 import { stagingDdl } from "./schema.ts";
 
@@ -86,33 +87,48 @@ async function columnar(options: Options, dir: string, ahead: boolean): Promise<
     threads: options.threads,
   });
   await warehouse.open();
-  // Packed as the enricher packs them (not timed); unpacking is the writer's work, so it is.
-  let packMs = 0;
-  const batch = (rows: RowBatch): WarehouseBatch => {
-    const packStart = performance.now();
-    const packed = packRows(rows);
-    packMs += performance.now() - packStart;
-    return { rows: unpackRows(packed), deadLetters: [] };
+  // Rows made and packed as the enricher packs them (not timed: neither wall time nor CPU);
+  // unpacking is the writer's work, so it is.
+  let untimedMs = 0;
+  let untimedCpu = 0;
+  const all = batches(options);
+  const nextBatch = (): WarehouseBatch | undefined => {
+    const wallStart = performance.now();
+    const cpuStart = threadCpuMicros();
+    const next = all.next();
+    const packed = next.done ? undefined : packRows(next.value);
+    untimedCpu += threadCpuMicros() - cpuStart;
+    untimedMs += performance.now() - wallStart;
+    return packed === undefined ? undefined : { rows: unpackRows(packed), deadLetters: [] };
+  };
+  // CPU of this (the writer's JS) thread making batches ready, and of the whole process.
+  let prepareCpu = 0;
+  const prepare = (rows: WarehouseBatch): WarehouseBatch => {
+    const cpuStart = threadCpuMicros();
+    const ready = warehouse.prepareBatch(rows);
+    prepareCpu += threadCpuMicros() - cpuStart;
+    return ready;
   };
   const start = performance.now();
-  const all = batches(options);
-  let next = all.next();
-  let prepared = next.done || !ahead ? undefined : warehouse.prepareBatch(batch(next.value));
-  while (!next.done) {
-    const current = next.value;
-    next = all.next();
-    if (!ahead) {
-      await warehouse.writeBatch(batch(current));
-      continue;
+  const threadStart = threadCpuMicros();
+  const processStart = processCpuMicros();
+  let current = nextBatch();
+  let prepared = current === undefined || !ahead ? undefined : prepare(current);
+  while (current !== undefined) {
+    const upcoming = nextBatch();
+    if (!ahead) await warehouse.writeBatch(current);
+    else {
+      let ready: WarehouseBatch | undefined;
+      await warehouse.writeBatch(prepared ?? current, () => {
+        if (upcoming !== undefined) ready = prepare(upcoming);
+      });
+      prepared = ready ?? (upcoming === undefined ? undefined : prepare(upcoming));
     }
-    const upcoming = next.done ? undefined : batch(next.value);
-    let ready: WarehouseBatch | undefined;
-    await warehouse.writeBatch(prepared ?? batch(current), () => {
-      if (upcoming !== undefined) ready = warehouse.prepareBatch(upcoming);
-    });
-    prepared = ready ?? (upcoming === undefined ? undefined : warehouse.prepareBatch(upcoming));
+    current = upcoming;
   }
-  const ms = performance.now() - start - packMs;
+  const threadCpu = threadCpuMicros() - threadStart - untimedCpu;
+  const processCpu = processCpuMicros() - processStart - untimedCpu;
+  const ms = performance.now() - start - untimedMs;
   const checkpointStart = performance.now();
   await warehouse.query("CHECKPOINT");
   const checkpointMs = performance.now() - checkpointStart;
@@ -122,6 +138,12 @@ async function columnar(options: Options, dir: string, ahead: boolean): Promise<
     `columnar, ${how}: ${rate(options.rows, ms)} rows/s (${(ms / 1000).toFixed(1)} s), ` +
       `${rate(options.rows, ms + checkpointMs)} rows/s with the final checkpoint ` +
       `(${(checkpointMs / 1000).toFixed(1)} s)`,
+  );
+  const perRow = (micros: number) => (micros / options.rows).toFixed(2);
+  console.log(
+    `  CPU µs/row: writer thread ${perRow(threadCpu)}` +
+      (ahead ? ` (preparing batches ${perRow(prepareCpu)})` : "") +
+      `, whole process ${perRow(processCpu)} (making and packing rows left out)`,
   );
 }
 

@@ -43,7 +43,7 @@ function fillText(vector: duckdb.Vector, values: readonly unknown[], where: stri
     texts[i] = value;
     valid[i >>> 5]! |= 1 << (i & 31);
   }
-  if (values.length > 0) writeStrings(vector, 0, texts);
+  if (values.length > 0) writeStrings(vector, texts);
   setValidity(vector, valid);
 }
 

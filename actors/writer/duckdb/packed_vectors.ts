@@ -1,9 +1,10 @@
 /**
  * Fills DuckDB vectors straight from packed column bytes (`messages/column_view.ts`), without
  * making JavaScript values: validity and fixed-width numbers are one copy each from the packed
- * buffer, text of up to 12 bytes is copied into inline string_t slots, longer text is assigned
- * natively from a subarray. Only the nested struct lists (one JSON text per cell) are parsed, a
- * chunk's cells in one `JSON.parse`, and filled as `nested_vectors.ts` does. A cell that does not
+ * buffer, text of up to 12 bytes is copied into inline string_t slots, longer text into the
+ * vector's string heap in one copy per vector (`vector_strings.ts`). Only the nested struct lists
+ * (one JSON text per cell) are parsed, a chunk's valid cells in one `JSON.parse`, and filled as
+ * `nested_vectors.ts` does. A cell that does not
  * fit throws a `TypeError` naming the column.
  */
 
@@ -15,7 +16,8 @@ import { fillStructList } from "./nested_vectors.ts";
 import { writeStringBytes } from "./vector_strings.ts";
 
 const decoder = new TextDecoder();
-const NULL = new TextEncoder().encode("null");
+/** Zero bytes for empty string_t slots, grown as needed (never written). */
+let zeros = new ArrayBuffer(0);
 /** Scratch for list entries of one chunk (the writer is single-threaded). */
 let entries = new Uint32Array(0);
 
@@ -32,39 +34,46 @@ function copyValidity(vector: duckdb.Vector, view: ColumnView, start: number, co
   );
 }
 
-/** The chunk's JSON cells as one JSON array text, parsed. */
+/**
+ * The chunk's JSON cells (null where a row holds none): the texts of its valid rows joined into
+ * one JSON array text, parsed in one call, and spread back to their rows.
+ */
 function parseCells(view: ColumnView, start: number, count: number): unknown[] {
   const { starts, bytes } = view;
-  const from = starts[start] ?? 0;
-  const to = starts[start + count] ?? from;
-  const text = new Uint8Array(to - from + count * 5 + 2);
+  const cells = new Array<unknown>(count).fill(null);
+  const valid: number[] = [];
+  let length = 2;
+  for (let i = 0; i < count; i++) {
+    const row = start + i;
+    if (!isValid(view, row)) continue;
+    valid.push(i);
+    length += (starts[row + 1] ?? 0) - (starts[row] ?? 0) + 1;
+  }
+  if (valid.length === 0) return cells;
+  const text = new Uint8Array(length);
   let at = 0;
   text[at++] = 0x5b; // [
-  for (let i = 0; i < count; i++) {
-    if (i > 0) text[at++] = 0x2c; // ,
-    const row = start + i;
-    if (!isValid(view, row)) {
-      text.set(NULL, at);
-      at += NULL.byteLength;
-      continue;
-    }
+  for (let k = 0; k < valid.length; k++) {
+    if (k > 0) text[at++] = 0x2c; // ,
+    const row = start + (valid[k] ?? 0);
     const cell = bytes.subarray(starts[row] ?? 0, starts[row + 1] ?? 0);
     text.set(cell, at);
     at += cell.byteLength;
   }
   text[at++] = 0x5d; // ]
-  let cells: unknown;
+  let parsed: unknown;
   try {
-    cells = JSON.parse(decoder.decode(text.subarray(0, at)));
+    parsed = JSON.parse(decoder.decode(text.subarray(0, at)));
   } catch (error: unknown) {
     throw new TypeError(
       `Cannot append column ${view.name}: rows ${start}..${start + count - 1} are not JSON text`,
       { cause: error },
     );
   }
-  if (!Array.isArray(cells) || cells.length !== count) {
+  if (!Array.isArray(parsed) || parsed.length !== valid.length) {
     throw new TypeError(`Cannot append column ${view.name}: a cell holds more than one value`);
   }
+  valid.forEach((i, k) => cells[i] = parsed[k]);
   return cells;
 }
 
@@ -104,17 +113,27 @@ function fillRecords(vector: duckdb.Vector, view: ColumnView, start: number, cou
   for (let f = 0; f < members.length; f++) {
     const member = duckdb.struct_vector_get_child(structs, f);
     valid.fill(0);
+    let present = 0;
     for (let e = 0; e < items; e++) {
-      if (children[(first + e) * members.length + f] !== ABSENT) valid[e >>> 5]! |= 1 << (e & 31);
+      if (children[(first + e) * members.length + f] !== ABSENT) {
+        valid[e >>> 5]! |= 1 << (e & 31);
+        present++;
+      }
     }
-    writeStringBytes(
-      member,
-      view.bytes,
-      view.starts,
-      first * members.length + f,
-      items,
-      members.length,
-    );
+    if (present > 0) {
+      writeStringBytes(
+        member,
+        view.bytes,
+        view.starts,
+        first * members.length + f,
+        items,
+        members.length,
+      );
+    } else if (items > 0) {
+      // A member no element of the chunk holds (most of the 17 option members): empty slots.
+      if (zeros.byteLength < items * 16) zeros = new ArrayBuffer(items * 16);
+      duckdb.copy_data_to_vector(member, 0, zeros, 0, items * 16);
+    }
     setValidity(member, valid, items);
   }
 }

@@ -53,15 +53,21 @@ export class PreparedBatch implements WarehouseBatch {
     const topics = columnOf(batch.rows, "_topic");
     const partitions = columnOf(batch.rows, "_partition");
     const seen = new Map<string, PredictedEpoch>();
+    // Rows of one partition come in runs: the key is looked up once per run, not per row.
+    let last: PredictedEpoch | undefined;
     const epochs = topics.map((cell, row) => {
       const topic = String(cell);
       const partition = Number(partitions[row]);
+      if (last !== undefined && last.topic === topic && last.partition === partition) {
+        return last.epoch;
+      }
       const key = partitionKey(topic, partition);
       let known = seen.get(key);
       if (known === undefined) {
         known = { topic, partition, epoch: (stored.get(key) ?? NOTHING_STORED).epoch };
         seen.set(key, known);
       }
+      last = known;
       return known.epoch;
     });
     this.#epochs = [...seen.values()];

@@ -1,12 +1,15 @@
 /**
  * DuckDB string_t values written in bulk: strings of up to 12 UTF-8 bytes are inlined into a
- * byte buffer copied into the vector at once; only longer ones cross the native boundary one by
- * one. Shared by the flat VARCHAR columns and the members of nested lists.
+ * byte buffer copied into the vector at once; the bytes of longer ones are copied into the
+ * vector's own string heap in one native call and their string_t values point into it (the C
+ * API's `duckdb_string_t` pointer form), so no string crosses the native boundary on its own.
+ * Shared by the flat VARCHAR columns and the members of nested lists.
  */
 
 import duckdb from "@duckdb/node-bindings";
 
 const encoder = new TextEncoder();
+const TWO_32 = 4294967296;
 
 /**
  * Writes `text` as UTF-8 into the 12 inline bytes at `at`; returns its byte length, or -1 (bytes
@@ -29,16 +32,22 @@ export function inlineString(text: string, bytes: Uint8Array, at: number): numbe
   return -1;
 }
 
+/** Scratch UTF-8 of the long strings `writeStrings` writes, grown as needed. */
+let longBytes = new Uint8Array(0);
+
 /**
- * Writes string_t values for `values` into `vector` from row `at`: strings of up to 12 UTF-8
- * bytes are inlined in one bulk copy, longer ones are assigned natively (list children).
+ * Writes string_t values for `values` into rows 0.. of `vector`: strings of up to 12 UTF-8 bytes
+ * are inlined; longer ones are encoded one after another and copied into the vector's string heap
+ * in one native call (`heapCopy`), their slots pointing into it; then all slots are copied at once.
  */
-export function writeStrings(vector: duckdb.Vector, at: number, values: readonly string[]): void {
+export function writeStrings(vector: duckdb.Vector, values: readonly string[]): void {
   const count = values.length;
+  if (count === 0) return;
   const bytes = new Uint8Array(count * 16);
   const words = new Uint32Array(bytes.buffer);
-  bytes.fill(0, 0, count * 16);
   const longRows: number[] = [];
+  const longStarts: number[] = [];
+  let used = 0;
   for (let i = 0; i < count; i++) {
     const text = values[i] as string;
     if (text.length <= 12) {
@@ -48,15 +57,29 @@ export function writeStrings(vector: duckdb.Vector, at: number, values: readonly
         continue;
       }
     }
+    // UTF-8 takes at most 3 bytes per UTF-16 code unit.
+    if (longBytes.byteLength < used + text.length * 3) {
+      const grown = new Uint8Array(Math.max(longBytes.byteLength * 2, used + text.length * 3));
+      grown.set(longBytes.subarray(0, used));
+      longBytes = grown;
+    }
+    const { written } = encoder.encodeInto(text, longBytes.subarray(used));
+    words[i * 4] = written;
+    bytes.set(longBytes.subarray(used, used + Math.min(4, written)), i * 16 + 4);
     longRows.push(i);
+    longStarts.push(used);
+    used += written;
   }
-  duckdb.copy_data_to_vector(vector, at * 16, bytes.buffer, 0, count * 16);
-  for (const i of longRows) {
-    const text = values[i] as string;
-    if (text.includes("\0")) {
-      duckdb.vector_assign_string_element_len(vector, at + i, encoder.encode(text));
-    } else duckdb.vector_assign_string_element(vector, at + i, text);
+  if (longRows.length > 0) {
+    const [low, high] = heapCopy(vector, longBytes.subarray(0, used));
+    for (let k = 0; k < longRows.length; k++) {
+      const i = longRows[k] ?? 0;
+      const at = low + (longStarts[k] ?? 0);
+      words[i * 4 + 2] = at >>> 0;
+      words[i * 4 + 3] = high + Math.floor(at / TWO_32);
+    }
   }
+  duckdb.copy_data_to_vector(vector, 0, bytes.buffer, 0, count * 16);
 }
 
 /** Scratch string_t slots, grown as needed (the writer is single-threaded). */
@@ -64,10 +87,29 @@ let slots = new Uint8Array(0);
 let slotWords = new Uint32Array(0);
 
 /**
+ * Copies `text` into `vector`'s own string heap in one native call (as row 0's value, which the
+ * caller overwrites) and returns the heap address of its first byte as [low, high] 32-bit words.
+ * The heap lives as long as the vector's data, so string_t values of the vector may point into it
+ * (`duckdb_string_t.pointer` of the C API) instead of each being assigned natively.
+ */
+function heapCopy(vector: duckdb.Vector, text: Uint8Array): [number, number] {
+  duckdb.vector_assign_string_element_len(vector, 0, text);
+  const slot = duckdb.vector_get_data(vector, 16);
+  const words = new DataView(slot.buffer, slot.byteOffset, 16);
+  if (words.getUint32(0, true) !== text.byteLength) {
+    throw new RangeError(
+      `DuckDB stored ${words.getUint32(0, true)} of ${text.byteLength} string bytes in a vector`,
+    );
+  }
+  return [words.getUint32(8, true), words.getUint32(12, true)];
+}
+
+/**
  * Writes string_t values for texts `from`, `from + stride`, ... (`count` of them) of UTF-8
  * `bytes` (text i lies from `starts[i]` to `starts[i + 1]`) into rows 0.. of `vector`, without
- * making JavaScript strings: texts of up to 12 bytes are copied into inline slots and the slots
- * into the vector at once, longer ones are assigned natively from a subarray.
+ * making JavaScript strings: texts of up to 12 bytes are copied into inline slots; when some are
+ * longer, the bytes of all `count` texts are copied into the vector's string heap in one native
+ * call and the long slots point into it; then the slots are copied into the vector at once.
  */
 export function writeStringBytes(
   vector: duckdb.Vector,
@@ -82,25 +124,30 @@ export function writeStringBytes(
     slots = new Uint8Array(count * 16);
     slotWords = new Uint32Array(slots.buffer);
   } else slots.fill(0, 0, count * 16);
-  const longRows: number[] = [];
+  let longs = 0;
   for (let i = 0; i < count; i++) {
     const start = starts[from + i * stride] ?? 0;
     const length = (starts[from + i * stride + 1] ?? start) - start;
-    if (length > 12) {
-      longRows.push(i);
-      continue;
-    }
     slotWords[i * 4] = length;
     const at = i * 16 + 4;
+    if (length > 12) {
+      // The 4-byte prefix; the pointer is written below.
+      for (let k = 0; k < 4; k++) slots[at + k] = bytes[start + k] ?? 0;
+      longs++;
+      continue;
+    }
     for (let k = 0; k < length; k++) slots[at + k] = bytes[start + k] ?? 0;
   }
-  duckdb.copy_data_to_vector(vector, 0, slots.buffer, 0, count * 16);
-  for (const i of longRows) {
-    const start = starts[from + i * stride] ?? 0;
-    duckdb.vector_assign_string_element_len(
-      vector,
-      i,
-      bytes.subarray(start, starts[from + i * stride + 1] ?? start),
-    );
+  if (longs > 0) {
+    const first = starts[from] ?? 0;
+    const end = starts[from + (count - 1) * stride + 1] ?? first;
+    const [low, high] = heapCopy(vector, bytes.subarray(first, end));
+    for (let i = 0; i < count; i++) {
+      if ((slotWords[i * 4] ?? 0) <= 12) continue;
+      const at = low + ((starts[from + i * stride] ?? 0) - first);
+      slotWords[i * 4 + 2] = at >>> 0;
+      slotWords[i * 4 + 3] = high + Math.floor(at / TWO_32);
+    }
   }
+  duckdb.copy_data_to_vector(vector, 0, slots.buffer, 0, count * 16);
 }
