@@ -9,6 +9,7 @@
  * ~90 MiB higher for the whole run; in a Worker that ends, ~35 MiB stays, and V8 reuses its pages
  * for the next isolates). The enrichers then map the file (mmap), so no V8 heap holds the table.
  */
+import { geoipArgs } from "../actors/geoip/geoip_args.ts";
 import { resolveGeoipSource } from "../actors/geoip/geoip_source.ts";
 import { ActorPool } from "../actors/runtime/actor_pool.ts";
 import { workerModuleUrl } from "../actors/worker_modules.ts";
@@ -31,12 +32,7 @@ export async function prepareGeoip(config: Config): Promise<string | null> {
     // A build that fails fails the start (with the builder's reason as the cause), as it did
     // when the host built: no retry would read the sources differently.
     onFailure: { kind: "drop", after: 1 },
-    args: {
-      dataDir: config.dataDir,
-      table: config.geoip.table ?? null,
-      csv: config.geoip.csv ?? null,
-      csvIpv6: config.geoip.csvIpv6 ?? null,
-    },
+    args: geoipArgs(config),
   });
   // A Worker that cannot even start ends the process once its restarts are spent, as any actor.
   await builder.start();

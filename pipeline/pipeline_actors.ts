@@ -12,6 +12,7 @@
  * the writer skips what it already stored). Chunks to the enrichers are kept (their poison policy
  * needs the chunk), and so are batches to the writer (see the writer's pool).
  */
+import { geoipArgs } from "../actors/geoip/geoip_args.ts";
 import type { Config } from "../config/config.ts";
 import { BATCHER_PROTOCOL } from "../messages/batcher.ts";
 import { CONSUMER_PROTOCOL } from "../messages/consumer.ts";
@@ -125,12 +126,7 @@ export function pipelineActors(
     capacity: 1,
     // A refresh that keeps crashing is given up; the next one is asked for later.
     onFailure: { kind: "drop", after: 3 },
-    args: {
-      dataDir: config.dataDir,
-      table: config.geoip.table ?? null,
-      csv: config.geoip.csv ?? null,
-      csvIpv6: config.geoip.csvIpv6 ?? null,
-    },
+    args: geoipArgs(config),
   });
   const writer: Pool<"writer"> = new ActorPool({
     name: "writer",
