@@ -92,9 +92,31 @@ class Output {
 const output = new Output();
 
 /**
+ * Bytes of `text` in UTF-8 as `TextEncoder` writes it: a surrogate pair (two units) is four
+ * bytes, a lone surrogate becomes U+FFFD (three bytes, as every other unit from U+0800).
+ */
+function utf8Length(text: string): number {
+  let bytes = text.length;
+  for (let i = 0; i < text.length; i++) {
+    const unit = text.charCodeAt(i);
+    if (unit < 0x80) continue;
+    if (unit < 0x800) {
+      bytes += 1;
+      continue;
+    }
+    bytes += 2;
+    if (unit >= 0xd800 && unit <= 0xdbff) {
+      const next = text.charCodeAt(i + 1); // NaN past the end
+      if (next >= 0xdc00 && next <= 0xdfff) i++;
+    }
+  }
+  return bytes;
+}
+
+/**
  * Writes `texts` one after another as section `k` of column `c` (its bytes); word i at byte
- * offset `lengthsAt` gets text i's byte length (`known`: the caller has put each text's length
- * there already, which is its byte length when all are ASCII).
+ * offset `lengthsAt` (or of `into`, when given) gets text i's byte length (`known`: the caller
+ * has put each text's length there already, which is its byte length when all are ASCII).
  */
 function putTexts(
   out: Output,
@@ -102,14 +124,33 @@ function putTexts(
   texts: readonly (string | null)[],
   lengthsAt: number,
   known = false,
+  into?: Uint32Array,
 ): void {
   const joined = texts.join(""); // null joins as ""
   out.ensure(joined.length * 3);
   const at = out.end;
   const { written } = encoder.encodeInto(joined, out.bytes.subarray(at));
-  const lengths = out.words(lengthsAt, texts.length);
+  const lengths = into ?? out.words(lengthsAt, texts.length);
   if (written === joined.length) {
     if (!known) { for (let i = 0; i < texts.length; i++) lengths[i] = texts[i]?.length ?? 0; }
+    out.close(c, BYTES, at, written);
+    return;
+  }
+  // Not all ASCII: each text's UTF-8 length counted here; the joined bytes hold exactly those
+  // unless a lone surrogate at the end of one text paired with the start of the next (the total
+  // then falls short by 2 per pair), and only then is each text encoded on its own.
+  let total = 0;
+  for (let i = 0; i < texts.length; i++) {
+    const text = texts[i];
+    if (text === null || text === undefined) {
+      lengths[i] = 0;
+      continue;
+    }
+    const n = utf8Length(text);
+    lengths[i] = n;
+    total += n;
+  }
+  if (total === written) {
     out.close(c, BYTES, at, written);
     return;
   }
@@ -124,55 +165,74 @@ function putTexts(
   out.close(c, BYTES, at, to - at);
 }
 
-/** Whether `cell` is a list of records whose members are all declared and text (or null). */
-function textRecords(cell: Cell, index: ReadonlyMap<string, number>): boolean {
-  if (!Array.isArray(cell)) return false;
-  for (const element of cell) {
-    if (!isRecord(element)) return false;
-    for (const key in element) {
-      const member = element[key];
-      if (!index.has(key) || (typeof member !== "string" && member !== null)) return false;
-    }
-  }
-  return true;
-}
+/** Byte lengths of a records column's present members, before they go to their slots. */
+let memberLengths = new Uint32Array(1 << 12);
 
 /**
  * Validity, counts, children and bytes of a list of structs whose members are all text: per
  * element, each member's byte length in declared order (`ABSENT` when the element lacks it).
  * A cell that is not such a list gets the full rule (`cellProblem`) and, failing it, is null.
+ * Only present members are gathered (an `option` element holds 4 of its 17), then their lengths
+ * are put in their slots over a children section filled with `ABSENT`.
  */
 function putRecords(out: Output, c: number, spec: ColumnSpec, cells: readonly Cell[], fits: Fits) {
   const rows = cells.length;
   const names = isNestedType(spec.type) ? NESTED_TYPES[spec.type].fields.map((f) => f.name) : [];
+  const width = names.length;
   const index = new Map(names.map((name, f) => [name, f]));
   const validityAt = out.take(c, VALIDITY, Math.ceil(rows / 8));
   const countsAt = out.take(c, VALUES, rows * 4);
   const validity = out.bytes.subarray(validityAt, validityAt + Math.ceil(rows / 8));
   const counts = out.words(countsAt, rows);
-  const slots: (string | null)[] = [];
+  const texts: string[] = [];
+  const slotOf: number[] = [];
+  const element: (string | undefined)[] = new Array<string | undefined>(width).fill(undefined);
+  let slots = 0;
   for (let i = 0; i < rows; i++) {
     const cell = cells[i];
     if (cell === null || cell === undefined) continue;
-    if (!textRecords(cell, index) && !fits(i, cell)) continue;
-    if (!Array.isArray(cell)) continue;
+    if (!Array.isArray(cell)) {
+      fits(i, cell);
+      continue;
+    }
+    // Gathered in one pass with the fast test (declared keys, text or null members); a cell
+    // failing it is taken back and kept, as gathered, only if it passes the full rule.
+    const textsBefore = texts.length;
+    const slotsBefore = slots;
+    let textOnly = true;
+    for (const item of cell) {
+      if (isRecord(item)) {
+        for (const key in item) {
+          const f = index.get(key);
+          const member = item[key];
+          if (f !== undefined && typeof member === "string") element[f] = member;
+          else if (f === undefined || member !== null) textOnly = false;
+        }
+        for (let f = 0; f < width; f++) {
+          const member = element[f];
+          if (member === undefined) continue;
+          texts.push(member);
+          slotOf.push(slots + f);
+          element[f] = undefined;
+        }
+      } else textOnly = false;
+      slots += width;
+    }
+    if (!textOnly && !fits(i, cell)) {
+      texts.length = textsBefore;
+      slotOf.length = textsBefore;
+      slots = slotsBefore;
+      continue;
+    }
     validity[i >>> 3]! |= 1 << (i & 7);
     counts[i] = cell.length;
-    for (const element of cell) {
-      const base = slots.length;
-      for (let f = 0; f < names.length; f++) slots.push(null);
-      if (!isRecord(element)) continue;
-      for (const key in element) {
-        const f = index.get(key);
-        const member = element[key];
-        if (f !== undefined && typeof member === "string") slots[base + f] = member;
-      }
-    }
   }
-  const lengthsAt = out.take(c, CHILDREN, slots.length * 4);
-  putTexts(out, c, slots, lengthsAt);
-  const lengths = out.words(lengthsAt, slots.length);
-  for (let k = 0; k < slots.length; k++) if (slots[k] === null) lengths[k] = ABSENT;
+  const lengthsAt = out.take(c, CHILDREN, slots * 4);
+  if (memberLengths.length < texts.length) memberLengths = new Uint32Array(texts.length * 2);
+  putTexts(out, c, texts, lengthsAt, false, memberLengths);
+  const lengths = out.words(lengthsAt, slots);
+  lengths.fill(ABSENT);
+  for (let k = 0; k < texts.length; k++) lengths[slotOf[k]!] = memberLengths[k]!;
 }
 
 /** The full rule for a cell the fast test did not pass; false (and reported) when it fails. */

@@ -174,3 +174,23 @@ Deno.test("a batch larger than the output kept between batches packs whole, and 
   assert.deepEqual(plain(unpackRows(packRows(big))), big);
   assert.deepEqual(plain(unpackRows(packRows(rows(5, 4)))), rows(5, 4));
 });
+
+Deno.test("a lone surrogate at the end of one value never pairs with the start of the next, in text and option members", () => {
+  const text = STAGING_COLUMNS.findIndex((c) => c.type === "VARCHAR");
+  const option = STAGING_COLUMNS.findIndex((c) => c.name === "option");
+  const batch = rows(0, 3);
+  const columns = batch.columns.map((c) => [...c]);
+  columns[text] = ["a\uD83D", "\uDE00b", "ü\u{1F600}"];
+  columns[option] = [
+    [{ alloy: "x\uD83D", diamond: "\uDE00y" }],
+    [{ alloy: "Weißgold \u{1F600}" }, { stone: "\uDE00" }],
+    [{ value_label: "é" }],
+  ];
+  const got = plain(unpackRows(packRows({ rowCount: 3, columns })));
+  assert.deepEqual(got.columns[text], ["a\uFFFD", "\uFFFDb", "ü\u{1F600}"]);
+  assert.deepEqual(got.columns[option], [
+    [{ alloy: "x\uFFFD", diamond: "\uFFFDy" }],
+    [{ alloy: "Weißgold \u{1F600}" }, { stone: "\uFFFD" }],
+    [{ value_label: "é" }],
+  ]);
+});
