@@ -4,8 +4,7 @@
  * storable values, columnar staging append, dead letters, dimensions, watermarks), retried with
  * backoff, durable when it resolves. A batch's values and data chunks can be prepared before its
  * transaction (`prepareBatch`, while the batch before commits); the watermarks are read once and
- * then kept as batches commit, this warehouse being their only writer. DuckDB's WAL is
- * checkpointed on the same queue when it is idle (`IdleCheckpoint`), else by DuckDB in a commit.
+ * then kept as batches commit, this warehouse being their only writer.
  */
 
 import { type DuckDBConnection, DuckDBInstance, type JS } from "@duckdb/node-api";
@@ -36,12 +35,6 @@ import { appendDeadLetters, appendStaging, appendStagingChunks } from "./staging
 import { PreparedBatch } from "./prepared_batch.ts";
 import { upgradeStagingTables } from "./staging_upgrade.ts";
 import { inTransaction } from "./transaction.ts";
-import {
-  IDLE_CHECKPOINT,
-  IdleCheckpoint,
-  type IdleCheckpointOutcome,
-  type IdleCheckpointPolicy,
-} from "./idle_checkpoint.ts";
 import type { CrawlResult, ProductToCrawl } from "../../../messages/crawler.ts";
 import type {
   ExportRecord,
@@ -57,10 +50,7 @@ export interface DuckDBWarehouseOptions {
   readonly retry?: RetryPolicy;
   /** DuckDB worker threads (default 1: the pipeline shares two cores). */
   readonly threads?: number;
-  /**
-   * WAL size at which DuckDB checkpoints inside a commit (default "256MB"): the WAL's bound when
-   * the writer is never idle (a backlog); see docs/OPERATIONS.md, "DuckDB's WAL and checkpoints".
-   */
+  /** WAL size that triggers a checkpoint (default "256MB": fewer, larger checkpoints). */
   readonly checkpointThreshold?: string;
   /** DuckDB's buffer memory limit (default "512MB"). */
   readonly memoryLimit?: string;
@@ -70,13 +60,6 @@ export interface DuckDBWarehouseOptions {
    * nested events), which 128MB could not hold for 200,000 events over two weeks.
    */
   readonly exportMemoryLimit?: string;
-  /**
-   * Checkpoints in idle time (default `IDLE_CHECKPOINT`; null: only DuckDB's own, at
-   * `checkpointThreshold`). Not for `:memory:`, which has no WAL.
-   */
-  readonly idleCheckpoint?: IdleCheckpointPolicy | null;
-  /** Observes each idle checkpoint tried (tests). */
-  readonly onIdleCheckpoint?: (outcome: IdleCheckpointOutcome) => void;
   /** Test switch for injected failures. */
   readonly faults?: FaultHook;
 }
@@ -95,9 +78,6 @@ export class DuckDBWarehouse implements Warehouse {
   /** Watermarks as committed, by partition key (undefined: read them at the next write). */
   #stored: Map<string, StoredPartition> | undefined;
   #queue: Promise<unknown> = Promise.resolve();
-  /** Operations queued or running on the serial queue. */
-  #pending = 0;
-  #idleCheckpoint: IdleCheckpoint | undefined;
   /** Operations running beside the queue (exports), which `close` waits for. */
   readonly #besides = new Set<Promise<void>>();
 
@@ -108,28 +88,14 @@ export class DuckDBWarehouse implements Warehouse {
 
   /** Runs `operation` after every earlier one (one connection, one transaction at a time). */
   #serial<T>(operation: (connection: DuckDBConnection) => Promise<T>): Promise<T> {
-    this.#pending++;
-    this.#idleCheckpoint?.busy();
     const run = this.#queue.then(() => {
       if (this.#connection === undefined) {
         throw new Error(`Cannot use the warehouse at ${this.#options.path}: it is not open`);
       }
       return operation(this.#connection);
     });
-    this.#queue = run.catch(() => undefined).finally(() => {
-      if (--this.#pending === 0) this.#idleCheckpoint?.idle();
-    });
+    this.#queue = run.catch(() => undefined);
     return run;
-  }
-
-  /** The WAL's size now, in bytes (0 when there is none: just checkpointed, or never written). */
-  #walBytes(): number {
-    try {
-      return Deno.statSync(`${this.#options.path}.wal`).size;
-    } catch (error: unknown) {
-      if (error instanceof Deno.errors.NotFound) return 0;
-      throw new Error(`Cannot read the size of ${this.#options.path}.wal`, { cause: error });
-    }
   }
 
   async open(): Promise<void> {
@@ -150,21 +116,10 @@ export class DuckDBWarehouse implements Warehouse {
     this.#generation = await createSchema(this.#connection);
     const connection = this.#connection;
     await inTransaction(connection, () => upgradeStagingTables(connection, this.#generation));
-    const policy = this.#options.idleCheckpoint === undefined
-      ? IDLE_CHECKPOINT
-      : this.#options.idleCheckpoint;
-    if (policy !== null && path !== ":memory:") {
-      this.#idleCheckpoint = new IdleCheckpoint(policy, {
-        walBytes: () => this.#walBytes(),
-        checkpoint: () => this.#serial((c) => c.run("CHECKPOINT").then(() => {})),
-      }, this.#options.onIdleCheckpoint);
-    }
     log.info("WriterWarehouseOpened", { path, generation: this.#generation });
   }
 
   async close(): Promise<void> {
-    await this.#idleCheckpoint?.stop();
-    this.#idleCheckpoint = undefined;
     await this.#queue;
     await Promise.all(this.#besides);
     this.#connection?.closeSync();
