@@ -1,6 +1,8 @@
 /**
- * `deno task bench -- ingest [--count N] [--rate R] [--latency-count M]`: the pipeline's own
- * figures on this machine, through the real process, a real broker and real DuckDB.
+ * `deno task bench -- ingest [--count N] [--rate R] [--latency-count M]
+ * [--string-compression auto|off]`: the pipeline's own figures on this machine, through the real
+ * process, a real broker and real DuckDB (with `DUCKDB_STRING_COMPRESSION` as given; default
+ * `auto`, the pipeline's default).
  *  1. Throughput: a topic pre-filled with N events (default 1,000,000; 2% hostile), then the
  *     pipeline started: sustained events/s to committed staging (10%..90% of the run), total time,
  *     the process's peak RSS (the kernel's high-water mark; all Workers are threads of that
@@ -30,6 +32,7 @@ interface Target {
   readonly brokers: string;
   readonly topic: string;
   readonly group: string;
+  readonly stringCompression: string;
 }
 
 /** One reading of the running pipeline. */
@@ -168,7 +171,27 @@ async function throughput(t: Target, count: number, dataDir: string): Promise<vo
       perEvent(stages.filter((k) => k !== "host").reduce((a, k) => a + delta(from, to, k), 0))
     }), main and other Deno threads ${perEvent(group("main and other Deno threads"))}`,
   );
+  await printWarehouseSize(dataDir, count);
   console.log(`load average after the run: ${Deno.loadavg().map((l) => l.toFixed(2)).join(" ")}`);
+}
+
+/** Prints the DuckDB file's and its WAL's size once the pipeline has stopped. */
+async function printWarehouseSize(dataDir: string, count: number): Promise<void> {
+  const size = async (path: string) => {
+    try {
+      return (await Deno.stat(path)).size;
+    } catch (error: unknown) {
+      if (error instanceof Deno.errors.NotFound) return 0;
+      throw error;
+    }
+  };
+  const file = await size(`${dataDir}/warehouse.duckdb`);
+  const wal = await size(`${dataDir}/warehouse.duckdb.wal`);
+  console.log(
+    `ingest: warehouse on disk after the run: file ${(file / 1048576).toFixed(0)} MiB, WAL ${
+      (wal / 1048576).toFixed(0)
+    } MiB (${((file + wal) / count).toFixed(0)} bytes per event)`,
+  );
 }
 
 /** Prints what the pipeline's settings let it hold in flight (pipeline/memory_budget.ts). */
@@ -234,6 +257,7 @@ function env(t: Target): Record<string, string> {
     KAFKA_GROUP: t.group,
     CRAWL_ENABLED: "false",
     LOG_LEVEL: "warn",
+    DUCKDB_STRING_COMPRESSION: t.stringCompression,
   };
 }
 
@@ -245,15 +269,31 @@ export async function run(args: string[]): Promise<number> {
       count: { type: "string", default: "1000000" },
       rate: { type: "string", default: "10000" },
       "latency-count": { type: "string", default: "450000" },
+      "string-compression": { type: "string", default: "auto" },
     },
   });
+  const stringCompression = values["string-compression"];
+  if (stringCompression !== "auto" && stringCompression !== "off") {
+    throw new RangeError(`--string-compression must be auto or off, got ${stringCompression}`);
+  }
+  console.log(`DUCKDB_STRING_COMPRESSION=${stringCompression}`);
   await withBenchKafka("ingest-bench-", async (kafka) => {
-    const a = { brokers: kafka.brokers, topic: "bench-throughput", group: "bench-a" };
+    const a = {
+      brokers: kafka.brokers,
+      topic: "bench-throughput",
+      group: "bench-a",
+      stringCompression,
+    };
     await kafka.createTopic(a.topic);
     await throughput(a, Number(values.count), `${kafka.scratch}/a`);
     const latencyCount = Number(values["latency-count"]);
     if (latencyCount === 0) return;
-    const b = { brokers: kafka.brokers, topic: "bench-latency", group: "bench-b" };
+    const b = {
+      brokers: kafka.brokers,
+      topic: "bench-latency",
+      group: "bench-b",
+      stringCompression,
+    };
     await kafka.createTopic(b.topic);
     await latency(b, latencyCount, Number(values.rate), `${kafka.scratch}/b`);
   });

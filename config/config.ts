@@ -83,10 +83,16 @@ export interface Config {
 /** A source of raw setting texts (environment, file contents). */
 export type Source = (key: string) => string | undefined;
 
-function parseWarehouse(text: string | undefined, dataDir: string): WarehouseTarget | string {
-  if (text === undefined) return { kind: "duckdb", path: `${dataDir}/warehouse.duckdb` };
+function parseWarehouse(
+  text: string | undefined,
+  dataDir: string,
+  stringCompression: "auto" | "off",
+): WarehouseTarget | string {
+  if (text === undefined) {
+    return { kind: "duckdb", path: `${dataDir}/warehouse.duckdb`, stringCompression };
+  }
   const duck = /^duckdb:(.+)$/.exec(text);
-  if (duck?.[1]) return { kind: "duckdb", path: duck[1] };
+  if (duck?.[1]) return { kind: "duckdb", path: duck[1], stringCompression };
   const bq = /^bigquery:([a-z][a-z0-9-]{4,28}[a-z0-9])\.([A-Za-z0-9_]{1,1024})$/.exec(text);
   if (bq?.[1] && bq[2]) return { kind: "bigquery", project: bq[1], dataset: bq[2] };
   return "WAREHOUSE must be duckdb:<path> or bigquery:<project>.<dataset>";
@@ -134,7 +140,12 @@ export function resolveConfig(sources: Source[], readFile: (path: string) => str
   }
   const r = raw as Raw;
   const dataDir = set(r.dataDir, "dataDir");
-  const warehouse = parseWarehouse(r.warehouse, dataDir);
+  const warehouse = parseWarehouse(
+    r.warehouse,
+    dataDir,
+    // A value that does not parse is already among the problems; any mode will do until thrown.
+    r.duckdbStringCompression ?? "auto",
+  );
   const lake = parseLake(r.lake, dataDir);
   if (typeof warehouse === "string") problems.push(warehouse);
   if (typeof lake === "string") problems.push(lake);

@@ -13,9 +13,31 @@ Deno.test("defaults describe the embedded mode: local broker, DuckDB and a lake 
   assert.equal(config.kafka.localDevBroker, true);
   assert.equal(config.kafka.topic, "product_view");
   assert.equal(config.kafka.startOffset, "earliest");
-  assert.deepEqual(config.warehouse, { kind: "duckdb", path: "data/warehouse.duckdb" });
+  assert.deepEqual(config.warehouse, {
+    kind: "duckdb",
+    path: "data/warehouse.duckdb",
+    stringCompression: "auto",
+  });
   assert.deepEqual(config.lake, { kind: "folder", path: "data/lake" });
   assert.equal(Object.isFrozen(config.kafka), true);
+});
+
+Deno.test("DUCKDB_STRING_COMPRESSION=off reaches the DuckDB target; another value is refused with the choices", () => {
+  const config = resolveConfig(
+    [env({ WAREHOUSE: "duckdb:/srv/w.duckdb", DUCKDB_STRING_COMPRESSION: "OFF" })],
+    noFiles,
+  );
+  assert.deepEqual(config.warehouse, {
+    kind: "duckdb",
+    path: "/srv/w.duckdb",
+    stringCompression: "off",
+  });
+  assert.throws(
+    () => resolveConfig([env({ DUCKDB_STRING_COMPRESSION: "zstd" })], noFiles),
+    (e: unknown) =>
+      e instanceof ConfigError &&
+      e.message.includes('DUCKDB_STRING_COMPRESSION must be one of auto, off, got "zstd"'),
+  );
 });
 
 Deno.test("environment values override the config file, which overrides defaults", () => {

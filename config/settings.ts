@@ -201,6 +201,12 @@ export const SETTINGS = {
       undefined,
     ),
   ),
+  duckdbStringCompression: choice(
+    "DUCKDB_STRING_COMPRESSION",
+    "How DuckDB stores staged text at its checkpoints: `auto` (dictionary or FSST compressed, about 240 bytes per event on disk) or `off` (as it is, about 880: for staging an export schedule empties; checkpoints cost half, so p99 latency and events/s improve, docs/OPERATIONS.md).",
+    ["auto", "off"],
+    "auto",
+  ),
   lake: shows(
     "`<DATA_DIR>/lake`",
     text(

@@ -21,9 +21,20 @@ import {
 import { isEmpty, isNumberArray, isRecord } from "../actors/runtime/guards.ts";
 import type { CrawlResult, ProductToCrawl } from "./crawler.ts";
 
-/** Where the warehouse lives. */
+/**
+ * How DuckDB stores staged text at its checkpoints (`DUCKDB_STRING_COMPRESSION`): `auto` lets it
+ * pick dictionary or FSST compression per segment, `off` stores text as it is (cheaper
+ * checkpoints, about 10× the disk).
+ */
+export type StringCompression = "auto" | "off";
+
+/** Where the warehouse lives (a DuckDB target without `stringCompression` uses `auto`). */
 export type WarehouseTarget =
-  | { readonly kind: "duckdb"; readonly path: string }
+  | {
+    readonly kind: "duckdb";
+    readonly path: string;
+    readonly stringCompression?: StringCompression;
+  }
   | { readonly kind: "bigquery"; readonly project: string; readonly dataset: string };
 
 /** Where the Bronze lake lives. */
@@ -145,6 +156,7 @@ export interface PartitionRefused extends Refusal {
 /** Checks writer init arguments. */
 export const isWriterArgs = (v: unknown): v is WriterArgs =>
   isRecord(v) && typeof v.dataDir === "string" && isRecord(v.warehouse) &&
+  [undefined, "auto", "off"].includes(v.warehouse.stringCompression as string | undefined) &&
   (v.bigqueryEndpoint === null || typeof v.bigqueryEndpoint === "string") &&
   typeof v.requestTimeoutMs === "number" && isRecord(v.faults);
 

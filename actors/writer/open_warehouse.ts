@@ -26,6 +26,7 @@ export async function openWarehouse(args: WriterArgs, faults?: FaultHook): Promi
     return new DuckDBWarehouse({
       path: target.path,
       memoryLimit: DUCKDB_MEMORY_LIMIT,
+      stringCompression: target.stringCompression ?? "auto",
       ...(faults ? { faults } : {}),
     });
   }

@@ -1,6 +1,6 @@
 /**
  * `deno task bench -- duckdb [--rows=N] [--batch=N] [--threads=N] [--appender-rows=N]
- * [--only=columnar|appender]`:
+ * [--only=columnar|appender] [--string-compression=auto|off]`:
  * rows/s writing realistic staging rows, packed as the enricher packs them, into a DuckDB file
  * through `unpackRows` and `DuckDBWarehouse.writeBatch` (vectors filled from the packed bytes,
  * dedupe, dimensions, one transaction each), both with each batch prepared
@@ -35,6 +35,7 @@ import type { WarehouseBatch } from "../warehouse.ts";
 import { processCpuMicros, threadCpuMicros } from "../../../observability/thread_cpu.ts";
 import { DuckDBWarehouse } from "./duckdb_warehouse.ts";
 import { stagingDdl } from "./schema.ts";
+import type { StringCompression } from "../../../messages/writer.ts";
 
 interface Options {
   rows: number;
@@ -43,6 +44,7 @@ interface Options {
   /** Rows the row-at-a-time appender writes (default 10,000). */
   appenderRows: number;
   only: string | undefined;
+  stringCompression: StringCompression;
 }
 
 function parse(args: string[]): Options {
@@ -58,7 +60,13 @@ function parse(args: string[]): Options {
     threads: int("threads", 1),
     appenderRows: int("appender-rows", 10_000),
     only: flag("only"),
+    stringCompression: stringCompression(flag("string-compression") ?? "auto"),
   };
+}
+
+function stringCompression(text: string): StringCompression {
+  if (text === "auto" || text === "off") return text;
+  throw new RangeError(`--string-compression must be auto or off, got ${JSON.stringify(text)}`);
 }
 
 /** Batches of realistic rows: a pool of 10 distinct batches, offsets made unique per batch. */
@@ -85,6 +93,7 @@ async function columnar(options: Options, dir: string, ahead: boolean): Promise<
   const warehouse = new DuckDBWarehouse({
     path: `${dir}/columnar_${ahead ? "ahead" : "inside"}.duckdb`,
     threads: options.threads,
+    stringCompression: options.stringCompression,
   });
   await warehouse.open();
   // Rows made and packed as the enricher packs them (not timed: neither wall time nor CPU);
@@ -133,6 +142,7 @@ async function columnar(options: Options, dir: string, ahead: boolean): Promise<
   await warehouse.query("CHECKPOINT");
   const checkpointMs = performance.now() - checkpointStart;
   await warehouse.close();
+  const fileBytes = (await Deno.stat(`${dir}/columnar_${ahead ? "ahead" : "inside"}.duckdb`)).size;
   const how = ahead ? "next batch prepared during the commit" : "each batch prepared in its write";
   console.log(
     `columnar, ${how}: ${rate(options.rows, ms)} rows/s (${(ms / 1000).toFixed(1)} s), ` +
@@ -144,6 +154,10 @@ async function columnar(options: Options, dir: string, ahead: boolean): Promise<
     `  CPU µs/row: writer thread ${perRow(threadCpu)}` +
       (ahead ? ` (preparing batches ${perRow(prepareCpu)})` : "") +
       `, whole process ${perRow(processCpu)} (making and packing rows left out)`,
+  );
+  console.log(
+    `  database file after the final checkpoint: ${(fileBytes / 1048576).toFixed(0)} MiB ` +
+      `(${(fileBytes / options.rows).toFixed(0)} bytes per row)`,
   );
 }
 
@@ -232,7 +246,8 @@ export async function run(args: string[]): Promise<number> {
   const dir = await Deno.makeTempDir({ prefix: "duckdb_bench_" });
   console.log(
     `DuckDB writer: ${options.rows} rows x ${STAGING_COLUMNS.length + 1} columns, batches of ` +
-      `${options.batch}, one transaction each, threads=${options.threads}`,
+      `${options.batch}, one transaction each, threads=${options.threads}, string compression ` +
+      options.stringCompression,
   );
   try {
     if (options.only !== "appender") {
