@@ -26,7 +26,7 @@ import { type ProcessSample, sampleProcess } from "./process_sample.ts";
 import { type PipelineProcess, startPipeline } from "../test/pipeline_process.ts";
 import { parsePrometheus } from "../test/prometheus.ts";
 import { loadConfig } from "../config/config.ts";
-import { memoryBudget } from "../pipeline/memory_budget.ts";
+import { duckdbLimitBytes, memoryBudget } from "../pipeline/memory_budget.ts";
 
 interface Target {
   readonly brokers: string;
@@ -197,8 +197,8 @@ async function printWarehouseSize(dataDir: string, count: number): Promise<void>
 /** Prints what the pipeline's settings let it hold in flight (pipeline/memory_budget.ts). */
 function printBudget(t: Target, rssAtStartMiB: number): void {
   const vars = env(t);
-  const { pipeline } = loadConfig((key) => vars[key] ?? Deno.env.get(key));
-  const lines = memoryBudget(pipeline);
+  const { pipeline, warehouse } = loadConfig((key) => vars[key] ?? Deno.env.get(key));
+  const lines = memoryBudget(pipeline, undefined, duckdbLimitBytes(warehouse));
   const mib = (bytes: number) => (bytes / 1048576).toFixed(0);
   const sum = lines.reduce((a, l) => a + l.bytes, 0);
   console.log(

@@ -86,13 +86,11 @@ export type Source = (key: string) => string | undefined;
 function parseWarehouse(
   text: string | undefined,
   dataDir: string,
-  stringCompression: "auto" | "off",
+  duckdb: { stringCompression: "auto" | "off"; memoryLimitMb: number },
 ): WarehouseTarget | string {
-  if (text === undefined) {
-    return { kind: "duckdb", path: `${dataDir}/warehouse.duckdb`, stringCompression };
-  }
+  if (text === undefined) return { kind: "duckdb", path: `${dataDir}/warehouse.duckdb`, ...duckdb };
   const duck = /^duckdb:(.+)$/.exec(text);
-  if (duck?.[1]) return { kind: "duckdb", path: duck[1], stringCompression };
+  if (duck?.[1]) return { kind: "duckdb", path: duck[1], ...duckdb };
   const bq = /^bigquery:([a-z][a-z0-9-]{4,28}[a-z0-9])\.([A-Za-z0-9_]{1,1024})$/.exec(text);
   if (bq?.[1] && bq[2]) return { kind: "bigquery", project: bq[1], dataset: bq[2] };
   return "WAREHOUSE must be duckdb:<path> or bigquery:<project>.<dataset>";
@@ -143,8 +141,11 @@ export function resolveConfig(sources: Source[], readFile: (path: string) => str
   const warehouse = parseWarehouse(
     r.warehouse,
     dataDir,
-    // A value that does not parse is already among the problems; any mode will do until thrown.
-    r.duckdbStringCompression ?? "auto",
+    // A value that does not parse is already among the problems; any will do until thrown.
+    {
+      stringCompression: r.duckdbStringCompression ?? "auto",
+      memoryLimitMb: r.duckdbMemoryLimitMb ?? 128,
+    },
   );
   const lake = parseLake(r.lake, dataDir);
   if (typeof warehouse === "string") problems.push(warehouse);

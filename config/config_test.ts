@@ -17,9 +17,21 @@ Deno.test("defaults describe the embedded mode: local broker, DuckDB and a lake 
     kind: "duckdb",
     path: "data/warehouse.duckdb",
     stringCompression: "auto",
+    memoryLimitMb: 128,
   });
   assert.deepEqual(config.lake, { kind: "folder", path: "data/lake" });
   assert.equal(Object.isFrozen(config.kafka), true);
+});
+
+Deno.test("DUCKDB_MEMORY_LIMIT_MB sizes DuckDB's cap; less than 128 is refused", () => {
+  const config = resolveConfig([env({ DUCKDB_MEMORY_LIMIT_MB: "384" })], noFiles);
+  assert.equal(config.warehouse.kind === "duckdb" && config.warehouse.memoryLimitMb, 384);
+  assert.throws(
+    () => resolveConfig([env({ DUCKDB_MEMORY_LIMIT_MB: "64" })], noFiles),
+    (e: unknown) =>
+      e instanceof ConfigError &&
+      e.message.includes("DUCKDB_MEMORY_LIMIT_MB must be an integer from 128 to 1048576"),
+  );
 });
 
 Deno.test("DUCKDB_STRING_COMPRESSION=off reaches the DuckDB target; another value is refused with the choices", () => {
@@ -31,6 +43,7 @@ Deno.test("DUCKDB_STRING_COMPRESSION=off reaches the DuckDB target; another valu
     kind: "duckdb",
     path: "/srv/w.duckdb",
     stringCompression: "off",
+    memoryLimitMb: 128,
   });
   assert.throws(
     () => resolveConfig([env({ DUCKDB_STRING_COMPRESSION: "zstd" })], noFiles),

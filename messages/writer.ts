@@ -28,12 +28,17 @@ import type { CrawlResult, ProductToCrawl } from "./crawler.ts";
  */
 export type StringCompression = "auto" | "off";
 
-/** Where the warehouse lives (a DuckDB target without `stringCompression` uses `auto`). */
+/**
+ * Where the warehouse lives (a DuckDB target without `stringCompression` uses `auto`, without
+ * `memoryLimitMb` the pipeline's 128).
+ */
 export type WarehouseTarget =
   | {
     readonly kind: "duckdb";
     readonly path: string;
     readonly stringCompression?: StringCompression;
+    /** DuckDB's `memory_limit` in MB (`DUCKDB_MEMORY_LIMIT_MB`). */
+    readonly memoryLimitMb?: number;
   }
   | { readonly kind: "bigquery"; readonly project: string; readonly dataset: string };
 
@@ -157,6 +162,8 @@ export interface PartitionRefused extends Refusal {
 export const isWriterArgs = (v: unknown): v is WriterArgs =>
   isRecord(v) && typeof v.dataDir === "string" && isRecord(v.warehouse) &&
   [undefined, "auto", "off"].includes(v.warehouse.stringCompression as string | undefined) &&
+  (v.warehouse.memoryLimitMb === undefined ||
+    (Number.isSafeInteger(v.warehouse.memoryLimitMb) && Number(v.warehouse.memoryLimitMb) > 0)) &&
   (v.bigqueryEndpoint === null || typeof v.bigqueryEndpoint === "string") &&
   typeof v.requestTimeoutMs === "number" && isRecord(v.faults);
 

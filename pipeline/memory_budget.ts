@@ -34,10 +34,14 @@ export interface BudgetLine {
   readonly bytes: number;
 }
 
-/** The budget's lines; their sum is what is in flight at most (allocator slack aside). */
+/**
+ * The budget's lines; their sum is what is in flight at most (allocator slack aside). `duckdbBytes`:
+ * DuckDB's cap (`duckdbLimitBytes` of the configured warehouse).
+ */
 export function memoryBudget(
   pipeline: Pick<Config["pipeline"], "enrichers" | "chunkSize" | "batchMaxRows" | "batchMaxBytes">,
   sizes: EventSizes = GENERATED_EVENT_SIZES,
+  duckdbBytes: number = DUCKDB_MEMORY_LIMIT_BYTES,
 ): BudgetLine[] {
   const { enrichers, chunkSize, batchMaxRows, batchMaxBytes } = pipeline;
   // A chunk never spans two fetches of a partition, so a partition's share of a fetch bounds it.
@@ -75,8 +79,16 @@ export function memoryBudget(
     },
     {
       what: "DuckDB",
-      bound: "memory_limit while ingesting",
-      bytes: DUCKDB_MEMORY_LIMIT_BYTES,
+      bound: "memory_limit while ingesting (DUCKDB_MEMORY_LIMIT_MB)",
+      bytes: duckdbBytes,
     },
   ];
+}
+
+/** DuckDB's cap in bytes for a warehouse target (0 for BigQuery: nothing in this process). */
+export function duckdbLimitBytes(warehouse: Config["warehouse"]): number {
+  if (warehouse.kind !== "duckdb") return 0;
+  return warehouse.memoryLimitMb === undefined
+    ? DUCKDB_MEMORY_LIMIT_BYTES
+    : warehouse.memoryLimitMb * 1_000_000;
 }

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { resolveConfig } from "../config/config.ts";
 import { DUCKDB_MEMORY_LIMIT, DUCKDB_MEMORY_LIMIT_BYTES } from "../actors/writer/open_warehouse.ts";
-import { memoryBudget } from "./memory_budget.ts";
+import { duckdbLimitBytes, memoryBudget } from "./memory_budget.ts";
 
 const sizes = { kafkaBytes: 1_000, rowBytes: 500 };
 const pipeline = resolveConfig([() => undefined], () => "").pipeline;
@@ -42,4 +42,14 @@ Deno.test("a chunk weighs at most a partition's share of a fetch, whatever CHUNK
       ?.bytes;
   assert.equal(chunks(5_000), chunks(10_000));
   assert.ok((chunks(100) ?? 0) < (chunks(5_000) ?? 0));
+});
+
+Deno.test("DuckDB's line is the configured cap: DUCKDB_MEMORY_LIMIT_MB, none for BigQuery", () => {
+  const warehouse = (vars: Record<string, string>) =>
+    resolveConfig([(key) => vars[key]], () => "").warehouse;
+  assert.equal(duckdbLimitBytes(warehouse({})), DUCKDB_MEMORY_LIMIT_BYTES);
+  const bytes = duckdbLimitBytes(warehouse({ DUCKDB_MEMORY_LIMIT_MB: "384" }));
+  assert.equal(bytes, 384_000_000);
+  assert.equal(memoryBudget(pipeline, sizes, bytes).at(-1)?.bytes, 384_000_000);
+  assert.equal(duckdbLimitBytes(warehouse({ WAREHOUSE: "bigquery:my-project-1.clicks" })), 0);
 });

@@ -1,0 +1,49 @@
+import assert from "node:assert/strict";
+import type { WarehouseTarget, WriterArgs } from "../../messages/writer.ts";
+import { DuckDBWarehouse } from "./duckdb/duckdb_warehouse.ts";
+import { openWarehouse } from "./open_warehouse.ts";
+
+const args = (warehouse: WarehouseTarget): WriterArgs => ({
+  dataDir: "unused",
+  warehouse,
+  bigqueryEndpoint: null,
+  requestTimeoutMs: 1_000,
+  faults: { crashAfterEveryNthWrite: 0, failEveryNthWrite: 0, hangOnNthWrite: 0 },
+});
+
+/** DuckDB's settings as the writer's warehouse for `target` opens with them. */
+async function settingsOf(target: (dir: string) => WarehouseTarget) {
+  const dir = await Deno.makeTempDir({ prefix: "open_warehouse_" });
+  const warehouse = await openWarehouse(args(target(dir)));
+  assert.ok(warehouse instanceof DuckDBWarehouse);
+  try {
+    await warehouse.open();
+    const [row] = await warehouse.query(
+      `SELECT current_setting('memory_limit') AS memory,
+              current_setting('disabled_compression_methods') AS disabled`,
+    );
+    return { memory: String(row?.memory), disabled: String(row?.disabled) };
+  } finally {
+    await warehouse.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
+Deno.test("the writer's DuckDB opens with the configured memory cap and string compression", async () => {
+  const set = await settingsOf((dir) => ({
+    kind: "duckdb",
+    path: `${dir}/w.duckdb`,
+    memoryLimitMb: 384,
+    stringCompression: "off",
+  }));
+  // DuckDB shows its cap in MiB: 384 MB = 366.2 MiB.
+  assert.equal(set.memory, "366.2 MiB");
+  assert.match(set.disabled.toLowerCase(), /fsst/);
+  assert.match(set.disabled.toLowerCase(), /dictionary/);
+});
+
+Deno.test("a DuckDB target with neither gets the 128 MB cap and DuckDB's own compression", async () => {
+  const set = await settingsOf((dir) => ({ kind: "duckdb", path: `${dir}/w.duckdb` }));
+  assert.equal(set.memory, "122.0 MiB");
+  assert.equal(set.disabled, "");
+});
