@@ -3,7 +3,10 @@
  * for the batcher) over realistic ~830-byte events with a Zipf User-Agent mix, the UA cache's
  * hit rate, and what one uncached UA parse costs. Options:
  * `--events=N` (200000), `--batch=N` (500), `--cache=N` (10000), `--agents=N` (20000),
- * `--rounds=N` (3; each with a cold cache, the median is reported: the host is shared).
+ * `--rounds=N` (3; each with a cold cache, the median is reported: the host is shared),
+ * `--mix=sample|produce` (`sample`: the events above; `produce`: the ones `bench -- ingest` sends,
+ * from the `produce` generator with 2% hostile, ~1.1 KB and a quarter of them not ASCII, so this
+ * bench can be set beside the pipeline's enricher figure; `--agents` does not apply).
  */
 
 import process from "node:process";
@@ -12,6 +15,7 @@ import { enrichBatch, type KafkaMessage } from "./enrich_batch.ts";
 import { sampleMessages, sampleUserAgent } from "./sample_events.ts";
 import { UserAgentCache } from "./user_agent_cache.ts";
 import { parseUserAgent } from "./user_agent_info.ts";
+import { generateMessages } from "../../tools/produce/generate_messages.ts";
 
 interface Options {
   readonly events: number;
@@ -19,6 +23,24 @@ interface Options {
   readonly cache: number;
   readonly agents: number;
   readonly rounds: number;
+  readonly mix: "sample" | "produce";
+}
+
+function mixOf(text: string): Options["mix"] {
+  if (text === "sample" || text === "produce") return text;
+  throw new RangeError(`Cannot run the enrich benchmark: --mix=${text} is not sample or produce`);
+}
+
+/** The events of `bench -- ingest` (same seed and hostile share) as messages on `clicks`/0. */
+function producedMessages(count: number): KafkaMessage[] {
+  return [...generateMessages({ seed: 11, count, badFraction: 0.02 })].map((m, offset) => ({
+    topic: "clicks",
+    partition: 0,
+    offset,
+    timestampMs: 1_588_000_000_000 + offset,
+    key: null,
+    value: m.value,
+  }));
 }
 
 function parse(args: string[]): Options {
@@ -36,6 +58,7 @@ function parse(args: string[]): Options {
     cache: flag("cache", 10_000),
     agents: flag("agents", 20_000),
     rounds: flag("rounds", 3),
+    mix: mixOf(args.find((a) => a.startsWith("--mix="))?.split("=")[1] ?? "sample"),
   };
 }
 
@@ -61,11 +84,16 @@ function pass(messages: KafkaMessage[], batch: number, userAgents: UserAgentCach
 /** Runs the benchmark; returns the exit code. */
 export function run(args: string[]): Promise<number> {
   const options = parse(args);
-  const messages = sampleMessages(options.events, { distinctUserAgents: options.agents, seed: 7 });
+  const messages = options.mix === "produce"
+    ? producedMessages(options.events)
+    : sampleMessages(options.events, { distinctUserAgents: options.agents, seed: 7 });
   const bytes = messages.reduce((sum, m) => sum + m.value.byteLength, 0);
+  const mix = options.mix === "produce"
+    ? "the produce generator's (bench -- ingest's)"
+    : `UA pool ${options.agents} (Zipf 1.1)`;
   console.log(
     `enricher: ${options.events} events (avg ${Math.round(bytes / options.events)} bytes), ` +
-      `batches of ${options.batch}, UA pool ${options.agents} (Zipf 1.1), cache ${options.cache}`,
+      `batches of ${options.batch}, ${mix}, cache ${options.cache}`,
   );
   // Warm-up on a separate cache: JIT only, so each measured round starts with a cold cache.
   pass(
