@@ -69,6 +69,13 @@ function startsOf(lengths: Uint32Array, absent = false): Uint32Array {
   return starts;
 }
 
+/** Whether every byte is 0 or 1 (a loop: `some` with a callback cost ~10 ns per byte). */
+function isBits(values: Uint8Array): boolean {
+  let high = 0;
+  for (let i = 0; i < values.length; i++) high |= values[i]!;
+  return (high & 0xfe) === 0;
+}
+
 /** The view of column `c`; `TypeError` naming the column when its bytes do not fit. */
 export function columnView(packed: PackedBytes, c: number): ColumnView {
   const spec = STAGING_COLUMNS[c];
@@ -115,7 +122,7 @@ export function columnView(packed: PackedBytes, c: number): ColumnView {
     const why = utf8Problem(text, starts);
     if (why !== null) throw fail(why);
   } else if (text.byteLength !== 0) throw fail(`a ${spec.type} column holds text`);
-  if (kind === "bool" && values.some((b) => b > 1)) throw fail("a boolean byte is not 0 or 1");
+  if (kind === "bool" && !isBits(values)) throw fail("a boolean byte is not 0 or 1");
   const buffer = bytes.buffer;
   if (!(buffer instanceof ArrayBuffer)) throw fail("its buffer is shared memory");
   return {

@@ -11,7 +11,7 @@ import {
   viewOf,
 } from "./packed_rows.ts";
 import { cellAt } from "./column_view.ts";
-import { misfitsOf } from "./column_codec.ts";
+import { misfitsOf, sectionOf, VALUES } from "./column_codec.ts";
 
 function rows(from: number, count: number): RowBatch {
   return {
@@ -106,6 +106,18 @@ Deno.test("a buffer whose directory does not fit is refused by the guard, and te
   assert.ok(isPackedRows(damaged));
   assert.deepEqual(topic, ["", `ascii 1 x`]);
   assert.throws(() => unpackRows(damaged).columns[0], /Packed column _topic is malformed/);
+});
+
+Deno.test("a boolean byte other than 0 or 1 names its column on read", () => {
+  const c = STAGING_COLUMNS.findIndex((spec) => spec.name === "is_paypal");
+  for (const bad of [2, 0x80, 0xff]) {
+    const packed = packRows(rows(0, 21));
+    const [at] = sectionOf(packed.bytes, c, VALUES);
+    packed.bytes[at + 20] = bad;
+    assert.throws(() => viewOf(packed, c), /Packed column is_paypal is malformed: a boolean byte/);
+  }
+  const packed = packRows(rows(0, 21));
+  assert.deepEqual(unpackRows(packed).columns[c], rows(0, 21).columns[c]);
 });
 
 Deno.test("packed rows cross a port as one transferred buffer and arrive whole", async () => {

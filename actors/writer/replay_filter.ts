@@ -29,19 +29,35 @@ interface Kept {
   set: Set<number> | undefined;
 }
 
-/** Decides per event whether it is new: above the stored watermark and not kept already. */
+/**
+ * Decides per event whether it is new: above the stored watermark and not kept already. Events of
+ * one partition come in runs, so the partition's state is looked up once per run, not per event.
+ */
 class Keeper {
   readonly partitions = new Map<string, Kept>();
+  /** The partition of the run under way, its stored watermark and what it kept so far. */
+  #topic: string | undefined;
+  #partition = -1;
+  #key = "";
+  #stored = -1;
+  #kept: Kept | undefined;
 
   constructor(private readonly stored: ReadonlyMap<string, number>) {}
 
   keep(topic: string, partition: number, offset: number): boolean {
-    const key = partitionKey(topic, partition);
-    if (offset <= (this.stored.get(key) ?? -1)) return false;
-    const kept = this.partitions.get(key);
+    if (topic !== this.#topic || partition !== this.#partition) {
+      this.#topic = topic;
+      this.#partition = partition;
+      this.#key = partitionKey(topic, partition);
+      this.#stored = this.stored.get(this.#key) ?? -1;
+      this.#kept = this.partitions.get(this.#key);
+    }
+    if (offset <= this.#stored) return false;
+    const kept = this.#kept;
     if (kept === undefined) {
       const high = { topic, partition, maxOffset: offset };
-      this.partitions.set(key, { high, offsets: [offset], set: undefined });
+      this.#kept = { high, offsets: [offset], set: undefined };
+      this.partitions.set(this.#key, this.#kept);
       return true;
     }
     if (offset > kept.high.maxOffset) {

@@ -37,3 +37,26 @@ Deno.test("a row without Kafka coordinates is refused as a TypeError", () => {
   columnOf(rows, "_offset")[1] = null;
   assert.throws(() => filterReplays(rows, [], new Map()), TypeError);
 });
+
+Deno.test("runs of partitions and topics that come back later are each filtered against their own state", () => {
+  const run = (topic: string, partition: number, fromOffset: number, count: number) =>
+    syntheticBatch({ topic, partition, fromOffset, count });
+  const rows = concatBatches([
+    run("a", 0, 0, 3), // kept: 2 (stored 1)
+    run("b", 0, 0, 2), // kept: 0, 1 (nothing stored)
+    run("a", 1, 5, 2), // kept: 5, 6
+    run("a", 0, 1, 4), // 1 stored, 2 repeated; kept: 3, 4
+    run("b", 0, 1, 2), // 1 repeated; kept: 2
+  ]);
+  const stored = new Map([[partitionKey("a", 0), 1], [partitionKey("b", 1), 99]]);
+  const out = filterReplays(rows, [], stored);
+  const kept = columnOf(out.rows, "_offset").map((offset, i) =>
+    `${columnOf(out.rows, "_topic")[i]}/${columnOf(out.rows, "_partition")[i]}@${offset}`
+  );
+  assert.deepEqual(kept, ["a/0@2", "b/0@0", "b/0@1", "a/1@5", "a/1@6", "a/0@3", "a/0@4", "b/0@2"]);
+  assert.equal(out.replayed, 13 - 8);
+  assert.deepEqual(
+    out.advanced.map((w) => `${w.topic}/${w.partition}@${w.maxOffset}`),
+    ["a/0@4", "b/0@2", "a/1@6"],
+  );
+});

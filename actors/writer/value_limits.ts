@@ -15,7 +15,7 @@ import {
 } from "../../messages/staging_columns.ts";
 import { nestedChars } from "../../messages/nested_columns.ts";
 import { cellProblem, misfitsOf } from "../../messages/column_codec.ts";
-import { decodeColumn } from "../../messages/column_view.ts";
+import { type ColumnView, isValid } from "../../messages/column_view.ts";
 import { packedOf, type PackedRows, viewOf } from "../../messages/packed_rows.ts";
 import { columnIndex } from "./batch_columns.ts";
 
@@ -69,30 +69,53 @@ function unstorable(cell: Cell, type: ColumnType, name: string): string | null {
 /** Columns of event-time milliseconds the lake partitions by (the Kafka stamp is trusted). */
 const isTimeColumn = (name: string) => name.endsWith("_ms") && name !== "_kafka_timestamp_ms";
 
+/** Whether every valid value of a packed int64 column is a representable instant. */
+function instantsRepresentable(view: ColumnView): boolean {
+  const { values, rowCount } = view;
+  const low = new Uint32Array(values.buffer, values.byteOffset, rowCount * 2);
+  const high = new Int32Array(values.buffer, values.byteOffset, rowCount * 2);
+  for (let i = 0; i < rowCount; i++) {
+    if (!isValid(view, i)) continue;
+    if (!isRepresentableMs(high[i * 2 + 1]! * 4294967296 + low[i * 2]!)) return false;
+  }
+  return true;
+}
+
+/** A row's JSON bytes at most from column `view`, at row `i` (text and lists only). */
+function columnBytes(view: ColumnView, i: number): number {
+  const { starts, firsts } = view;
+  if (view.kind === "list") {
+    return (starts[firsts[i + 1]!]! - starts[firsts[i]!]!) * 6 + (firsts[i + 1]! - firsts[i]!) * 3 +
+      26;
+  }
+  return (starts[i + 1]! - starts[i]!) * 6 + 26;
+}
+
 /**
  * Whether packed rows can be stored as they are: the packer already fitted every cell to its
  * type, so only the event-time range and the row size limit are left to check, from the bytes.
+ * The size is first bounded by the sum of each column's largest value, which clears a batch
+ * without summing every row (the sums run only when that bound is over the limit).
  */
 function packedStorable(packed: PackedRows): boolean {
   const rows = packed.rowCount;
-  const sizes = new Float64Array(rows);
+  const sized: ColumnView[] = [];
+  let bound = STAGING_COLUMNS.length * 24;
   for (let c = 0; c < STAGING_COLUMNS.length; c++) {
     const view = viewOf(packed, c);
-    const { starts, firsts } = view;
-    if (view.kind === "text" || view.kind === "json") {
-      for (let i = 0; i < rows; i++) sizes[i]! += (starts[i + 1]! - starts[i]!) * 6 + 26;
-    } else if (view.kind === "list") {
-      for (let i = 0; i < rows; i++) {
-        sizes[i]! += (starts[firsts[i + 1]!]! - starts[firsts[i]!]!) * 6 +
-          (firsts[i + 1]! - firsts[i]!) * 3 + 26;
-      }
+    if (view.kind === "text" || view.kind === "json" || view.kind === "list") {
+      sized.push(view);
+      let largest = 0;
+      for (let i = 0; i < rows; i++) largest = Math.max(largest, columnBytes(view, i));
+      bound += largest;
     } else if (view.kind === "int64" && isTimeColumn(view.name)) {
-      for (const ms of decodeColumn(view)) {
-        if (typeof ms === "number" && !isRepresentableMs(ms)) return false;
-      }
+      if (!instantsRepresentable(view)) return false;
     }
   }
-  return sizes.every((bytes) => bytes + STAGING_COLUMNS.length * 24 <= MAX_ROW_BYTES);
+  if (bound <= MAX_ROW_BYTES) return true;
+  const sizes = new Float64Array(rows).fill(STAGING_COLUMNS.length * 24);
+  for (const view of sized) for (let i = 0; i < rows; i++) sizes[i]! += columnBytes(view, i);
+  return sizes.every((bytes) => bytes <= MAX_ROW_BYTES);
 }
 
 /** Bytes a cell can take in a row's insertAll JSON, at most (a char escaped as \uXXXX: 6). */

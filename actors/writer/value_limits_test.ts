@@ -11,6 +11,7 @@ import {
 } from "./value_limits.ts";
 import { columnIndex } from "./batch_columns.ts";
 import type { Cell, RowBatch } from "../../messages/staging_columns.ts";
+import { packRows, unpackRows } from "../../messages/packed_rows.ts";
 
 function withCell(batch: RowBatch, name: string, row: number, value: Cell): RowBatch {
   const columns = batch.columns.map((c) => [...c]);
@@ -99,4 +100,40 @@ Deno.test("event dates come from the event time, else the Kafka time; unrepresen
   assert.equal(eventDate(null, 2 ** 53), null);
   assert.equal(eventDate(null, null), null);
   assert.equal(isRepresentableMs(-1), true, "Kafka's 'no timestamp' is 1969-12-31");
+});
+
+Deno.test("packed rows whose large values lie in different rows come back as they were; one row over the limit is cut", () => {
+  // 4.2 MB as JSON (a control character is escaped as \u0001): two in one row do not fit.
+  const large = (ch: string) => ch + "\u0001".repeat(700_000);
+  let rows = syntheticBatch({ fromOffset: 0, count: 3 });
+  rows = withCell(rows, "extra", 0, large("x"));
+  rows = withCell(rows, "current_url", 1, large("y"));
+  const apart = unpackRows(packRows(rows));
+  const kept = storableBatch(apart, []);
+  assert.equal(kept.rows, apart, "stored from the packed bytes as they are");
+  assert.equal(kept.fixed, 0);
+  const together = unpackRows(packRows(withCell(rows, "current_url", 0, large("z"))));
+  const cut = storableBatch(together, []);
+  assert.notEqual(cut.rows, together);
+  assert.equal(cut.fixed, 1);
+  assert.equal(columnOf(cut.rows, "current_url")[1], large("y"));
+  assert.deepEqual(
+    [columnOf(cut.rows, "extra")[0], columnOf(cut.rows, "current_url")[0]].filter((c) => c === null)
+      .length,
+    1,
+  );
+});
+
+Deno.test("a packed event time past 9999 is left null with a problem", () => {
+  const rows = withCell(
+    syntheticBatch({ fromOffset: 0, count: 3 }),
+    "event_time_ms",
+    2,
+    MAX_TIMESTAMP_MS + 1,
+  );
+  const packed = unpackRows(packRows(rows));
+  const out = storableBatch(packed, []);
+  assert.equal(out.fixed, 1);
+  assert.equal(columnOf(out.rows, "event_time_ms")[2], null);
+  assert.equal(columnOf(out.rows, "event_time_ms")[1], columnOf(rows, "event_time_ms")[1]);
 });

@@ -189,16 +189,44 @@ function fillVector(vector: duckdb.Vector, column: ChunkColumn, start: number, c
 }
 
 /**
+ * Chunks at most kept for reuse, per column layout: two staging batches' worth (one committing,
+ * the next prepared). About 2 MB each.
+ */
+const POOLED_CHUNKS = 10;
+/** Reset chunks by column layout (their types' names), and the layout of every pooled chunk. */
+const pooled = new Map<string, DuckDBDataChunk[]>();
+const layouts = new WeakMap<DuckDBDataChunk, string>();
+
+/**
+ * Resets chunks whose rows DuckDB has copied (appended, or not needed any more) and keeps them for
+ * the next `buildChunks` of the same column layout: a chunk of the staging table's 65 columns
+ * cost ~0.25 ms to create, its vectors' memory fresh (page faults) each time.
+ */
+export function recycleChunks(chunks: readonly DuckDBDataChunk[]): void {
+  for (const chunk of chunks) {
+    chunk.reset();
+    const layout = layouts.get(chunk);
+    if (layout === undefined) continue;
+    const free = pooled.get(layout) ?? [];
+    pooled.set(layout, free);
+    if (free.length < POOLED_CHUNKS && !free.includes(chunk)) free.push(chunk);
+  }
+}
+
+/**
  * Builds the data chunks of `rowCount` rows given as columns (in the table's column order), up to
- * `CHUNK_ROWS` rows each. Needs no connection or transaction, so a batch's chunks can be built
- * while another batch commits.
+ * `CHUNK_ROWS` rows each, in recycled chunks where there are some (`recycleChunks`). Needs no
+ * connection or transaction, so a batch's chunks can be built while another batch commits.
  */
 export function buildChunks(columns: readonly ChunkColumn[], rowCount: number): DuckDBDataChunk[] {
   const types = columns.map((column) => LOGICAL_TYPES[column.type].logical_type);
+  const layout = columns.map((column) => column.type).join(",");
+  const free = pooled.get(layout);
   const chunks: DuckDBDataChunk[] = [];
   for (let start = 0; start < rowCount; start += CHUNK_ROWS) {
     const count = Math.min(CHUNK_ROWS, rowCount - start);
-    const chunk = new DuckDBDataChunk(duckdb.create_data_chunk(types));
+    const chunk = free?.pop() ?? new DuckDBDataChunk(duckdb.create_data_chunk(types));
+    layouts.set(chunk, layout);
     chunk.rowCount = count;
     for (let c = 0; c < columns.length; c++) {
       const vector = duckdb.data_chunk_get_vector(chunk.chunk, c);

@@ -5,7 +5,14 @@ import { STAGING_COLUMNS } from "../../../messages/staging_columns.ts";
 import { columnIndex } from "../batch_columns.ts";
 import { syntheticBatch } from "../testing.ts";
 import { duckdbTypeSql } from "../table_columns.ts";
-import { appendColumns, CHUNK_ROWS, type ChunkColumn } from "./column_chunks.ts";
+import {
+  appendChunks,
+  appendColumns,
+  buildChunks,
+  CHUNK_ROWS,
+  type ChunkColumn,
+  recycleChunks,
+} from "./column_chunks.ts";
 
 const COLUMNS = STAGING_COLUMNS.map((c) => `"${c.name}" ${duckdbTypeSql(c.type)}`).join(", ");
 
@@ -81,6 +88,62 @@ Deno.test("a packed batch appends the same table as its cells, across chunk boun
       sizes.filter((n) => n === 3).length,
     ]);
     assert.equal(nul, "nul\0inside ünïcode 😀 and more than twelve");
+  } finally {
+    connection.closeSync();
+    instance.closeSync();
+  }
+});
+
+Deno.test("recycled chunks filled with the next batch append exactly what fresh chunks do", async () => {
+  const first = packRows(varied(CHUNK_ROWS * 2 + 37));
+  // The next batch: fewer rows, nulls and empty lists where the first held values.
+  const count = CHUNK_ROWS + 5;
+  const next = syntheticBatch({ fromOffset: 9000, count });
+  for (let row = 0; row < count; row++) {
+    for (const name of ["option", "key_search", "device_id", "is_paypal", "latitude"]) {
+      if (row % 2 === 0) (next.columns[columnIndex(name)] ?? [])[row] = null;
+    }
+    if (row % 3 === 0) (next.columns[columnIndex("catalog_product_ids")] ?? [])[row] = [];
+  }
+  const packed = packRows(next);
+  const columnsOf = (rows: typeof first): ChunkColumn[] =>
+    STAGING_COLUMNS.map((spec, c) => ({
+      name: spec.name,
+      type: spec.type,
+      packed: viewOf(rows, c),
+    }));
+  const instance = await DuckDBInstance.create(":memory:");
+  const connection = await instance.connect();
+  try {
+    for (const table of ["from_cells", "recycled"]) {
+      await connection.run(`CREATE TABLE ${table} (${COLUMNS})`);
+    }
+    const cells = await connection.createAppender("from_cells");
+    appendColumns(
+      cells,
+      STAGING_COLUMNS.map((spec, c) => ({
+        name: spec.name,
+        type: spec.type,
+        cells: next.columns[c] ?? [],
+      })),
+      count,
+    );
+    cells.closeSync();
+    const used = buildChunks(columnsOf(first), first.rowCount);
+    recycleChunks(used);
+    const again = buildChunks(columnsOf(packed), count);
+    assert.ok(again.every((chunk) => used.includes(chunk)), "the chunks are reused");
+    const appender = await connection.createAppender("recycled");
+    appendChunks(appender, again);
+    appender.closeSync();
+    recycleChunks(again);
+    const differ = await connection.runAndReadAll(
+      `SELECT count(*) FROM ((FROM from_cells EXCEPT ALL FROM recycled)
+       UNION ALL (FROM recycled EXCEPT ALL FROM from_cells))`,
+    );
+    assert.equal(Number(differ.getRowsJS()[0]?.[0]), 0);
+    const rows = await connection.runAndReadAll("SELECT count(*), count(option) FROM recycled");
+    assert.deepEqual(rows.getRowsJS()[0]?.map(Number), [count, Math.floor(count / 2)]);
   } finally {
     connection.closeSync();
     instance.closeSync();

@@ -17,7 +17,7 @@ import { NOTHING_STORED, type StoredPartition } from "../partition_guard.ts";
 import { partitionKey } from "../replay_filter.ts";
 import { type StorableBatch, storableBatch } from "../value_limits.ts";
 import type { WarehouseBatch } from "../warehouse.ts";
-import { buildChunks } from "./column_chunks.ts";
+import { buildChunks, recycleChunks } from "./column_chunks.ts";
 import { stagingColumns } from "./staging_append.ts";
 
 /** A partition of the batch and the watermark epoch its rows were stamped with. */
@@ -86,12 +86,12 @@ export class PreparedBatch implements WarehouseBatch {
   }
 
   /**
-   * Lets go of the chunks once the batch is committed: their strings and lists are freed now
-   * (the rest when the chunks are collected), and a later write of this batch (a replay) goes by
-   * its plan.
+   * Lets go of the chunks once the batch is committed: their strings and lists are freed now, the
+   * chunks kept for the next batch's (`recycleChunks`), and a later write of this batch (a
+   * replay) goes by its plan.
    */
   release(): void {
-    for (const chunk of this.#staging) chunk.reset();
+    recycleChunks(this.#staging);
     this.#staging = [];
   }
 }

@@ -104,12 +104,18 @@ function heapCopy(vector: duckdb.Vector, text: Uint8Array): [number, number] {
   return [words.getUint32(8, true), words.getUint32(12, true)];
 }
 
+/** The low `n` bytes (0..4) of a 32-bit word kept, the rest zero. */
+const KEEP = [0, 0xff, 0xffff, 0xffffff, 0xffffffff];
+
 /**
  * Writes string_t values for texts `from`, `from + stride`, ... (`count` of them) of UTF-8
  * `bytes` (text i lies from `starts[i]` to `starts[i + 1]`) into rows 0.. of `vector`, without
  * making JavaScript strings: texts of up to 12 bytes are copied into inline slots; when some are
  * longer, the bytes of all `count` texts are copied into the vector's string heap in one native
  * call and the long slots point into it; then the slots are copied into the vector at once.
+ * Inline bytes are read and written a 32-bit word at a time, the bytes past a text's end zeroed
+ * (DuckDB compares inline strings by their whole 16 bytes); byte by byte only where a word would
+ * read past the end of `bytes`.
  */
 export function writeStringBytes(
   vector: duckdb.Vector,
@@ -123,20 +129,36 @@ export function writeStringBytes(
   if (slots.byteLength < count * 16) {
     slots = new Uint8Array(count * 16);
     slotWords = new Uint32Array(slots.buffer);
-  } else slots.fill(0, 0, count * 16);
+  }
+  const words = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const wordEnd = bytes.byteLength - 12;
   let longs = 0;
   for (let i = 0; i < count; i++) {
     const start = starts[from + i * stride] ?? 0;
     const length = (starts[from + i * stride + 1] ?? start) - start;
-    slotWords[i * 4] = length;
-    const at = i * 16 + 4;
-    if (length > 12) {
-      // The 4-byte prefix; the pointer is written below.
-      for (let k = 0; k < 4; k++) slots[at + k] = bytes[start + k] ?? 0;
-      longs++;
+    const slot = i * 4;
+    slotWords[slot] = length;
+    if (start <= wordEnd) {
+      if (length > 12) {
+        // The 4-byte prefix; the pointer is written below.
+        slotWords[slot + 1] = words.getUint32(start, true);
+        longs++;
+        continue;
+      }
+      slotWords[slot + 1] = words.getUint32(start, true) & KEEP[Math.min(length, 4)]!;
+      slotWords[slot + 2] = length > 4
+        ? words.getUint32(start + 4, true) & KEEP[Math.min(length - 4, 4)]!
+        : 0;
+      slotWords[slot + 3] = length > 8 ? words.getUint32(start + 8, true) & KEEP[length - 8]! : 0;
       continue;
     }
-    for (let k = 0; k < length; k++) slots[at + k] = bytes[start + k] ?? 0;
+    // Near the end of `bytes`: byte by byte.
+    slotWords[slot + 1] = slotWords[slot + 2] = slotWords[slot + 3] = 0;
+    const at = i * 16 + 4;
+    for (let k = 0; k < Math.min(length, length > 12 ? 4 : 12); k++) {
+      slots[at + k] = bytes[start + k] ?? 0;
+    }
+    if (length > 12) longs++;
   }
   if (longs > 0) {
     const first = starts[from] ?? 0;

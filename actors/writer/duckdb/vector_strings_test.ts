@@ -68,6 +68,30 @@ Deno.test("every other text read back exactly from bytes with a stride, from an 
   );
 });
 
+Deno.test("inline slots hold zeros past each text, whatever bytes follow it", () => {
+  // Short texts of every length 0..12, each followed by bytes that are not zero.
+  const texts = Array.from({ length: 13 }, (_, n) => "x".repeat(n) + "\u00ff".repeat(7));
+  const { bytes, starts } = packed(texts);
+  // Every other span: text n is the run of n "x" only; its "ÿ" bytes lie between it and the next.
+  const spans = new Uint32Array(27);
+  for (let n = 0; n < 13; n++) {
+    spans[n * 2] = starts[n] ?? 0;
+    spans[n * 2 + 1] = (starts[n] ?? 0) + n;
+  }
+  spans[26] = bytes.byteLength;
+  const chunk = DuckDBDataChunk.create([VARCHAR], 13);
+  const vector = duckdb.data_chunk_get_vector(chunk.chunk, 0);
+  writeStringBytes(vector, bytes, spans, 0, 13, 2);
+  const slots = duckdb.vector_get_data(vector, 13 * 16);
+  for (let n = 0; n < 13; n++) {
+    const slot = slots.subarray(n * 16, n * 16 + 16);
+    assert.equal(new DataView(slot.buffer, slot.byteOffset).getUint32(0, true), n);
+    assert.deepEqual([...slot.subarray(4, 4 + n)], Array(n).fill(0x78), `text of ${n} bytes`);
+    assert.deepEqual([...slot.subarray(4 + n)], Array(12 - n).fill(0), `padding after ${n} bytes`);
+  }
+  assert.deepEqual(chunk.getColumnValues(0), texts.map((_, n) => "x".repeat(n)));
+});
+
 Deno.test("strings read back exactly at the 12-byte inline limit, long ones anywhere", () => {
   for (const texts of ORDERS) {
     assert.deepEqual(filled(texts.length, (v) => writeStrings(v, texts)), texts);
