@@ -36,6 +36,14 @@ function option(args: string[], name: string, fallback: number): number {
 
 type Mode = "host" | "host-slice" | "host-transfer" | "port";
 
+/** Each mode with the line it is reported under, in the order they run. */
+const MODES: readonly (readonly [Mode, string])[] = [
+  ["host", "through the host (runtime today)"],
+  ["host-slice", "through the host, kept, a slice moved"],
+  ["host-transfer", "through the host, transferred on"],
+  ["port", "over a MessagePort (host hears done)"],
+];
+
 async function measure(mode: Mode, chunks: number, events: number): Promise<Figures> {
   const source = new Worker(MODULE, { type: "module", name: "route-source" });
   const sink = new Worker(MODULE, { type: "module", name: "route-sink" });
@@ -140,30 +148,9 @@ export async function run(args: string[]): Promise<number> {
   const events = option(args, "--events", 2_000);
   console.log(`route: ${chunks} chunks of ${events} events of 1.1 KB, source -> sink`);
   for (let round = 0; round < 2; round++) {
-    report(
-      "through the host (runtime today)",
-      await measure("host", chunks, events),
-      chunks,
-      events,
-    );
-    report(
-      "through the host, kept, a slice moved",
-      await measure("host-slice", chunks, events),
-      chunks,
-      events,
-    );
-    report(
-      "through the host, transferred on",
-      await measure("host-transfer", chunks, events),
-      chunks,
-      events,
-    );
-    report(
-      "over a MessagePort (host hears done)",
-      await measure("port", chunks, events),
-      chunks,
-      events,
-    );
+    for (const [mode, label] of MODES) {
+      report(label, await measure(mode, chunks, events), chunks, events);
+    }
   }
   return 0;
 }
