@@ -27,6 +27,7 @@ import { type PipelineProcess, startPipeline } from "../test/pipeline_process.ts
 import { parsePrometheus } from "../test/prometheus.ts";
 import { loadConfig } from "../config/config.ts";
 import { duckdbLimitBytes, memoryBudget } from "../pipeline/memory_budget.ts";
+import { isStringCompression } from "../messages/writer.ts";
 
 interface Target {
   readonly brokers: string;
@@ -273,7 +274,7 @@ export async function run(args: string[]): Promise<number> {
     },
   });
   const stringCompression = values["string-compression"];
-  if (stringCompression !== "auto" && stringCompression !== "off") {
+  if (!isStringCompression(stringCompression)) {
     throw new RangeError(`--string-compression must be auto or off, got ${stringCompression}`);
   }
   console.log(`DUCKDB_STRING_COMPRESSION=${stringCompression}`);

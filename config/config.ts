@@ -5,7 +5,12 @@
  */
 import type { KafkaSasl } from "../messages/consumer.ts";
 import type { CrawlerSettings } from "../messages/crawler.ts";
-import type { LakeTarget, WarehouseTarget } from "../messages/writer.ts";
+import {
+  DUCKDB_MEMORY_LIMIT_MB,
+  type LakeTarget,
+  type StringCompression,
+  type WarehouseTarget,
+} from "../messages/writer.ts";
 import { type Setting, SETTINGS, type Settings, type SettingValue } from "./settings.ts";
 
 /** Raised for a configuration that cannot start the pipeline; the message lists every problem. */
@@ -86,7 +91,7 @@ export type Source = (key: string) => string | undefined;
 function parseWarehouse(
   text: string | undefined,
   dataDir: string,
-  duckdb: { stringCompression: "auto" | "off"; memoryLimitMb: number },
+  duckdb: { stringCompression: StringCompression; memoryLimitMb: number },
 ): WarehouseTarget | string {
   if (text === undefined) return { kind: "duckdb", path: `${dataDir}/warehouse.duckdb`, ...duckdb };
   const duck = /^duckdb:(.+)$/.exec(text);
@@ -144,7 +149,7 @@ export function resolveConfig(sources: Source[], readFile: (path: string) => str
     // A value that does not parse is already among the problems; any will do until thrown.
     {
       stringCompression: r.duckdbStringCompression ?? "auto",
-      memoryLimitMb: r.duckdbMemoryLimitMb ?? 128,
+      memoryLimitMb: r.duckdbMemoryLimitMb ?? DUCKDB_MEMORY_LIMIT_MB,
     },
   );
   const lake = parseLake(r.lake, dataDir);

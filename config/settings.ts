@@ -4,6 +4,7 @@
  */
 
 import { SHOP_HOSTS } from "./shop_hosts.ts";
+import { DUCKDB_MEMORY_LIMIT_MB, STRING_COMPRESSIONS } from "../messages/writer.ts";
 
 /** A parsed setting value. */
 export type SettingValue = string | number | boolean | string[];
@@ -204,15 +205,15 @@ export const SETTINGS = {
   duckdbStringCompression: choice(
     "DUCKDB_STRING_COMPRESSION",
     "How DuckDB stores staged text at its checkpoints: `auto` (dictionary or FSST compressed, about 240 bytes per event on disk) or `off` (as it is, about 880: for staging an export schedule empties; checkpoints cost half, so p99 latency and events/s improve, docs/OPERATIONS.md).",
-    ["auto", "off"],
+    STRING_COMPRESSIONS,
     "auto",
   ),
   duckdbMemoryLimitMb: integer(
     "DUCKDB_MEMORY_LIMIT_MB",
     "DuckDB's buffer cap in MB (128 to 1,048,576); committed rows not yet checkpointed past it spill to `<warehouse>.tmp/`: 384 gave about 12% more events/s for about 190 MiB more RSS (docs/OPERATIONS.md).",
-    128,
+    DUCKDB_MEMORY_LIMIT_MB,
     1_048_576,
-    128,
+    DUCKDB_MEMORY_LIMIT_MB,
   ),
   lake: shows(
     "`<DATA_DIR>/lake`",

@@ -28,6 +28,27 @@ import type { CrawlResult, ProductToCrawl } from "./crawler.ts";
  */
 export type StringCompression = "auto" | "off";
 
+/** The `StringCompression` modes, as `DUCKDB_STRING_COMPRESSION` and the benches accept them. */
+export const STRING_COMPRESSIONS: readonly StringCompression[] = ["auto", "off"];
+
+/** Checks a `StringCompression`. */
+export const isStringCompression = (v: unknown): v is StringCompression =>
+  STRING_COMPRESSIONS.some((mode) => mode === v);
+
+/**
+ * DuckDB's `memory_limit` in MB for a target that names none, the default of
+ * `DUCKDB_MEMORY_LIMIT_MB` (DuckDB's own default is 80% of RAM). Sized from the process's 500 MB
+ * target (README "Memory"): `bench -- ingest` measured peak RSS 1.76 GB with 512MB and 1.38 GB
+ * with 128MB over 300,000 events, with no change in the writer's CPU per event. 64MB is too
+ * little: a commit of a 10,000-row batch failed to pin a block (61.0 of 61.0 MiB used) and the
+ * writer stalled, retrying. More is faster (2026-11-30, `bench -- ingest --string-compression
+ * off`: 384MB gave 60,000 events/s against 53,300 with 128MB, DuckDB's threads 6.8 against 8.7 µs
+ * per event, peak RSS 1,438 against 1,245 MiB): rows committed but not checkpointed (up to the
+ * 256 MB of WAL) then stay in memory instead of being compressed out to `<warehouse>.tmp/` and
+ * read back at the checkpoint.
+ */
+export const DUCKDB_MEMORY_LIMIT_MB = 128;
+
 /**
  * Where the warehouse lives (a DuckDB target without `stringCompression` uses `auto`, without
  * `memoryLimitMb` the pipeline's 128).
@@ -161,7 +182,8 @@ export interface PartitionRefused extends Refusal {
 /** Checks writer init arguments. */
 export const isWriterArgs = (v: unknown): v is WriterArgs =>
   isRecord(v) && typeof v.dataDir === "string" && isRecord(v.warehouse) &&
-  [undefined, "auto", "off"].includes(v.warehouse.stringCompression as string | undefined) &&
+  (v.warehouse.stringCompression === undefined ||
+    isStringCompression(v.warehouse.stringCompression)) &&
   (v.warehouse.memoryLimitMb === undefined ||
     (Number.isSafeInteger(v.warehouse.memoryLimitMb) && Number(v.warehouse.memoryLimitMb) > 0)) &&
   (v.bigqueryEndpoint === null || typeof v.bigqueryEndpoint === "string") &&

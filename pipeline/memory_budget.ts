@@ -8,7 +8,7 @@
  */
 import type { Config } from "../config/config.ts";
 import { EMIT_WINDOW } from "../actors/runtime/serve.ts";
-import { DUCKDB_MEMORY_LIMIT_BYTES } from "../actors/writer/open_warehouse.ts";
+import { DUCKDB_MEMORY_LIMIT_MB } from "../messages/writer.ts";
 import {
   FETCH_MAX_BYTES,
   FETCH_MAX_BYTES_PER_PARTITION,
@@ -41,7 +41,7 @@ export interface BudgetLine {
 export function memoryBudget(
   pipeline: Pick<Config["pipeline"], "enrichers" | "chunkSize" | "batchMaxRows" | "batchMaxBytes">,
   sizes: EventSizes = GENERATED_EVENT_SIZES,
-  duckdbBytes: number = DUCKDB_MEMORY_LIMIT_BYTES,
+  duckdbBytes: number = DUCKDB_MEMORY_LIMIT_MB * 1_000_000,
 ): BudgetLine[] {
   const { enrichers, chunkSize, batchMaxRows, batchMaxBytes } = pipeline;
   // A chunk never spans two fetches of a partition, so a partition's share of a fetch bounds it.
@@ -88,7 +88,6 @@ export function memoryBudget(
 /** DuckDB's cap in bytes for a warehouse target (0 for BigQuery: nothing in this process). */
 export function duckdbLimitBytes(warehouse: Config["warehouse"]): number {
   if (warehouse.kind !== "duckdb") return 0;
-  return warehouse.memoryLimitMb === undefined
-    ? DUCKDB_MEMORY_LIMIT_BYTES
-    : warehouse.memoryLimitMb * 1_000_000;
+  // DuckDB's MB are 1,000,000 bytes.
+  return (warehouse.memoryLimitMb ?? DUCKDB_MEMORY_LIMIT_MB) * 1_000_000;
 }

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { resolveConfig } from "../config/config.ts";
-import { DUCKDB_MEMORY_LIMIT, DUCKDB_MEMORY_LIMIT_BYTES } from "../actors/writer/open_warehouse.ts";
+import { DUCKDB_MEMORY_LIMIT_MB } from "../messages/writer.ts";
 import { duckdbLimitBytes, memoryBudget } from "./memory_budget.ts";
 
 const sizes = { kafkaBytes: 1_000, rowBytes: 500 };
@@ -17,8 +17,8 @@ Deno.test("the budget of the default settings names every in-flight buffer and D
     "DuckDB",
   ]);
   assert.ok(lines.every((l) => l.bytes > 0));
-  assert.equal(lines.at(-1)?.bytes, DUCKDB_MEMORY_LIMIT_BYTES);
-  assert.equal(DUCKDB_MEMORY_LIMIT, `${DUCKDB_MEMORY_LIMIT_BYTES / 1_000_000}MB`);
+  assert.equal(lines.at(-1)?.bytes, 128_000_000);
+  assert.equal(DUCKDB_MEMORY_LIMIT_MB, 128);
 });
 
 Deno.test("a batch weighs its rows, or BATCH_MAX_BYTES when that is smaller", () => {
@@ -47,7 +47,7 @@ Deno.test("a chunk weighs at most a partition's share of a fetch, whatever CHUNK
 Deno.test("DuckDB's line is the configured cap: DUCKDB_MEMORY_LIMIT_MB, none for BigQuery", () => {
   const warehouse = (vars: Record<string, string>) =>
     resolveConfig([(key) => vars[key]], () => "").warehouse;
-  assert.equal(duckdbLimitBytes(warehouse({})), DUCKDB_MEMORY_LIMIT_BYTES);
+  assert.equal(duckdbLimitBytes(warehouse({})), 128_000_000);
   const bytes = duckdbLimitBytes(warehouse({ DUCKDB_MEMORY_LIMIT_MB: "384" }));
   assert.equal(bytes, 384_000_000);
   assert.equal(memoryBudget(pipeline, sizes, bytes).at(-1)?.bytes, 384_000_000);

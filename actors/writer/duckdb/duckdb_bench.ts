@@ -35,7 +35,7 @@ import type { WarehouseBatch } from "../warehouse.ts";
 import { processCpuMicros, threadCpuMicros } from "../../../observability/thread_cpu.ts";
 import { DuckDBWarehouse } from "./duckdb_warehouse.ts";
 import { stagingDdl } from "./schema.ts";
-import type { StringCompression } from "../../../messages/writer.ts";
+import { isStringCompression, type StringCompression } from "../../../messages/writer.ts";
 
 interface Options {
   rows: number;
@@ -65,7 +65,7 @@ function parse(args: string[]): Options {
 }
 
 function stringCompression(text: string): StringCompression {
-  if (text === "auto" || text === "off") return text;
+  if (isStringCompression(text)) return text;
   throw new RangeError(`--string-compression must be auto or off, got ${JSON.stringify(text)}`);
 }
 
