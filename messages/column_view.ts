@@ -148,6 +148,25 @@ export const isValid = (view: ColumnView, i: number): boolean =>
   ((view.validity[i >>> 3] ?? 0) & (1 << (i & 7))) !== 0;
 
 /** The texts from `starts[from]` to `starts[to]`, decoded in one call when ASCII. */
+/** An int64 column's values as little-endian 32-bit words, read with `int64At`. */
+export interface Int64Words {
+  readonly low: Uint32Array;
+  readonly high: Int32Array;
+}
+
+/** The words of int64 column `view` (no copy). */
+export function int64Words(view: ColumnView): Int64Words {
+  const { values, rowCount } = view;
+  return {
+    low: new Uint32Array(values.buffer, values.byteOffset, rowCount * 2),
+    high: new Int32Array(values.buffer, values.byteOffset, rowCount * 2),
+  };
+}
+
+/** Row `i`'s value of an int64 column, as a number (exact within ±2^53). */
+export const int64At = (words: Int64Words, i: number): number =>
+  (words.high[i * 2 + 1] ?? 0) * 4294967296 + (words.low[i * 2] ?? 0);
+
 function textsOf(view: ColumnView, from: number, to: number): string[] {
   const { starts, bytes } = view;
   const begin = starts[from] ?? 0;
@@ -221,11 +240,8 @@ export function decodeColumn(view: ColumnView): Cell[] {
       for (let i = 0; i < rows; i++) if (isValid(view, i)) out[i] = recordsAt(view, i);
       return out;
     case "int64": {
-      const low = new Uint32Array(values.buffer, values.byteOffset, rows * 2);
-      const high = new Int32Array(values.buffer, values.byteOffset, rows * 2);
-      for (let i = 0; i < rows; i++) {
-        if (isValid(view, i)) out[i] = (high[i * 2 + 1] ?? 0) * 4294967296 + (low[i * 2] ?? 0);
-      }
+      const words = int64Words(view);
+      for (let i = 0; i < rows; i++) if (isValid(view, i)) out[i] = int64At(words, i);
       return out;
     }
     case "int32": {

@@ -15,7 +15,7 @@ import {
 } from "../../messages/staging_columns.ts";
 import { nestedChars } from "../../messages/nested_columns.ts";
 import { cellProblem, misfitsOf } from "../../messages/column_codec.ts";
-import { type ColumnView, isValid } from "../../messages/column_view.ts";
+import { type ColumnView, int64At, int64Words, isValid } from "../../messages/column_view.ts";
 import { packedOf, type PackedRows, viewOf } from "../../messages/packed_rows.ts";
 import { columnIndex } from "./batch_columns.ts";
 
@@ -71,12 +71,9 @@ const isTimeColumn = (name: string) => name.endsWith("_ms") && name !== "_kafka_
 
 /** Whether every valid value of a packed int64 column is a representable instant. */
 function instantsRepresentable(view: ColumnView): boolean {
-  const { values, rowCount } = view;
-  const low = new Uint32Array(values.buffer, values.byteOffset, rowCount * 2);
-  const high = new Int32Array(values.buffer, values.byteOffset, rowCount * 2);
-  for (let i = 0; i < rowCount; i++) {
-    if (!isValid(view, i)) continue;
-    if (!isRepresentableMs(high[i * 2 + 1]! * 4294967296 + low[i * 2]!)) return false;
+  const words = int64Words(view);
+  for (let i = 0; i < view.rowCount; i++) {
+    if (isValid(view, i) && !isRepresentableMs(int64At(words, i))) return false;
   }
   return true;
 }
