@@ -47,10 +47,14 @@ interface Mark {
   /** Heap (V8 heap plus ArrayBuffers) by stage, bytes: each actor's peak, the host's now. */
   readonly heap: ReadonlyMap<string, number>;
   readonly sample: ProcessSample;
+  /** Batches written, and the writer's wall-clock ms by phase of its chain, so far. */
+  readonly batches: number;
+  readonly phaseMs: Readonly<Record<string, number>>;
 }
 
 interface Status {
-  events: { staged: number; deadLettered: number };
+  events: { staged: number; deadLettered: number; batches?: number };
+  writes?: { phaseMs?: Record<string, number> };
   supervision: SupervisorSnapshot;
   cpu?: { hostThreadMicros: number; processMicros: number };
   hostHeapBytes?: number;
@@ -74,7 +78,24 @@ async function mark(p: PipelineProcess): Promise<Mark> {
     fill: new Map(actors.map((a) => [a.name, a.mailboxDepth / a.mailboxCapacity])),
     cpu,
     sample,
+    batches: body.events.batches ?? 0,
+    phaseMs: body.writes?.phaseMs ?? {},
   };
+}
+
+/** Prints the writer's mean wall-clock ms per batch by phase of its chain between two marks. */
+function printWriterTimeline(from: Mark, to: Mark): void {
+  const batches = to.batches - from.batches;
+  const phases = Object.keys(to.phaseMs);
+  const ms = (k: string) => ((to.phaseMs[k] ?? 0) - (from.phaseMs[k] ?? 0)) / Math.max(1, batches);
+  const total = phases.reduce((a, k) => a + ms(k), 0);
+  console.log(
+    `ingest: writer's chain, wall-clock ms per batch (${batches} batches of ${
+      ((to.done - from.done) / Math.max(1, batches)).toFixed(0)
+    } events; ${total.toFixed(1)} ms in all, ${
+      ((to.at - from.at) / Math.max(1, batches)).toFixed(1)
+    } between batches): ${phases.map((k) => `${k} ${ms(k).toFixed(1)}`).join(", ")}`,
+  );
 }
 
 const tick = () => new Promise((resolve) => setTimeout(resolve, 200));
@@ -172,6 +193,7 @@ async function throughput(t: Target, count: number, dataDir: string): Promise<vo
       perEvent(stages.filter((k) => k !== "host").reduce((a, k) => a + delta(from, to, k), 0))
     }), main and other Deno threads ${perEvent(group("main and other Deno threads"))}`,
   );
+  printWriterTimeline(from, to);
   await printWarehouseSize(dataDir, count);
   console.log(`load average after the run: ${Deno.loadavg().map((l) => l.toFixed(2)).join(" ")}`);
 }

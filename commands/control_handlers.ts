@@ -48,7 +48,7 @@ export function controlHandlers(
           fixed: m.fixed,
           batches: m.batches,
         },
-        writes: { failedAttempts: m.writeFailures, stalls: m.stalls },
+        writes: { failedAttempts: m.writeFailures, stalls: m.stalls, phaseMs: m.writerPhaseMs },
         commits: { failures: m.commitFailures },
         exports: {
           succeeded: m.exportsSucceeded,

@@ -104,6 +104,39 @@ export interface WriterArgs {
   readonly faults: WriterFaults;
 }
 
+/**
+ * Where a batch's wall-clock time goes on the writer's serial chain, in the order a batch goes
+ * through them (the order of `BatchWritten.phaseMs`): waiting for the batch, preparing it at its
+ * turn, each step of its transaction, the COMMIT wait (and the part of it spent preparing the next
+ * batch), commits that ran one of DuckDB's checkpoints, and answering.
+ */
+export const WRITE_PHASES = [
+  /** From the previous batch's answer to this one's turn, less any prepare in that gap. */
+  "idle",
+  /** Preparing this batch at its turn (it was not prepared during the commit before it). */
+  "prepareAtTurn",
+  /** BEGIN, and reading the watermarks when they are not kept. */
+  "begin",
+  /** Planning (replays, refusals) and making values storable. */
+  "plan",
+  /** Appending the staging rows (appender, chunks, flush). */
+  "staging",
+  "deadLetters",
+  "dimensions",
+  "watermarks",
+  /** Preparing the next batch while this one's COMMIT runs on DuckDB's threads. */
+  "prepareInCommit",
+  /** Waiting for a COMMIT that did not checkpoint, once the writer's own work was done. */
+  "commit",
+  /** Waiting for a COMMIT that ran a checkpoint (the WAL shrank). */
+  "checkpoint",
+  /** After the commit: caches, results, the latency histogram and the answer. */
+  "answer",
+] as const;
+
+/** One of `WRITE_PHASES`. */
+export type WritePhase = typeof WRITE_PHASES[number];
+
 /** What one batch did, with what the consumer needs to commit. */
 export interface BatchWritten {
   /** Chunks now fully stored (refused chunks are not among them). */
@@ -119,6 +152,8 @@ export interface BatchWritten {
   readonly newProducts: number;
   readonly attempts: number;
   readonly writeMs: number;
+  /** Wall-clock ms of this batch by phase, in `WRITE_PHASES` order. */
+  readonly phaseMs: number[];
   /** Rows per latency bucket (same order as LATENCY_BUCKETS_MS, plus one for "more"). */
   readonly latencyCounts: number[];
   readonly latencySumMs: number;
@@ -191,7 +226,8 @@ export const isWriterArgs = (v: unknown): v is WriterArgs =>
 
 const isBatchWritten = (v: unknown): v is BatchWritten =>
   isRecord(v) && isNumberArray(v.chunkIds) && typeof v.staged === "number" &&
-  typeof v.held === "number" && typeof v.fixed === "number" && isNumberArray(v.latencyCounts);
+  typeof v.held === "number" && typeof v.fixed === "number" && isNumberArray(v.latencyCounts) &&
+  isNumberArray(v.phaseMs) && v.phaseMs.length === WRITE_PHASES.length;
 const isGeneration = (v: unknown): v is { generation: number } =>
   isRecord(v) && typeof v.generation === "number";
 const isExportParquet = (v: unknown): v is { generation: number; target: ExportTarget } =>

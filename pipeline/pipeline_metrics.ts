@@ -9,6 +9,7 @@ import {
   type BatchWritten,
   LATENCY_BUCKETS_MS,
   type PartitionRefused,
+  WRITE_PHASES,
   type WriterStalled,
 } from "../messages/writer.ts";
 import { Registry } from "../observability/metrics.ts";
@@ -43,6 +44,10 @@ export class PipelineMetrics {
   lastWriteAtMs: number | undefined;
   /** Mean end-to-end latency of the last batch, ms. */
   lastLatencyMs: number | undefined;
+  /** Writer wall-clock ms by phase of its chain, summed over batches (`WRITE_PHASES`). */
+  readonly writerPhaseMs: Record<string, number> = Object.fromEntries(
+    WRITE_PHASES.map((phase) => [phase, 0]),
+  );
   /** Dead letters per reason code (enricher rejections and poison chunks), for /status. */
   readonly deadLettersByCode: Record<string, number> = {};
   /** Per partition: messages not yet read and whether fetching is paused (last report). */
@@ -86,6 +91,16 @@ export class PipelineMetrics {
     r.inc(EVENTS, EVENTS_HELP, { stage: "held" }, w.held);
     r.inc("pipeline_values_fixed_total", "Values made storable (left null or cut).", {}, w.fixed);
     r.inc("pipeline_batches_total", "Write batches made durable.", {});
+    WRITE_PHASES.forEach((phase, i) => {
+      const ms = w.phaseMs[i] ?? 0;
+      this.writerPhaseMs[phase] = (this.writerPhaseMs[phase] ?? 0) + ms;
+      r.inc(
+        "pipeline_writer_phase_seconds_total",
+        "Writer wall-clock time by phase of its serial chain (waits included).",
+        { phase },
+        ms / 1000,
+      );
+    });
     r.inc("pipeline_write_retries_total", "Extra attempts batches needed.", {}, w.attempts - 1);
     r.observe(
       "pipeline_batch_write_seconds",

@@ -15,6 +15,7 @@ import type {
   SealedGeneration,
 } from "../../messages/staging_generations.ts";
 import type { Refusal } from "../../messages/writer.ts";
+import type { PhaseClock } from "./phase_clock.ts";
 
 /**
  * One batch as the warehouse stores it: rows unpacked into columns and dead letters; per
@@ -91,9 +92,13 @@ export interface Warehouse {
    * A cell of the wrong type rejects with `TypeError` (a bug upstream, not retried).
    * `whileCommitting` (which must not throw) is called on the caller's thread while the commit
    * runs elsewhere, if the warehouse has such a wait (DuckDB); the writer prepares its next batch
-   * there.
+   * there. `phases`, when given, is lapped at each step (see `PhaseClock`).
    */
-  writeBatch(batch: WarehouseBatch, whileCommitting?: () => void): Promise<WriteResult>;
+  writeBatch(
+    batch: WarehouseBatch,
+    whileCommitting?: () => void,
+    phases?: PhaseClock,
+  ): Promise<WriteResult>;
   /**
    * Does the work on a batch that needs no connection (DuckDB: storable values, built data
    * chunks), so it can run while the batch before it commits; returns what to hand to

@@ -23,6 +23,7 @@ import { generationHandlers } from "./generation_handlers.ts";
 import { openWarehouse } from "./open_warehouse.ts";
 import type { WarehouseBatch } from "./warehouse.ts";
 import { type StallListener, untilDone } from "./until_done.ts";
+import { PhaseClock } from "./phase_clock.ts";
 
 type Protocol = typeof WRITER_PROTOCOL;
 const log = getLogger("writer");
@@ -104,35 +105,57 @@ export async function startWriter(
   };
 
   await untilDone("open the warehouse", () => warehouse.open(), listener);
+  // The timeline of the writer's chain (`WRITE_PHASES`): when the last batch was answered, and
+  // how long batches were prepared at their turn since (outside a commit).
+  let answeredAt: number | undefined;
+  let committing = false;
+  let preparedAtTurnMs = 0;
+  const prepareDuringCommit = () => {
+    committing = true;
+    ctx.prepareDelivered();
+    committing = false;
+  };
   return {
     // Unpacking and building a batch's chunks is JS work that needs no connection: it is done
     // while the batch before commits on DuckDB's threads (`whileCommitting`), else at its turn.
     prepare: {
-      "writer.write": (batch) =>
-        warehouse.prepareBatch({
+      "writer.write": (batch) => {
+        const begun = performance.now();
+        const prepared = warehouse.prepareBatch({
           rows: unpackRows(batch.rows),
           deadLetters: batch.deadLetters,
           chunks: batch.chunks,
-        }),
+        });
+        if (!committing) preparedAtTurnMs += performance.now() - begun;
+        return prepared;
+      },
     },
     handlers: {
       "writer.write": async (batch, prepared) => {
         const started = performance.now();
+        const phases = new PhaseClock(answeredAt ?? started);
+        phases.lap("idle", started);
+        phases.move("idle", "prepareAtTurn", preparedAtTurnMs);
+        preparedAtTurnMs = 0;
         if (writes + 1 === hangOnNthWrite) {
           log.warn("WriterHangingForTest", { write: writes + 1 });
           await new Promise<never>(() => {}); // test fault: a write that never finishes
         }
         const result = await untilDone(
           "write batch",
-          () => warehouse.writeBatch(prepared, ctx.prepareDelivered),
+          () => warehouse.writeBatch(prepared, prepareDuringCommit, phases),
           listener,
         );
+        phases.lap("commit");
         writes++;
         if (crashAfterEveryNthWrite > 0 && writes % crashAfterEveryNthWrite === 0) {
           throw new Error(`injected crash after durable write ${writes} (test fault)`);
         }
         for (const refusal of result.refusals) await report(refusal, heldOf(batch.chunks, refusal));
         const latency = latencyOf(prepared.rows, Date.now());
+        phases.lap("answer");
+        const phaseMs = phases.toArray();
+        answeredAt = performance.now(); // sending the answer counts as the next batch's wait
         await ctx.emit("writer.batchWritten", {
           chunkIds: [...result.acceptedChunkIds],
           generation: result.generation,
@@ -146,6 +169,7 @@ export async function startWriter(
           writeMs: performance.now() - started,
           latencyCounts: latency.counts,
           latencySumMs: latency.sum,
+          phaseMs,
         });
       },
       ...generationHandlers(warehouse),

@@ -35,6 +35,7 @@ import { appendDeadLetters, appendStaging, appendStagingChunks } from "./staging
 import { PreparedBatch } from "./prepared_batch.ts";
 import { upgradeStagingTables } from "./staging_upgrade.ts";
 import { inTransaction } from "./transaction.ts";
+import { PhaseClock } from "../phase_clock.ts";
 import type { CrawlResult, ProductToCrawl } from "../../../messages/crawler.ts";
 import type { StringCompression } from "../../../messages/writer.ts";
 import type {
@@ -148,13 +149,17 @@ export class DuckDBWarehouse implements Warehouse {
     this.#instance = undefined;
   }
 
-  writeBatch(batch: WarehouseBatch, whileCommitting?: () => void): Promise<WriteResult> {
+  writeBatch(
+    batch: WarehouseBatch,
+    whileCommitting?: () => void,
+    phases: PhaseClock = new PhaseClock(),
+  ): Promise<WriteResult> {
     const policy = this.#options.retry ?? DEFAULT_RETRY;
     return this.#serial(async (connection) => {
       const result = await withRetry(
         "write batch",
         policy,
-        (attempt) => this.#write(connection, batch, attempt, whileCommitting),
+        (attempt) => this.#write(connection, batch, attempt, whileCommitting, phases),
       );
       // Kept through failed attempts (each appends them again); done with once committed.
       if (batch instanceof PreparedBatch) batch.release();
@@ -169,6 +174,20 @@ export class DuckDBWarehouse implements Warehouse {
    */
   prepareBatch(batch: WarehouseBatch): WarehouseBatch {
     return new PreparedBatch(batch, this.#stored ?? new Map(), Date.now());
+  }
+
+  /**
+   * The WAL's size in bytes (0 when there is none, undefined in memory): it shrinks when a commit
+   * checkpointed.
+   */
+  #walBytes(): number | undefined {
+    if (this.#options.path === ":memory:") return undefined;
+    try {
+      return Deno.statSync(`${this.#options.path}.wal`).size;
+    } catch (error: unknown) {
+      if (error instanceof Deno.errors.NotFound) return 0;
+      throw new Error(`Cannot read the size of ${this.#options.path}.wal`, { cause: error });
+    }
   }
 
   /** The stored watermarks: read once, then kept as each batch commits (this is the one writer). */
@@ -197,13 +216,22 @@ export class DuckDBWarehouse implements Warehouse {
     batch: WarehouseBatch,
     attempt: number,
     whileCommitting: (() => void) | undefined,
+    phases: PhaseClock,
   ) {
     const faults = this.#options.faults;
     const generation = this.#generation;
     const prepared = batch instanceof PreparedBatch ? batch : undefined;
     const afterChunk = () => faults?.("staging-chunk-appended", attempt);
     const stored = await this.#storedOf(connection);
+    const walBefore = this.#walBytes();
+    let commitMs = 0;
+    const duringCommit = () => {
+      commitMs += phases.lap("commit");
+      whileCommitting?.();
+      phases.lap("prepareInCommit");
+    };
     const outcome = await this.#forgetOnFailure(inTransaction(connection, async () => {
+      phases.lap("begin");
       const plan = planBatch(batch, stored);
       const now = prepared?.ingestedAtMs ?? Date.now();
       const staging = prepared?.stagingFor(plan);
@@ -215,27 +243,43 @@ export class DuckDBWarehouse implements Warehouse {
           rows: prepared.storable.rows,
           fixed: prepared.storable.fixed + letters.fixed,
         };
+        phases.lap("plan");
         await appendStagingChunks(connection, generation, staging, afterChunk);
       } else {
         fresh = storableBatch(plan.rows, plan.deadLetters);
         const topics = columnOf(fresh.rows, "_topic");
         const partitions = columnOf(fresh.rows, "_partition");
         const epochs = topics.map((t, i) => plan.epochOf(String(t), Number(partitions[i])));
+        phases.lap("plan");
         await appendStaging(connection, generation, fresh.rows, now, epochs, afterChunk);
       }
       faults?.("staged", attempt);
+      phases.lap("staging");
       await appendDeadLetters(
         connection,
         fresh.deadLetters,
         now,
         (d) => plan.epochOf(d.topic, d.partition),
       );
+      phases.lap("deadLetters");
       const agents = await upsertUserAgents(connection, fresh.rows, this.#userAgents, now);
       const products = await upsertProducts(connection, fresh.rows, this.#products);
+      phases.lap("dimensions");
       await advanceWatermarks(connection, plan.advanced);
       faults?.("committing", attempt);
+      phases.lap("watermarks");
       return { plan, fresh, agents, products };
-    }, whileCommitting));
+    }, duringCommit));
+    commitMs += phases.lap("commit");
+    // DuckDB checkpoints inside the COMMIT that takes the WAL past its threshold, and empties it
+    // (a large commit may skip the WAL and checkpoint at once); every write moves a watermark,
+    // so a commit that did not checkpoint leaves a WAL behind.
+    const walAfter = this.#walBytes();
+    if (
+      walAfter !== undefined && walBefore !== undefined && (walAfter < walBefore || walAfter === 0)
+    ) {
+      phases.move("commit", "checkpoint", commitMs);
+    }
     for (const w of outcome.plan.advanced) {
       const key = partitionKey(w.topic, w.partition);
       const known = stored.get(key);

@@ -5,6 +5,8 @@ import type { FaultSwitch } from "../fault_hook.ts";
 import type { WarehouseBatch, WriteResult } from "../warehouse.ts";
 import { DuckDBWarehouse } from "./duckdb_warehouse.ts";
 import { PreparedBatch } from "./prepared_batch.ts";
+import { PhaseClock } from "../phase_clock.ts";
+import { WRITE_PHASES } from "../../../messages/writer.ts";
 
 const num = (v: unknown) => Number(v);
 
@@ -121,6 +123,53 @@ Deno.test("DuckDB: reopening the file keeps generations, watermarks and replay p
       await second.cleanup();
     }
   } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("DuckDB: a write laps its steps into phases, and a commit that checkpointed counts as a checkpoint", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "warehouse_" });
+  const warehouse = new DuckDBWarehouse({
+    path: `${dir}/warehouse.duckdb`,
+    checkpointThreshold: "1MB",
+  });
+  const phase = (ms: number[], name: string) => ms[WRITE_PHASES.findIndex((p) => p === name)] ?? 0;
+  try {
+    await warehouse.open();
+    // Small writes to a new file may checkpoint (DuckDB's choice while the file is small); the
+    // WAL then grows with each 100-row commit, far below 1 MB.
+    let fromOffset = 0;
+    let small: number[] = [];
+    let preparedDuringCommit = 0;
+    for (let attempt = 0; attempt < 5 && phase(small, "commit") === 0; attempt++) {
+      const clock = new PhaseClock();
+      const rows = syntheticBatch({ fromOffset, count: 100 });
+      await warehouse.writeBatch(
+        warehouse.prepareBatch({ rows, deadLetters: [] }),
+        () => preparedDuringCommit++,
+        clock,
+      );
+      fromOffset += 100;
+      small = clock.toArray();
+    }
+    for (const name of ["begin", "staging", "dimensions", "watermarks", "commit"]) {
+      assert.ok(phase(small, name) > 0, `${name} took no time`);
+    }
+    assert.equal(phase(small, "checkpoint"), 0);
+    assert.equal(preparedDuringCommit, fromOffset / 100);
+    // 3,000 rows (~2 MB) take the WAL past 1 MB: that commit checkpoints.
+    const large = new PhaseClock();
+    await warehouse.writeBatch(
+      { rows: syntheticBatch({ fromOffset, count: 3000 }), deadLetters: [] },
+      undefined,
+      large,
+    );
+    assert.ok(phase(large.toArray(), "checkpoint") > 0, "the commit past 1 MB of WAL checkpointed");
+    assert.equal(phase(large.toArray(), "commit"), 0);
+    const [count] = await warehouse.query("SELECT count(*) AS n FROM staging_g1");
+    assert.equal(count?.n, BigInt(fromOffset + 3000));
+  } finally {
+    await warehouse.close();
     await Deno.remove(dir, { recursive: true });
   }
 });
