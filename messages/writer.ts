@@ -122,6 +122,7 @@ export const WRITE_PHASES = [
   /** Appending the staging rows (appender, chunks, flush). */
   "staging",
   "deadLetters",
+  /** The dimension upserts (DuckDB: waiting for the ones started when the batch was prepared). */
   "dimensions",
   "watermarks",
   /** Preparing the next batch while this one's COMMIT runs on DuckDB's threads. */

@@ -88,6 +88,8 @@ export interface Warehouse {
   /**
    * Stores a batch in one transaction: new rows to the current staging generation (stamped with
    * `_ingested_at`), dead letters, new user agents and products, and the partition watermarks.
+   * New user agents and products may commit just before, in a transaction of their own (DuckDB:
+   * `dimensions_ahead.ts`): stored once whatever happens to the batch, never after it.
    * Retries failures with backoff; a lasting failure rejects with `WarehouseUnavailableError`.
    * A cell of the wrong type rejects with `TypeError` (a bug upstream, not retried).
    * `whileCommitting` (which must not throw) is called on the caller's thread while the commit

@@ -1,10 +1,12 @@
 /**
  * The embedded warehouse: a DuckDB file behind the `Warehouse` interface. Operations run one at a
  * time on one connection; a batch is one transaction (partition checks and watermark dedupe,
- * storable values, columnar staging append, dead letters, dimensions, watermarks), retried with
- * backoff, durable when it resolves. A batch's values and data chunks can be prepared before its
- * transaction (`prepareBatch`, while the batch before commits); the watermarks are read once and
- * then kept as batches commit, this warehouse being their only writer.
+ * storable values, columnar staging append, dead letters, watermarks), retried with backoff,
+ * durable when it resolves. A batch's values and data chunks can be prepared before its
+ * transaction (`prepareBatch`, while the batch before commits), which also starts its dimension
+ * upserts on a connection of their own, committed before the batch (`dimensions_ahead.ts`); the
+ * watermarks are read once and then kept as batches commit, this warehouse being their only
+ * writer.
  */
 
 import { type DuckDBConnection, DuckDBInstance, type JS } from "@duckdb/node-api";
@@ -24,8 +26,7 @@ import type {
 } from "../warehouse.ts";
 import { columnOf } from "../batch_columns.ts";
 import { mergeCrawls, uncrawled } from "./catalog.ts";
-import { KnownKeys } from "../known_keys.ts";
-import { upsertProducts, upsertUserAgents } from "./dimensions.ts";
+import { DimensionsAhead } from "./dimensions_ahead.ts";
 import * as generations from "./generations.ts";
 import { exportParquet } from "./parquet_export.ts";
 import { sqlString } from "../sql_string.ts";
@@ -90,8 +91,7 @@ const NO_ROWS = { rowCount: 0, columns: [] };
 /** DuckDB implementation of `Warehouse`. */
 export class DuckDBWarehouse implements Warehouse {
   readonly #options: DuckDBWarehouseOptions;
-  readonly #userAgents = new KnownKeys();
-  readonly #products = new KnownKeys();
+  readonly #dimensions = new DimensionsAhead();
   #instance: DuckDBInstance | undefined;
   #connection: DuckDBConnection | undefined;
   #generation = 0;
@@ -132,6 +132,7 @@ export class DuckDBWarehouse implements Warehouse {
       throw new Error(`Cannot open warehouse ${path}`, { cause: error });
     }
     this.#connection = await this.#instance.connect();
+    await this.#dimensions.open(this.#instance);
     await this.#connection.run(stringCompressionSql(this.#options.stringCompression ?? "auto"));
     this.#stored = undefined;
     this.#generation = await createSchema(this.#connection);
@@ -143,6 +144,7 @@ export class DuckDBWarehouse implements Warehouse {
   async close(): Promise<void> {
     await this.#queue;
     await Promise.all(this.#besides);
+    await this.#dimensions.close();
     this.#connection?.closeSync();
     this.#instance?.closeSync();
     this.#connection = undefined;
@@ -173,7 +175,10 @@ export class DuckDBWarehouse implements Warehouse {
    * every row (see `PreparedBatch`).
    */
   prepareBatch(batch: WarehouseBatch): WarehouseBatch {
-    return new PreparedBatch(batch, this.#stored ?? new Map(), Date.now());
+    const prepared = new PreparedBatch(batch, this.#stored ?? new Map(), Date.now());
+    // Awaited (and started again after a failure) by the batch's write.
+    this.#dimensions.of(prepared, prepared.storable.rows, prepared.ingestedAtMs);
+    return prepared;
   }
 
   /**
@@ -262,8 +267,8 @@ export class DuckDBWarehouse implements Warehouse {
         (d) => plan.epochOf(d.topic, d.partition),
       );
       phases.lap("deadLetters");
-      const agents = await upsertUserAgents(connection, fresh.rows, this.#userAgents, now);
-      const products = await upsertProducts(connection, fresh.rows, this.#products);
+      // Started when the batch was prepared (beside the commit before); committed before this.
+      const { agents, products } = await this.#dimensions.of(batch, fresh.rows, now);
       phases.lap("dimensions");
       await advanceWatermarks(connection, plan.advanced);
       faults?.("committing", attempt);
@@ -289,8 +294,6 @@ export class DuckDBWarehouse implements Warehouse {
         topicId: known?.topicId ?? w.topicId,
       });
     }
-    this.#userAgents.addAll(outcome.agents.keys);
-    this.#products.addAll(outcome.products.keys);
     const { plan, fresh } = outcome;
     const result: WriteResult = {
       generation,
