@@ -1,9 +1,10 @@
 /**
  * The contract every `Warehouse` implementation passes (DuckDB and BigQuery): one transaction
- * per batch (a batch's new dimension rows may commit just before it), replays are no-ops across generations (only of offsets really stored: a chunk whose
- * log does not continue the watermark is held back), values either warehouse cannot store are
- * made storable, dead letters and dimensions stored exactly once, bounded retries, partitions
- * reset to a new watermark epoch, generations sealed, counted and dropped safely.
+ * per batch (a batch's new dimension rows may commit just before it), replays are no-ops across
+ * generations (only of offsets really stored: a chunk whose log does not continue the watermark is
+ * held back), values either warehouse cannot store are made storable, dead letters and dimensions
+ * stored exactly once, bounded retries, partitions reset to a new watermark epoch, generations
+ * sealed, counted and dropped safely.
  */
 
 import assert from "node:assert/strict";
