@@ -146,6 +146,8 @@ export function pipelineActors(
         return { body: { ...batch, rows }, transfer: rowsTransferables(rows) };
       },
     },
+    // Once written, this thread's original is freed at once (see `freeBuffers`).
+    release: { "writer.write": (batch) => rowsTransferables(batch.rows) },
     args: {
       dataDir: config.dataDir,
       warehouse: config.warehouse,
@@ -227,6 +229,7 @@ export function pipelineActors(
         return { body: copy, transfer: chunkTransferables(copy) };
       },
     },
+    release: { "enricher.enrich": chunkTransferables },
     // An event whose enrichment throws is already its own dead letter; a chunk whose Worker
     // died three times without saying which event killed it becomes one dead letter per event.
     onFailure: {

@@ -34,6 +34,7 @@ import {
   type RuntimeDeadLetter,
 } from "./pool_spec.ts";
 import { exitProcess } from "./supervisor.ts";
+import { freeBuffers } from "./free_buffers.ts";
 import { WorkerHandle } from "./worker_handle.ts";
 
 export type { PoolSpec, RuntimeDeadLetter } from "./pool_spec.ts";
@@ -365,7 +366,17 @@ export class ActorPool<In extends Specs, Out extends Specs, Asks extends Specs =
       envelope.reply?.reject(error instanceof Error ? error : new Error(String(error)));
     }
     if (!envelope.pinned) this.#gate.release();
+    this.#free(envelope);
     this.#dispatch();
+  }
+
+  /** Frees a finished kept message's buffers (`PoolSpec.release`). */
+  #free(envelope: Envelope): void {
+    if (envelope.transfer !== undefined || envelope.pinned) return;
+    const release = this.#spec.release?.[envelope.name] as
+      | ((body: unknown) => ArrayBuffer[])
+      | undefined;
+    if (release !== undefined) freeBuffers(release(envelope.body));
   }
 
   #failed(m: Member, handle: WorkerHandle, id: number | null, error: Error): void {

@@ -241,6 +241,39 @@ Deno.test("a kept message is delivered as its copier's copy, moved, and redelive
   await pool.stop(5_000);
 });
 
+Deno.test("a kept message's buffers are freed once its receiver finished it, and one redelivered after a crash arrives whole", async () => {
+  const { pool, effects } = counter({ poison: 7, poisonUntilIncarnation: 1 }, {
+    onFailure: { kind: "redeliver" },
+    copy: {
+      "counter.bytes": ({ n, bytes }) => {
+        const copy = bytes.slice();
+        return { body: { n, bytes: copy }, transfer: [copy.buffer] };
+      },
+    },
+    release: {
+      "counter.bytes": ({ bytes }) => bytes.buffer instanceof ArrayBuffer ? [bytes.buffer] : [],
+    },
+  });
+  await pool.start();
+  const sent: Uint8Array[] = [];
+  for (let n = 0; n < 20; n++) {
+    const bytes = new Uint8Array(1_000).fill(n);
+    sent.push(bytes);
+    await pool.send("counter.bytes", { n, bytes });
+  }
+  await pool.drained();
+  assert.ok(sent.every((bytes) => bytes.byteLength === 0), "every original was freed once done");
+  const counts = countsOf(effects);
+  assert.equal(counts.size, 20);
+  assert.ok([...counts.values()].every((c) => c === 1));
+  assert.ok(
+    effects.every((e) => e.member === 1_000),
+    "every copy arrived whole, 7's after a crash",
+  );
+  assert.equal(pool.snapshot().restarts, 1);
+  await pool.stop(5_000);
+});
+
 Deno.test("a pool whose source cannot read a message again refuses a transfer list", async () => {
   const { pool } = counter({});
   await pool.start();

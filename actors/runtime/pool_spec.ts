@@ -61,6 +61,16 @@ export type Copiers<In extends Specs> = {
   readonly [K in keyof In & string]?: (body: BodyOf<In, K>) => Movable<BodyOf<In, K>>;
 };
 
+/**
+ * Per message type, the buffers of a kept message that nothing else holds once its receiver has
+ * finished it. The host frees them right then (see `freeBuffers`) instead of leaving them to its
+ * isolate's next full collection: kept messages live long enough to be promoted to the old
+ * generation, and their dead buffers piled up there.
+ */
+export type Releasers<In extends Specs> = {
+  readonly [K in keyof In & string]?: (body: BodyOf<In, K>) => ArrayBuffer[];
+};
+
 /** How to run an actor, as data plus the callbacks that route what it emits. */
 export interface PoolSpec<In extends Specs, Out extends Specs, Asks extends Specs = NoSpecs> {
   readonly name: string;
@@ -85,6 +95,8 @@ export interface PoolSpec<In extends Specs, Out extends Specs, Asks extends Spec
   readonly onLost?: () => void;
   /** Copies of kept messages for delivery (see `Copiers`); others are posted as they are. */
   readonly copy?: Copiers<In>;
+  /** Buffers of kept messages to free once finished (see `Releasers`); none by default. */
+  readonly release?: Releasers<In>;
   /** Receives emitted messages; the emitting Worker waits (credit) until this resolves. */
   readonly onEmit?: (message: MessageOf<Out>, member: number) => void | Promise<void>;
   /**
