@@ -338,7 +338,7 @@ export class ActorPool<In extends Specs, Out extends Specs, Asks extends Specs =
       if (best === undefined || envelope === undefined) return;
       best.inFlight.set(envelope.id, envelope);
       const { body, transfer } = this.#movable(envelope);
-      best.handle?.deliver(envelope.id, envelope.name, body, transfer);
+      best.handle?.deliver(envelope.id, envelope.name, body, transfer, this.#freed(envelope, body));
     }
   }
 
@@ -368,6 +368,17 @@ export class ActorPool<In extends Specs, Out extends Specs, Asks extends Specs =
     if (!envelope.pinned) this.#gate.release();
     this.#free(envelope);
     this.#dispatch();
+  }
+
+  /** The buffers of a kept message's delivered copy its receiver frees once done (`release`). */
+  #freed(envelope: Envelope, copy: unknown): readonly ArrayBuffer[] | undefined {
+    if (envelope.transfer !== undefined || envelope.pinned || copy === envelope.body) {
+      return undefined;
+    }
+    const release = this.#spec.release?.[envelope.name] as
+      | ((body: unknown) => ArrayBuffer[])
+      | undefined;
+    return release?.(copy);
   }
 
   /** Frees a finished kept message's buffers (`PoolSpec.release`). */

@@ -241,7 +241,7 @@ Deno.test("a kept message is delivered as its copier's copy, moved, and redelive
   await pool.stop(5_000);
 });
 
-Deno.test("a kept message's buffers are freed once its receiver finished it, and one redelivered after a crash arrives whole", async () => {
+Deno.test("a kept message's buffers are freed on both sides once its receiver finished it, and one redelivered after a crash arrives whole", async () => {
   const { pool, effects } = counter({ poison: 7, poisonUntilIncarnation: 1 }, {
     onFailure: { kind: "redeliver" },
     copy: {
@@ -263,6 +263,9 @@ Deno.test("a kept message's buffers are freed once its receiver finished it, and
   }
   await pool.drained();
   assert.ok(sent.every((bytes) => bytes.byteLength === 0), "every original was freed once done");
+  const seen = effects.filter((e) => e.previousFreed !== undefined);
+  assert.ok(seen.length >= 18, "the Worker saw the copy it handled before");
+  assert.ok(seen.every((e) => e.previousFreed), "and had freed it once its handler finished");
   const counts = countsOf(effects);
   assert.equal(counts.size, 20);
   assert.ok([...counts.values()].every((c) => c === 1));

@@ -27,6 +27,8 @@ export type HostToWorker =
     readonly id: number;
     readonly name: string;
     readonly body: unknown;
+    /** Buffers of the body the Worker frees once its handler has finished (`PoolSpec.release`). */
+    readonly free?: readonly ArrayBuffer[];
   }
   | { readonly type: "sys.credit"; readonly count: number }
   | { readonly type: "sys.answer"; readonly id: number; readonly reply: unknown }
@@ -58,7 +60,9 @@ export function isHostToWorker(v: unknown): v is HostToWorker {
       return typeof v.actor === "string" && typeof v.member === "number" &&
         typeof v.incarnation === "number";
     case "sys.deliver":
-      return typeof v.id === "number" && typeof v.name === "string";
+      return typeof v.id === "number" && typeof v.name === "string" &&
+        (v.free === undefined ||
+          Array.isArray(v.free) && v.free.every((b) => b instanceof ArrayBuffer));
     case "sys.credit":
       return typeof v.count === "number";
     case "sys.answer":

@@ -62,10 +62,12 @@ export type Copiers<In extends Specs> = {
 };
 
 /**
- * Per message type, the buffers of a kept message that nothing else holds once its receiver has
- * finished it. The host frees them right then (see `freeBuffers`) instead of leaving them to its
- * isolate's next full collection: kept messages live long enough to be promoted to the old
- * generation, and their dead buffers piled up there.
+ * Per message type, the buffers of a kept message that nothing holds once its receiver has
+ * finished it: the host frees its original then, and the receiving Worker the copy it was given
+ * (see `Copiers`) as soon as its handler has finished (see `freeBuffers`), instead of leaving them
+ * to their isolates' next full collections: a message waits in a mailbox long enough to be
+ * promoted to the old generation, and its dead buffers piled up there. Only for messages whose
+ * handler keeps nothing of its body once it has replied.
  */
 export type Releasers<In extends Specs> = {
   readonly [K in keyof In & string]?: (body: BodyOf<In, K>) => ArrayBuffer[];

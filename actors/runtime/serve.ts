@@ -7,6 +7,7 @@
  * flood its host; asks wait for the answer its host routes.
  */
 import { isolateHeapBytes, threadCpuMicros } from "../../observability/thread_cpu.ts";
+import { freeBuffers } from "./free_buffers.ts";
 import {
   fromWireError,
   type HostToWorker,
@@ -225,6 +226,7 @@ export function serve<
           ) => unknown;
           const reply = await handler(message.body, ready.value);
           checkReply(protocol.name, protocol.accepts, message.name, reply);
+          if (message.free !== undefined) freeBuffers(message.free);
           post({
             type: "sys.done",
             id: message.id,

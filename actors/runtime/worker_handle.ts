@@ -76,9 +76,22 @@ export class WorkerHandle {
     this.#worker.postMessage({ type: "sys.init", ...identity, args });
   }
 
-  /** Delivers an application message, moving the `transfer` buffers instead of copying them. */
-  deliver(id: number, name: string, body: unknown, transfer: Transferable[] = []): void {
-    if (!this.#dead) this.#worker.postMessage({ type: "sys.deliver", id, name, body }, transfer);
+  /**
+   * Delivers an application message, moving the `transfer` buffers instead of copying them; the
+   * Worker frees the `free` ones (moved too) once its handler has finished.
+   */
+  deliver(
+    id: number,
+    name: string,
+    body: unknown,
+    transfer: Transferable[] = [],
+    free?: readonly ArrayBuffer[],
+  ): void {
+    if (this.#dead) return;
+    const message = free === undefined
+      ? { type: "sys.deliver", id, name, body }
+      : { type: "sys.deliver", id, name, body, free };
+    this.#worker.postMessage(message, transfer);
   }
 
   /** Asks the Worker to finish what it holds, run its stop hook and report `stopped`. */

@@ -14,6 +14,7 @@ serve<Protocol["accepts"], Protocol["emits"], CounterArgs, Protocol["asks"], Pre
     let handled = 0;
     const released = Promise.withResolvers<void>();
     let prepares = 0;
+    let previousBytes: Uint8Array | undefined;
     const pause = () =>
       args.delayMs > 0 ? new Promise((resolve) => setTimeout(resolve, args.delayMs)) : undefined;
     return {
@@ -33,10 +34,13 @@ serve<Protocol["accepts"], Protocol["emits"], CounterArgs, Protocol["asks"], Pre
           const poisoned = args.poisonUntilIncarnation === 0 ||
             ctx.incarnation < args.poisonUntilIncarnation;
           if (n === args.poison && poisoned) throw new Error(`bytes ${n} are poison`);
+          const previous = previousBytes;
+          previousBytes = bytes;
           await ctx.emit("counter.worked", {
             n,
             member: bytes.byteLength,
             incarnation: ctx.incarnation,
+            ...(previous === undefined ? {} : { previousFreed: previous.byteLength === 0 }),
           });
         },
         "counter.double": ({ n }) => ({ doubled: n * 2 }),

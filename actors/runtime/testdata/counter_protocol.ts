@@ -15,6 +15,8 @@ export interface WorkDone {
   readonly n: number;
   readonly member: number;
   readonly incarnation: number;
+  /** `counter.bytes`: whether the bytes of the one this Worker handled before read as freed. */
+  readonly previousFreed?: boolean;
 }
 
 /** How the test actor behaves, chosen per test. */
@@ -41,7 +43,8 @@ const isBytes: Guard<Bytes> = (v): v is Bytes =>
   isRecord(v) && typeof v.n === "number" && v.bytes instanceof Uint8Array;
 const isWorkDone: Guard<WorkDone> = (v): v is WorkDone =>
   isRecord(v) && typeof v.n === "number" && typeof v.member === "number" &&
-  typeof v.incarnation === "number";
+  typeof v.incarnation === "number" &&
+  (v.previousFreed === undefined || typeof v.previousFreed === "boolean");
 const isDoubled: Guard<{ doubled: number }> = (v): v is { doubled: number } =>
   isRecord(v) && typeof v.doubled === "number";
 /** What a `counter.stage` handler saw: whether the next message was prepared before it ended. */
