@@ -28,6 +28,7 @@ import { parsePrometheus } from "../test/prometheus.ts";
 import { loadConfig } from "../config/config.ts";
 import { duckdbLimitBytes, memoryBudget } from "../pipeline/memory_budget.ts";
 import { isStringCompression } from "../messages/writer.ts";
+import type { MallocStats } from "../observability/malloc_stats.ts";
 
 interface Target {
   readonly brokers: string;
@@ -46,6 +47,10 @@ interface Mark {
   readonly cpu: ReadonlyMap<string, number>;
   /** Heap (V8 heap plus ArrayBuffers) by stage, bytes: each actor's peak, the host's now. */
   readonly heap: ReadonlyMap<string, number>;
+  /** Every isolate now (as last reported): V8 heaps without ArrayBuffers, and ArrayBuffers. */
+  readonly v8HeapBytes: number;
+  readonly arrayBufferBytes: number;
+  readonly malloc: MallocStats | null;
   readonly sample: ProcessSample;
   /** Batches written, and the writer's wall-clock ms by phase of its chain, so far. */
   readonly batches: number;
@@ -58,6 +63,8 @@ interface Status {
   supervision: SupervisorSnapshot;
   cpu?: { hostThreadMicros: number; processMicros: number };
   hostHeapBytes?: number;
+  hostArrayBufferBytes?: number;
+  malloc?: MallocStats | null;
 }
 
 async function mark(p: PipelineProcess): Promise<Mark> {
@@ -71,8 +78,13 @@ async function mark(p: PipelineProcess): Promise<Mark> {
   cpu.set("process", body.cpu?.processMicros ?? 0);
   const heap = new Map(actors.map((a) => [a.name, a.peakHeapBytes ?? 0]));
   heap.set("host", body.hostHeapBytes ?? 0);
+  const sum = (f: (a: (typeof actors)[number]) => number) => actors.reduce((n, a) => n + f(a), 0);
+  const arrayBufferBytes = sum((a) => a.arrayBufferBytes ?? 0) + (body.hostArrayBufferBytes ?? 0);
   return {
     heap,
+    v8HeapBytes: sum((a) => a.heapBytes ?? 0) + (body.hostHeapBytes ?? 0) - arrayBufferBytes,
+    arrayBufferBytes,
+    malloc: body.malloc ?? null,
     at: performance.now(),
     done: body.events.staged + body.events.deadLettered,
     fill: new Map(actors.map((a) => [a.name, a.mailboxDepth / a.mailboxCapacity])),
@@ -158,6 +170,7 @@ async function throughput(t: Target, count: number, dataDir: string): Promise<vo
       } MiB`,
   );
   printBudget(t, marks[0]?.sample.rssMiB ?? 0);
+  printRssParts(marks);
   const mib = (bytes: number) => (bytes / 1048576).toFixed(0);
   console.log(
     `ingest: peak V8 heap + ArrayBuffers by stage (MiB; what the rest of the RSS is: DuckDB, ` +
@@ -196,6 +209,29 @@ async function throughput(t: Target, count: number, dataDir: string): Promise<vo
   printWriterTimeline(from, to);
   await printWarehouseSize(dataDir, count);
   console.log(`load average after the run: ${Deno.loadavg().map((l) => l.toFixed(2)).join(" ")}`);
+}
+
+/** Prints what the RSS is made of at its highest sample. */
+function printRssParts(marks: readonly Mark[]): void {
+  const top = marks.reduce<Mark | undefined>(
+    (best, m) => best === undefined || m.sample.rssMiB > best.sample.rssMiB ? m : best,
+    undefined,
+  );
+  if (top === undefined) return;
+  const mib = (bytes: number) => (bytes / 1048576).toFixed(0);
+  const { sample, malloc } = top;
+  const mallocMiB = malloc === null ? 0 : malloc.systemBytes / 1048576;
+  const rest = sample.anonMiB - top.v8HeapBytes / 1048576 - mallocMiB;
+  console.log(
+    `ingest: the RSS at its highest sample (${sample.rssMiB.toFixed(0)} MiB): mapped files ` +
+      `${sample.fileMiB.toFixed(0)} (code: deno, DuckDB's library; the geoip table), anonymous ` +
+      `${sample.anonMiB.toFixed(0)} = V8 heaps of all isolates ${mib(top.v8HeapBytes)} + ` +
+      (malloc === null
+        ? "malloc (not readable here)"
+        : `glibc malloc ${mib(malloc.systemBytes)} (${mib(malloc.inUseBytes)} in use, of it ` +
+          `ArrayBuffers ${mib(top.arrayBufferBytes)}; ${mib(malloc.freeBytes)} freed and kept)`) +
+      ` + the rest ${rest.toFixed(0)} (DuckDB's own allocator, thread stacks)`,
+  );
 }
 
 /** Prints the DuckDB file's and its WAL's size once the pipeline has stopped. */

@@ -11,6 +11,9 @@ export interface ProcessSample {
   readonly rssMiB: number;
   /** Highest RSS since the process started (the kernel's VmHWM). */
   readonly peakRssMiB: number;
+  /** Of `rssMiB`: anonymous memory (heaps, allocators, stacks) and mapped files (code, geoip). */
+  readonly anonMiB: number;
+  readonly fileMiB: number;
   /** CPU µs per thread group name (see `threadGroup`). */
   readonly cpuMicrosByGroup: ReadonlyMap<string, number>;
 }
@@ -41,7 +44,13 @@ export function parseProcessSample(text: string): ProcessSample {
     const group = threadGroup(line.slice(open + 2, close));
     cpu.set(group, (cpu.get(group) ?? 0) + ticks * TICK_MICROS);
   }
-  return { rssMiB: kib("VmRSS") / 1024, peakRssMiB: kib("VmHWM") / 1024, cpuMicrosByGroup: cpu };
+  return {
+    rssMiB: kib("VmRSS") / 1024,
+    peakRssMiB: kib("VmHWM") / 1024,
+    anonMiB: kib("RssAnon") / 1024,
+    fileMiB: kib("RssFile") / 1024,
+    cpuMicrosByGroup: cpu,
+  };
 }
 
 /** Reads `pid` now. */

@@ -3,7 +3,9 @@
  * are stuck), readiness from the pipeline's per-stage conditions (progress included; Kafka
  * timestamps play no part), Prometheus metrics and the status snapshot.
  */
+import { mallocStats } from "../observability/malloc_stats.ts";
 import {
+  isolateArrayBufferBytes,
   isolateHeapBytes,
   processCpuMicros,
   threadCpuMicros,
@@ -59,6 +61,10 @@ export function controlHandlers(
         // CPU time so far, µs: the main thread's (routing, control) and the whole process's.
         cpu: { hostThreadMicros: threadCpuMicros(), processMicros: processCpuMicros() },
         hostHeapBytes: isolateHeapBytes(),
+        // The host's ArrayBuffers (part of hostHeapBytes), and what glibc's malloc holds for the
+        // whole process (null off glibc): `bench -- ingest` sets them beside the RSS.
+        hostArrayBufferBytes: isolateArrayBufferBytes(),
+        malloc: mallocStats(),
         geoipTable: pipeline.geoipTable,
         crawler: crawler() ?? null,
       };

@@ -24,6 +24,11 @@ export function isolateHeapBytes(): number {
   return heapTotal + external;
 }
 
+/** This thread's ArrayBuffers (V8's external memory), bytes, now: part of `isolateHeapBytes`. */
+export function isolateArrayBufferBytes(): number {
+  return Deno.memoryUsage().external;
+}
+
 /** User plus system CPU time of the whole process so far, µs. */
 export function processCpuMicros(): number {
   const { user, system } = process.cpuUsage();

@@ -277,12 +277,16 @@ export class ActorPool<In extends Specs, Out extends Specs, Asks extends Specs =
       lastError: this.#lastError,
       cpuMicros: this.#members.reduce((sum, m) => sum + m.cpuMicrosBefore + m.cpuMicros, 0),
       peakHeapBytes: this.#members.reduce((sum, m) => sum + m.peakHeapBytes, 0),
+      heapBytes: this.#members.reduce((sum, m) => sum + m.heapBytes, 0),
+      arrayBufferBytes: this.#members.reduce((sum, m) => sum + m.arrayBufferBytes, 0),
     };
   }
 
   #spawn(m: Member): void {
     m.cpuMicrosBefore += m.cpuMicros;
     m.cpuMicros = 0;
+    m.heapBytes = 0;
+    m.arrayBufferBytes = 0;
     m.incarnation++;
     m.state = "starting";
     const identity = { actor: this.#spec.name, member: m.index, incarnation: m.incarnation };
@@ -298,6 +302,8 @@ export class ActorPool<In extends Specs, Out extends Specs, Asks extends Specs =
       done: (id, reply, usage) => {
         m.cpuMicros = usage.cpuMicros;
         m.peakHeapBytes = Math.max(m.peakHeapBytes, usage.heapBytes);
+        m.heapBytes = usage.heapBytes;
+        m.arrayBufferBytes = usage.arrayBufferBytes;
         this.#done(m, id, reply);
       },
       failed: (id, error) => this.#failed(m, handle, id, error),

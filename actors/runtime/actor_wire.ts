@@ -48,6 +48,8 @@ export type WorkerToHost =
     readonly cpuMicros: number;
     /** The Worker's V8 heap plus the ArrayBuffers it holds, bytes, now. */
     readonly heapBytes: number;
+    /** The ArrayBuffers part of `heapBytes`. */
+    readonly arrayBufferBytes: number;
   }
   | { readonly type: "sys.failed"; readonly id: number | null; readonly error: WireError }
   | { readonly type: "sys.stopped" };
@@ -89,7 +91,7 @@ export function isWorkerToHost(v: unknown): v is WorkerToHost {
       return typeof v.id === "number" && typeof v.name === "string";
     case "sys.done":
       return typeof v.id === "number" && typeof v.cpuMicros === "number" &&
-        typeof v.heapBytes === "number";
+        typeof v.heapBytes === "number" && typeof v.arrayBufferBytes === "number";
     case "sys.failed":
       return (v.id === null || typeof v.id === "number") && isWireError(v.error);
     default:

@@ -140,6 +140,9 @@ export interface Member {
   cpuMicrosBefore: number;
   /** Highest heap (V8 heap plus ArrayBuffers) any incarnation reported, bytes. */
   peakHeapBytes: number;
+  /** The current incarnation's heap and its ArrayBuffers part, last reported, bytes. */
+  heapBytes: number;
+  arrayBufferBytes: number;
 }
 
 /** A member slot before its first start. */
@@ -157,5 +160,7 @@ export function newMember(index: number): Member {
     cpuMicros: 0,
     cpuMicrosBefore: 0,
     peakHeapBytes: 0,
+    heapBytes: 0,
+    arrayBufferBytes: 0,
   };
 }

@@ -6,7 +6,11 @@
  * as `sys.failed` before the host ends the Worker. Emits wait for credit, so a fast actor cannot
  * flood its host; asks wait for the answer its host routes.
  */
-import { isolateHeapBytes, threadCpuMicros } from "../../observability/thread_cpu.ts";
+import {
+  isolateArrayBufferBytes,
+  isolateHeapBytes,
+  threadCpuMicros,
+} from "../../observability/thread_cpu.ts";
 import { freeBuffers } from "./free_buffers.ts";
 import {
   fromWireError,
@@ -233,6 +237,7 @@ export function serve<
             reply,
             cpuMicros: threadCpuMicros(),
             heapBytes: isolateHeapBytes(),
+            arrayBufferBytes: isolateArrayBufferBytes(),
           });
         } catch (error) {
           fail(message.id, error);

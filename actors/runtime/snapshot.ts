@@ -26,6 +26,9 @@ export interface ActorSnapshot {
   readonly cpuMicros?: number;
   /** Highest V8 heap plus ArrayBuffers each member reported, summed over members, bytes. */
   readonly peakHeapBytes?: number;
+  /** V8 heap plus ArrayBuffers, and the ArrayBuffers part, each member last reported, summed. */
+  readonly heapBytes?: number;
+  readonly arrayBufferBytes?: number;
   /** Set on a temporary child (see `ChildSpec.restart`): its trouble is not the pipeline's. */
   readonly temporary?: boolean;
 }

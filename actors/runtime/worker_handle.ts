@@ -26,7 +26,10 @@ export interface WorkerEvents {
 /** What a Worker reports of itself with each finished message. */
 export interface WorkerUsage {
   readonly cpuMicros: number;
+  /** V8 heap plus ArrayBuffers, bytes, now. */
   readonly heapBytes: number;
+  /** The ArrayBuffers part of `heapBytes`. */
+  readonly arrayBufferBytes: number;
 }
 
 /** Identity of one incarnation. */

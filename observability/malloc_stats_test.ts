@@ -1,0 +1,17 @@
+import assert from "node:assert/strict";
+import { mallocStats } from "./malloc_stats.ts";
+
+Deno.test("glibc's malloc figures follow the ArrayBuffers this process allocates", () => {
+  const before = mallocStats();
+  assert.ok(before !== null, "the test machine runs glibc Linux with FFI granted");
+  assert.ok(before.inUseBytes > 0 && before.systemBytes >= before.inUseBytes);
+  // 256 MiB, never touched (so not resident): far above what other tests free meanwhile.
+  const buffers = Array.from({ length: 64 }, () => new Uint8Array(4 << 20));
+  const during = mallocStats();
+  assert.ok(during !== null);
+  assert.ok(during.inUseBytes - before.inUseBytes >= 192 << 20, "256 MiB of ArrayBuffers in use");
+  for (const b of buffers) b.buffer.transfer(0);
+  const after = mallocStats();
+  assert.ok(after !== null);
+  assert.ok(during.inUseBytes - after.inUseBytes >= 192 << 20, "and no longer once freed");
+});
