@@ -146,7 +146,7 @@ export function pipelineActors(
         return { body: { ...batch, rows }, transfer: rowsTransferables(rows) };
       },
     },
-    // Once written, this thread's original is freed at once (see `freeBuffers`).
+    // Once written, this thread's original and the writer's copy are freed at once (`freeBuffers`).
     release: { "writer.write": (batch) => rowsTransferables(batch.rows) },
     args: {
       dataDir: config.dataDir,
