@@ -376,23 +376,20 @@ export class ActorPool<In extends Specs, Out extends Specs, Asks extends Specs =
     this.#dispatch();
   }
 
-  /** The buffers of a kept message's delivered copy its receiver frees once done (`release`). */
-  #freed(envelope: Envelope, copy: unknown): readonly ArrayBuffer[] | undefined {
-    if (envelope.transfer !== undefined || envelope.pinned || copy === envelope.body) {
-      return undefined;
-    }
-    const release = this.#spec.release?.[envelope.name] as
-      | ((body: unknown) => ArrayBuffer[])
-      | undefined;
-    return release?.(copy);
+  /** `PoolSpec.release` for a kept message (none for a transferred or a broadcast one). */
+  #release(envelope: Envelope): ((body: unknown) => ArrayBuffer[]) | undefined {
+    if (envelope.transfer !== undefined || envelope.pinned) return undefined;
+    return this.#spec.release?.[envelope.name] as ((body: unknown) => ArrayBuffer[]) | undefined;
   }
 
-  /** Frees a finished kept message's buffers (`PoolSpec.release`). */
+  /** The buffers of a kept message's delivered copy its receiver frees once done. */
+  #freed(envelope: Envelope, copy: unknown): readonly ArrayBuffer[] | undefined {
+    return copy === envelope.body ? undefined : this.#release(envelope)?.(copy);
+  }
+
+  /** Frees a finished kept message's buffers (its receiver has freed its copy). */
   #free(envelope: Envelope): void {
-    if (envelope.transfer !== undefined || envelope.pinned) return;
-    const release = this.#spec.release?.[envelope.name] as
-      | ((body: unknown) => ArrayBuffer[])
-      | undefined;
+    const release = this.#release(envelope);
     if (release !== undefined) freeBuffers(release(envelope.body));
   }
 
