@@ -57,6 +57,17 @@ function counter(
   return { pool, effects, stops, staged };
 }
 
+/** Sends 20 messages of 1,000 bytes (the nth filled with n), moving each buffer if `move`. */
+async function sendBuffers(pool: ActorPool<In, Out, Asks>, move: boolean): Promise<Uint8Array[]> {
+  const sent: Uint8Array[] = [];
+  for (let n = 0; n < 20; n++) {
+    const bytes = new Uint8Array(1_000).fill(n);
+    sent.push(bytes);
+    await pool.send("counter.bytes", { n, bytes }, move ? [bytes.buffer] : undefined);
+  }
+  return sent;
+}
+
 function countsOf(effects: readonly WorkDone[]): Map<number, number> {
   const counts = new Map<number, number>();
   for (const e of effects) counts.set(e.n, (counts.get(e.n) ?? 0) + 1);
@@ -194,12 +205,7 @@ Deno.test("a transferred message moves its buffer, and one lost in a crash is re
     onLost: () => lost++,
   });
   await pool.start();
-  const sent: Uint8Array[] = [];
-  for (let n = 0; n < 20; n++) {
-    const bytes = new Uint8Array(1_000).fill(n);
-    sent.push(bytes);
-    await pool.send("counter.bytes", { n, bytes }, [bytes.buffer]);
-  }
+  const sent = await sendBuffers(pool, true);
   await pool.drained();
   // Moved, not copied: the host keeps nothing of what it delivered.
   assert.ok(sent.every((bytes) => bytes.byteLength === 0));
@@ -225,12 +231,7 @@ Deno.test("a kept message is delivered as its copier's copy, moved, and redelive
     },
   });
   await pool.start();
-  const sent: Uint8Array[] = [];
-  for (let n = 0; n < 20; n++) {
-    const bytes = new Uint8Array(1_000).fill(n);
-    sent.push(bytes);
-    await pool.send("counter.bytes", { n, bytes });
-  }
+  const sent = await sendBuffers(pool, false);
   await pool.drained();
   assert.ok(sent.every((bytes) => bytes.byteLength === 1_000), "the originals stay with the host");
   const counts = countsOf(effects);
@@ -255,12 +256,7 @@ Deno.test("a kept message's buffers are freed on both sides once its receiver fi
     },
   });
   await pool.start();
-  const sent: Uint8Array[] = [];
-  for (let n = 0; n < 20; n++) {
-    const bytes = new Uint8Array(1_000).fill(n);
-    sent.push(bytes);
-    await pool.send("counter.bytes", { n, bytes });
-  }
+  const sent = await sendBuffers(pool, false);
   await pool.drained();
   assert.ok(sent.every((bytes) => bytes.byteLength === 0), "every original was freed once done");
   const seen = effects.filter((e) => e.previousFreed !== undefined);
