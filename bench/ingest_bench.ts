@@ -50,6 +50,9 @@ interface Mark {
   /** Every isolate now (as last reported): V8 heaps without ArrayBuffers, and ArrayBuffers. */
   readonly v8HeapBytes: number;
   readonly arrayBufferBytes: number;
+  /** The host's own: live V8 heap (without ArrayBuffers), and ArrayBuffers, bytes, now. */
+  readonly hostHeapUsedBytes: number;
+  readonly hostArrayBufferBytes: number;
   readonly malloc: MallocStats | null;
   readonly sample: ProcessSample;
   /** Batches written, and the writer's wall-clock ms by phase of its chain, so far. */
@@ -64,6 +67,7 @@ interface Status {
   cpu?: { hostThreadMicros: number; processMicros: number };
   hostHeapBytes?: number;
   hostArrayBufferBytes?: number;
+  hostHeapUsedBytes?: number;
   malloc?: MallocStats | null;
 }
 
@@ -84,6 +88,8 @@ async function mark(p: PipelineProcess): Promise<Mark> {
     heap,
     v8HeapBytes: sum((a) => a.heapBytes ?? 0) + (body.hostHeapBytes ?? 0) - arrayBufferBytes,
     arrayBufferBytes,
+    hostHeapUsedBytes: body.hostHeapUsedBytes ?? 0,
+    hostArrayBufferBytes: body.hostArrayBufferBytes ?? 0,
     malloc: body.malloc ?? null,
     at: performance.now(),
     done: body.events.staged + body.events.deadLettered,
@@ -207,8 +213,34 @@ async function throughput(t: Target, count: number, dataDir: string): Promise<vo
     }), main and other Deno threads ${perEvent(group("main and other Deno threads"))}`,
   );
   printWriterTimeline(from, to);
+  printHostAlong(marks, at);
   await printWarehouseSize(dataDir, count);
   console.log(`load average after the run: ${Deno.loadavg().map((l) => l.toFixed(2)).join(" ")}`);
+}
+
+/**
+ * Prints the host thread's heap and CPU per event along the run, quarter by quarter: whatever
+ * grows with the events seen (a map never pruned, per-chunk bookkeeping) shows as a rise here.
+ */
+function printHostAlong(marks: readonly Mark[], at: (share: number) => Mark): void {
+  const mib = (bytes: number) => (bytes / 1048576).toFixed(0);
+  const quarters = [0.25, 0.5, 0.75, 1].map((share, i) => {
+    const from = i === 0 ? marks[0] ?? at(0) : at(share - 0.25);
+    const to = at(share);
+    const window = marks.filter((m) => m.at > from.at && m.at <= to.at);
+    const peak = (f: (m: Mark) => number) => Math.max(0, ...window.map(f));
+    const cpu = (m: Mark) => m.cpu.get("host") ?? 0;
+    const events = Math.max(1, to.done - from.done);
+    return `${share * 100}%: heap ${mib(peak((m) => m.heap.get("host") ?? 0))} (live ${
+      mib(peak((m) => m.hostHeapUsedBytes))
+    }, ArrayBuffers ${mib(peak((m) => m.hostArrayBufferBytes))}), CPU ${
+      ((cpu(to) - cpu(from)) / events).toFixed(2)
+    } µs/event`;
+  });
+  console.log(
+    `ingest: the host thread by quarter of the run (peak MiB in the quarter; V8's reserved heap ` +
+      `plus ArrayBuffers, of it live heap and ArrayBuffers): ${quarters.join("; ")}`,
+  );
 }
 
 /** Prints what the RSS is made of at its highest sample. */

@@ -7,6 +7,7 @@ import { mallocStats } from "../observability/malloc_stats.ts";
 import {
   isolateArrayBufferBytes,
   isolateHeapBytes,
+  isolateHeapUsedBytes,
   processCpuMicros,
   threadCpuMicros,
 } from "../observability/thread_cpu.ts";
@@ -61,6 +62,8 @@ export function controlHandlers(
         // CPU time so far, µs: the main thread's (routing, control) and the whole process's.
         cpu: { hostThreadMicros: threadCpuMicros(), processMicros: processCpuMicros() },
         hostHeapBytes: isolateHeapBytes(),
+        // What of the host's heap is in use (hostHeapBytes counts what V8 reserved for it).
+        hostHeapUsedBytes: isolateHeapUsedBytes(),
         // The host's ArrayBuffers (part of hostHeapBytes), and what glibc's malloc holds for the
         // whole process (null off glibc): `bench -- ingest` sets them beside the RSS.
         hostArrayBufferBytes: isolateArrayBufferBytes(),

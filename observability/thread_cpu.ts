@@ -24,6 +24,11 @@ export function isolateHeapBytes(): number {
   return heapTotal + external;
 }
 
+/** This thread's live V8 heap (objects reached or not yet collected, without ArrayBuffers), bytes. */
+export function isolateHeapUsedBytes(): number {
+  return Deno.memoryUsage().heapUsed;
+}
+
 /** This thread's ArrayBuffers (V8's external memory), bytes, now: part of `isolateHeapBytes`. */
 export function isolateArrayBufferBytes(): number {
   return Deno.memoryUsage().external;
