@@ -101,6 +101,11 @@ async function mark(p: PipelineProcess): Promise<Mark> {
   };
 }
 
+/** Bytes as whole MiB, for the printed figures. */
+function mib(bytes: number): string {
+  return (bytes / 1048576).toFixed(0);
+}
+
 /** Prints the writer's mean wall-clock ms per batch by phase of its chain between two marks. */
 function printWriterTimeline(from: Mark, to: Mark): void {
   const batches = to.batches - from.batches;
@@ -177,7 +182,6 @@ async function throughput(t: Target, count: number, dataDir: string): Promise<vo
   );
   printBudget(t, marks[0]?.sample.rssMiB ?? 0);
   printRssParts(marks);
-  const mib = (bytes: number) => (bytes / 1048576).toFixed(0);
   console.log(
     `ingest: peak V8 heap + ArrayBuffers by stage (MiB; what the rest of the RSS is: DuckDB, ` +
       `code, thread stacks, allocator slack): ${
@@ -223,7 +227,6 @@ async function throughput(t: Target, count: number, dataDir: string): Promise<vo
  * grows with the events seen (a map never pruned, per-chunk bookkeeping) shows as a rise here.
  */
 function printHostAlong(marks: readonly Mark[], at: (share: number) => Mark): void {
-  const mib = (bytes: number) => (bytes / 1048576).toFixed(0);
   const quarters = [0.25, 0.5, 0.75, 1].map((share, i) => {
     const from = i === 0 ? marks[0] ?? at(0) : at(share - 0.25);
     const to = at(share);
@@ -250,7 +253,6 @@ function printRssParts(marks: readonly Mark[]): void {
     undefined,
   );
   if (top === undefined) return;
-  const mib = (bytes: number) => (bytes / 1048576).toFixed(0);
   const { sample, malloc } = top;
   const mallocMiB = malloc === null ? 0 : malloc.systemBytes / 1048576;
   const rest = sample.anonMiB - top.v8HeapBytes / 1048576 - mallocMiB;
@@ -279,9 +281,9 @@ async function printWarehouseSize(dataDir: string, count: number): Promise<void>
   const file = await size(`${dataDir}/warehouse.duckdb`);
   const wal = await size(`${dataDir}/warehouse.duckdb.wal`);
   console.log(
-    `ingest: warehouse on disk after the run: file ${(file / 1048576).toFixed(0)} MiB, WAL ${
-      (wal / 1048576).toFixed(0)
-    } MiB (${((file + wal) / count).toFixed(0)} bytes per event)`,
+    `ingest: warehouse on disk after the run: file ${mib(file)} MiB, WAL ${mib(wal)} MiB (${
+      ((file + wal) / count).toFixed(0)
+    } bytes per event)`,
   );
 }
 
@@ -290,7 +292,6 @@ function printBudget(t: Target, rssAtStartMiB: number): void {
   const vars = env(t);
   const { pipeline, warehouse } = loadConfig((key) => vars[key] ?? Deno.env.get(key));
   const lines = memoryBudget(pipeline, undefined, duckdbLimitBytes(warehouse));
-  const mib = (bytes: number) => (bytes / 1048576).toFixed(0);
   const sum = lines.reduce((a, l) => a + l.bytes, 0);
   console.log(
     `memory budget (in flight at most, for 1.1 KB events): ${
