@@ -6,6 +6,7 @@
 import type { KafkaSasl } from "../messages/consumer.ts";
 import type { CrawlerSettings } from "../messages/crawler.ts";
 import {
+  DUCKDB_CHECKPOINT_MB,
   DUCKDB_MEMORY_LIMIT_MB,
   type LakeTarget,
   type StringCompression,
@@ -91,7 +92,7 @@ export type Source = (key: string) => string | undefined;
 function parseWarehouse(
   text: string | undefined,
   dataDir: string,
-  duckdb: { stringCompression: StringCompression; memoryLimitMb: number },
+  duckdb: { stringCompression: StringCompression; memoryLimitMb: number; checkpointMb: number },
 ): WarehouseTarget | string {
   if (text === undefined) return { kind: "duckdb", path: `${dataDir}/warehouse.duckdb`, ...duckdb };
   const duck = /^duckdb:(.+)$/.exec(text);
@@ -150,6 +151,7 @@ export function resolveConfig(sources: Source[], readFile: (path: string) => str
     {
       stringCompression: r.duckdbStringCompression ?? "auto",
       memoryLimitMb: r.duckdbMemoryLimitMb ?? DUCKDB_MEMORY_LIMIT_MB,
+      checkpointMb: r.duckdbCheckpointMb ?? DUCKDB_CHECKPOINT_MB,
     },
   );
   const lake = parseLake(r.lake, dataDir);

@@ -18,6 +18,7 @@ Deno.test("defaults describe the embedded mode: local broker, DuckDB and a lake 
     path: "data/warehouse.duckdb",
     stringCompression: "auto",
     memoryLimitMb: 128,
+    checkpointMb: 256,
   });
   assert.deepEqual(config.lake, { kind: "folder", path: "data/lake" });
   assert.equal(Object.isFrozen(config.kafka), true);
@@ -34,6 +35,17 @@ Deno.test("DUCKDB_MEMORY_LIMIT_MB sizes DuckDB's cap; less than 128 is refused",
   );
 });
 
+Deno.test("DUCKDB_CHECKPOINT_MB sets the WAL size that makes a commit checkpoint; less than 16 is refused", () => {
+  const config = resolveConfig([env({ DUCKDB_CHECKPOINT_MB: "64" })], noFiles);
+  assert.equal(config.warehouse.kind === "duckdb" && config.warehouse.checkpointMb, 64);
+  assert.throws(
+    () => resolveConfig([env({ DUCKDB_CHECKPOINT_MB: "8" })], noFiles),
+    (e: unknown) =>
+      e instanceof ConfigError &&
+      e.message.includes("DUCKDB_CHECKPOINT_MB must be an integer from 16 to 65536"),
+  );
+});
+
 Deno.test("DUCKDB_STRING_COMPRESSION=off reaches the DuckDB target; another value is refused with the choices", () => {
   const config = resolveConfig(
     [env({ WAREHOUSE: "duckdb:/srv/w.duckdb", DUCKDB_STRING_COMPRESSION: "OFF" })],
@@ -44,6 +56,7 @@ Deno.test("DUCKDB_STRING_COMPRESSION=off reaches the DuckDB target; another valu
     path: "/srv/w.duckdb",
     stringCompression: "off",
     memoryLimitMb: 128,
+    checkpointMb: 256,
   });
   assert.throws(
     () => resolveConfig([env({ DUCKDB_STRING_COMPRESSION: "zstd" })], noFiles),

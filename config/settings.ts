@@ -4,7 +4,11 @@
  */
 
 import { SHOP_HOSTS } from "./shop_hosts.ts";
-import { DUCKDB_MEMORY_LIMIT_MB, STRING_COMPRESSIONS } from "../messages/writer.ts";
+import {
+  DUCKDB_CHECKPOINT_MB,
+  DUCKDB_MEMORY_LIMIT_MB,
+  STRING_COMPRESSIONS,
+} from "../messages/writer.ts";
 
 /** A parsed setting value. */
 export type SettingValue = string | number | boolean | string[];
@@ -214,6 +218,13 @@ export const SETTINGS = {
     DUCKDB_MEMORY_LIMIT_MB,
     1_048_576,
     DUCKDB_MEMORY_LIMIT_MB,
+  ),
+  duckdbCheckpointMb: integer(
+    "DUCKDB_CHECKPOINT_MB",
+    "MB of DuckDB's WAL at which the commit that crosses it checkpoints (16 to 65,536) (docs/OPERATIONS.md).",
+    16,
+    65_536,
+    DUCKDB_CHECKPOINT_MB,
   ),
   lake: shows(
     "`<DATA_DIR>/lake`",

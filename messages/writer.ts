@@ -50,8 +50,15 @@ export const isStringCompression = (v: unknown): v is StringCompression =>
 export const DUCKDB_MEMORY_LIMIT_MB = 128;
 
 /**
+ * DuckDB's `checkpoint_threshold` in MB of WAL for a target that names none, the default of
+ * `DUCKDB_CHECKPOINT_MB`: the commit that crosses it checkpoints (docs/OPERATIONS.md, "DuckDB's
+ * WAL and checkpoints").
+ */
+export const DUCKDB_CHECKPOINT_MB = 256;
+
+/**
  * Where the warehouse lives (a DuckDB target without `stringCompression` uses `auto`, without
- * `memoryLimitMb` the pipeline's 128).
+ * `memoryLimitMb` the pipeline's 128, without `checkpointMb` 256).
  */
 export type WarehouseTarget =
   | {
@@ -60,6 +67,8 @@ export type WarehouseTarget =
     readonly stringCompression?: StringCompression;
     /** DuckDB's `memory_limit` in MB (`DUCKDB_MEMORY_LIMIT_MB`). */
     readonly memoryLimitMb?: number;
+    /** DuckDB's `checkpoint_threshold` in MB of WAL (`DUCKDB_CHECKPOINT_MB`). */
+    readonly checkpointMb?: number;
   }
   | { readonly kind: "bigquery"; readonly project: string; readonly dataset: string };
 
@@ -222,6 +231,8 @@ export const isWriterArgs = (v: unknown): v is WriterArgs =>
     isStringCompression(v.warehouse.stringCompression)) &&
   (v.warehouse.memoryLimitMb === undefined ||
     (Number.isSafeInteger(v.warehouse.memoryLimitMb) && Number(v.warehouse.memoryLimitMb) > 0)) &&
+  (v.warehouse.checkpointMb === undefined ||
+    (Number.isSafeInteger(v.warehouse.checkpointMb) && Number(v.warehouse.checkpointMb) > 0)) &&
   (v.bigqueryEndpoint === null || typeof v.bigqueryEndpoint === "string") &&
   typeof v.requestTimeoutMs === "number" && isRecord(v.faults);
 

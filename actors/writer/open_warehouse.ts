@@ -3,7 +3,11 @@
  * (endpoint overridable for an emulator). Each is loaded only when named, so a BigQuery writer
  * never loads DuckDB's native library, and a DuckDB one never loads the Google clients.
  */
-import { DUCKDB_MEMORY_LIMIT_MB, type WriterArgs } from "../../messages/writer.ts";
+import {
+  DUCKDB_CHECKPOINT_MB,
+  DUCKDB_MEMORY_LIMIT_MB,
+  type WriterArgs,
+} from "../../messages/writer.ts";
 import type { FaultHook } from "./fault_hook.ts";
 import type { Warehouse } from "./warehouse.ts";
 
@@ -15,6 +19,7 @@ export async function openWarehouse(args: WriterArgs, faults?: FaultHook): Promi
     return new DuckDBWarehouse({
       path: target.path,
       memoryLimit: `${target.memoryLimitMb ?? DUCKDB_MEMORY_LIMIT_MB}MB`,
+      checkpointThreshold: `${target.checkpointMb ?? DUCKDB_CHECKPOINT_MB}MB`,
       stringCompression: target.stringCompression ?? "auto",
       ...(faults ? { faults } : {}),
     });

@@ -20,30 +20,38 @@ async function settingsOf(target: (dir: string) => WarehouseTarget) {
     await warehouse.open();
     const [row] = await warehouse.query(
       `SELECT current_setting('memory_limit') AS memory,
-              current_setting('disabled_compression_methods') AS disabled`,
+              current_setting('disabled_compression_methods') AS disabled,
+              current_setting('checkpoint_threshold') AS checkpoint`,
     );
-    return { memory: String(row?.memory), disabled: String(row?.disabled) };
+    return {
+      memory: String(row?.memory),
+      disabled: String(row?.disabled),
+      checkpoint: String(row?.checkpoint),
+    };
   } finally {
     await warehouse.close();
     await Deno.remove(dir, { recursive: true });
   }
 }
 
-Deno.test("the writer's DuckDB opens with the configured memory cap and string compression", async () => {
+Deno.test("the writer's DuckDB opens with the configured memory cap, checkpoint threshold and string compression", async () => {
   const set = await settingsOf((dir) => ({
     kind: "duckdb",
     path: `${dir}/w.duckdb`,
     memoryLimitMb: 384,
+    checkpointMb: 64,
     stringCompression: "off",
   }));
-  // DuckDB shows its cap in MiB: 384 MB = 366.2 MiB.
+  // DuckDB shows sizes in MiB: 384 MB = 366.2 MiB, 64 MB = 61.0 MiB.
   assert.equal(set.memory, "366.2 MiB");
-  assert.match(set.disabled.toLowerCase(), /fsst/);
-  assert.match(set.disabled.toLowerCase(), /dictionary/);
+  assert.equal(set.checkpoint, "61.0 MiB");
+  const disabled = set.disabled.toLowerCase().split(",").map((m) => m.trim()).sort();
+  assert.deepEqual(disabled, ["dict_fsst", "dictionary", "fsst"]);
 });
 
-Deno.test("a DuckDB target with neither gets the 128 MB cap and DuckDB's own compression", async () => {
+Deno.test("a DuckDB target with none of them gets the 128 MB cap, 256 MB checkpoints and DuckDB's own compression", async () => {
   const set = await settingsOf((dir) => ({ kind: "duckdb", path: `${dir}/w.duckdb` }));
   assert.equal(set.memory, "122.0 MiB");
+  assert.equal(set.checkpoint, "244.1 MiB");
   assert.equal(set.disabled, "");
 });
