@@ -121,6 +121,36 @@ function printWriterTimeline(from: Mark, to: Mark): void {
   );
 }
 
+/**
+ * Prints each of DuckDB's checkpoints over the run: the writer's `checkpoint` phase grows once per
+ * commit that checkpointed, by that commit's ms, and the marks are closer together than
+ * checkpoints come, so each rise between two marks is one checkpoint.
+ */
+function printCheckpoints(marks: readonly Mark[]): void {
+  const each: number[] = [];
+  for (let i = 1; i < marks.length; i++) {
+    const rise = (marks[i]?.phaseMs.checkpoint ?? 0) - (marks[i - 1]?.phaseMs.checkpoint ?? 0);
+    if (rise > 0) each.push(rise);
+  }
+  const sum = each.reduce((a, b) => a + b, 0);
+  console.log(
+    `ingest: DuckDB's checkpoints (commits that checkpointed): ${each.length}, ${
+      (sum / 1000).toFixed(1)
+    } s in all, ms each: ${each.map((ms) => ms.toFixed(0)).join(" ")}`,
+  );
+}
+
+/** Prints the DuckDB settings the pipeline runs with (from the same settings it loads). */
+function printDuckDBSettings(t: Target): void {
+  const vars = env(t);
+  const { warehouse } = loadConfig((key) => vars[key] ?? Deno.env.get(key));
+  if (warehouse.kind !== "duckdb") return;
+  console.log(
+    `DuckDB: memory cap ${warehouse.memoryLimitMb} MB, a checkpoint at ${warehouse.checkpointMb} ` +
+      `MB of WAL, string compression ${warehouse.stringCompression}`,
+  );
+}
+
 const tick = () => new Promise((resolve) => setTimeout(resolve, 200));
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
 
@@ -140,6 +170,7 @@ async function throughput(t: Target, count: number, dataDir: string): Promise<vo
       (count / produced.rate).toFixed(0)
     } s)`,
   );
+  printDuckDBSettings(t);
   console.log(`load average before the run: ${Deno.loadavg().map((l) => l.toFixed(2)).join(" ")}`);
   const started = performance.now();
   const p = await startPipeline({ dataDir, env: env(t) });
@@ -217,6 +248,7 @@ async function throughput(t: Target, count: number, dataDir: string): Promise<vo
     }), main and other Deno threads ${perEvent(group("main and other Deno threads"))}`,
   );
   printWriterTimeline(from, to);
+  printCheckpoints([...marks, last]);
   printHostAlong(marks, at);
   await printWarehouseSize(dataDir, count);
   console.log(`load average after the run: ${Deno.loadavg().map((l) => l.toFixed(2)).join(" ")}`);
