@@ -208,7 +208,7 @@ export const SETTINGS = {
   ),
   duckdbStringCompression: choice(
     "DUCKDB_STRING_COMPRESSION",
-    "How DuckDB stores staged text at its checkpoints: `auto` (dictionary or FSST compressed, about 240 bytes per event on disk) or `off` (as it is, about 880: for staging an export schedule empties; checkpoints cost half, so p99 latency and events/s improve, docs/OPERATIONS.md).",
+    "How DuckDB stores staged text at its checkpoints: `auto` (compressed: about 100 bytes per event on disk in a warehouse this version made, at about the checkpoint cost of none; about 240, at twice the cost, in one an earlier version made) or `off` (as it is, about 870 bytes per event: faster only in a warehouse an earlier version made, docs/OPERATIONS.md).",
     STRING_COMPRESSIONS,
     "auto",
   ),
@@ -221,7 +221,7 @@ export const SETTINGS = {
   ),
   duckdbCheckpointMb: integer(
     "DUCKDB_CHECKPOINT_MB",
-    "MB of DuckDB's WAL at which the commit that crosses it checkpoints (16 to 65,536) (docs/OPERATIONS.md).",
+    "MB of DuckDB's WAL at which the commit that crosses it checkpoints (16 to 65,536): fewer MB mean shorter but more checkpoints, which measured slower in all (docs/OPERATIONS.md).",
     16,
     65_536,
     DUCKDB_CHECKPOINT_MB,

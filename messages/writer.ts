@@ -23,8 +23,8 @@ import type { CrawlResult, ProductToCrawl } from "./crawler.ts";
 
 /**
  * How DuckDB stores staged text at its checkpoints (`DUCKDB_STRING_COMPRESSION`): `auto` lets it
- * pick dictionary or FSST compression per segment, `off` stores text as it is (cheaper
- * checkpoints, about 10× the disk).
+ * compress (`dict_fsst` in a warehouse this version made, dictionary or FSST in an older one),
+ * `off` stores text as it is (cheaper checkpoints only in an older warehouse; 3-8× the disk).
  */
 export type StringCompression = "auto" | "off";
 

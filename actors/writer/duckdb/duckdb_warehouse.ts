@@ -73,11 +73,13 @@ export interface DuckDBWarehouseOptions {
 }
 
 /**
- * The statement that sets how DuckDB stores text at its checkpoints. With "off", dictionary and
- * FSST compression are disabled: a checkpoint then copies staged text as it is instead of
- * analysing and compressing each segment, which was most of its CPU (`bench -- duckdb`: 8.5
- * against 10.4 µs per row in all, 139k against 112k rows/s; `bench -- ingest`: p99 latency 2 s →
- * 0.9 s; the file 880 against 240 bytes per event). Numbers keep their (cheap) compression. Set
+ * The statement that sets how DuckDB stores text at its checkpoints. With "off", dictionary, FSST
+ * and dict_fsst compression are disabled: a checkpoint then copies staged text as it is. That
+ * pays only in a file in DuckDB's v1.0.0 format (made by an earlier version), where analysing
+ * and compressing each segment was most of a checkpoint's CPU (`bench -- duckdb`: 8.5 against
+ * 10.4 µs per row in all; `bench -- ingest`: p99 latency 2 s → 0.9 s; the file 880 against 240
+ * bytes per event); in `WAREHOUSE_STORAGE_VERSION`'s format dict_fsst costs about the same as no
+ * compression (docs/OPERATIONS.md). Numbers keep their (cheap) compression. Set
  * per instance, so it never changes a database another process opens; files written either way
  * read the same (docs/OPERATIONS.md, "DuckDB's WAL and checkpoints").
  */
