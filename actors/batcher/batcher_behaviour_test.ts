@@ -58,3 +58,75 @@ Deno.test("drops chunks of an older consumer epoch once a newer one was seen for
   await actor.send("batcher.add", chunk(1, 0, 0, 1)); // another partition is unaffected
   assert.deepEqual(actor.emitted.map((m) => m.body.chunkIds), [[1_000_000_000], [0]]);
 });
+
+/**
+ * A batcher whose batches are due as soon as they open (`maxAgeMs` 0), whose emits the test takes
+ * one by one: `release()` lets the runtime take the oldest one held, as a writer's mailbox that
+ * frees a place would.
+ */
+async function heldBatcher(maxRows: number) {
+  const held: (() => void)[] = [];
+  const waiting: { count: number; resolve: () => void }[] = [];
+  const actor = await inProcess(
+    BATCHER_PROTOCOL,
+    (limits, ctx) => startBatcher(limits, ctx, () => 0),
+    { maxRows, maxAgeMs: 0, maxBytes: 1e9 },
+    {
+      taken: () => new Promise<void>((resolve) => held.push(resolve)),
+      onEmit: () => {
+        for (const w of waiting) if (actor.emitted.length >= w.count) w.resolve();
+      },
+    },
+  );
+  return {
+    actor,
+    release: () => held.shift()?.(),
+    /** Resolves once `count` batches were emitted. */
+    emittedCount: (count: number) =>
+      actor.emitted.length >= count
+        ? Promise.resolve()
+        : new Promise<void>((resolve) => waiting.push({ count, resolve })),
+  };
+}
+
+/** Lets every timer already due run (the batcher's age timer was set before this one). */
+const timersRun = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
+
+Deno.test("with nothing on its way to the writer, a batch closes by age alone", async () => {
+  const { actor, emittedCount } = await heldBatcher(100);
+  await actor.send("batcher.add", chunk(0, 0, 0, 3));
+  await emittedCount(1);
+  assert.deepEqual(actor.emitted.map((m) => m.body.chunkIds), [[0]]);
+});
+
+Deno.test("while a batch before is on its way, the open one takes more chunks and closes by age once that one was taken", async () => {
+  const { actor, release, emittedCount } = await heldBatcher(100);
+  await actor.send("batcher.add", chunk(0, 0, 0, 6));
+  await emittedCount(1); // closed by age, held: the writer's mailbox is full
+  await actor.send("batcher.add", chunk(0, 0, 1, 3)); // taken, though the batch before is held
+  await timersRun(); // this batch is due now, but the one before is still on its way
+  await actor.send("batcher.add", chunk(0, 0, 2, 3));
+  await timersRun();
+  assert.equal(actor.emitted.length, 1, "a due batch waits while the one before is held");
+  release();
+  await emittedCount(2);
+  assert.deepEqual(actor.emitted.map((m) => m.body.chunkIds), [[0], [1, 2]]);
+  assert.equal(actor.emitted[1]?.body.rows.rowCount, 6);
+});
+
+Deno.test("a batch closed by size waits until the batches before it were taken, holding the enrichers back", async () => {
+  const { actor, release, emittedCount } = await heldBatcher(5);
+  await actor.send("batcher.add", chunk(0, 0, 0, 2));
+  await emittedCount(1); // closed by age, held
+  let added = false;
+  const full = actor.send("batcher.add", chunk(0, 0, 1, 5)).then(() => added = true);
+  await timersRun();
+  assert.equal(added, false, "the chunk that filled a batch is answered only once it can go");
+  release(); // the batch before is taken; the full one is emitted and held in its turn
+  await emittedCount(2);
+  await timersRun();
+  assert.equal(added, false);
+  release();
+  await full;
+  assert.deepEqual(actor.emitted.map((m) => m.body.chunkIds), [[0], [1]]);
+});

@@ -30,6 +30,11 @@ export interface InProcessOptions<Asks extends Specs, Out extends Specs = NoSpec
   readonly ask?: (message: MessageOf<Asks>) => Promise<unknown>;
   /** Called with each emitted message (after it is recorded), e.g. to await a count of them. */
   readonly onEmit?: (message: MessageOf<Out>) => void;
+  /**
+   * When the runtime takes each emitted message (the promise `ctx.emit` returns); at once when not
+   * given. A test holds it to play a busy receiver, whose full mailbox the runtime waits on.
+   */
+  readonly taken?: (message: MessageOf<Out>) => Promise<void>;
 }
 
 /**
@@ -59,7 +64,7 @@ export async function inProcess<
       const message = { type: name, body } as MessageOf<Out>;
       emitted.push(message);
       options.onEmit?.(message);
-      return Promise.resolve();
+      return options.taken?.(message) ?? Promise.resolve();
     },
     // Each `send` prepares its own message: nothing waits in a mailbox to be prepared ahead.
     prepareDelivered: () => {},
