@@ -262,11 +262,14 @@ export const SETTINGS = {
   ),
   batchMaxAgeMs: integer(
     "BATCH_MAX_AGE_MS",
-    "...or this many ms after its first chunk, whichever comes first.",
+    "...or this many ms after its first chunk, whichever comes first; while the writer is busy with the batches before, a batch fills on up to its size limits instead.",
     1,
     600_000,
-    // 250, not 1000: at 10,000 events/s the batch age is most of the end-to-end latency.
-    250,
+    // 100: at 10,000 events/s the batch age is most of the end-to-end latency (p50 ≤ 150 ms, p99
+    // ≤ 1,000 against ≤ 250 and ≤ 1,500 ms at 250), and a backlog still fills batches while the
+    // writer is busy (actors/batcher/batcher_behaviour.ts). 50 gave p99 ≤ 800 ms but ~6,300-event
+    // batches in a backlog and ~8% fewer events/s (bench/README.md).
+    100,
   ),
   batchMaxBytes: shows(
     "`16777216` (16 MiB)",
