@@ -130,3 +130,20 @@ Deno.test("a batch closed by size waits until the batches before it were taken, 
   await full;
   assert.deepEqual(actor.emitted.map((m) => m.body.chunkIds), [[0], [1]]);
 });
+
+Deno.test("a batch the runtime could not take makes the next chunk fail, so the batcher restarts and re-reads from Kafka", async () => {
+  let emits = 0;
+  const actor = await inProcess(
+    BATCHER_PROTOCOL,
+    (limits, ctx) => startBatcher(limits, ctx, () => 0),
+    { maxRows: 100, maxAgeMs: 0, maxBytes: 1e9 },
+    {
+      taken: () =>
+        ++emits === 1 ? Promise.reject(new Error("the host is gone")) : Promise.resolve(),
+    },
+  );
+  await actor.send("batcher.add", chunk(0, 0, 0, 3));
+  await timersRun(); // closed by age; its emit fails
+  await assert.rejects(actor.send("batcher.add", chunk(0, 0, 1, 3)), /the host is gone/);
+  await assert.rejects(actor.send("batcher.flush", {}), /the host is gone/);
+});
