@@ -38,7 +38,7 @@ import { upgradeStagingTables } from "./staging_upgrade.ts";
 import { inTransaction } from "./transaction.ts";
 import { PhaseClock } from "../phase_clock.ts";
 import type { CrawlResult, ProductToCrawl } from "../../../messages/crawler.ts";
-import type { StringCompression } from "../../../messages/writer.ts";
+import { DUCKDB_CHECKPOINT_MB, type StringCompression } from "../../../messages/writer.ts";
 import type {
   ExportRecord,
   ExportTarget,
@@ -53,7 +53,7 @@ export interface DuckDBWarehouseOptions {
   readonly retry?: RetryPolicy;
   /** DuckDB worker threads (default 1: the pipeline shares two cores). */
   readonly threads?: number;
-  /** WAL size that triggers a checkpoint (default "256MB": fewer, larger checkpoints). */
+  /** WAL size that triggers a checkpoint (default `DUCKDB_CHECKPOINT_MB`: fewer, larger ones). */
   readonly checkpointThreshold?: string;
   /** DuckDB's buffer memory limit (default "512MB"). */
   readonly memoryLimit?: string;
@@ -139,7 +139,7 @@ export class DuckDBWarehouse implements Warehouse {
     try {
       this.#instance = await DuckDBInstance.create(path, {
         threads: String(this.#options.threads ?? 1),
-        checkpoint_threshold: this.#options.checkpointThreshold ?? "256MB",
+        checkpoint_threshold: this.#options.checkpointThreshold ?? `${DUCKDB_CHECKPOINT_MB}MB`,
         storage_compatibility_version: WAREHOUSE_STORAGE_VERSION,
         // DuckDB's default is 80% of RAM; the pipeline shares the machine with Kafka.
         memory_limit: this.#options.memoryLimit ?? "512MB",
