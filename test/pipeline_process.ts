@@ -6,6 +6,9 @@
 import { v8FlagsArgument } from "../commands/pipeline_v8_flags.ts";
 import { freePorts } from "./free_port.ts";
 
+/** How much of a process's log a failure shows. */
+const LOG_TAIL_CHARS = 6_000;
+
 /** A running pipeline process. */
 export interface PipelineProcess {
   readonly pid: number;
@@ -15,6 +18,11 @@ export interface PipelineProcess {
   readonly exited: Promise<Deno.CommandStatus>;
   /** Sends a signal; resolves when the process has exited. */
   stop(signal: Deno.Signal): Promise<Deno.CommandStatus>;
+  /**
+   * Sends a signal and waits for the exit; throws, with the end of the process's log, when the
+   * exit code is not `code` (a test failure that shows why the process ended as it did).
+   */
+  stopExpecting(signal: Deno.Signal, code: number): Promise<void>;
   /** GETs a control path with the token. */
   get(path: string): Promise<Response>;
 }
@@ -140,6 +148,16 @@ export async function startPipeline(spec: PipelineSpec): Promise<PipelineProcess
     async stop(signal) {
       if (!gone) child.kill(signal);
       return await exited;
+    },
+    async stopExpecting(signal, code) {
+      if (!gone) child.kill(signal);
+      const status = await exited;
+      if (status.code === code) return;
+      const tail = (await Deno.readTextFile(logFile)).slice(-LOG_TAIL_CHARS);
+      throw new Error(
+        `The pipeline exited with ${status.code} (signal ${status.signal}) after ${signal}, ` +
+          `expected ${code}; the end of its log ${logFile}:\n${tail}`,
+      );
     },
     get: (path) => fetch(`${base}${path}`, { headers: { authorization: `Bearer ${token}` } }),
   };

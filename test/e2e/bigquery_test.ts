@@ -111,7 +111,7 @@ Deno.test({
     assert.equal(report.rows, stagedCount);
     const [files] = await storage.bucket(bucket).getFiles({ prefix: "lakehouse/bronze/summary/" });
     assert.equal(files.length, report.files);
-    assert.equal((await b!.stop("SIGTERM")).code, 0);
+    await b!.stopExpecting("SIGTERM", 0);
     for (const dir of dirs) await Deno.remove(dir, { recursive: true });
   },
 });
@@ -164,8 +164,8 @@ Deno.test({
     // What a failed export left sealed, the next one exports.
     const last = [await exportAt(a), await exportAt(b)];
     assert.ok(last.every((r) => r.status === 200), JSON.stringify(last));
-    assert.equal((await a!.stop("SIGTERM")).code, 0);
-    assert.equal((await b!.stop("SIGTERM")).code, 0);
+    await a!.stopExpecting("SIGTERM", 0);
+    await b!.stopExpecting("SIGTERM", 0);
 
     const client = new BigQuery({
       projectId: bq.projectId,

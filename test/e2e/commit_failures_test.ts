@@ -56,7 +56,7 @@ Deno.test({
     const ends = await caughtUp(t);
     const status = await (await pipeline.get("/status")).json();
     const metrics = await (await pipeline.get("/metrics")).text();
-    assert.equal((await pipeline.stop("SIGTERM")).code, 0);
+    await pipeline.stopExpecting("SIGTERM", 0);
 
     const consumer = actorsOf(status.supervision).find((c) => c.name === "consumer")!;
     assert.equal(consumer.restarts, 0, `the consumer never crashed: ${consumer.lastError}`);

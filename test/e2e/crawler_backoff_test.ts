@@ -67,7 +67,7 @@ async function ingest(
   const ends = await caughtUp(topic);
   const seconds = (performance.now() - started) / 1000;
   await whileRunning(pipeline);
-  assert.equal((await pipeline.stop("SIGTERM")).code, 0);
+  await pipeline.stopExpecting("SIGTERM", 0);
   const got = await readWarehouse(`${dataDir}/warehouse.duckdb`, t.topic);
   assert.deepEqual(exactlyOnceProblems(got, ends), []);
   await Deno.remove(dataDir, { recursive: true });

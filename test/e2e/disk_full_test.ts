@@ -108,7 +108,7 @@ Deno.test({
       await producing;
       const ends = await caughtUp(t);
       const status = await (await pipeline.get("/status")).json();
-      assert.equal((await pipeline.stop("SIGTERM")).code, 0);
+      await pipeline.stopExpecting("SIGTERM", 0);
 
       const stalled = answers.filter((a) => a.status === 503);
       assert.ok(stalled.length > 0, JSON.stringify(answers));

@@ -31,7 +31,7 @@ Deno.test({
     });
     const ends = await caughtUp(t);
     const status = await (await pipeline.get("/status")).json();
-    assert.equal((await pipeline.stop("SIGTERM")).code, 0);
+    await pipeline.stopExpecting("SIGTERM", 0);
 
     const db = `${dataDir}/warehouse.duckdb`;
     const got = await readWarehouse(db, t.topic);

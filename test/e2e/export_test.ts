@@ -58,7 +58,7 @@ Deno.test({
     const [g1, g2] = reports.map((r) => new Set(r.generations)) as [Set<number>, Set<number>];
     assert.ok([...g1].every((g) => !g2.has(g)), JSON.stringify(reports));
     exported.push(...reports.map((r) => r.rows));
-    assert.equal((await pipeline.stop("SIGTERM")).code, 0);
+    await pipeline.stopExpecting("SIGTERM", 0);
 
     const got = await readWarehouse(`${dataDir}/warehouse.duckdb`, t.topic, `${dataDir}/lake`);
     assert.deepEqual(exactlyOnceProblems(got, ends), []);

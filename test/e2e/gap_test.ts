@@ -30,7 +30,7 @@ Deno.test({
     const ends = await caughtUp(t);
     const metrics = await (await pipeline.get("/metrics")).text();
     const status = await (await pipeline.get("/status")).json();
-    assert.equal((await pipeline.stop("SIGTERM")).code, 0);
+    await pipeline.stopExpecting("SIGTERM", 0);
 
     const gaps = metricValue(metrics, "pipeline_partition_refusals_total", { kind: "gap" });
     assert.ok(gaps >= 1, `${gaps} gap refusals`);

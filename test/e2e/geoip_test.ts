@@ -26,7 +26,7 @@ Deno.test({
     await produce(t.brokers, t.topic, 3_000, 0);
     const pipeline = await startPipeline({ dataDir, env: pipelineEnv(t, { GEOIP_CSV: csv }) });
     await caughtUp(t);
-    assert.equal((await pipeline.stop("SIGTERM")).code, 0);
+    await pipeline.stopExpecting("SIGTERM", 0);
 
     const rows = await queryWarehouse(
       `${dataDir}/warehouse.duckdb`,
@@ -72,7 +72,7 @@ Deno.test({
     }
     await produce(t.brokers, t.topic, 1_000, 0);
     await caughtUp(t);
-    assert.equal((await pipeline.stop("SIGTERM")).code, 0);
+    await pipeline.stopExpecting("SIGTERM", 0);
 
     const rows = await queryWarehouse(
       `${dataDir}/warehouse.duckdb`,
@@ -102,7 +102,7 @@ Deno.test({
     await produce(t.brokers, t.topic, 3_000, 0);
     const pipeline = await startPipeline({ dataDir, env: pipelineEnv(t) });
     await caughtUp(t);
-    assert.equal((await pipeline.stop("SIGTERM")).code, 0);
+    await pipeline.stopExpecting("SIGTERM", 0);
 
     const rows = await queryWarehouse(
       `${dataDir}/warehouse.duckdb`,

@@ -125,7 +125,7 @@ Deno.test({
       assert.equal(line.pid, pipeline.pid);
       assert.match(line.message, new RegExp(`in use by process ${pipeline.pid} \\(it holds`));
 
-      assert.equal((await pipeline.stop("SIGTERM")).code, 0);
+      await pipeline.stopExpecting("SIGTERM", 0);
       stopped = true;
       const log = await Deno.readTextFile(pipeline.logFile);
       assert.match(log, /"event":"ControlTokenReplaced"/);

@@ -76,7 +76,7 @@ Deno.test({
     const ends = await caughtUp(t);
     const second = await exportNow(pipeline);
     const status = await (await pipeline.get("/status")).json();
-    assert.equal((await pipeline.stop("SIGTERM")).code, 0);
+    await pipeline.stopExpecting("SIGTERM", 0);
 
     assert.equal(first.status, 200, JSON.stringify(first.body));
     assert.equal(second.status, 200, JSON.stringify(second.body));

@@ -20,7 +20,7 @@ Deno.test({
     const dataDir = await Deno.makeTempDir({ prefix: "e2e-clean-" });
     const pipeline = await startPipeline({ dataDir, env: pipelineEnv(t) });
     const ends = await caughtUp(t);
-    assert.equal((await pipeline.stop("SIGTERM")).code, 0);
+    await pipeline.stopExpecting("SIGTERM", 0);
 
     const got = await readWarehouse(`${dataDir}/warehouse.duckdb`, t.topic);
     assert.deepEqual(exactlyOnceProblems(got, ends), []);
@@ -56,7 +56,7 @@ Deno.test({
     await producing;
     const last = await startPipeline({ dataDir, env });
     const ends = await caughtUp(t);
-    assert.equal((await last.stop("SIGTERM")).code, 0);
+    await last.stopExpecting("SIGTERM", 0);
 
     const got = await readWarehouse(`${dataDir}/warehouse.duckdb`, t.topic);
     assert.deepEqual(exactlyOnceProblems(got, ends), []);
@@ -84,7 +84,7 @@ Deno.test({
     const writer = actorsOf(status.supervision).find((c) => c.name === "writer")!;
     assert.ok(writer.restarts >= 2, `writer restarts: ${writer.restarts}`);
     assert.ok(status.events.replayed > 0, "a crashed write must be replayed as a no-op");
-    assert.equal((await pipeline.stop("SIGTERM")).code, 0);
+    await pipeline.stopExpecting("SIGTERM", 0);
 
     const got = await readWarehouse(`${dataDir}/warehouse.duckdb`, t.topic);
     assert.deepEqual(exactlyOnceProblems(got, ends), []);
@@ -112,7 +112,7 @@ Deno.test({
     const status = await (await pipeline.get("/status")).json();
     const batcher = actorsOf(status.supervision).find((c) => c.name === "batcher")!;
     assert.equal(batcher.restarts, 1);
-    assert.equal((await pipeline.stop("SIGTERM")).code, 0);
+    await pipeline.stopExpecting("SIGTERM", 0);
 
     const log = await Deno.readTextFile(pipeline.logFile);
     assert.match(log, /"event":"ActorMessagesLost","actor":"batcher"/);

@@ -76,7 +76,7 @@ for (const [name, listener] of Object.entries(LISTENERS)) {
         env: pipelineEnv(t, { ...env, KAFKA_SASL_PASSWORD: password }),
       });
       await caughtUp({ ...t, brokers: kafka.plain });
-      assert.equal((await pipeline.stop("SIGTERM")).code, 0);
+      await pipeline.stopExpecting("SIGTERM", 0);
       const [[staged]] = await queryWarehouse(
         `${dataDir}/warehouse.duckdb`,
         "SELECT count(*) FROM staging_g1",

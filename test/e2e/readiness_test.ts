@@ -91,7 +91,7 @@ Deno.test({
     const during = await watchReady(pipeline, traffic.then(() => caughtUp(t)));
     const ends = await caughtUp(t);
     const after = await watchReady(pipeline, new Promise((r) => setTimeout(r, 3_000)));
-    assert.equal((await pipeline.stop("SIGTERM")).code, 0);
+    await pipeline.stopExpecting("SIGTERM", 0);
     const seconds = (performance.now() - started) / 1000;
 
     assert.ok(during.every((a) => a.status === 200), notReady(during));
@@ -158,7 +158,7 @@ Deno.test({
     const answers = await watchReady(pipeline, done);
     const catchUpS = (performance.now() - startedAt) / 1000;
     await watchMetrics;
-    assert.equal((await pipeline.stop("SIGTERM")).code, 0);
+    await pipeline.stopExpecting("SIGTERM", 0);
 
     assert.ok(answers.every((a) => a.status === 200), notReady(answers));
     assert.ok(answers.length >= 10, `only ${answers.length} answers`);
@@ -224,7 +224,7 @@ Deno.test({
 
     // A signal while a stage cannot start ends the process at once (nothing was consumed).
     const signalled = performance.now();
-    assert.equal((await first.stop("SIGTERM")).code, 0);
+    await first.stopExpecting("SIGTERM", 0);
     const stopS = (performance.now() - signalled) / 1000;
     const log = await Deno.readTextFile(first.logFile);
     assert.match(log, /"event":"PipelineStoppedWhileStarting".*starting: writer: /);
@@ -242,7 +242,7 @@ Deno.test({
     const openS = (performance.now() - opened) / 1000;
     await produce(t.brokers, t.topic, 500, 0);
     const ends = await caughtUp(t);
-    assert.equal((await again.stop("SIGTERM")).code, 0);
+    await again.stopExpecting("SIGTERM", 0);
     const got = await readWarehouse(`${later}/warehouse.duckdb`, t.topic);
     assert.deepEqual(exactlyOnceProblems(got, ends), []);
     console.log(JSON.stringify({

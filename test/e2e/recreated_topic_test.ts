@@ -67,7 +67,7 @@ Deno.test({
       method: "POST",
       headers: { authorization: `Bearer ${old.token}` },
     })).json();
-    assert.equal((await old.stop("SIGTERM")).code, 0);
+    await old.stopExpecting("SIGTERM", 0);
     const watermarks = await queryWarehouse(
       db,
       `SELECT "partition", max_offset FROM ingest_watermarks ORDER BY 1`,
@@ -83,7 +83,7 @@ Deno.test({
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
     const during = await (await refused.get("/status")).json();
-    assert.equal((await refused.stop("SIGTERM")).code, 0);
+    await refused.stopExpecting("SIGTERM", 0);
     assert.equal(during.events.replayed, 0, "no new event counted as a replay");
     assert.equal(during.events.staged, 0);
     assert.ok(during.events.held > 0);
@@ -119,7 +119,7 @@ Deno.test({
     const after = await startPipeline({ dataDir, env });
     const ends = await caughtUp(t);
     const status = await (await after.get("/status")).json();
-    assert.equal((await after.stop("SIGTERM")).code, 0);
+    await after.stopExpecting("SIGTERM", 0);
 
     const got = await readWarehouse(db, t.topic, undefined, 1);
     assert.deepEqual(exactlyOnceProblems(got, ends), []);

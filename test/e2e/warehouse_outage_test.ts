@@ -93,7 +93,7 @@ async function throughOutage(label: string, endpoint: string, outage: Outage, en
   const metrics = await (await pipeline.get("/metrics")).text();
   const after = await pipeline.get("/ready");
   const afterBody: { ready: boolean; reason?: string } = await after.json();
-  assert.equal((await pipeline.stop("SIGTERM")).code, 0);
+  await pipeline.stopExpecting("SIGTERM", 0);
   phase.stoppedS = (Date.now() - t0) / 1000;
 
   const stalls = answers.filter((a) => a.status === 503);
