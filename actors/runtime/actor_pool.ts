@@ -116,16 +116,19 @@ export class ActorPool<In extends Specs, Out extends Specs, Asks extends Specs =
     return true;
   }
 
-  /** Sends a request and waits for its reply, rejecting with a `TimeoutError` after `timeoutMs`. */
+  /**
+   * Sends a request and waits for its reply, rejecting with a `TimeoutError` after `timeoutMs`,
+   * counted from the call: the wait for room in a full mailbox is part of it.
+   */
   async ask<K extends keyof In & string>(
     name: K,
     body: BodyOf<In, K>,
     timeoutMs: number,
   ): Promise<ReplyOf<In, K>> {
     checkMessage(this.#spec.name, "accepts", this.#spec.protocol.accepts, name, body);
-    const reply = Promise.withResolvers<unknown>();
+    const late = new AbortController();
     const timer = setTimeout(() => {
-      reply.reject(
+      late.abort(
         new DOMException(
           `Actor "${this.#spec.name}" did not answer ${name} in ${timeoutMs} ms`,
           "TimeoutError",
@@ -133,9 +136,16 @@ export class ActorPool<In extends Specs, Out extends Specs, Asks extends Specs =
       );
     }, timeoutMs);
     try {
-      await this.#gate.acquire();
+      await this.#gate.acquire(late.signal);
+      const reply = Promise.withResolvers<unknown>();
+      const timedOut = () => reply.reject(late.signal.reason);
+      late.signal.addEventListener("abort", timedOut, { once: true });
       this.#enqueue({ id: this.#nextId++, name, body, attempts: 0, reply });
-      return await reply.promise as ReplyOf<In, K>;
+      try {
+        return await reply.promise as ReplyOf<In, K>;
+      } finally {
+        late.signal.removeEventListener("abort", timedOut);
+      }
     } finally {
       clearTimeout(timer);
     }

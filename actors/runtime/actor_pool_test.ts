@@ -322,6 +322,16 @@ Deno.test("ask rejects with a TimeoutError when no reply comes in time", async (
   await pool.stop(200);
 });
 
+Deno.test("an ask to a full mailbox rejects with a TimeoutError in time, without waiting for room", async () => {
+  const { pool } = counter({}, { capacity: 1 });
+  await pool.start();
+  await pool.send("counter.hang", {});
+  assert.equal(pool.full, true);
+  await assert.rejects(pool.ask("counter.double", { n: 1 }, 50), { name: "TimeoutError" });
+  assert.equal(pool.full, true);
+  await pool.stop(200);
+});
+
 Deno.test("stop drains what was sent, runs stop hooks, then refuses new messages", async () => {
   const { pool, effects, stops } = counter({ delayMs: 2 }, { size: 2 });
   await pool.start();

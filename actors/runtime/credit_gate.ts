@@ -47,12 +47,16 @@ export class CreditGate {
     return this.#used >= this.#capacity;
   }
 
-  /** Takes one credit, waiting while the mailbox is full. */
-  async acquire(): Promise<void> {
+  /**
+   * Takes one credit, waiting while the mailbox is full. With `signal`, a wait gives up when it
+   * aborts: rejects with its reason and takes no credit.
+   */
+  async acquire(signal?: AbortSignal): Promise<void> {
     while (true) {
+      signal?.throwIfAborted();
       if (this.#closed) throw new MailboxClosedError(this.#actor);
       if (this.#used < this.#capacity) break;
-      await new Promise<void>((resolve, reject) => this.#waiters.push({ resolve, reject }));
+      await this.#wait(signal);
     }
     this.#used++;
     this.#notify();
@@ -96,6 +100,29 @@ export class CreditGate {
   onPressure(listener: (full: boolean) => void): () => void {
     this.#listeners.add(listener);
     return () => this.#listeners.delete(listener);
+  }
+
+  /** Waits for a release or a close, or for `signal` to abort (the waiter is then removed). */
+  #wait(signal: AbortSignal | undefined): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      const aborted = () => {
+        const at = this.#waiters.indexOf(waiter);
+        if (at >= 0) this.#waiters.splice(at, 1);
+        reject(signal?.reason);
+      };
+      const waiter = {
+        resolve: () => {
+          signal?.removeEventListener("abort", aborted);
+          resolve();
+        },
+        reject: (error: Error) => {
+          signal?.removeEventListener("abort", aborted);
+          reject(error);
+        },
+      };
+      this.#waiters.push(waiter);
+      signal?.addEventListener("abort", aborted, { once: true });
+    });
   }
 
   #notify(): void {

@@ -35,6 +35,23 @@ Deno.test("closing rejects waiting senders with an error naming the actor", asyn
   await assert.rejects(gate.acquire(), /enricher/);
 });
 
+Deno.test("a waiting sender whose signal aborts gives up with its reason and takes no credit", async () => {
+  const gate = new CreditGate("t", 1);
+  await gate.acquire();
+  const late = new AbortController();
+  const waiting = gate.acquire(late.signal);
+  late.abort(new Error("gave up"));
+  await assert.rejects(waiting, /gave up/);
+  assert.equal(gate.used, 1);
+  gate.release();
+  assert.equal(gate.used, 0);
+  await gate.acquire(late.signal).then(
+    () => assert.fail("an aborted signal must not take a credit"),
+    (error: unknown) => assert.match(String(error), /gave up/),
+  );
+  assert.equal(gate.used, 0);
+});
+
 Deno.test("idle resolves when the last credit comes back", async () => {
   const gate = new CreditGate("t", 3);
   await gate.acquire();
