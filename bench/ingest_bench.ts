@@ -1,6 +1,6 @@
 /**
  * `deno task bench -- ingest [--count N] [--rate R] [--latency-count M]
- * [--string-compression auto|off]`: the pipeline's own figures on this machine, through the real
+ * [--string-compression auto|off] [--heap-dumps DIR [--dump-kind heap|malloc]]`: the pipeline's own figures on this machine, through the real
  * process, a real broker and real DuckDB (with `DUCKDB_STRING_COMPRESSION` as given; default
  * `auto`, the pipeline's default).
  *  1. Throughput: a topic pre-filled with N events (default 1,000,000; 2% hostile), then the
@@ -29,6 +29,7 @@ import { loadConfig } from "../config/config.ts";
 import { duckdbLimitBytes, memoryBudget } from "../pipeline/memory_budget.ts";
 import { isStringCompression } from "../messages/writer.ts";
 import type { MallocStats } from "../observability/malloc_stats.ts";
+import { HEAP_DUMP_DIR_ENV, HEAP_DUMP_KIND_ENV } from "../observability/heap_dump.ts";
 
 interface Target {
   readonly brokers: string;
@@ -154,7 +155,13 @@ function printDuckDBSettings(t: Target): void {
 const tick = () => new Promise((resolve) => setTimeout(resolve, 200));
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
 
-async function throughput(t: Target, count: number, dataDir: string): Promise<void> {
+async function throughput(
+  t: Target,
+  count: number,
+  dataDir: string,
+  heapDumps: string | undefined,
+  dumpKind: string,
+): Promise<void> {
   const produced = await produceEvents({
     brokers: [t.brokers],
     sasl: undefined,
@@ -173,12 +180,22 @@ async function throughput(t: Target, count: number, dataDir: string): Promise<vo
   printDuckDBSettings(t);
   console.log(`load average before the run: ${Deno.loadavg().map((l) => l.toFixed(2)).join(" ")}`);
   const started = performance.now();
-  const p = await startPipeline({ dataDir, env: env(t) });
+  const dumpEnv = heapDumps === undefined
+    ? {}
+    : { [HEAP_DUMP_DIR_ENV]: heapDumps, [HEAP_DUMP_KIND_ENV]: dumpKind };
+  const p = await startPipeline({ dataDir, env: { ...env(t), ...dumpEnv } });
   const marks: Mark[] = [];
+  // With --heap-dumps: every thread writes a heap snapshot at 25% and at 75% of the run.
+  const dumpAt = heapDumps === undefined ? [] : [0.25, 0.75];
   while (true) {
     const m = await mark(p);
     marks.push(m);
     if (m.done >= count) break;
+    if (dumpAt.length > 0 && m.done >= (dumpAt[0] ?? 1) * count) {
+      dumpAt.shift();
+      Deno.kill(p.pid, "SIGUSR2");
+      console.log(`heap dumps asked for at ${m.done} events, into ${heapDumps}`);
+    }
     await tick();
   }
   // Let the last acknowledgements report the consumer's CPU, then read once more.
@@ -213,6 +230,7 @@ async function throughput(t: Target, count: number, dataDir: string): Promise<vo
   );
   printBudget(t, marks[0]?.sample.rssMiB ?? 0);
   printRssParts(marks);
+  printRssPartsAlong(marks, at);
   console.log(
     `ingest: peak V8 heap + ArrayBuffers by stage (MiB; what the rest of the RSS is: DuckDB, ` +
       `code, thread stacks, allocator slack): ${
@@ -275,6 +293,37 @@ function printHostAlong(marks: readonly Mark[], at: (share: number) => Mark): vo
   console.log(
     `ingest: the host thread by quarter of the run (peak MiB in the quarter; V8's reserved heap ` +
       `plus ArrayBuffers, of it live heap and ArrayBuffers): ${quarters.join("; ")}`,
+  );
+}
+
+/**
+ * Prints what the RSS is made of at the highest sample of each quarter of the run, so what grows
+ * along a long run (V8's heaps, glibc's memory in use or freed and kept, DuckDB's) shows.
+ */
+function printRssPartsAlong(marks: readonly Mark[], at: (share: number) => Mark): void {
+  const quarters = [0.25, 0.5, 0.75, 1].map((share, i) => {
+    const from = i === 0 ? marks[0] ?? at(0) : at(share - 0.25);
+    const to = at(share);
+    const window = marks.filter((m) => m.at > from.at && m.at <= to.at && m.malloc !== null);
+    const top = window.reduce<Mark | undefined>(
+      (best, m) => best === undefined || m.sample.rssMiB > best.sample.rssMiB ? m : best,
+      undefined,
+    );
+    if (top === undefined || top.malloc === null) return `${share * 100}%: no sample`;
+    const { sample, malloc } = top;
+    const rest = sample.anonMiB - top.v8HeapBytes / 1048576 - malloc.systemBytes / 1048576;
+    return `${share * 100}%: RSS ${sample.rssMiB.toFixed(0)} = files ${
+      sample.fileMiB.toFixed(0)
+    } + V8 ${mib(top.v8HeapBytes)} + glibc ${mib(malloc.inUseBytes)} in use (ArrayBuffers ${
+      mib(top.arrayBufferBytes)
+    }, mapped alone ${mib(malloc.mappedBytes)}) and ${mib(malloc.freeBytes)} freed + rest ${
+      rest.toFixed(0)
+    }`;
+  });
+  console.log(
+    `ingest: the RSS by quarter of the run (MiB at each quarter's highest sample): ${
+      quarters.join("; ")
+    }`,
   );
 }
 
@@ -394,6 +443,8 @@ export async function run(args: string[]): Promise<number> {
       rate: { type: "string", default: "10000" },
       "latency-count": { type: "string", default: "450000" },
       "string-compression": { type: "string", default: "auto" },
+      "heap-dumps": { type: "string" },
+      "dump-kind": { type: "string", default: "heap" },
     },
   });
   const stringCompression = values["string-compression"];
@@ -409,7 +460,13 @@ export async function run(args: string[]): Promise<number> {
       stringCompression,
     };
     await kafka.createTopic(a.topic);
-    await throughput(a, Number(values.count), `${kafka.scratch}/a`);
+    await throughput(
+      a,
+      Number(values.count),
+      `${kafka.scratch}/a`,
+      values["heap-dumps"],
+      values["dump-kind"],
+    );
     const latencyCount = Number(values["latency-count"]);
     if (latencyCount === 0) return;
     const b = {

@@ -13,6 +13,7 @@ import { ensureToken } from "../control/control_token.ts";
 import { servePipelineControl } from "../control/control_server.ts";
 import { DataDirInUseError, lockDataDir, makePrivate } from "../files/data_dir.ts";
 import { getLogger } from "../observability/log.ts";
+import { dumpHeapOnSignal } from "../observability/heap_dump.ts";
 import { startDevBroker } from "../tools/kafka/kafka_command.ts";
 import { controlHandlers } from "./control_handlers.ts";
 import { type ModelsService, startModelsService } from "./models_service.ts";
@@ -84,6 +85,7 @@ export async function run(_args: string[]): Promise<number> {
   Deno.addSignalListener("SIGINT", onInt);
   Deno.addSignalListener("SIGTERM", onTerm);
   let models: ModelsService | undefined;
+  let stopDumps = () => {};
   let operator: OperatorStatus | undefined;
   try {
     if (config.kafka.localDevBroker) {
@@ -108,6 +110,7 @@ export async function run(_args: string[]): Promise<number> {
     starting.step("geoip", "preparing the range table");
     const geoipTable = await prepareGeoip(config);
     const pipeline = new Pipeline({ config, geoipTable, faults: testFaults() });
+    stopDumps = dumpHeapOnSignal("host", true);
     models = await startModelsService(config, pipeline, board);
     operator = operatorStatus(pipeline);
     const handlers = models.controlHandlers(
@@ -135,6 +138,7 @@ export async function run(_args: string[]): Promise<number> {
     await (models === undefined ? board.close() : models.stop());
     Deno.removeSignalListener("SIGINT", onInt);
     Deno.removeSignalListener("SIGTERM", onTerm);
+    stopDumps();
     await broker?.stop();
     lock.release();
   }

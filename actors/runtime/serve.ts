@@ -12,6 +12,7 @@ import {
   threadCpuMicros,
 } from "../../observability/thread_cpu.ts";
 import { freeBuffers } from "./free_buffers.ts";
+import { dumpHeapOnSignal } from "../../observability/heap_dump.ts";
 import {
   fromWireError,
   type HostToWorker,
@@ -258,6 +259,7 @@ export function serve<
         if (!args(message.args)) {
           throw new TypeError(`Actor "${protocol.name}" got init arguments of the wrong shape`);
         }
+        dumpHeapOnSignal(`${message.actor}-${message.member}`);
         behaviour = await start(message.args, ctx(message));
         post({ type: "sys.ready" });
         return await pump();
