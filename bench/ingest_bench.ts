@@ -51,7 +51,7 @@ interface Mark {
   /** Every isolate now (as last reported): V8 heaps without ArrayBuffers, and ArrayBuffers. */
   readonly v8HeapBytes: number;
   readonly arrayBufferBytes: number;
-  /** The host's own: live V8 heap (without ArrayBuffers), and ArrayBuffers, bytes, now. */
+  /** The host's own: used V8 heap (without ArrayBuffers), and ArrayBuffers, bytes, now. */
   readonly hostHeapUsedBytes: number;
   readonly hostArrayBufferBytes: number;
   readonly malloc: MallocStats | null;
@@ -284,7 +284,7 @@ function printHostAlong(marks: readonly Mark[], at: (share: number) => Mark): vo
     const peak = (f: (m: Mark) => number) => Math.max(0, ...window.map(f));
     const cpu = (m: Mark) => m.cpu.get("host") ?? 0;
     const events = Math.max(1, to.done - from.done);
-    return `${share * 100}%: heap ${mib(peak((m) => m.heap.get("host") ?? 0))} (live ${
+    return `${share * 100}%: heap ${mib(peak((m) => m.heap.get("host") ?? 0))} (used ${
       mib(peak((m) => m.hostHeapUsedBytes))
     }, ArrayBuffers ${mib(peak((m) => m.hostArrayBufferBytes))}), CPU ${
       ((cpu(to) - cpu(from)) / events).toFixed(2)
@@ -292,7 +292,8 @@ function printHostAlong(marks: readonly Mark[], at: (share: number) => Mark): vo
   });
   console.log(
     `ingest: the host thread by quarter of the run (peak MiB in the quarter; V8's reserved heap ` +
-      `plus ArrayBuffers, of it live heap and ArrayBuffers): ${quarters.join("; ")}`,
+      `plus ArrayBuffers, of it the used heap, live objects and garbage not yet collected, and ` +
+      `ArrayBuffers): ${quarters.join("; ")}`,
   );
 }
 

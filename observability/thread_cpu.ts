@@ -24,7 +24,7 @@ export function isolateHeapBytes(): number {
   return heapTotal + external;
 }
 
-/** This thread's live V8 heap (objects reached or not yet collected, without ArrayBuffers), bytes. */
+/** This thread's used V8 heap (objects reached or not yet collected, without ArrayBuffers), bytes. */
 export function isolateHeapUsedBytes(): number {
   return Deno.memoryUsage().heapUsed;
 }
