@@ -71,10 +71,23 @@ export function dumpHeapOnSignal(name: string, withMalloc = false): () => void {
   const dump = () => {
     n++;
     const started = performance.now();
-    if (withMalloc) writeMallocInfo(`${dir}/malloc-${n}.xml`);
-    if (mallocOnly) return;
-    const path = v8.writeHeapSnapshot(`${dir}/${name}-${n}.heapsnapshot`);
-    log.info("HeapSnapshotWritten", { name, path, ms: Math.round(performance.now() - started) });
+    try {
+      if (withMalloc) writeMallocInfo(`${dir}/malloc-${n}.xml`);
+      if (mallocOnly) return;
+      const path = v8.writeHeapSnapshot(`${dir}/${name}-${n}.heapsnapshot`);
+      log.info("HeapSnapshotWritten", { name, path, ms: Math.round(performance.now() - started) });
+    } catch (error: unknown) {
+      // A diagnosis aid must not end the pipeline: a folder it may not write is said, not thrown.
+      if (
+        !(error instanceof Deno.errors.NotCapable || error instanceof Deno.errors.PermissionDenied)
+      ) throw error;
+      log.error("HeapSnapshotFailed", {
+        name,
+        dir,
+        reason: error.message,
+        hint: `set ${HEAP_DUMP_DIR_ENV} to a folder the process may write (its data directory)`,
+      });
+    }
   };
   Deno.addSignalListener("SIGUSR2", dump);
   return () => Deno.removeSignalListener("SIGUSR2", dump);

@@ -51,3 +51,39 @@ Deno.test("SIGUSR2 writes this thread's heap snapshot, which shows what it retai
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("a folder the process may not write is logged, and the process goes on", async () => {
+  const dir = await Deno.makeTempDir();
+  const script = `${dir}/dump.ts`;
+  const module = new URL("./heap_dump.ts", import.meta.url).href;
+  await Deno.writeTextFile(
+    script,
+    `import { dumpHeapOnSignal } from ${JSON.stringify(module)};
+const stop = dumpHeapOnSignal("host");
+// Listeners run in the order they were added: once this one runs, the dump has run. Signal
+// listeners do not keep a process alive; the interval does until then.
+const alive = setInterval(() => {}, 1000);
+const after = () => {
+  clearInterval(alive);
+  stop();
+  Deno.removeSignalListener("SIGUSR2", after);
+  console.log("still running");
+};
+Deno.addSignalListener("SIGUSR2", after);
+Deno.kill(Deno.pid, "SIGUSR2");
+`,
+  );
+  try {
+    const out = await new Deno.Command(Deno.execPath(), {
+      args: ["run", "--allow-env", "--allow-read", "--allow-run", script],
+      env: { PIPELINE_HEAP_DUMP_DIR: `${dir}/not-writable` },
+    }).output();
+    const stdout = new TextDecoder().decode(out.stdout);
+    const stderr = new TextDecoder().decode(out.stderr);
+    assert.equal(out.code, 0, stderr);
+    assert.match(stdout, /still running/);
+    assert.match(stderr, /HeapSnapshotFailed/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
