@@ -322,9 +322,8 @@ function printRssPartsAlong(marks: readonly Mark[], at: (share: number) => Mark)
     }`;
   });
   console.log(
-    `ingest: the RSS by quarter of the run (MiB at each quarter's highest sample): ${
-      quarters.join("; ")
-    }`,
+    `ingest: the RSS by quarter of the run (MiB at each quarter's highest sample; glibc's figures ` +
+      `are read every 5 s, so a short quarter's may be older than its RSS): ${quarters.join("; ")}`,
   );
 }
 
