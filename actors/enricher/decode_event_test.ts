@@ -49,11 +49,12 @@ Deno.test("JSON that is not an object is rejected as not_object naming the type 
   }
 });
 
-Deno.test("values read as ASCII or as UTF-8 decode alike, views into larger buffers and BOMs included", () => {
+Deno.test("values read as ASCII or as UTF-8 decode alike, views into larger buffers, BOMs and a sent U+FFFD included", () => {
   const cases = [
     '{"a":"plain ascii"}',
     '{"a":"1 278,00 €","b":"Zürich 東京 😀"}',
     '\ufeff{"a":"bom"}',
+    '{"a":"a U+FFFD sent as such: \ufffd"}',
   ];
   for (const text of cases) {
     const inner = bytes(text);
