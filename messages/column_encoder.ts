@@ -132,7 +132,14 @@ function putTexts(
   const { written } = encoder.encodeInto(joined, out.bytes.subarray(at));
   const lengths = into ?? out.words(lengthsAt, texts.length);
   if (written === joined.length) {
-    if (!known) { for (let i = 0; i < texts.length; i++) lengths[i] = texts[i]?.length ?? 0; }
+    if (!known) {
+      for (let i = 0; i < texts.length; i++) {
+        // Tested as a string first: `.length` on a mix of string shapes and null is a
+        // megamorphic load (a tenth of the packing's CPU in the enricher's profile).
+        const text = texts[i];
+        lengths[i] = typeof text === "string" ? text.length : 0;
+      }
+    }
     out.close(c, BYTES, at, written);
     return;
   }
