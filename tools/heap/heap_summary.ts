@@ -17,8 +17,10 @@ interface Snapshot {
 function isSnapshot(value: unknown): value is Snapshot {
   if (typeof value !== "object" || value === null) return false;
   const meta: unknown = Reflect.get(Reflect.get(value, "snapshot") ?? {}, "meta");
-  return typeof meta === "object" && meta !== null &&
-    Array.isArray(Reflect.get(meta, "node_fields")) &&
+  if (typeof meta !== "object" || meta === null) return false;
+  const types: unknown = Reflect.get(meta, "node_types");
+  return Array.isArray(Reflect.get(meta, "node_fields")) &&
+    Array.isArray(types) && Array.isArray(types[0]) &&
     Array.isArray(Reflect.get(value, "nodes")) && Array.isArray(Reflect.get(value, "strings"));
 }
 
@@ -26,7 +28,10 @@ function isSnapshot(value: unknown): value is Snapshot {
 export function summarize(text: string): HeapSummary {
   const parsed: unknown = JSON.parse(text);
   if (!isSnapshot(parsed)) {
-    throw new TypeError("not a V8 heap snapshot: no snapshot.meta.node_fields, nodes or strings");
+    throw new TypeError(
+      "not a V8 heap snapshot: no snapshot.meta.node_fields, snapshot.meta.node_types, nodes or " +
+        "strings (give it a .heapsnapshot file that PIPELINE_HEAP_DUMP_DIR's dumps wrote)",
+    );
   }
   const { node_fields: fields, node_types: [types] } = parsed.snapshot.meta;
   const width = fields.length;
