@@ -127,25 +127,20 @@ export class ActorPool<In extends Specs, Out extends Specs, Asks extends Specs =
   ): Promise<ReplyOf<In, K>> {
     checkMessage(this.#spec.name, "accepts", this.#spec.protocol.accepts, name, body);
     const late = new AbortController();
+    let reply: PromiseWithResolvers<unknown> | undefined;
     const timer = setTimeout(() => {
-      late.abort(
-        new DOMException(
-          `Actor "${this.#spec.name}" did not answer ${name} in ${timeoutMs} ms`,
-          "TimeoutError",
-        ),
+      const error = new DOMException(
+        `Actor "${this.#spec.name}" did not answer ${name} in ${timeoutMs} ms`,
+        "TimeoutError",
       );
+      late.abort(error); // still waiting for room: the wait gives up
+      reply?.reject(error); // admitted: the answer comes too late
     }, timeoutMs);
     try {
       await this.#gate.acquire(late.signal);
-      const reply = Promise.withResolvers<unknown>();
-      const timedOut = () => reply.reject(late.signal.reason);
-      late.signal.addEventListener("abort", timedOut, { once: true });
+      reply = Promise.withResolvers<unknown>();
       this.#enqueue({ id: this.#nextId++, name, body, attempts: 0, reply });
-      try {
-        return await reply.promise as ReplyOf<In, K>;
-      } finally {
-        late.signal.removeEventListener("abort", timedOut);
-      }
+      return await reply.promise as ReplyOf<In, K>;
     } finally {
       clearTimeout(timer);
     }
