@@ -139,19 +139,19 @@ export async function startPipeline(spec: PipelineSpec): Promise<PipelineProcess
   if (spec.tokenFromFile === true) {
     token = (await Deno.readTextFile(`${spec.dataDir}/control-token`)).trim();
   }
+  const stop = async (signal: Deno.Signal) => {
+    if (!gone) child.kill(signal);
+    return await exited;
+  };
   return {
     pid: child.pid,
     controlPort,
     token,
     logFile,
     exited,
-    async stop(signal) {
-      if (!gone) child.kill(signal);
-      return await exited;
-    },
+    stop,
     async stopExpecting(signal, code) {
-      if (!gone) child.kill(signal);
-      const status = await exited;
+      const status = await stop(signal);
       if (status.code === code) return;
       const tail = (await Deno.readTextFile(logFile)).slice(-LOG_TAIL_CHARS);
       throw new Error(
