@@ -29,7 +29,13 @@ import { loadConfig } from "../config/config.ts";
 import { duckdbLimitBytes, memoryBudget } from "../pipeline/memory_budget.ts";
 import { isStringCompression } from "../messages/writer.ts";
 import type { MallocStats } from "../observability/malloc_stats.ts";
-import { HEAP_DUMP_DIR_ENV, HEAP_DUMP_KIND_ENV } from "../observability/heap_dump.ts";
+import {
+  HEAP_DUMP_DIR_ENV,
+  HEAP_DUMP_KIND_ENV,
+  HEAP_DUMP_KINDS,
+  type HeapDumpKind,
+  isHeapDumpKind,
+} from "../observability/heap_dump.ts";
 
 interface Target {
   readonly brokers: string;
@@ -160,7 +166,7 @@ async function throughput(
   count: number,
   dataDir: string,
   heapDumps: string | undefined,
-  dumpKind: string,
+  dumpKind: HeapDumpKind,
 ): Promise<void> {
   const produced = await produceEvents({
     brokers: [t.brokers],
@@ -305,10 +311,8 @@ function printRssPartsAlong(marks: readonly Mark[], at: (share: number) => Mark)
   const quarters = [0.25, 0.5, 0.75, 1].map((share, i) => {
     const from = i === 0 ? marks[0] ?? at(0) : at(share - 0.25);
     const to = at(share);
-    const window = marks.filter((m) => m.at > from.at && m.at <= to.at && m.malloc !== null);
-    const top = window.reduce<Mark | undefined>(
-      (best, m) => best === undefined || m.sample.rssMiB > best.sample.rssMiB ? m : best,
-      undefined,
+    const top = highestRss(
+      marks.filter((m) => m.at > from.at && m.at <= to.at && m.malloc !== null),
     );
     if (top === undefined || top.malloc === null) return `${share * 100}%: no sample`;
     const { sample, malloc } = top;
@@ -328,11 +332,16 @@ function printRssPartsAlong(marks: readonly Mark[], at: (share: number) => Mark)
 }
 
 /** Prints what the RSS is made of at its highest sample. */
-function printRssParts(marks: readonly Mark[]): void {
-  const top = marks.reduce<Mark | undefined>(
+/** The sample with the highest RSS, if any. */
+function highestRss(marks: readonly Mark[]): Mark | undefined {
+  return marks.reduce<Mark | undefined>(
     (best, m) => best === undefined || m.sample.rssMiB > best.sample.rssMiB ? m : best,
     undefined,
   );
+}
+
+function printRssParts(marks: readonly Mark[]): void {
+  const top = highestRss(marks);
   if (top === undefined) return;
   const { sample, malloc } = top;
   const mallocMiB = malloc === null ? 0 : malloc.systemBytes / 1048576;
@@ -451,6 +460,10 @@ export async function run(args: string[]): Promise<number> {
   if (!isStringCompression(stringCompression)) {
     throw new RangeError(`--string-compression must be auto or off, got ${stringCompression}`);
   }
+  const dumpKind = values["dump-kind"];
+  if (!isHeapDumpKind(dumpKind)) {
+    throw new RangeError(`--dump-kind must be ${HEAP_DUMP_KINDS.join(" or ")}, got ${dumpKind}`);
+  }
   console.log(`DUCKDB_STRING_COMPRESSION=${stringCompression}`);
   await withBenchKafka("ingest-bench-", async (kafka) => {
     const a = {
@@ -465,7 +478,7 @@ export async function run(args: string[]): Promise<number> {
       Number(values.count),
       `${kafka.scratch}/a`,
       values["heap-dumps"],
-      values["dump-kind"],
+      dumpKind,
     );
     const latencyCount = Number(values["latency-count"]);
     if (latencyCount === 0) return;

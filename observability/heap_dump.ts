@@ -25,6 +25,14 @@ export const HEAP_DUMP_DIR_ENV = "PIPELINE_HEAP_DUMP_DIR";
  */
 export const HEAP_DUMP_KIND_ENV = "PIPELINE_HEAP_DUMP_KIND";
 
+/** What a dump writes: heap snapshots (and the host's `malloc_info`), or `malloc_info` only. */
+export const HEAP_DUMP_KINDS = ["heap", "malloc"] as const;
+export type HeapDumpKind = typeof HEAP_DUMP_KINDS[number];
+
+export function isHeapDumpKind(value: unknown): value is HeapDumpKind {
+  return HEAP_DUMP_KINDS.some((kind) => kind === value);
+}
+
 const MALLOC_INFO = {
   fopen: { parameters: ["buffer", "buffer"], result: "pointer" },
   fclose: { parameters: ["pointer"], result: "i32" },
@@ -65,7 +73,14 @@ export function writeMallocInfo(path: string): boolean {
 export function dumpHeapOnSignal(name: string, withMalloc = false): () => void {
   const dir = Deno.env.get(HEAP_DUMP_DIR_ENV);
   if (dir === undefined || dir === "") return () => {};
-  const mallocOnly = Deno.env.get(HEAP_DUMP_KIND_ENV) === "malloc";
+  const kind = Deno.env.get(HEAP_DUMP_KIND_ENV) || "heap";
+  if (!isHeapDumpKind(kind)) {
+    throw new RangeError(
+      `${HEAP_DUMP_KIND_ENV} must be ${HEAP_DUMP_KINDS.join(" or ")} (or unset: heap), got ` +
+        `${JSON.stringify(kind)}`,
+    );
+  }
+  const mallocOnly = kind === "malloc";
   if (mallocOnly && !withMalloc) return () => {};
   let n = 0;
   const dump = () => {

@@ -1,5 +1,10 @@
 import assert from "node:assert/strict";
-import { dumpHeapOnSignal, HEAP_DUMP_DIR_ENV, writeMallocInfo } from "./heap_dump.ts";
+import {
+  dumpHeapOnSignal,
+  HEAP_DUMP_DIR_ENV,
+  HEAP_DUMP_KIND_ENV,
+  writeMallocInfo,
+} from "./heap_dump.ts";
 import { summarize } from "../tools/heap/heap_summary.ts";
 
 Deno.test("malloc_info writes every arena's free chunks as XML", async () => {
@@ -14,10 +19,44 @@ Deno.test("malloc_info writes every arena's free chunks as XML", async () => {
   }
 });
 
-Deno.test("without the folder set, a signal writes nothing and nothing listens", () => {
-  Deno.env.delete(HEAP_DUMP_DIR_ENV);
-  const stop = dumpHeapOnSignal("host", true);
-  stop();
+Deno.test("without the folder set nothing listens: SIGUSR2 keeps its default action", async () => {
+  const dir = await Deno.makeTempDir();
+  const script = `${dir}/off.ts`;
+  const module = new URL("./heap_dump.ts", import.meta.url).href;
+  await Deno.writeTextFile(
+    script,
+    `import { dumpHeapOnSignal } from ${JSON.stringify(module)};
+dumpHeapOnSignal("host", true);
+Deno.kill(Deno.pid, "SIGUSR2"); // with no listener, this ends the process
+await new Promise((resolve) => setTimeout(resolve, 10_000));
+console.log("a listener caught SIGUSR2");
+`,
+  );
+  try {
+    const out = await new Deno.Command(Deno.execPath(), {
+      args: ["run", "--allow-env", "--allow-read", "--allow-run", script],
+      env: { PIPELINE_HEAP_DUMP_DIR: "" },
+    }).output();
+    assert.equal(out.signal, "SIGUSR2", new TextDecoder().decode(out.stdout));
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("a dump kind other than heap or malloc is refused, naming the variable and its values", async () => {
+  const dir = await Deno.makeTempDir();
+  Deno.env.set(HEAP_DUMP_DIR_ENV, dir);
+  Deno.env.set(HEAP_DUMP_KIND_ENV, "mallocs");
+  try {
+    assert.throws(
+      () => dumpHeapOnSignal("host", true),
+      /PIPELINE_HEAP_DUMP_KIND must be heap or malloc \(or unset: heap\), got "mallocs"/,
+    );
+  } finally {
+    Deno.env.delete(HEAP_DUMP_DIR_ENV);
+    Deno.env.delete(HEAP_DUMP_KIND_ENV);
+    await Deno.remove(dir, { recursive: true });
+  }
 });
 
 class RetainedForTest {
