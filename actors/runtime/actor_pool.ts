@@ -5,10 +5,12 @@
  * except messages sent with a transfer list to a pool whose source reads them again (`onLost`).
  * A message that keeps crashing its receiver is handled by the pool's explicit failure policy
  * (`redeliver` forever, `poison` to a handler that accounts for its events, or `drop`). Too many
- * restarts in a window escalate to the owner (the supervisor) instead of looping.
+ * restarts in a window escalate to the owner (the supervisor) instead of looping. Once a stop has
+ * begun (its own, or its supervisor's: `beginStop`) no member is restarted: one that ends is left
+ * ended, and what it held is left unfinished (its source reads it again at the next start).
  */
 import { getLogger } from "../../observability/log.ts";
-import { CreditGate } from "./credit_gate.ts";
+import { CreditGate, MailboxClosedError } from "./credit_gate.ts";
 import {
   type BodyOf,
   checkMessage,
@@ -59,6 +61,8 @@ export class ActorPool<In extends Specs, Out extends Specs, Asks extends Specs =
   #processed = 0;
   #deadLetters = 0;
   #lastError: string | null = null;
+  /** Resolves once no member has a Worker left after the stop began (see `#endedInStop`). */
+  #workersEnded = Promise.withResolvers<"ended">();
   /** Called when restarts exceed the intensity; set by the owning supervisor. */
   onEscalate: (error: Error) => void = exitProcess;
   /** Called after a member was replaced by the pool itself; set by the owning supervisor. */
@@ -192,19 +196,19 @@ export class ActorPool<In extends Specs, Out extends Specs, Asks extends Specs =
 
   /**
    * Orderly stop: refuses new messages, lets the members finish what they hold, runs their stop
-   * hooks, and terminates whatever is still running when `deadlineMs` has passed.
+   * hooks, and terminates whatever is still running when `deadlineMs` has passed. No member is
+   * restarted once it began (see `beginStop`): when every Worker has ended, what is left unfinished
+   * is not waited for.
    */
   async stop(deadlineMs: number): Promise<void> {
     if (this.#state === "stopped") return;
-    this.#state = "stopping";
+    this.beginStop();
     this.#gate.close();
     const deadline = Promise.withResolvers<"late">();
     const timer = setTimeout(() => deadline.resolve("late"), deadlineMs);
     try {
-      await Promise.race([this.#gate.idle(), deadline.promise]);
+      await Promise.race([this.#gate.idle(), deadline.promise, this.#workersEnded.promise]);
       const stops = this.#members.map((m) => {
-        if (m.restartTimer !== undefined) clearTimeout(m.restartTimer);
-        m.restartTimer = undefined;
         if (m.handle === undefined || m.state !== "running") return Promise.resolve();
         m.state = "stopping";
         m.stopped = Promise.withResolvers();
@@ -232,6 +236,24 @@ export class ActorPool<In extends Specs, Out extends Specs, Asks extends Specs =
       }
       this.#state = "stopped";
     }
+  }
+
+  /**
+   * The stop began (this pool's, or its supervisor's before it reaches this pool): from now on no
+   * member is restarted, and one waiting for its restart stays ended. Messages are still taken
+   * until `stop` closes the mailbox.
+   */
+  beginStop(): void {
+    if (this.#state === "stopping" || this.#state === "stopped") return;
+    this.#state = "stopping";
+    this.#workersEnded = Promise.withResolvers();
+    for (const m of this.#members) {
+      if (m.restartTimer === undefined) continue;
+      clearTimeout(m.restartTimer);
+      m.restartTimer = undefined;
+      m.state = "stopped";
+    }
+    this.#checkWorkersEnded();
   }
 
   /**
@@ -401,6 +423,7 @@ export class ActorPool<In extends Specs, Out extends Specs, Asks extends Specs =
   #failed(m: Member, handle: WorkerHandle, id: number | null, error: Error): void {
     if (m.handle !== handle) return;
     m.handle = undefined;
+    if (this.#state === "stopping" || this.#state === "stopped") return this.#endedInStop(m, error);
     this.#lastError = `${error.name}: ${error.message}`;
     const culprit = id !== null ? m.inFlight.get(id) : m.inFlight.values().next().value;
     if (culprit !== undefined) culprit.attempts++;
@@ -418,11 +441,6 @@ export class ActorPool<In extends Specs, Out extends Specs, Asks extends Specs =
       incarnation: m.incarnation,
       error: this.#lastError,
     });
-    if (this.#state === "stopping" || this.#state === "stopped") {
-      m.state = "stopped";
-      m.stopped?.resolve();
-      return;
-    }
     this.#lost(lost);
     if (!this.#intensity.allow(Date.now())) {
       m.state = "failed";
@@ -445,6 +463,40 @@ export class ActorPool<In extends Specs, Out extends Specs, Asks extends Specs =
       this.onRestarted();
     }, restartDelayMs(this.#policy, m.consecutiveFailures));
     this.#dispatch();
+  }
+
+  /**
+   * A member that ended after the stop began stays ended. What it held goes back to the queue,
+   * counted against no message (the stop ended it, not the message), for a member still running
+   * to finish, or to be left unfinished: nothing unfinished is acknowledged, so its source reads
+   * it again at the next start.
+   * When its receiver's mailbox was closed by the same stop (a receiver stopped before its
+   * sender), the Worker did not fail: it is logged as stopped during shutdown. Any other error
+   * is a real crash, logged as one, and still not restarted.
+   */
+  #endedInStop(m: Member, error: Error): void {
+    this.#requeue(m);
+    m.state = "stopped";
+    m.stopped?.resolve();
+    const where = { actor: this.#spec.name, member: m.index, incarnation: m.incarnation };
+    // By name: an error loses its class when it crosses from a Worker (an ask it made, refused).
+    if (error.name === MailboxClosedError.name) {
+      log.info("ActorStoppedDuringShutdown", {
+        ...where,
+        reason: error.message,
+        hint: "its receiver stopped first; what it held is not acknowledged and is read again " +
+          "at the next start",
+      });
+    } else {
+      this.#lastError = `${error.name}: ${error.message}`;
+      log.warn("ActorCrashed", { ...where, error: this.#lastError, restarting: false });
+    }
+    this.#checkWorkersEnded();
+  }
+
+  /** Resolves `#workersEnded` once no member has a Worker (a stop has nothing left to wait for). */
+  #checkWorkersEnded(): void {
+    if (this.#members.every((m) => m.handle === undefined)) this.#workersEnded.resolve("ended");
   }
 
   /**

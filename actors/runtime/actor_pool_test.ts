@@ -374,6 +374,38 @@ Deno.test("stop rejects requests still waiting for an answer", async () => {
   await assert.rejects(waiting, /stopped before it answered/);
 });
 
+Deno.test("once its stop has begun a pool restarts no Worker: one that crashes stays ended, what it held unfinished", async () => {
+  const { pool, effects } = counter({ poison: 7 }, { onFailure: { kind: "redeliver" } });
+  await pool.start();
+  pool.beginStop(); // its supervisor's stop began; the mailbox still takes messages
+  await pool.send("counter.work", { n: 7 }); // its Worker throws
+  await pool.send("counter.work", { n: 8 });
+  await pool.stop(60_000); // returns once the Worker ended: nothing is left that could finish
+  const snap = pool.snapshot();
+  assert.equal(snap.restarts, 0);
+  assert.equal(snap.running, 0);
+  assert.equal(snap.state, "stopped");
+  assert.match(snap.lastError ?? "", /work 7 is poison/, "a real crash is still reported");
+  assert.deepEqual(effects, [], "no Worker was started to redeliver 7 or to do 8");
+});
+
+Deno.test("a member waiting for its restart when the stop begins is not started again", async () => {
+  const crashed = Promise.withResolvers<void>();
+  const { pool, effects } = counter({ poison: 7 }, {
+    restart: { ...QUICK_RESTART, initialDelayMs: 60_000, maxDelayMs: 60_000 },
+    onFailure: { kind: "poison", after: 1, onPoison: () => Promise.resolve(crashed.resolve()) },
+  });
+  await pool.start();
+  await pool.send("counter.work", { n: 7 });
+  await crashed.promise; // its restart is due in a minute
+  await pool.send("counter.work", { n: 8 }); // waits for a Worker
+  await pool.stop(60_000);
+  const snap = pool.snapshot();
+  assert.equal(snap.restarts, 1, "the restart before the stop was scheduled, never run");
+  assert.equal(snap.running, 0);
+  assert.deepEqual(effects, [], "8 was left for the source to read again");
+});
+
 Deno.test("what a Worker asks of another actor is routed by its owner, and the reply comes back checked", async () => {
   const asked: number[] = [];
   const { pool } = counter({}, {

@@ -1,7 +1,9 @@
 /**
  * A supervisor is data: a strategy, a restart intensity and an ordered list of child specs
  * (actors or supervisors), as in Erlang/OTP. Children start in order and stop in reverse order,
- * each within what is left of one deadline (and its own shutdown time). When a child gives up (its
+ * each within what is left of one deadline (and its own shutdown time); the whole tree learns
+ * that the stop began before the first child is stopped, so from then on nothing below restarts.
+ * When a child gives up (its
  * restarts passed its intensity) the supervisor restarts it, and with `rest_for_one` every child
  * after it too; when a child replaced one of its own Workers, `rest_for_one` restarts the children
  * after it. Past its own intensity a supervisor escalates to its parent; a `temporary` child is
@@ -19,6 +21,12 @@ export interface Supervised {
   readonly name: string;
   start(): Promise<void>;
   stop(deadlineMs: number): Promise<void>;
+  /**
+   * The stop of the tree above began (called on every node before any is stopped): from now on
+   * no Worker below is restarted or replaced, and one that ends is not a failure to escalate.
+   * The child still takes messages until its own `stop`.
+   */
+  beginStop(): void;
   /** Replaces every Worker below, delivering again what they held. */
   restartAll(): void;
   snapshot(): ActorSnapshot | SupervisorSnapshot;
@@ -108,9 +116,13 @@ export class Supervisor implements Supervised {
     this.#state = "running";
   }
 
-  /** Stops the children in reverse start order, all within `deadlineMs`. */
+  /**
+   * Stops the children in reverse start order, all within `deadlineMs`. Every node below learns
+   * the stop first: a child whose receiver is stopped before it (a sender upstream of a later
+   * child) may end meanwhile, and is then neither restarted nor escalated.
+   */
   async stop(deadlineMs: number): Promise<void> {
-    this.#state = "stopping";
+    this.beginStop();
     const end = Date.now() + deadlineMs;
     for (const spec of [...this.#spec.children].reverse()) {
       const left = Math.max(0, end - Date.now());
@@ -118,6 +130,12 @@ export class Supervisor implements Supervised {
     }
     await Promise.all(this.#stopping);
     this.#state = "stopped";
+  }
+
+  beginStop(): void {
+    if (this.#state === "stopping" || this.#state === "stopped") return;
+    this.#state = "stopping";
+    for (const { child } of this.#spec.children) child.beginStop();
   }
 
   restartAll(): void {

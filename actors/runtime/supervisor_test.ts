@@ -172,3 +172,56 @@ Deno.test("a child's shutdown time caps its stop inside the supervisor's deadlin
   assert.ok(took < 2_000, `stopped in ${took.toFixed(0)} ms, not the supervisor's 10 s`);
   assert.equal(hanging.snapshot().state, "stopped");
 });
+
+Deno.test("a sender whose receiver the tree stops first ends with the stop: not a crash, not restarted, nothing redone", async () => {
+  const routed: number[] = [];
+  const poisoned: number[] = [];
+  const blocked = Promise.withResolvers<void>();
+  // Holds what it gets forever, one message at a time: its sender's next message waits for room.
+  const receiver = new ActorPool({
+    name: "receiver",
+    module: MODULE,
+    protocol: COUNTER_PROTOCOL,
+    args: CALM,
+    capacity: 1,
+    restart: QUICK,
+    onFailure: { kind: "redeliver" },
+  });
+  const sender = new ActorPool({
+    name: "sender",
+    module: MODULE,
+    protocol: COUNTER_PROTOCOL,
+    args: CALM,
+    restart: QUICK,
+    onFailure: {
+      kind: "poison",
+      after: 1,
+      onPoison: (letter) => Promise.resolve(void poisoned.push(letter.attempts)),
+    },
+    onEmit: (m) => {
+      if (m.type !== "counter.worked") return;
+      routed.push(m.body.n);
+      if (routed.length === 2) blocked.resolve();
+      return receiver.send("counter.hang", {});
+    },
+  });
+  // The receiver is started after its sender, so it is stopped first (as the ingest supervisor's
+  // batcher is, before the enrichers that send to it), and cut at once (a stop past its deadline).
+  const tree = new Supervisor({
+    name: "stages",
+    strategy: "one_for_one",
+    children: [{ child: sender }, { child: receiver, shutdownMs: 0 }],
+  });
+  await tree.start();
+  for (const n of [1, 2, 3]) await sender.send("counter.work", { n });
+  await blocked.promise; // 2 waits for the receiver's room; 3 waits in its Worker for credit
+  await tree.stop(60_000); // the sender's Worker ends when the receiver closes; nothing to wait for
+  const snap = sender.snapshot();
+  assert.equal(snap.state, "stopped");
+  assert.equal(snap.running, 0);
+  assert.equal(snap.restarts, 0, "no Worker was started after the stop began");
+  assert.equal(snap.lastError, null, "stopped during shutdown, not crashed");
+  assert.deepEqual(routed, [1, 2], "nothing was handled again");
+  assert.deepEqual(poisoned, [], "the message it held is not blamed for the stop");
+  assert.equal(tree.snapshot().restarts, 0);
+});
