@@ -1,10 +1,11 @@
 /**
  * Shutdown through the real process with a writer that never finishes (test fault
  * `hangOnNthWrite`): SIGTERM stops the pipeline within `STOP_DEADLINE_MS` (what is durable stays
- * committed, the rest is cut), and a second signal ends it at once; after a restart without the
- * fault every event is stored exactly once.
+ * committed, the rest is cut, and no actor crashes or restarts while the tree stops), and a second
+ * signal ends it at once; after a restart without the fault every event is stored exactly once.
  */
 import assert from "node:assert/strict";
+import { isRecord } from "../../actors/runtime/guards.ts";
 import { EXIT_INTERRUPTED } from "../../commands/exit_codes.ts";
 import { type PipelineProcess, startPipeline } from "../pipeline_process.ts";
 import { exactlyOnceProblems, readWarehouse } from "../warehouse_probe.ts";
@@ -14,6 +15,14 @@ const EVENTS = 6_000;
 const HANGING = JSON.stringify({ hangOnNthWrite: 2 });
 /** Small batches, so the hanging write comes early, with more batches behind it. */
 const SMALL_BATCHES = { BATCH_MAX_ROWS: "500" };
+/**
+ * Small chunks too, so what is in flight behind the hanging write (a few thousand events) fills
+ * every mailbox: the enricher is sending to the full batcher when the stop cuts the drain.
+ */
+const SMALL_CHUNKS = { CHUNK_SIZE: "100" };
+/** Log events of an actor crashing, restarting or giving work up: none while the tree stops. */
+const TROUBLE =
+  /"event":"(ActorCrashed|SupervisorChildRestarted|SupervisorSiblingRestarted|ActorMessagesLost|ActorMessagePoisoned|ActorMessageDropped)"/;
 
 /** Resolves once the process's log holds `event` (the log is a file the process appends to). */
 async function logged(p: PipelineProcess, event: string, timeoutMs = 60_000): Promise<void> {
@@ -26,7 +35,38 @@ async function logged(p: PipelineProcess, event: string, timeoutMs = 60_000): Pr
   }
 }
 
-/** Starts the pipeline again without the fault and checks every event is stored once. */
+/** Names of the actors whose mailbox is full in a `/status` answer's supervision tree. */
+function fullActors(node: unknown): string[] {
+  if (!isRecord(node)) return [];
+  if (node.kind === "actor") {
+    const full = typeof node.mailboxDepth === "number" &&
+      typeof node.mailboxCapacity === "number" && node.mailboxDepth >= node.mailboxCapacity;
+    return full && typeof node.name === "string" ? [node.name] : [];
+  }
+  return Array.isArray(node.children) ? node.children.flatMap(fullActors) : [];
+}
+
+/**
+ * Resolves once what is in flight behind the hanging write fills the batcher's and the enricher's
+ * mailboxes (they stay full: nothing moves past the writer).
+ */
+async function backedUp(p: PipelineProcess, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (true) {
+    const status: unknown = await (await p.get("/status")).json();
+    const full = fullActors(isRecord(status) ? status.supervision : undefined);
+    if (full.includes("batcher") && full.includes("enricher")) return;
+    if (Date.now() > deadline) {
+      throw new Error(`The batcher and the enricher were not both full within ${timeoutMs} ms`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/**
+ * Starts the pipeline again without the fault, stops it once caught up, and checks every event is
+ * stored once and nothing crashed or restarted on the way.
+ */
 async function restartedExactlyOnce(
   t: Awaited<ReturnType<typeof freshTopic>>,
   dataDir: string,
@@ -34,6 +74,8 @@ async function restartedExactlyOnce(
   const again = await startPipeline({ dataDir, env: pipelineEnv(t) });
   const ends = await caughtUp(t);
   await again.stopExpecting("SIGTERM", 0);
+  const log = await Deno.readTextFile(again.logFile);
+  assert.deepEqual(log.split("\n").filter((line) => TROUBLE.test(line)), []);
   const stored = await readWarehouse(`${dataDir}/warehouse.duckdb`, t.topic);
   assert.deepEqual(exactlyOnceProblems(stored, ends), []);
 }
@@ -52,12 +94,14 @@ Deno.test({
       dataDir,
       env: pipelineEnv(t, {
         ...SMALL_BATCHES,
+        ...SMALL_CHUNKS,
         PIPELINE_TEST_FAULTS: HANGING,
         STOP_DEADLINE_MS: String(deadlineMs),
         LOG_LEVEL: "info",
       }),
     });
     await logged(pipeline, "WriterHangingForTest");
+    await backedUp(pipeline);
     const asked = performance.now();
     await pipeline.stopExpecting("SIGTERM", 0);
     const tookMs = performance.now() - asked;
@@ -65,6 +109,13 @@ Deno.test({
     const log = await Deno.readTextFile(pipeline.logFile);
     assert.match(log, /"event":"PipelineDrainIncomplete".*did not (answer|finish)/);
     assert.match(log, /"event":"PipelineStopped"/);
+    // The cut found the enricher sending to the batcher, which the tree stops first: it ended
+    // with the stop, not as a crash, and no Worker was started again.
+    assert.match(
+      log,
+      /"event":"ActorStoppedDuringShutdown","actor":"enricher".*"batcher\\" is stopping/,
+    );
+    assert.deepEqual(log.split("\n").filter((line) => TROUBLE.test(line)), []);
     await restartedExactlyOnce(t, dataDir);
     console.log(JSON.stringify({ events: EVENTS, deadlineMs, stoppedInMs: Math.round(tookMs) }));
     await Deno.remove(dataDir, { recursive: true });
