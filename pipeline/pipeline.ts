@@ -141,8 +141,8 @@ export class Pipeline {
    * Orderly stop within `deadlineMs`, each step bounded by what is left of it: the crawl loop
    * ends, the consumer stops handing out chunks, everything in flight is written and
    * acknowledged, the consumer commits, an export under way finishes, then the tree stops in
-   * reverse start order. What misses the deadline is not committed (it is re-read at the next
-   * start); resolves false then.
+   * reverse start order, restarting nothing. What misses the deadline is not committed (it is
+   * re-read at the next start); resolves false then.
    */
   async stop(deadlineMs: number): Promise<boolean> {
     if (this.#stopping) return false;

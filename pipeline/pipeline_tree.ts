@@ -1,7 +1,10 @@
 /**
  * The pipeline's supervision tree, declared once: strategies, restart intensities and the ordered
  * children. Children start in this order (downstream before upstream, the writer before anything
- * that sends to it) and stop in reverse.
+ * that sends to it) and stop in reverse. The ingest group keeps the batcher beside the consumer it
+ * restarts, so the batcher stops before the enrichers that send to it: when the deadline cut the
+ * drain, an enricher still sending ends with the stop (nothing restarts once the tree's stop began;
+ * see `Supervised.beginStop`), and its chunk, never acknowledged, is read again at the next start.
  *
  *   pipeline  one_for_one, 3 restarts in 60 s, then the process exits 1
  *   ├── geoip      builds a changed range table; the swap is broadcast to the enrichers
