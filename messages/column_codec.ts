@@ -19,6 +19,7 @@
  * is a `TypeError` naming the column, raised where its bytes are read (`columnView`).
  */
 import { isUtf8 } from "node:buffer";
+import { zeroedBytes } from "../actors/runtime/buffer_pool.ts";
 import { nestedListProblem } from "./nested_columns.ts";
 import { type Cell, type ColumnType, NESTED_TYPES, STAGING_COLUMNS } from "./staging_columns.ts";
 
@@ -103,7 +104,7 @@ export function allocate(
       return start;
     })
   );
-  const bytes = new Uint8Array(total);
+  const bytes = zeroedBytes(total);
   const words = new Uint32Array(bytes.buffer, 0, head / 4);
   words[0] = MAGIC;
   words[1] = rowCount;

@@ -7,6 +7,7 @@
  * the start of the next. A cell that does not fit its column's type is stored null with a field
  * problem on its row, as the writer would have: one bad value never costs its event or the chunk.
  */
+import { copyBytes } from "../actors/runtime/buffer_pool.ts";
 import { isRecord } from "../actors/runtime/guards.ts";
 import {
   ABSENT,
@@ -430,7 +431,7 @@ export function encodeRows(batch: RowBatch): Uint8Array {
   words[1] = batch.rowCount;
   words[2] = STAGING_COLUMNS.length;
   words[3] = misfits;
-  const packed = out.bytes.slice(0, out.end);
+  const packed = copyBytes(out.bytes.subarray(0, out.end));
   if (out.bytes.byteLength > KEPT_OUTPUT_BYTES) out.bytes = new Uint8Array(1 << 16);
   return packed;
 }

@@ -4,6 +4,7 @@
  * whole chunk crosses `postMessage` as a few transferable buffers instead of one object per
  * message.
  */
+import { copyBytes, takeBytes } from "../actors/runtime/buffer_pool.ts";
 import { type ChunkPosition, isChunkPosition } from "./chunk_position.ts";
 
 /** A packed chunk; plain data that survives structured clone. */
@@ -47,7 +48,7 @@ export function packChunk(header: ChunkHeader, records: readonly PackableRecord[
   const valueEnds = new Uint32Array(count);
   let total = 0;
   for (const r of records) total += r.value.byteLength;
-  const values = new Uint8Array(total);
+  const values = takeBytes(total);
   let at = 0;
   records.forEach((r, i) => {
     offsets[i] = r.offset;
@@ -72,7 +73,7 @@ export function copiedChunk(chunk: PackedChunk): PackedChunk {
     offsets: chunk.offsets.slice(),
     timestamps: chunk.timestamps.slice(),
     valueEnds: chunk.valueEnds.slice(),
-    values: chunk.values.slice(),
+    values: copyBytes(chunk.values),
   };
 }
 

@@ -15,6 +15,7 @@ import {
   SECTIONS,
   VALIDITY,
 } from "./column_codec.ts";
+import { copyBytes } from "../actors/runtime/buffer_pool.ts";
 import { encodeRows } from "./column_encoder.ts";
 import { type ColumnView, columnView, decodeColumn } from "./column_view.ts";
 import { type Cell, type RowBatch, STAGING_COLUMNS } from "./staging_columns.ts";
@@ -40,7 +41,7 @@ export function emptyRows(): PackedRows {
 
 /** The rows with their bytes copied (for a receiver while the sender keeps the original). */
 export function copiedRows(packed: PackedRows): PackedRows {
-  return { rowCount: packed.rowCount, bytes: packed.bytes.slice() };
+  return { rowCount: packed.rowCount, bytes: copyBytes(packed.bytes) };
 }
 
 /** The buffers to list as transferables when emitting packed rows. */

@@ -146,8 +146,10 @@ export function pipelineActors(
         return { body: { ...batch, rows }, transfer: rowsTransferables(rows) };
       },
     },
-    // Once written, this thread's original and the writer's copy are freed at once (`freeBuffers`).
+    // Once written, the writer hands its copy back to this thread (for the next copy) and the
+    // original goes back to the batcher that made it (for its next batch): `buffer_pool.ts`.
     release: { "writer.write": (batch) => rowsTransferables(batch.rows) },
+    returnTo: (buffers) => batcher.recycle(buffers),
     args: {
       dataDir: config.dataDir,
       warehouse: config.warehouse,
@@ -200,6 +202,8 @@ export function pipelineActors(
     // restarts the consumer with the batcher (rest_for_one), which re-reads from its commit.
     onFailure: { kind: "redeliver" },
     onLost: () => {},
+    // The enriched chunks' buffers, once joined into a batch, go back to the enrichers.
+    returnTo: (buffers) => enrichers.recycle(buffers),
     args: {
       maxRows: config.pipeline.batchMaxRows,
       maxAgeMs: config.pipeline.batchMaxAgeMs,
@@ -230,6 +234,8 @@ export function pipelineActors(
       },
     },
     release: { "enricher.enrich": chunkTransferables },
+    // The consumer made the originals: it reuses their buffers for its next chunks.
+    returnTo: (buffers) => consumer.recycle(buffers),
     // An event whose enrichment throws is already its own dead letter; a chunk whose Worker
     // died three times without saying which event killed it becomes one dead letter per event.
     onFailure: {

@@ -8,7 +8,7 @@
  */
 import type { BatchLimits, WriteBatch } from "../../messages/batcher.ts";
 import type { EnrichedChunk } from "../../messages/enricher.ts";
-import { concatRows } from "../../messages/packed_rows.ts";
+import { concatRows, rowsTransferables } from "../../messages/packed_rows.ts";
 
 /** What a chunk weighs in a batch: its packed rows and its dead letters' raw bytes and reasons. */
 export function chunkBytes(chunk: EnrichedChunk): number {
@@ -30,12 +30,18 @@ export class BatchAssembler {
   #openedAt: number | undefined;
   /** Chunks received again after they were batched (ignored). */
   duplicates = 0;
+  readonly #spent: (buffers: ArrayBuffer[]) => void;
 
-  constructor(limits: BatchLimits) {
+  /**
+   * `spent` receives the row buffers of the chunks a closed batch copied (not those the batch
+   * itself is made of): nothing reads them afterwards, so they can go back to their maker.
+   */
+  constructor(limits: BatchLimits, spent: (buffers: ArrayBuffer[]) => void = () => {}) {
     if (limits.maxRows < 1 || limits.maxAgeMs < 0 || !(limits.maxBytes >= 1)) {
       throw new RangeError(`Batch limits must be positive: ${JSON.stringify(limits)}`);
     }
     this.#limits = limits;
+    this.#spent = spent;
   }
 
   /** Adds a chunk; returns the batches it completed (by size). */
@@ -86,7 +92,10 @@ export class BatchAssembler {
     this.#openRows = 0;
     this.#openBytes = 0;
     this.#openedAt = undefined;
-    return concat(chunks);
+    const batch = concat(chunks);
+    const kept = batch.rows.bytes.buffer;
+    this.#spent(chunks.flatMap((c) => rowsTransferables(c.rows)).filter((b) => b !== kept));
+    return batch;
   }
 
   /** Chunks held back waiting for an earlier chunk of their partition. */

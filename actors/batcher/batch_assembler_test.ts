@@ -118,3 +118,20 @@ Deno.test("impossible limits are refused", () => {
   assert.throws(() => new BatchAssembler({ maxRows: 0, maxAgeMs: 10, maxBytes: 1e9 }), RangeError);
   assert.throws(() => new BatchAssembler({ maxRows: 1, maxAgeMs: 10, maxBytes: 0 }), RangeError);
 });
+
+Deno.test("the chunks a closed batch copied are handed back, and a batch made of one chunk keeps its buffer", () => {
+  const spent: ArrayBuffer[] = [];
+  const assembler = new BatchAssembler(
+    { maxRows: 10, maxAgeMs: 1_000, maxBytes: 1 << 30 },
+    (buffers) => spent.push(...buffers),
+  );
+  const first = chunk(0, 0, 0, 5);
+  const second = chunk(0, 1, 5, 5);
+  const [joined] = assembler.add(first, 0).concat(assembler.add(second, 0));
+  assert.equal(joined?.rows.rowCount, 10);
+  assert.deepEqual(spent, [first.rows.bytes.buffer, second.rows.bytes.buffer]);
+  const alone = chunk(0, 2, 10, 10);
+  const [batch] = assembler.add(alone, 0);
+  assert.equal(batch?.rows.bytes.buffer, alone.rows.bytes.buffer);
+  assert.equal(spent.length, 2, "the buffer the batch is made of is not handed back");
+});

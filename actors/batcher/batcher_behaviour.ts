@@ -32,7 +32,8 @@ export function startBatcher(
   clock: () => number = Date.now,
   faults: BatcherFaults = { crashOnNthChunk: 0 },
 ): Behaviour<Protocol["accepts"]> {
-  const assembler = new BatchAssembler(limits);
+  // The chunks' buffers, copied into a batch, go back to the enricher that made them.
+  const assembler = new BatchAssembler(limits, (buffers) => ctx.recycle(buffers));
   let chunks = 0;
   const newestEpoch = new Map<string, number>();
   let emitted: Promise<void> = Promise.resolve();

@@ -36,6 +36,7 @@ import {
   type RuntimeDeadLetter,
 } from "./pool_spec.ts";
 import { exitProcess } from "./supervisor.ts";
+import { threadBuffers, worthReturning } from "./buffer_pool.ts";
 import { freeBuffers } from "./free_buffers.ts";
 import { WorkerHandle } from "./worker_handle.ts";
 
@@ -55,6 +56,8 @@ export class ActorPool<In extends Specs, Out extends Specs, Asks extends Specs =
   readonly #members: Member[];
   readonly #pending: Envelope[] = [];
   #nextId = 1;
+  /** Member that the next `recycle` tries first (round robin). */
+  #recycled = 0;
   #args: unknown;
   #state: ActorState = "stopped";
   #restarts = 0;
@@ -335,6 +338,9 @@ export class ActorPool<In extends Specs, Out extends Specs, Asks extends Specs =
       },
       failed: (id, error) => this.#failed(m, handle, id, error),
       stopped: () => m.stopped?.resolve(),
+      // Its delivery's copy was made on this thread; what it used up came from upstream.
+      recycled: (buffers, kind) =>
+        kind === "handedBack" ? threadBuffers.give(buffers) : this.#returnBuffers(buffers),
     });
     m.handle = handle;
   }
@@ -371,7 +377,8 @@ export class ActorPool<In extends Specs, Out extends Specs, Asks extends Specs =
       if (best === undefined || envelope === undefined) return;
       best.inFlight.set(envelope.id, envelope);
       const { body, transfer } = this.#movable(envelope);
-      best.handle?.deliver(envelope.id, envelope.name, body, transfer, this.#freed(envelope, body));
+      const handBack = this.#handBack(envelope, body);
+      best.handle?.deliver(envelope.id, envelope.name, body, transfer, handBack);
     }
   }
 
@@ -409,15 +416,38 @@ export class ActorPool<In extends Specs, Out extends Specs, Asks extends Specs =
     return this.#spec.release?.[envelope.name] as ((body: unknown) => ArrayBuffer[]) | undefined;
   }
 
-  /** The buffers of a kept message's delivered copy its receiver frees once done. */
-  #freed(envelope: Envelope, copy: unknown): readonly ArrayBuffer[] | undefined {
+  /** The buffers of a kept message's delivered copy its receiver hands back once done. */
+  #handBack(envelope: Envelope, copy: unknown): readonly ArrayBuffer[] | undefined {
     return copy === envelope.body ? undefined : this.#release(envelope)?.(copy);
   }
 
-  /** Frees a finished kept message's buffers (its receiver has freed its copy). */
+  /** Gives up a finished kept message's buffers (its receiver has handed its copy back). */
   #free(envelope: Envelope): void {
     const release = this.#release(envelope);
-    if (release !== undefined) freeBuffers(release(envelope.body));
+    if (release !== undefined) this.#returnBuffers(release(envelope.body));
+  }
+
+  /** Buffers this actor was sent and has used up: back to their maker, else freed. */
+  #returnBuffers(buffers: readonly ArrayBuffer[]): void {
+    if (this.#spec.returnTo !== undefined) this.#spec.returnTo(buffers);
+    else freeBuffers(buffers);
+  }
+
+  /**
+   * Moves buffers this actor's Workers made (and another actor used up) back to one of them for
+   * reuse (`buffer_pool.ts`); with no Worker running they are freed. Never read them afterwards.
+   */
+  recycle(buffers: readonly ArrayBuffer[]): void {
+    const live = worthReturning(buffers);
+    if (live.length === 0) return;
+    const members = this.#members.length;
+    for (let i = 0; i < members; i++) {
+      const m = this.#members[(this.#recycled + i) % members];
+      if (m?.state !== "running" || m.handle === undefined) continue;
+      this.#recycled = (this.#recycled + i + 1) % members;
+      if (m.handle.recycle(live)) return;
+    }
+    freeBuffers(live);
   }
 
   #failed(m: Member, handle: WorkerHandle, id: number | null, error: Error): void {

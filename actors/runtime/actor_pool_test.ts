@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { ActorPool, type PoolSpec, type RuntimeDeadLetter } from "./actor_pool.ts";
+import { copyBytes, DEFAULT_POOL_LIMITS, threadBuffers } from "./buffer_pool.ts";
 import { MailboxClosedError } from "./credit_gate.ts";
 import { ProtocolError } from "./protocol.ts";
 import { DEFAULT_RESTART_POLICY } from "./restart_policy.ts";
@@ -502,4 +503,74 @@ Deno.test("a prepare step that throws fails its message at its turn, after the o
   } finally {
     await pool.stop(5_000);
   }
+});
+
+Deno.test("a kept message's copy comes back to the host for its next copy, and its original goes back to the actor that made it", async () => {
+  const returned: ArrayBuffer[] = [];
+  const { pool, effects } = counter({}, {
+    capacity: 2,
+    copy: {
+      "counter.bytes": ({ n, bytes }) => {
+        const copy = copyBytes(bytes);
+        return { body: { n, bytes: copy }, transfer: [copy.buffer] };
+      },
+    },
+    release: {
+      "counter.bytes": ({ bytes }) => bytes.buffer instanceof ArrayBuffer ? [bytes.buffer] : [],
+    },
+    returnTo: (buffers) => returned.push(...buffers),
+  });
+  await pool.start();
+  const reusedBefore = threadBuffers.reused;
+  const sent: Uint8Array[] = [];
+  for (let n = 0; n < 10; n++) {
+    const bytes = new Uint8Array(256 << 10).fill(n);
+    sent.push(bytes);
+    await pool.send("counter.bytes", { n, bytes });
+  }
+  await pool.drained();
+  assert.equal(effects.length, 10);
+  assert.ok(effects.every((e) => e.member === 256 << 10), "every copy arrived whole");
+  assert.ok(effects.slice(1).every((e) => e.previousFreed), "the Worker kept none of its copies");
+  // Two are out at once; each later message is copied once one came back with its sys.done.
+  assert.ok(threadBuffers.reused - reusedBefore >= 8, "the host reused the copies handed back");
+  assert.deepEqual(returned, sent.map((bytes) => bytes.buffer), "each original went back");
+  await pool.stop(5_000);
+});
+
+Deno.test("buffers a Worker has used up go back through its owner to their maker, moved", async () => {
+  const returned: ArrayBuffer[] = [];
+  const { pool, effects } = counter({}, {
+    onLost: () => {},
+    returnTo: (buffers) => returned.push(...buffers),
+  });
+  await pool.start();
+  for (let n = 0; n < 5; n++) {
+    const bytes = new Uint8Array(128 << 10).fill(n);
+    await pool.send("counter.spend", { n, bytes }, [bytes.buffer]);
+  }
+  await pool.drained();
+  assert.equal(effects.length, 5);
+  assert.ok(effects.every((e) => e.previousFreed), "the Worker's views read as moved");
+  assert.equal(returned.length, 5);
+  assert.ok(returned.every((b) => b.byteLength === 128 << 10));
+  assert.deepEqual(returned.map((b) => new Uint8Array(b)[0]).sort(), [0, 1, 2, 3, 4]);
+  await pool.stop(5_000);
+});
+
+Deno.test("buffers recycled to an actor are reused by its Worker, its pool stays bounded, and a restarted Worker starts with none", async () => {
+  const { pool } = counter({}, { onFailure: { kind: "drop", after: 1 } });
+  await pool.start();
+  const pooled = (n: number) => pool.ask("counter.pooled", { n }, 5_000);
+  pool.recycle(Array.from({ length: 4 }, () => new ArrayBuffer(1 << 20)));
+  assert.deepEqual(await pooled(0), { kept: 4, reused: 0 });
+  assert.deepEqual(await pooled(1_000_000), { kept: 3, reused: 1 });
+  const many = Array.from({ length: 40 }, () => new ArrayBuffer(1 << 20));
+  pool.recycle(many);
+  assert.ok(many.every((b) => b.detached), "moved to the Worker");
+  assert.equal((await pooled(0)).kept, DEFAULT_POOL_LIMITS.maxBuffers);
+  await pool.send("counter.dieLater", {});
+  assert.deepEqual(await pooled(0), { kept: 0, reused: 0 }, "the new incarnation has no pool");
+  assert.equal(pool.snapshot().restarts, 1);
+  await pool.stop(5_000);
 });

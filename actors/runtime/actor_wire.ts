@@ -1,7 +1,8 @@
 /**
  * The runtime's own messages between a host and its actor Workers (`sys.*`), declared once.
- * Host to worker: init, deliver, emit credit, the answer to an ask, stop. Worker to host: ready,
- * emit, ask, done, failed, stopped. Application messages travel inside `sys.deliver`, `sys.emit`
+ * Host to worker: init, deliver, emit credit, the answer to an ask, recycle, stop. Worker to host:
+ * ready, emit, ask, done, recycle, failed, stopped. `sys.recycle` moves large buffers back
+ * towards the thread that allocated them, for reuse (`buffer_pool.ts`). Application messages travel inside `sys.deliver`, `sys.emit`
  * and `sys.ask` (a request the actor makes of another actor, which its owner routes).
  */
 import { isRecord } from "./guards.ts";
@@ -27,9 +28,14 @@ export type HostToWorker =
     readonly id: number;
     readonly name: string;
     readonly body: unknown;
-    /** Buffers of the body the Worker frees once its handler has finished (`PoolSpec.release`). */
-    readonly free?: readonly ArrayBuffer[];
+    /**
+     * Buffers of the body (a copy the host made) the Worker hands back with its `sys.done` once
+     * its handler has finished (`PoolSpec.release`), moved, so the host reuses them.
+     */
+    readonly handBack?: readonly ArrayBuffer[];
   }
+  /** Buffers this Worker's thread allocated, handed back (moved) for its pool (`buffer_pool.ts`). */
+  | { readonly type: "sys.recycle"; readonly buffers: readonly ArrayBuffer[] }
   | { readonly type: "sys.credit"; readonly count: number }
   | { readonly type: "sys.answer"; readonly id: number; readonly reply: unknown }
   | { readonly type: "sys.answerFailed"; readonly id: number; readonly error: WireError }
@@ -50,7 +56,14 @@ export type WorkerToHost =
     readonly heapBytes: number;
     /** The ArrayBuffers part of `heapBytes`. */
     readonly arrayBufferBytes: number;
+    /** The delivery's `handBack` buffers, moved back to the host. */
+    readonly handedBack?: readonly ArrayBuffer[];
   }
+  /**
+   * Buffers of messages this Worker received and has used up (`ActorContext.recycle`), moved to
+   * the host, which sends them on to the actor that made them (`PoolSpec.returnTo`).
+   */
+  | { readonly type: "sys.recycle"; readonly buffers: readonly ArrayBuffer[] }
   | { readonly type: "sys.failed"; readonly id: number | null; readonly error: WireError }
   | { readonly type: "sys.stopped" };
 
@@ -63,8 +76,9 @@ export function isHostToWorker(v: unknown): v is HostToWorker {
         typeof v.incarnation === "number";
     case "sys.deliver":
       return typeof v.id === "number" && typeof v.name === "string" &&
-        (v.free === undefined ||
-          Array.isArray(v.free) && v.free.every((b) => b instanceof ArrayBuffer));
+        (v.handBack === undefined || isBuffers(v.handBack));
+    case "sys.recycle":
+      return isBuffers(v.buffers);
     case "sys.credit":
       return typeof v.count === "number";
     case "sys.answer":
@@ -91,12 +105,19 @@ export function isWorkerToHost(v: unknown): v is WorkerToHost {
       return typeof v.id === "number" && typeof v.name === "string";
     case "sys.done":
       return typeof v.id === "number" && typeof v.cpuMicros === "number" &&
-        typeof v.heapBytes === "number" && typeof v.arrayBufferBytes === "number";
+        typeof v.heapBytes === "number" && typeof v.arrayBufferBytes === "number" &&
+        (v.handedBack === undefined || isBuffers(v.handedBack));
+    case "sys.recycle":
+      return isBuffers(v.buffers);
     case "sys.failed":
       return (v.id === null || typeof v.id === "number") && isWireError(v.error);
     default:
       return false;
   }
+}
+
+function isBuffers(v: unknown): v is readonly ArrayBuffer[] {
+  return Array.isArray(v) && v.every((b) => b instanceof ArrayBuffer);
 }
 
 function isWireError(v: unknown): v is WireError {

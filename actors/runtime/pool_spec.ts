@@ -63,11 +63,12 @@ export type Copiers<In extends Specs> = {
 
 /**
  * Per message type, the buffers of a kept message that nothing holds once its receiver has
- * finished it: the host frees its original then, and the receiving Worker the copy it was given
- * (see `Copiers`) as soon as its handler has finished (see `freeBuffers`), instead of leaving them
- * to their isolates' next full collections: a message waits in a mailbox long enough to be
- * promoted to the old generation, and its dead buffers piled up there. Only for messages whose
- * handler keeps nothing of its body once it has replied.
+ * finished it: the receiving Worker hands the copy it was given (see `Copiers`) back to the host
+ * with its `sys.done`, for the host's next copies (`buffer_pool.ts`), and the host gives its
+ * original back to the actor that made it (`returnTo`) or frees it (`freeBuffers`), instead of
+ * leaving them to their isolates' next full collections: a message waits in a mailbox long enough
+ * to be promoted to the old generation, and its dead buffers piled up there. Only for messages
+ * whose handler keeps nothing of its body once it has replied.
  */
 export type Releasers<In extends Specs> = {
   readonly [K in keyof In & string]?: (body: BodyOf<In, K>) => ArrayBuffer[];
@@ -97,8 +98,14 @@ export interface PoolSpec<In extends Specs, Out extends Specs, Asks extends Spec
   readonly onLost?: () => void;
   /** Copies of kept messages for delivery (see `Copiers`); others are posted as they are. */
   readonly copy?: Copiers<In>;
-  /** Buffers of kept messages to free once finished (see `Releasers`); none by default. */
+  /** Buffers of kept messages to give up once finished (see `Releasers`); none by default. */
   readonly release?: Releasers<In>;
+  /**
+   * Where the buffers of messages this actor used up go: kept messages' originals once finished
+   * (`release`), and what its Workers hand back (`ActorContext.recycle`); usually
+   * `recycle` of the actor that made them, so its thread reuses them. Freed when unset.
+   */
+  readonly returnTo?: (buffers: readonly ArrayBuffer[]) => void;
   /** Receives emitted messages; the emitting Worker waits (credit) until this resolves. */
   readonly onEmit?: (message: MessageOf<Out>, member: number) => void | Promise<void>;
   /**

@@ -11,7 +11,7 @@ import {
   isolateHeapBytes,
   threadCpuMicros,
 } from "../../observability/thread_cpu.ts";
-import { freeBuffers } from "./free_buffers.ts";
+import { threadBuffers, worthReturning } from "./buffer_pool.ts";
 import { dumpHeapOnSignal } from "../../observability/heap_dump.ts";
 import {
   fromWireError,
@@ -54,6 +54,12 @@ export interface ActorContext<Out extends Specs, Asks extends Specs = NoSpecs> {
    * message at its turn.
    */
   prepareDelivered(): void;
+  /**
+   * Hands buffers of messages this actor received, and will never read again, back towards the
+   * actor that made them, for reuse there (`buffer_pool.ts`). They move at once: every view of
+   * them here reads as empty afterwards.
+   */
+  recycle(buffers: readonly ArrayBuffer[]): void;
 }
 
 /** What the prepare step of a message yields, by message name (none by default). */
@@ -167,6 +173,10 @@ export function serve<
     prepareDelivered: () => {
       for (const delivered of inbox) prepare(delivered);
     },
+    recycle: (buffers) => {
+      const moved = worthReturning(buffers);
+      if (moved.length > 0) post({ type: "sys.recycle", buffers: moved }, moved);
+    },
     ask: async (name, body) => {
       checkMessage(protocol.name, "asks", protocol.asks ?? {}, name, body);
       const id = nextAsk++;
@@ -231,7 +241,8 @@ export function serve<
           ) => unknown;
           const reply = await handler(message.body, ready.value);
           checkReply(protocol.name, protocol.accepts, message.name, reply);
-          if (message.free !== undefined) freeBuffers(message.free);
+          // The host's copy goes back to the host, which made it and reuses it.
+          const handedBack = worthReturning(message.handBack ?? []);
           post({
             type: "sys.done",
             id: message.id,
@@ -239,7 +250,8 @@ export function serve<
             cpuMicros: threadCpuMicros(),
             heapBytes: isolateHeapBytes(),
             arrayBufferBytes: isolateArrayBufferBytes(),
-          });
+            ...(handedBack.length > 0 ? { handedBack } : {}),
+          }, handedBack);
         } catch (error) {
           fail(message.id, error);
         }
@@ -284,6 +296,8 @@ export function serve<
       }
       case "sys.answerFailed":
         return answered(message.id, (answer) => answer.reject(fromWireError(message.error)));
+      case "sys.recycle":
+        return threadBuffers.give(message.buffers);
       case "sys.stop":
         stopping = true;
         if (!busy && behaviour !== undefined) await finish();

@@ -21,6 +21,8 @@ export interface InProcessActor<In extends Specs, Out extends Specs> {
   send<K extends keyof In & string>(name: K, body: BodyOf<In, K>): Promise<ReplyOf<In, K>>;
   /** Everything emitted so far, in order. */
   readonly emitted: MessageOf<Out>[];
+  /** Buffers handed back (`ActorContext.recycle`), moved as a Worker would move them. */
+  readonly recycled: ArrayBuffer[];
   /** Runs the stop hook. */
   stop(): Promise<void>;
 }
@@ -54,6 +56,7 @@ export async function inProcess<
   options: InProcessOptions<Asks, Out> = {},
 ): Promise<InProcessActor<In, Out>> {
   const emitted: MessageOf<Out>[] = [];
+  const recycled: ArrayBuffer[] = [];
   const asks = protocol.asks ?? {};
   const ctx: ActorContext<Out, Asks> = {
     actor: protocol.name,
@@ -68,6 +71,9 @@ export async function inProcess<
     },
     // Each `send` prepares its own message: nothing waits in a mailbox to be prepared ahead.
     prepareDelivered: () => {},
+    recycle: (buffers) => {
+      for (const buffer of new Set(buffers)) if (!buffer.detached) recycled.push(buffer.transfer());
+    },
     ask: async (name, body) => {
       checkMessage(protocol.name, "asks", asks, name, body);
       if (options.ask === undefined) throw new Error(`The test answers no asks (asked ${name})`);
@@ -79,6 +85,7 @@ export async function inProcess<
   const behaviour = await start(args, ctx);
   return {
     emitted,
+    recycled,
     async send(name, body) {
       checkMessage(protocol.name, "accepts", protocol.accepts, name, body);
       const step = behaviour.prepare?.[name] as ((body: unknown) => unknown) | undefined;

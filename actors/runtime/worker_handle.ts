@@ -21,6 +21,8 @@ export interface WorkerEvents {
   /** The Worker failed (processing `id`, when known) and must be replaced. */
   failed(id: number | null, error: Error): void;
   stopped(): void;
+  /** Buffers the Worker handed back: those of the delivery's copy, or `sys.recycle`'s. */
+  recycled(buffers: readonly ArrayBuffer[], kind: "handedBack" | "used"): void;
 }
 
 /** What a Worker reports of itself with each finished message. */
@@ -60,6 +62,8 @@ export class WorkerHandle {
         this.#emits = this.#emits.then(() => this.#receive(data));
       } else if (isWorkerToHost(data) && data.type === "sys.ask") {
         this.#answer(data.id, data.name, data.body);
+      } else if (isWorkerToHost(data) && data.type === "sys.recycle") {
+        this.#events.recycled(data.buffers, "used");
       } else this.#chain = this.#chain.then(() => this.#receive(data));
     };
     this.#worker.onerror = (event: ErrorEvent) => {
@@ -81,20 +85,27 @@ export class WorkerHandle {
 
   /**
    * Delivers an application message, moving the `transfer` buffers instead of copying them; the
-   * Worker frees the `free` ones (moved too) once its handler has finished.
+   * Worker hands the `handBack` ones (moved too) back with its `sys.done`.
    */
   deliver(
     id: number,
     name: string,
     body: unknown,
     transfer: Transferable[] = [],
-    free?: readonly ArrayBuffer[],
+    handBack?: readonly ArrayBuffer[],
   ): void {
     if (this.#dead) return;
-    const message = free === undefined
+    const message = handBack === undefined
       ? { type: "sys.deliver", id, name, body }
-      : { type: "sys.deliver", id, name, body, free };
+      : { type: "sys.deliver", id, name, body, handBack };
     this.#worker.postMessage(message, transfer);
+  }
+
+  /** Moves buffers this Worker's thread made back to it, for reuse; false when it is gone. */
+  recycle(buffers: readonly ArrayBuffer[]): boolean {
+    if (this.#dead) return false;
+    this.#worker.postMessage({ type: "sys.recycle", buffers }, [...buffers]);
+    return true;
   }
 
   /** Asks the Worker to finish what it holds, run its stop hook and report `stopped`. */
@@ -129,7 +140,12 @@ export class WorkerHandle {
       case "sys.ask":
         return this.#answer(message.id, message.name, message.body);
       case "sys.done":
+        if (message.handedBack !== undefined) {
+          this.#events.recycled(message.handedBack, "handedBack");
+        }
         return this.#events.done(message.id, message.reply, message);
+      case "sys.recycle":
+        return this.#events.recycled(message.buffers, "used");
       case "sys.failed":
         return this.#fail(message.id, fromWireError(message.error));
       case "sys.stopped":

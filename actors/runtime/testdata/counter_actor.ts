@@ -1,4 +1,5 @@
 /** Worker entry of the runtime's test actor (see counter_protocol.ts). */
+import { takeBytes, threadBuffers } from "../buffer_pool.ts";
 import { serve } from "../serve.ts";
 import { COUNTER_PROTOCOL, type CounterArgs, isCounterArgs } from "./counter_protocol.ts";
 
@@ -44,6 +45,19 @@ serve<Protocol["accepts"], Protocol["emits"], CounterArgs, Protocol["asks"], Pre
           });
         },
         "counter.double": ({ n }) => ({ doubled: n * 2 }),
+        "counter.spend": async ({ n, bytes }) => {
+          ctx.recycle(bytes.buffer instanceof ArrayBuffer ? [bytes.buffer] : []);
+          await ctx.emit("counter.worked", {
+            n,
+            member: ctx.member,
+            incarnation: ctx.incarnation,
+            previousFreed: bytes.byteLength === 0,
+          });
+        },
+        "counter.pooled": ({ n }) => {
+          if (n > 0) takeBytes(n);
+          return { kept: threadBuffers.size, reused: threadBuffers.reused };
+        },
         // Never finishes: the Worker dies from a timer, outside any handler's try.
         "counter.dieLater": () =>
           new Promise<void>(() => {

@@ -55,6 +55,14 @@ export interface Staged {
 
 const isStaged: Guard<Staged> = (v): v is Staged =>
   isRecord(v) && typeof v.n === "number" && typeof v.nextPreparedFirst === "boolean";
+/** This Worker's buffer pool (`buffer_pool.ts`), after taking the bytes asked for. */
+export interface Pooled {
+  readonly kept: number;
+  readonly reused: number;
+}
+
+const isPooled: Guard<Pooled> = (v): v is Pooled =>
+  isRecord(v) && typeof v.kept === "number" && typeof v.reused === "number";
 const isName: Guard<{ name: string }> = (v): v is { name: string } =>
   isRecord(v) && typeof v.name === "string";
 
@@ -85,6 +93,10 @@ export const COUNTER_PROTOCOL = {
      * even `n` asks `counter.lookup` and then prepares the messages delivered meanwhile.
      */
     "counter.stage": message(isWork),
+    /** Hands its bytes back (`ActorContext.recycle`), emitting whether they then read as moved. */
+    "counter.spend": message(isBytes),
+    /** Takes `n` bytes from this Worker's buffer pool (none for 0) and answers how it stands. */
+    "counter.pooled": request(isWork, isPooled),
   },
   emits: {
     "counter.worked": message(isWorkDone),
