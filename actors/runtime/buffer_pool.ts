@@ -29,7 +29,7 @@ export interface BufferPoolLimits {
  * the writer and two chunk copies per enricher; the batcher: the batches the host keeps for
  * redelivery) come back one at a time, so a few suffice; a hostile batch reaches 16 MiB.
  */
-export const DEFAULT_POOL_LIMITS: BufferPoolLimits = { maxBuffers: 12, maxBytes: 40 << 20 };
+export const DEFAULT_POOL_LIMITS: BufferPoolLimits = { maxBuffers: 12, maxBytes: 32 << 20 };
 
 /**
  * A new buffer for `n` bytes is this much larger (and rounded to 64 KiB), so the next message
@@ -43,7 +43,7 @@ export function capacityFor(n: number): number {
   return Math.ceil(n * (1 + HEADROOM) / RECYCLE_MIN_BYTES) * RECYCLE_MIN_BYTES;
 }
 
-/** Kept buffers, smallest first, and what became of requests (for tests and figures). */
+/** Kept buffers, in the order they were given, and what became of requests (for tests and figures). */
 export class BufferPool {
   readonly #limits: BufferPoolLimits;
   readonly #kept: ArrayBuffer[] = [];
@@ -84,43 +84,52 @@ export class BufferPool {
     return this.#take(n)?.fill(0) ?? new Uint8Array(new ArrayBuffer(capacityFor(n)), 0, n);
   }
 
-  /** A kept buffer's first `n` bytes, or undefined when a new buffer is needed. */
+  /** The smallest kept buffer's first `n` bytes, or undefined when a new buffer is needed. */
   #take(n: number): Uint8Array<ArrayBuffer> | undefined {
     if (n < RECYCLE_MIN_BYTES) return undefined;
-    const i = this.#kept.findIndex((b) => b.byteLength >= n);
-    const fit = i < 0 ? undefined : this.#kept[i];
-    if (fit === undefined || fit.byteLength > 2 * n) {
+    let best = -1;
+    this.#kept.forEach((b, i) => {
+      if (b.byteLength >= n && b.byteLength <= 2 * n) {
+        if (best < 0 || b.byteLength < (this.#kept[best]?.byteLength ?? 0)) best = i;
+      }
+    });
+    const [fit] = best < 0 ? [] : this.#kept.splice(best, 1);
+    if (fit === undefined) {
       this.allocated++;
       return undefined;
     }
-    this.#kept.splice(i, 1);
     this.#bytes -= fit.byteLength;
     this.reused++;
     return new Uint8Array(fit, 0, n);
   }
 
   /**
-   * Keeps buffers handed back to this thread for reuse, within the limits; the rest (and small,
-   * detached or resizable ones) are freed at once. The caller gives up every reference to them.
+   * Keeps buffers handed back to this thread for reuse; past the limits the ones kept longest are
+   * freed (sizes change along a run: the latest are the likeliest to fit the next message). Small,
+   * detached and resizable ones are freed at once. The caller gives up every reference to them.
    */
   give(buffers: readonly ArrayBuffer[]): void {
     const { maxBuffers, maxBytes } = this.#limits;
     const freed: ArrayBuffer[] = [];
-    for (const buffer of buffers) {
+    for (const buffer of new Set(buffers)) {
       const size = buffer.byteLength;
       if (
-        buffer.detached || buffer.resizable || size < RECYCLE_MIN_BYTES ||
-        this.#kept.length >= maxBuffers || this.#bytes + size > maxBytes ||
+        buffer.detached || buffer.resizable || size < RECYCLE_MIN_BYTES || size > maxBytes ||
         this.#kept.includes(buffer)
       ) {
-        freed.push(buffer);
+        if (!this.#kept.includes(buffer)) freed.push(buffer);
         continue;
       }
-      const at = this.#kept.findIndex((b) => b.byteLength >= size);
-      this.#kept.splice(at < 0 ? this.#kept.length : at, 0, buffer);
+      this.#kept.push(buffer);
       this.#bytes += size;
+      while (this.#kept.length > maxBuffers || this.#bytes > maxBytes) {
+        const oldest = this.#kept.shift();
+        if (oldest === undefined) break;
+        this.#bytes -= oldest.byteLength;
+        freed.push(oldest);
+      }
     }
-    freeBuffers(freed.filter((b) => !this.#kept.includes(b)));
+    freeBuffers(freed);
   }
 
   /** Frees every kept buffer. */

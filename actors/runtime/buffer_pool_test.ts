@@ -45,18 +45,23 @@ Deno.test("zeroed bytes read as zero even from a reused buffer", () => {
   assert.ok(zeroed.every((b) => b === 0));
 });
 
-Deno.test("the pool keeps at most its limits; what is given beyond them is freed at once", () => {
+Deno.test("the pool keeps at most its limits, freeing the buffers it has kept longest", () => {
   const pool = new BufferPool({ maxBuffers: 3, maxBytes: 10 * MIB });
   const buffers = Array.from({ length: 5 }, () => new ArrayBuffer(2 * MIB));
   pool.give(buffers);
   assert.deepEqual([pool.size, pool.bytes], [3, 6 * MIB]);
-  assert.deepEqual(buffers.map((b) => b.detached), [false, false, false, true, true]);
+  assert.deepEqual(buffers.map((b) => b.detached), [true, true, false, false, false]);
   const large = new ArrayBuffer(5 * MIB);
   pool.give([large]);
-  assert.equal(large.detached, true, "past maxBytes");
+  assert.deepEqual([pool.size, pool.bytes], [3, 9 * MIB], "the oldest made room under maxBytes");
+  assert.deepEqual(buffers.map((b) => b.detached), [true, true, true, false, false]);
+  const huge = new ArrayBuffer(11 * MIB);
+  pool.give([huge]);
+  assert.equal(huge.detached, true, "a buffer over maxBytes is never kept");
+  assert.equal(pool.size, 3);
   pool.clear();
   assert.deepEqual([pool.size, pool.bytes], [0, 0]);
-  assert.ok(buffers.every((b) => b.detached));
+  assert.ok(buffers.every((b) => b.detached) && large.detached);
 });
 
 Deno.test("small, detached and repeated buffers are never kept", () => {
