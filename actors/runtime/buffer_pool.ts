@@ -10,8 +10,8 @@
  * nothing large is allocated.
  *
  * One pool per thread (each Worker has its own module instance): a restarted actor's new Worker
- * starts with an empty one. The pool is bounded (`BufferPoolLimits`); a buffer given beyond its
- * bound is freed at once, as it was before.
+ * starts with an empty one. The pool is bounded (`BufferPoolLimits`): past its bound the buffers it
+ * kept longest are freed at once, as every buffer was before.
  */
 import { freeBuffers } from "./free_buffers.ts";
 
@@ -25,9 +25,10 @@ export interface BufferPoolLimits {
 }
 
 /**
- * Default bound per thread: the buffers a thread has out at once (the host: two batch copies at
- * the writer and two chunk copies per enricher; the batcher: the batches the host keeps for
- * redelivery) come back one at a time, so a few suffice; a hostile batch reaches 16 MiB.
+ * Default bound per thread. Most buffers come back one at a time (the host's two batch copies at
+ * the writer and two chunk copies per enricher; the batcher's batches the host keeps for
+ * redelivery), but an enricher gets a batch's ~10 chunks back at once; a hostile batch reaches
+ * 16 MiB. Measured against 6 buffers or 16 MiB: no lower peak (bench/README.md, Figures).
  */
 export const DEFAULT_POOL_LIMITS: BufferPoolLimits = { maxBuffers: 12, maxBytes: 32 << 20 };
 
