@@ -7,6 +7,7 @@
  * while its sender's emit waits for room.
  */
 import type { Config } from "../config/config.ts";
+import { DEFAULT_POOL_LIMITS } from "../actors/runtime/buffer_pool.ts";
 import { EMIT_WINDOW } from "../actors/runtime/serve.ts";
 import { DUCKDB_MEMORY_LIMIT_MB } from "../messages/writer.ts";
 import {
@@ -76,6 +77,13 @@ export function memoryBudget(
       what: "batcher -> writer",
       bound: `${MAILBOX_CAPACITY.writer} batches twice, ${EMIT_WINDOW} emitted`,
       bytes: (twice(MAILBOX_CAPACITY.writer) + EMIT_WINDOW) * batch,
+    },
+    {
+      what: "recycled buffers",
+      bound:
+        `kept for reuse by the threads that make large messages (the host, the consumer, the ` +
+        `batcher, ${enrichers} enrichers), ${DEFAULT_POOL_LIMITS.maxBytes >> 20} MiB each at most`,
+      bytes: (3 + enrichers) * DEFAULT_POOL_LIMITS.maxBytes,
     },
     {
       what: "DuckDB",

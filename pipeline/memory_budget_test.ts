@@ -14,6 +14,7 @@ Deno.test("the budget of the default settings names every in-flight buffer and D
     "enrichers -> batcher",
     "open batch",
     "batcher -> writer",
+    "recycled buffers",
     "DuckDB",
   ]);
   assert.ok(lines.every((l) => l.bytes > 0));
@@ -52,4 +53,12 @@ Deno.test("DuckDB's line is the configured cap: DUCKDB_MEMORY_LIMIT_MB, none for
   assert.equal(bytes, 384_000_000);
   assert.equal(memoryBudget(pipeline, sizes, bytes).at(-1)?.bytes, 384_000_000);
   assert.equal(duckdbLimitBytes(warehouse({ WAREHOUSE: "bigquery:my-project-1.clicks" })), 0);
+});
+
+Deno.test("each thread that makes large messages may keep up to its pool's bound for reuse", () => {
+  const recycled = (enrichers: number) =>
+    memoryBudget({ ...pipeline, enrichers }, sizes).find((l) => l.what === "recycled buffers")
+      ?.bytes;
+  assert.equal(recycled(2), 5 * 32 * 1024 * 1024);
+  assert.equal(recycled(4), 7 * 32 * 1024 * 1024);
 });
