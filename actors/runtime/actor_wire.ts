@@ -2,8 +2,9 @@
  * The runtime's own messages between a host and its actor Workers (`sys.*`), declared once.
  * Host to worker: init, deliver, emit credit, the answer to an ask, recycle, stop. Worker to host:
  * ready, emit, ask, done, recycle, failed, stopped. `sys.recycle` moves large buffers back
- * towards the thread that allocated them, for reuse (`buffer_pool.ts`). Application messages travel inside `sys.deliver`, `sys.emit`
- * and `sys.ask` (a request the actor makes of another actor, which its owner routes).
+ * towards the thread that allocated them, for reuse (`buffer_pool.ts`). Application messages
+ * travel inside `sys.deliver`, `sys.emit` and `sys.ask` (a request the actor makes of another
+ * actor, which its owner routes).
  */
 import { isRecord } from "./guards.ts";
 
