@@ -3,8 +3,15 @@ import { importGraph, importsOf, staticClosure } from "./import_graph.ts";
 
 const graph = await importGraph();
 
-/** What a protocol module may import besides other protocol modules. */
-const PROTOCOL_HELPERS = ["actors/runtime/protocol.ts", "actors/runtime/guards.ts"];
+/**
+ * What a protocol module may import besides other protocol modules: the protocol checks, and the
+ * thread's buffer pool the codecs take their large buffers from (plain allocation, no Worker).
+ */
+const PROTOCOL_HELPERS = [
+  "actors/runtime/protocol.ts",
+  "actors/runtime/guards.ts",
+  "actors/runtime/buffer_pool.ts",
+];
 /** Runtime built-ins a protocol may use: the packed-rows codec validates UTF-8 with `isUtf8`. */
 const PROTOCOL_BUILTINS = ["node:buffer"];
 
