@@ -7,6 +7,23 @@ import {
 } from "./heap_dump.ts";
 import { summarize } from "../tools/heap/heap_summary.ts";
 
+/**
+ * Runs `body` as a child Deno process that has `dumpHeapOnSignal` imported, with
+ * PIPELINE_HEAP_DUMP_DIR set to `dumpDir` (the script is written into `dir`).
+ */
+async function runChild(dir: string, body: string, dumpDir: string): Promise<Deno.CommandOutput> {
+  const script = `${dir}/child.ts`;
+  const module = new URL("./heap_dump.ts", import.meta.url).href;
+  await Deno.writeTextFile(
+    script,
+    `import { dumpHeapOnSignal } from ${JSON.stringify(module)};\n${body}`,
+  );
+  return await new Deno.Command(Deno.execPath(), {
+    args: ["run", "--allow-env", "--allow-read", "--allow-run", script],
+    env: { [HEAP_DUMP_DIR_ENV]: dumpDir },
+  }).output();
+}
+
 Deno.test("malloc_info writes every arena's free chunks as XML", async () => {
   const dir = await Deno.makeTempDir();
   try {
@@ -21,22 +38,16 @@ Deno.test("malloc_info writes every arena's free chunks as XML", async () => {
 
 Deno.test("without the folder set nothing listens: SIGUSR2 keeps its default action", async () => {
   const dir = await Deno.makeTempDir();
-  const script = `${dir}/off.ts`;
-  const module = new URL("./heap_dump.ts", import.meta.url).href;
-  await Deno.writeTextFile(
-    script,
-    `import { dumpHeapOnSignal } from ${JSON.stringify(module)};
-dumpHeapOnSignal("host", true);
+  try {
+    const out = await runChild(
+      dir,
+      `dumpHeapOnSignal("host", true);
 Deno.kill(Deno.pid, "SIGUSR2"); // with no listener, this ends the process
 await new Promise((resolve) => setTimeout(resolve, 10_000));
 console.log("a listener caught SIGUSR2");
 `,
-  );
-  try {
-    const out = await new Deno.Command(Deno.execPath(), {
-      args: ["run", "--allow-env", "--allow-read", "--allow-run", script],
-      env: { PIPELINE_HEAP_DUMP_DIR: "" },
-    }).output();
+      "",
+    );
     assert.equal(out.signal, "SIGUSR2", new TextDecoder().decode(out.stdout));
   } finally {
     await Deno.remove(dir, { recursive: true });
@@ -93,12 +104,10 @@ Deno.test("SIGUSR2 writes this thread's heap snapshot, which shows what it retai
 
 Deno.test("a folder the process may not write is logged, and the process goes on", async () => {
   const dir = await Deno.makeTempDir();
-  const script = `${dir}/dump.ts`;
-  const module = new URL("./heap_dump.ts", import.meta.url).href;
-  await Deno.writeTextFile(
-    script,
-    `import { dumpHeapOnSignal } from ${JSON.stringify(module)};
-const stop = dumpHeapOnSignal("host");
+  try {
+    const out = await runChild(
+      dir,
+      `const stop = dumpHeapOnSignal("host");
 // Listeners run in the order they were added: once this one runs, the dump has run. Signal
 // listeners do not keep a process alive; the interval does until then.
 const alive = setInterval(() => {}, 1000);
@@ -111,12 +120,8 @@ const after = () => {
 Deno.addSignalListener("SIGUSR2", after);
 Deno.kill(Deno.pid, "SIGUSR2");
 `,
-  );
-  try {
-    const out = await new Deno.Command(Deno.execPath(), {
-      args: ["run", "--allow-env", "--allow-read", "--allow-run", script],
-      env: { PIPELINE_HEAP_DUMP_DIR: `${dir}/not-writable` },
-    }).output();
+      `${dir}/not-writable`,
+    );
     const stdout = new TextDecoder().decode(out.stdout);
     const stderr = new TextDecoder().decode(out.stderr);
     assert.equal(out.code, 0, stderr);
