@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { BATCHER_PROTOCOL } from "../../messages/batcher.ts";
 import { unknownPosition } from "../../messages/chunk_position.ts";
-import { packRows } from "../../messages/packed_rows.ts";
+import { packRows, rowsTransferables } from "../../messages/packed_rows.ts";
 import { type Cell, STAGING_COLUMNS } from "../../messages/staging_columns.ts";
 import { inProcess } from "../runtime/testing.ts";
 import type { EnrichedChunk } from "../../messages/enricher.ts";
@@ -39,6 +39,20 @@ Deno.test("emits a batch when it reaches its row limit, with the chunk ids to ac
   const first = actor.emitted[0];
   assert.equal(first?.body.rows.rowCount, 12);
   assert.deepEqual(first?.body.chunkIds, [0, 1]);
+});
+
+Deno.test("the chunks a batch was joined from are handed back to their maker, moved, once the batch is emitted", async () => {
+  const actor = await batcher(10);
+  const first = chunk(0, 0, 0, 6);
+  const second = chunk(0, 0, 1, 6);
+  const buffers = [first, second].flatMap((c) => rowsTransferables(c.rows));
+  const lengths = buffers.map((b) => b.byteLength);
+  await actor.send("batcher.add", first);
+  assert.equal(actor.recycled.length, 0, "an open batch hands nothing back");
+  await actor.send("batcher.add", second);
+  assert.equal(actor.emitted[0]?.body.rows.rowCount, 12);
+  assert.deepEqual(actor.recycled.map((b) => b.byteLength), lengths);
+  assert.ok(buffers.every((b) => b.detached), "the batcher keeps no view of them");
 });
 
 Deno.test("flush closes the open batch; the stop hook flushes too", async () => {
