@@ -21,6 +21,8 @@ import { caughtUp, freshTopic, groupLag, pipelineEnv, produce } from "./ingestio
 const bq = await testBigQuery();
 const OUTAGE_MS = 60_000;
 const EVENTS = 50_000;
+/** Produced before the outage begins; the rest is produced during it. */
+const EVENTS_BEFORE = 10_000;
 
 interface Outage {
   /** Starts the outage half way (`second` false) and at its middle (`second` true). */
@@ -48,22 +50,29 @@ async function throughOutage(label: string, endpoint: string, outage: Outage, en
     }),
   });
   phase.startS = (Date.now() - t0) / 1000;
-  const producing = produce(t.brokers, t.topic, EVENTS, 0.02, 2_500);
+  // A first part before the outage, the rest during it: the lag must grow by what is produced
+  // while nothing can be written, however slowly the pipeline took the first part.
+  const beforeOutage = produce(t.brokers, t.topic, EVENTS_BEFORE, 0.02, 2_500);
   while ((await (await pipeline.get("/status")).json()).events.staged < 5_000) {
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
-  const lagAtStart = await groupLag(t);
+  await beforeOutage;
   phase.firstBatchesS = (Date.now() - t0) / 1000;
   await outage.during(false);
+  const lagAtStart = await groupLag(t);
   const began = Date.now();
+  let producedAll = false;
+  const producing = produce(t.brokers, t.topic, EVENTS - EVENTS_BEFORE, 0.02, 2_500)
+    .then(() => producedAll = true);
   const answers: { atS: number; status: number; reason: string }[] = [];
   let maxLag = lagAtStart;
   let pausedSeen = 0;
   let stalledGauge = 0;
   let health: { live?: boolean; stalled?: { stage: string }[] } = {};
   let switched = false;
-  // Watch the stall for the length of the outage, as an operator's probes would.
-  while (Date.now() - began < OUTAGE_MS) {
+  // Watch the stall for the length of the outage, as an operator's probes would, and at least
+  // until everything is produced.
+  while (Date.now() - began < OUTAGE_MS || !producedAll) {
     if (!switched && Date.now() - began >= OUTAGE_MS / 2) {
       switched = true;
       await outage.during(true);
@@ -85,6 +94,7 @@ async function throughOutage(label: string, endpoint: string, outage: Outage, en
     maxLag = Math.max(maxLag, await groupLag(t));
     await new Promise((resolve) => setTimeout(resolve, 2_000));
   }
+  maxLag = Math.max(maxLag, await groupLag(t));
   await outage.end();
   const ended = Date.now();
   await producing;
