@@ -1,12 +1,20 @@
 /**
  * `deno task bench -- duckdb [--rows=N] [--batch=N] [--threads=N] [--appender-rows=N]
- * [--only=columnar|appender] [--string-compression=auto|off]`:
+ * [--only=columnar|appender] [--string-compression=auto|off] [--rows-from=synthetic|generated]
+ * [--without=<group>[,<group>]|each ...] [--repeat=N] [--memory-limit-mb=N]`:
  * rows/s writing realistic staging rows, packed as the enricher packs them, into a DuckDB file
  * through `unpackRows` and `DuckDBWarehouse.writeBatch` (vectors filled from the packed bytes,
  * dedupe, dimensions, one transaction each), both with each batch prepared
  * inside its own write and with the next batch prepared while the one before commits (the
  * writer actor's way), next to DuckDB's row-at-a-time appender in the same transactions (over
  * fewer rows by default: its nested cells go through DuckDB value objects, a few hundred rows/s).
+ * With `--without`, instead: DuckDB's wall time per row by phase (staging append, COMMIT,
+ * checkpoints) writing the same rows into the whole staging table and into one lacking each named
+ * group of columns (`column_groups.ts`; `each`: every group alone, then all of them), through the
+ * writer's transaction standalone (`narrow_staging.ts`), `--repeat` times round (every other
+ * round in reverse order), under DuckDB's memory limit in the pipeline (`--memory-limit-mb`,
+ * default `DUCKDB_MEMORY_LIMIT_MB`; the other runs default to the warehouse's). `--rows-from`
+ * picks synthetic rows or generated events through the real enricher (`bench_batches.ts`).
  * Prints figures; never fails on speed.
  */
 
@@ -29,8 +37,15 @@ import {
 } from "../../../messages/staging_columns.ts";
 import type { NestedElement, StructList } from "../../../messages/nested_columns.ts";
 import { packRows, unpackRows } from "../../../messages/packed_rows.ts";
-import { columnIndex } from "../batch_columns.ts";
-import { syntheticBatch } from "../testing.ts";
+import { batchPool, isRowSource, poolBatches, type RowSource } from "./bench_batches.ts";
+import { COLUMN_GROUPS, type ColumnGroup, columnsWithout, parseGroups } from "./column_groups.ts";
+import { type NarrowFigures, writeNarrow } from "./narrow_staging.ts";
+import { PhaseClock } from "../phase_clock.ts";
+import {
+  DUCKDB_CHECKPOINT_MB,
+  DUCKDB_MEMORY_LIMIT_MB,
+  WRITE_PHASES,
+} from "../../../messages/writer.ts";
 import type { WarehouseBatch } from "../warehouse.ts";
 import { processCpuMicros, threadCpuMicros } from "../../../observability/thread_cpu.ts";
 import { DuckDBWarehouse } from "./duckdb_warehouse.ts";
@@ -45,6 +60,12 @@ interface Options {
   appenderRows: number;
   only: string | undefined;
   stringCompression: StringCompression;
+  source: RowSource;
+  /** Staging tables to compare with the whole one, each lacking these groups. */
+  without: ColumnGroup[][];
+  repeat: number;
+  /** DuckDB's memory limit in MB, when given. */
+  memoryLimitMb: number | undefined;
 }
 
 function parse(args: string[]): Options {
@@ -61,7 +82,21 @@ function parse(args: string[]): Options {
     appenderRows: int("appender-rows", 10_000),
     only: flag("only"),
     stringCompression: stringCompression(flag("string-compression") ?? "auto"),
+    source: rowSource(flag("rows-from") ?? "synthetic"),
+    without: args.filter((a) => a.startsWith("--without=")).flatMap((a) => {
+      const text = a.slice("--without=".length);
+      if (text !== "each") return [parseGroups(text)];
+      const each = Object.keys(COLUMN_GROUPS).map((group) => parseGroups(group));
+      return [...each, each.flat()];
+    }),
+    repeat: int("repeat", 1),
+    memoryLimitMb: flag("memory-limit-mb") === undefined ? undefined : int("memory-limit-mb", 1),
   };
+}
+
+function rowSource(text: string): RowSource {
+  if (isRowSource(text)) return text;
+  throw new RangeError(`--rows-from must be synthetic or generated, got ${JSON.stringify(text)}`);
 }
 
 function stringCompression(text: string): StringCompression {
@@ -70,20 +105,8 @@ function stringCompression(text: string): StringCompression {
 }
 
 /** Batches of realistic rows: a pool of 10 distinct batches, offsets made unique per batch. */
-function* batches(options: Options): Generator<RowBatch> {
-  const pool = Array.from(
-    { length: 10 },
-    (_, i) =>
-      syntheticBatch({ fromOffset: i * options.batch, count: options.batch, userAgents: 2000 }),
-  );
-  const offset = columnIndex("_offset");
-  for (let from = 0; from < options.rows; from += options.batch) {
-    const base = pool[(from / options.batch) % pool.length] as RowBatch;
-    const count = Math.min(options.batch, options.rows - from);
-    const columns = base.columns.map((c) => c.slice(0, count));
-    columns[offset] = Array.from({ length: count }, (_, i) => from + i);
-    yield { rowCount: count, columns };
-  }
+function batches(options: Options): Generator<RowBatch> {
+  return poolBatches(batchPool(options.source, options.batch), options.rows);
 }
 
 const rate = (rows: number, ms: number) => Math.round(rows / (ms / 1000)).toLocaleString("en");
@@ -94,6 +117,7 @@ async function columnar(options: Options, dir: string, ahead: boolean): Promise<
     path: `${dir}/columnar_${ahead ? "ahead" : "inside"}.duckdb`,
     threads: options.threads,
     stringCompression: options.stringCompression,
+    ...(options.memoryLimitMb === undefined ? {} : { memoryLimit: `${options.memoryLimitMb}MB` }),
   });
   await warehouse.open();
   // Rows made and packed as the enricher packs them (not timed: neither wall time nor CPU);
@@ -123,16 +147,19 @@ async function columnar(options: Options, dir: string, ahead: boolean): Promise<
   const processStart = processCpuMicros();
   let current = nextBatch();
   let prepared = current === undefined || !ahead ? undefined : prepare(current);
+  const phases = new Array<number>(WRITE_PHASES.length).fill(0);
   while (current !== undefined) {
     const upcoming = nextBatch();
-    if (!ahead) await warehouse.writeBatch(current);
+    const clock = new PhaseClock();
+    if (!ahead) await warehouse.writeBatch(current, undefined, clock);
     else {
       let ready: WarehouseBatch | undefined;
       await warehouse.writeBatch(prepared ?? current, () => {
         if (upcoming !== undefined) ready = prepare(upcoming);
-      });
+      }, clock);
       prepared = ready ?? (upcoming === undefined ? undefined : prepare(upcoming));
     }
+    clock.toArray().forEach((ms, i) => phases[i]! += ms);
     current = upcoming;
   }
   const threadCpu = threadCpuMicros() - threadStart - untimedCpu;
@@ -154,6 +181,13 @@ async function columnar(options: Options, dir: string, ahead: boolean): Promise<
     `  CPU µs/row: writer thread ${perRow(threadCpu)}` +
       (ahead ? ` (preparing batches ${perRow(prepareCpu)})` : "") +
       `, whole process ${perRow(processCpu)} (making and packing rows left out)`,
+  );
+  const phaseMicros = (phase: string) => phases[WRITE_PHASES.indexOf(phase as never)] ?? 0;
+  console.log(
+    "  wall µs/row in writeBatch: " +
+      ["plan", "staging", "dimensions", "watermarks", "prepareInCommit", "commit", "checkpoint"]
+        .map((phase) => `${phase} ${perRow(phaseMicros(phase) * 1000)}`).join(", ") +
+      `; final CHECKPOINT ${perRow(checkpointMs * 1000)}`,
   );
   console.log(
     `  database file after the final checkpoint: ${(fileBytes / 1048576).toFixed(0)} MiB ` +
@@ -240,6 +274,86 @@ async function rowAppender(options: Options, dir: string): Promise<void> {
   );
 }
 
+/** A variant's name: the groups its staging table lacks. */
+const variantName = (groups: readonly ColumnGroup[]) =>
+  groups.length === 0 ? "all columns" : `without ${groups.join("+")}`;
+
+/** DuckDB's wall µs per row on the column-dependent phases: staging, COMMITs, checkpoints. */
+const duckdbMicros = (f: NarrowFigures) =>
+  (f.stagingMs + f.commitMs + f.checkpointMs + f.finalCheckpointMs) * 1000 / f.rows;
+
+function printNarrow(name: string, columns: number, round: number, f: NarrowFigures): void {
+  const per = (ms: number) => (ms * 1000 / f.rows).toFixed(2);
+  console.log(
+    `${name} (${columns} columns), round ${round}: DuckDB ${duckdbMicros(f).toFixed(2)} µs/row = ` +
+      `staging ${per(f.stagingMs)} + COMMIT ${per(f.commitMs)} + checkpoints ` +
+      `${per(f.checkpointMs + f.finalCheckpointMs)} (${f.checkpoints} at the threshold ` +
+      `${per(f.checkpointMs)}, final ${per(f.finalCheckpointMs)}); besides: dimensions ` +
+      `${per(f.dimensionsMs)}, watermarks ${per(f.watermarksMs)}, BEGIN+plan ${per(f.beginMs)}, ` +
+      `chunks filled (JS) ${per(f.prepareMs)}`,
+  );
+  console.log(
+    `  WAL ${(f.walBytes / Math.max(f.walRows, 1)).toFixed(0)} bytes/row; CPU µs/row: ` +
+      `DuckDB's threads ${((f.processCpu - f.threadCpu) / f.rows).toFixed(2)}, JS thread ` +
+      `${(f.threadCpu / f.rows).toFixed(2)}; file ${(f.fileBytes / f.rows).toFixed(0)} bytes/row`,
+  );
+}
+
+/** Each staging table variant, `repeat` times round, then what each group costs. */
+async function narrowComparison(options: Options, dir: string): Promise<void> {
+  const pool = batchPool(options.source, options.batch);
+  const variants: ColumnGroup[][] = [[], ...options.without];
+  const figures = variants.map((): NarrowFigures[] => []);
+  const memoryLimit = `${options.memoryLimitMb ?? DUCKDB_MEMORY_LIMIT_MB}MB`;
+  console.log(`DuckDB memory_limit ${memoryLimit}, checkpoint_threshold ${DUCKDB_CHECKPOINT_MB}MB`);
+  for (let round = 1; round <= options.repeat; round++) {
+    const order = [...variants.keys()];
+    if (round % 2 === 0) order.reverse();
+    for (const v of order) {
+      const groups = variants[v] ?? [];
+      const path = `${dir}/narrow_${round}_${v}.duckdb`;
+      const all = poolBatches(pool, options.rows);
+      const columns = columnsWithout(groups);
+      const f = await writeNarrow(
+        {
+          path,
+          threads: options.threads,
+          stringCompression: options.stringCompression,
+          memoryLimit,
+          columns,
+        },
+        () => {
+          const next = all.next();
+          return next.done ? undefined : unpackRows(packRows(next.value));
+        },
+      );
+      for (const file of [path, `${path}.wal`, `${path}.tmp`]) {
+        await Deno.remove(file, { recursive: true }).catch((error: unknown) => {
+          if (!(error instanceof Deno.errors.NotFound)) throw error;
+        });
+      }
+      figures[v]?.push(f);
+      printNarrow(variantName(groups), columns.length, round, f);
+    }
+  }
+  console.log("DuckDB µs/row (staging + COMMIT + checkpoints), by round; share of all columns':");
+  const base = figures[0] ?? [];
+  for (const [v, groups] of variants.entries()) {
+    const runs = figures[v] ?? [];
+    const micros = runs.map(duckdbMicros);
+    const saved = runs.map((f, r) => {
+      const whole = base[r];
+      return whole === undefined
+        ? ""
+        : `${(100 * (1 - duckdbMicros(f) / duckdbMicros(whole))).toFixed(1)}%`;
+    });
+    console.log(
+      `  ${variantName(groups)}: ${micros.map((m) => m.toFixed(2)).join(" / ")}` +
+        (v === 0 ? "" : `, saves ${saved.join(" / ")}`),
+    );
+  }
+}
+
 /** Runs the benchmark; returns the exit code. */
 export async function run(args: string[]): Promise<number> {
   const options = parse(args);
@@ -250,6 +364,11 @@ export async function run(args: string[]): Promise<number> {
       options.stringCompression,
   );
   try {
+    if (options.without.length > 0) {
+      console.log(`rows from ${options.source}; staging tables lacking column groups:`);
+      await narrowComparison(options, dir);
+      return 0;
+    }
     if (options.only !== "appender") {
       await columnar(options, dir, false);
       await columnar(options, dir, true);

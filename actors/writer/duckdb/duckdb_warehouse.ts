@@ -100,6 +100,20 @@ export function stringCompressionSql(mode: StringCompression): string {
  */
 export const WAREHOUSE_STORAGE_VERSION = "v1.5.0";
 
+/**
+ * The DuckDB instance settings of a warehouse with `options` (the writer-alone bench opens its
+ * narrowed staging file with the same ones).
+ */
+export function instanceConfig(options: DuckDBWarehouseOptions): Record<string, string> {
+  return {
+    threads: String(options.threads ?? 1),
+    checkpoint_threshold: options.checkpointThreshold ?? `${DUCKDB_CHECKPOINT_MB}MB`,
+    storage_compatibility_version: WAREHOUSE_STORAGE_VERSION,
+    // DuckDB's default is 80% of RAM; the pipeline shares the machine with Kafka.
+    memory_limit: options.memoryLimit ?? "512MB",
+  };
+}
+
 const log = getLogger("writer");
 const NO_ROWS = { rowCount: 0, columns: [] };
 
@@ -137,13 +151,7 @@ export class DuckDBWarehouse implements Warehouse {
     if (this.#connection !== undefined) return;
     const { path } = this.#options;
     try {
-      this.#instance = await DuckDBInstance.create(path, {
-        threads: String(this.#options.threads ?? 1),
-        checkpoint_threshold: this.#options.checkpointThreshold ?? `${DUCKDB_CHECKPOINT_MB}MB`,
-        storage_compatibility_version: WAREHOUSE_STORAGE_VERSION,
-        // DuckDB's default is 80% of RAM; the pipeline shares the machine with Kafka.
-        memory_limit: this.#options.memoryLimit ?? "512MB",
-      });
+      this.#instance = await DuckDBInstance.create(path, instanceConfig(this.#options));
     } catch (error: unknown) {
       throw new Error(`Cannot open warehouse ${path}`, { cause: error });
     }
@@ -483,7 +491,7 @@ export class DuckDBWarehouse implements Warehouse {
  * thread, where a prepared statement per partition took two each); values are numbers and quoted
  * strings.
  */
-async function advanceWatermarks(
+export async function advanceWatermarks(
   connection: DuckDBConnection,
   advanced: readonly PartitionAdvance[],
 ): Promise<void> {

@@ -8,7 +8,12 @@
 
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { STAGING_COLUMNS } from "../../../messages/staging_columns.ts";
-import { duckdbTypeSql, STAGING_TABLE_COLUMNS, USER_AGENT_COLUMNS } from "../table_columns.ts";
+import {
+  duckdbTypeSql,
+  STAGING_TABLE_COLUMNS,
+  type TableColumnType,
+  USER_AGENT_COLUMNS,
+} from "../table_columns.ts";
 
 /** Name of a generation's staging table. */
 export function stagingTable(generation: number): string {
@@ -20,12 +25,18 @@ export function stagingTable(generation: number): string {
 
 const NOT_NULL = new Set(["_topic", "_partition", "_offset", "_ingested_at"]);
 
-/** DDL of a generation's staging table. */
-export function stagingDdl(generation: number): string {
-  const columns = STAGING_TABLE_COLUMNS.map((c) =>
+/**
+ * DDL of a generation's staging table, with `columns` (every staging column unless a bench
+ * narrows it).
+ */
+export function stagingDdl(
+  generation: number,
+  columns: readonly { name: string; type: TableColumnType }[] = STAGING_TABLE_COLUMNS,
+): string {
+  const declared = columns.map((c) =>
     `"${c.name}" ${duckdbTypeSql(c.type)}${NOT_NULL.has(c.name) ? " NOT NULL" : ""}`
   );
-  return `CREATE TABLE IF NOT EXISTS ${stagingTable(generation)} (${columns.join(", ")})`;
+  return `CREATE TABLE IF NOT EXISTS ${stagingTable(generation)} (${declared.join(", ")})`;
 }
 
 const uaType = (name: string) => STAGING_COLUMNS.find((c) => c.name === name)?.type ?? "VARCHAR";

@@ -1,0 +1,70 @@
+/**
+ * The rows the writer-alone bench writes: a pool of 10 distinct batches, either synthetic
+ * (`syntheticBatch`, 2,000 user agents) or generated events (`tools/produce`, the real mix)
+ * through the real enricher with the models' stand-in geo table, handed out again and again with
+ * offsets made unique.
+ */
+
+import { enrichBatch, type KafkaMessage } from "../../enricher/enrich_batch.ts";
+import { UserAgentCache } from "../../enricher/user_agent_cache.ts";
+import type { RowBatch } from "../../../messages/staging_columns.ts";
+import { generateMessages } from "../../../tools/produce/mod.ts";
+import { FIXTURE_GEO } from "../../../tools/models/fixture_geo.ts";
+import { columnIndex } from "../batch_columns.ts";
+import { syntheticBatch } from "../testing.ts";
+
+/** Where the bench's rows come from. */
+export type RowSource = "synthetic" | "generated";
+
+/** Whether `text` names a row source. */
+export const isRowSource = (text: string): text is RowSource =>
+  text === "synthetic" || text === "generated";
+
+const POOL = 10;
+/** The topic of generated rows (the ingest bench's). */
+const TOPIC = "bench-throughput";
+
+/** `batches` batches of `size` generated events of partition 0, enriched (seed 18). */
+function generatedPool(size: number, batches: number): RowBatch[] {
+  const context = { userAgents: new UserAgentCache(), geo: FIXTURE_GEO };
+  const pool: RowBatch[] = [];
+  let pending: KafkaMessage[] = [];
+  for (const m of generateMessages({ seed: 18, count: size * batches })) {
+    pending.push({
+      topic: TOPIC,
+      partition: 0,
+      offset: m.index,
+      timestampMs: 1_700_000_000_000 + m.index,
+      key: null,
+      value: m.value,
+    });
+    if (pending.length === size) {
+      pool.push(enrichBatch(pending, context).rows);
+      pending = [];
+    }
+  }
+  return pool;
+}
+
+/** The pool of distinct batches of `size` rows. */
+export function batchPool(source: RowSource, size: number): RowBatch[] {
+  if (source === "generated") return generatedPool(size, POOL);
+  return Array.from(
+    { length: POOL },
+    (_, i) => syntheticBatch({ fromOffset: i * size, count: size, userAgents: 2000 }),
+  );
+}
+
+/** `rows` rows from `pool` in batches of its batch size, offsets rising from 0 (not packed). */
+export function* poolBatches(pool: readonly RowBatch[], rows: number): Generator<RowBatch> {
+  const offset = columnIndex("_offset");
+  let from = 0;
+  for (let i = 0; from < rows; i++) {
+    const base = pool[i % pool.length] as RowBatch;
+    const count = Math.min(base.rowCount, rows - from);
+    const columns = base.columns.map((c) => c.slice(0, count));
+    columns[offset] = Array.from({ length: count }, (_, r) => from + r);
+    yield { rowCount: count, columns };
+    from += count;
+  }
+}
