@@ -1,15 +1,19 @@
 /**
  * The rows the writer-alone bench writes: a pool of 10 distinct batches, either synthetic
- * (`syntheticBatch`, 2,000 user agents) or generated events (`tools/produce`, the real mix)
- * through the real enricher with the models' stand-in geo table, handed out again and again with
- * offsets made unique.
+ * (`syntheticBatch`, 2,000 user agents) or generated events (`tools/produce`, the real mix, as
+ * `bench -- ingest` produces them) through the real enricher with the pipeline's default geoip
+ * source (DB-IP Lite country: country columns and the table's label, no region, city or
+ * coordinates), handed out again and again with offsets made unique.
  */
 
 import { enrichBatch, type KafkaMessage } from "../../enricher/enrich_batch.ts";
 import { UserAgentCache } from "../../enricher/user_agent_cache.ts";
 import type { RowBatch } from "../../../messages/staging_columns.ts";
 import { generateMessages } from "../../../tools/produce/mod.ts";
-import { FIXTURE_GEO } from "../../../tools/models/fixture_geo.ts";
+import { DBIP_COUNTRY } from "../../geoip/dbip_country.ts";
+import type { GeoLookup } from "../../geoip/geo_lookup.ts";
+import { openTable } from "../../geoip/open_table.ts";
+import { buildTable } from "../../geoip/table_builder.ts";
 import { columnIndex } from "../batch_columns.ts";
 import { syntheticBatch } from "../testing.ts";
 
@@ -24,9 +28,23 @@ const POOL = 10;
 /** The topic of generated rows (the ingest bench's). */
 const TOPIC = "bench-throughput";
 
+/** The pipeline's default geoip table, built into `dir` (a few seconds). */
+async function defaultGeo(dir: string): Promise<GeoLookup> {
+  const out = `${dir}/geoip.bin`;
+  await buildTable({
+    ipv4Csv: DBIP_COUNTRY.ipv4Csv,
+    ipv6Csv: DBIP_COUNTRY.ipv6Csv,
+    format: "country",
+    sourceLabel: DBIP_COUNTRY.label,
+    out,
+    mode: "skip",
+  });
+  return await openTable(out);
+}
+
 /** `batches` batches of `size` generated events of partition 0, enriched (seed 18). */
-function generatedPool(size: number, batches: number): RowBatch[] {
-  const context = { userAgents: new UserAgentCache(), geo: FIXTURE_GEO };
+function generatedPool(size: number, batches: number, geo: GeoLookup): RowBatch[] {
+  const context = { userAgents: new UserAgentCache(), geo };
   const pool: RowBatch[] = [];
   let pending: KafkaMessage[] = [];
   for (const m of generateMessages({ seed: 18, count: size * batches })) {
@@ -46,9 +64,9 @@ function generatedPool(size: number, batches: number): RowBatch[] {
   return pool;
 }
 
-/** The pool of distinct batches of `size` rows. */
-export function batchPool(source: RowSource, size: number): RowBatch[] {
-  if (source === "generated") return generatedPool(size, POOL);
+/** The pool of distinct batches of `size` rows (`dir`: a scratch folder). */
+export async function batchPool(source: RowSource, size: number, dir: string): Promise<RowBatch[]> {
+  if (source === "generated") return generatedPool(size, POOL, await defaultGeo(dir));
   return Array.from(
     { length: POOL },
     (_, i) => syntheticBatch({ fromOffset: i * size, count: size, userAgents: 2000 }),
