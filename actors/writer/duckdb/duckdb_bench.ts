@@ -340,24 +340,39 @@ async function narrowComparison(options: Options, dir: string): Promise<void> {
       printNarrow(variantName(groups), columns, round, f);
     }
   }
-  console.log(
-    "DuckDB µs/row (staging + COMMIT + checkpoints) by round, and what leaving the group out " +
-      "saved against all columns in the same round:",
+  summarize(
+    "DuckDB's wall µs/row (staging + COMMIT + checkpoints)",
+    variants,
+    figures,
+    duckdbMicros,
   );
+  summarize(
+    "CPU µs/row of DuckDB's threads (steadier than wall time on a shared machine)",
+    variants,
+    figures,
+    (f) => (f.processCpu - f.threadCpu) / f.rows,
+  );
+}
+
+/** One figure of every variant by round, and what leaving each group out saved against all. */
+function summarize(
+  what: string,
+  variants: readonly ColumnGroup[][],
+  figures: readonly NarrowFigures[][],
+  figure: (f: NarrowFigures) => number,
+): void {
+  console.log(`${what} by round, and what leaving the group out saved against all columns:`);
   const base = figures[0] ?? [];
+  const mean = (list: readonly NarrowFigures[]) =>
+    list.reduce((sum, f) => sum + figure(f), 0) / Math.max(list.length, 1);
   for (const [v, groups] of variants.entries()) {
     const runs = figures[v] ?? [];
-    const micros = runs.map(duckdbMicros);
     const saved = runs.map((f, r) => {
       const whole = base[r];
-      return whole === undefined
-        ? ""
-        : `${(100 * (1 - duckdbMicros(f) / duckdbMicros(whole))).toFixed(1)}%`;
+      return whole === undefined ? "" : `${(100 * (1 - figure(f) / figure(whole))).toFixed(1)}%`;
     });
-    const mean = (list: readonly NarrowFigures[]) =>
-      list.reduce((sum, f) => sum + duckdbMicros(f), 0) / Math.max(list.length, 1);
     console.log(
-      `  ${variantName(groups)}: ${micros.map((m) => m.toFixed(2)).join(" / ")} ` +
+      `  ${variantName(groups)}: ${runs.map((f) => figure(f).toFixed(2)).join(" / ")} ` +
         `(mean ${mean(runs).toFixed(2)})` +
         (v === 0
           ? ""
