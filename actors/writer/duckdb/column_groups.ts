@@ -4,25 +4,17 @@
  * (`_partition`, `_offset`, `_offset_epoch`), `user_agent_id` and everything not named in a group
  * are always kept.
  */
-import { STAGING_TABLE_COLUMNS, type TableColumnType } from "../table_columns.ts";
+import {
+  STAGING_TABLE_COLUMNS,
+  type TableColumnType,
+  USER_AGENT_COLUMNS,
+} from "../table_columns.ts";
 
 /** The groups, by name: the columns each leaves out. */
 export const COLUMN_GROUPS = {
   /** The raw User-Agent string and every field derived from it (the dimension's key stays). */
   ua: [
-    "user_agent",
-    "browser_family",
-    "browser_version",
-    "os_family",
-    "os_version",
-    "device_family",
-    "device_brand",
-    "device_model",
-    "is_mobile",
-    "is_tablet",
-    "is_touch_capable",
-    "is_pc",
-    "is_bot",
+    ...USER_AGENT_COLUMNS.filter((name) => name !== "user_agent_id"),
     "ua_engine",
     "ua_cpu_architecture",
     "ua_is_bot_strict",
