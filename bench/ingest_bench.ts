@@ -28,6 +28,7 @@ import { parsePrometheus } from "../test/prometheus.ts";
 import { loadConfig } from "../config/config.ts";
 import { duckdbLimitBytes, memoryBudget } from "../pipeline/memory_budget.ts";
 import { isStringCompression } from "../messages/writer.ts";
+import type { DuckdbAllocatorStats } from "../observability/duckdb_allocator_stats.ts";
 import type { MallocStats } from "../observability/malloc_stats.ts";
 import {
   HEAP_DUMP_DIR_ENV,
@@ -61,6 +62,8 @@ interface Mark {
   readonly hostHeapUsedBytes: number;
   readonly hostArrayBufferBytes: number;
   readonly malloc: MallocStats | null;
+  /** DuckDB's own jemalloc, if the pipeline could read it. */
+  readonly duckdb: DuckdbAllocatorStats | null;
   readonly sample: ProcessSample;
   /** Batches written, and the writer's wall-clock ms by phase of its chain, so far. */
   readonly batches: number;
@@ -76,6 +79,7 @@ interface Status {
   hostArrayBufferBytes?: number;
   hostHeapUsedBytes?: number;
   malloc?: MallocStats | null;
+  duckdbAllocator?: DuckdbAllocatorStats | null;
 }
 
 async function mark(p: PipelineProcess): Promise<Mark> {
@@ -98,6 +102,7 @@ async function mark(p: PipelineProcess): Promise<Mark> {
     hostHeapUsedBytes: body.hostHeapUsedBytes ?? 0,
     hostArrayBufferBytes: body.hostArrayBufferBytes ?? 0,
     malloc: body.malloc ?? null,
+    duckdb: body.duckdbAllocator ?? null,
     at: performance.now(),
     done: body.events.staged + body.events.deadLettered,
     fill: new Map(actors.map((a) => [a.name, a.mailboxDepth / a.mailboxCapacity])),
@@ -315,15 +320,16 @@ function printRssPartsAlong(marks: readonly Mark[], at: (share: number) => Mark)
       marks.filter((m) => m.at > from.at && m.at <= to.at && m.malloc !== null),
     );
     if (top === undefined || top.malloc === null) return `${share * 100}%: no sample`;
-    const { sample, malloc } = top;
-    const rest = sample.anonMiB - top.v8HeapBytes / 1048576 - malloc.systemBytes / 1048576;
+    const { sample, malloc, duckdb } = top;
+    const rest = sample.anonMiB - top.v8HeapBytes / 1048576 - malloc.systemBytes / 1048576 -
+      (duckdb?.residentBytes ?? 0) / 1048576;
     return `${share * 100}%: RSS ${sample.rssMiB.toFixed(0)} = files ${
       sample.fileMiB.toFixed(0)
     } + V8 ${mib(top.v8HeapBytes)} + glibc ${mib(malloc.inUseBytes)} in use (ArrayBuffers ${
       mib(top.arrayBufferBytes)
-    }, mapped alone ${mib(malloc.mappedBytes)}) and ${mib(malloc.freeBytes)} freed + rest ${
-      rest.toFixed(0)
-    }`;
+    }, mapped alone ${mib(malloc.mappedBytes)}) and ${mib(malloc.freeBytes)} freed + ${
+      duckdbPart(duckdb)
+    } + rest ${rest.toFixed(0)}`;
   });
   console.log(
     `ingest: the RSS by quarter of the run (MiB at each quarter's highest sample; glibc's figures ` +
@@ -331,7 +337,14 @@ function printRssPartsAlong(marks: readonly Mark[], at: (share: number) => Mark)
   );
 }
 
-/** Prints what the RSS is made of at its highest sample. */
+/** DuckDB's jemalloc's part of a sample, MiB: resident, and of it allocated. */
+function duckdbPart(duckdb: DuckdbAllocatorStats | null): string {
+  if (duckdb === null) return "DuckDB's jemalloc (not readable here)";
+  return `DuckDB's jemalloc ${mib(duckdb.residentBytes)} resident (${
+    mib(duckdb.allocatedBytes)
+  } allocated, dirty pages kept ${duckdb.dirtyDecayMs} ms)`;
+}
+
 /** The sample with the highest RSS, if any. */
 function highestRss(marks: readonly Mark[]): Mark | undefined {
   return marks.reduce<Mark | undefined>(
@@ -340,12 +353,14 @@ function highestRss(marks: readonly Mark[]): Mark | undefined {
   );
 }
 
+/** Prints what the RSS is made of at its highest sample. */
 function printRssParts(marks: readonly Mark[]): void {
   const top = highestRss(marks);
   if (top === undefined) return;
-  const { sample, malloc } = top;
+  const { sample, malloc, duckdb } = top;
   const mallocMiB = malloc === null ? 0 : malloc.systemBytes / 1048576;
-  const rest = sample.anonMiB - top.v8HeapBytes / 1048576 - mallocMiB;
+  const rest = sample.anonMiB - top.v8HeapBytes / 1048576 - mallocMiB -
+    (duckdb?.residentBytes ?? 0) / 1048576;
   console.log(
     `ingest: the RSS at its highest sample (${sample.rssMiB.toFixed(0)} MiB): mapped files ` +
       `${sample.fileMiB.toFixed(0)} (code: deno, DuckDB's library; the geoip table), anonymous ` +
@@ -354,7 +369,7 @@ function printRssParts(marks: readonly Mark[]): void {
         ? "malloc (not readable here)"
         : `glibc malloc ${mib(malloc.systemBytes)} (${mib(malloc.inUseBytes)} in use, of it ` +
           `ArrayBuffers ${mib(top.arrayBufferBytes)}; ${mib(malloc.freeBytes)} freed and kept)`) +
-      ` + the rest ${rest.toFixed(0)} (DuckDB's own allocator, thread stacks)`,
+      ` + ${duckdbPart(duckdb)} + the rest ${rest.toFixed(0)} (thread stacks, V8's own)`,
   );
 }
 

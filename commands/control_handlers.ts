@@ -3,6 +3,7 @@
  * are stuck), readiness from the pipeline's per-stage conditions (progress included; Kafka
  * timestamps play no part), Prometheus metrics and the status snapshot.
  */
+import { duckdbAllocatorStats } from "../observability/duckdb_allocator_stats.ts";
 import { mallocStatsEvery } from "../observability/malloc_stats.ts";
 import {
   isolateArrayBufferBytes,
@@ -78,6 +79,8 @@ export function controlHandlers(
         // beside the RSS.
         hostArrayBufferBytes: isolateArrayBufferBytes(),
         malloc: malloc(),
+        // DuckDB's own jemalloc (null where DuckDB is not loaded): what of the RSS is DuckDB's.
+        duckdbAllocator: duckdbAllocatorStats(),
         geoipTable: pipeline.geoipTable,
         crawler: crawler() ?? null,
       };
