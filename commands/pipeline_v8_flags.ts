@@ -10,10 +10,13 @@
  *
  * Measured on a quiet machine over 1,000,000 events, back to back (2026-11-29, load ~1): with this
  * flag alone 48,800 events/s, peak RSS 1,295 MiB, 31.3 µs of CPU per event (V8 background 2.8).
- * Not kept: an 8 MB young generation (`--max-semi-space-size=8`, V8's is 16) and a 32 MB initial
- * old generation: 1,038–1,071 MiB but 41,000–42,300 events/s and 38.3–38.9 µs per event (V8
- * background 5.8: scavenges twice as often, and more survivors promoted); a 12 MB young generation
- * sat between (44,800 events/s, 1,099 MiB). Throughput is the scarcer of the two targets.
+ * Not kept: an 8 MB young generation (`--max-semi-space-size=8`; V8's default here is 32 MB, and it
+ * rounds the size up to a power of two) and a 32 MB initial old generation: 1,038–1,071 MiB but
+ * 41,000–42,300 events/s and 38.3–38.9 µs per event (V8 background 5.8: scavenges twice as often,
+ * and more survivors promoted); a "12 MB" one, which V8 made 16, sat between (44,800 events/s,
+ * 1,099 MiB). Throughput is the scarcer of the two targets. 16 MB again (2026-11-30, two pairs
+ * over 1M, loaded machine): 932–936 against 1,031–1,082 MiB for 1.3–2.6 µs more V8 background per
+ * event; an operator's option (`DENO_V8_FLAGS`, docs/OPERATIONS.md, Memory), not a default.
  * Also not kept (2026-11-30, 300,000 events on a loaded machine, where the peak follows the rate):
  * `--minor-ms` (1,117 MiB at 13,900 events/s, V8 background 6.6 µs per event against ~5),
  * `--heap-growing-percent=20` (1,071 MiB at 23,100 events/s: within the noise of 50),
