@@ -95,13 +95,13 @@ export function duckdbAllocatorStats(): DuckdbAllocatorStats | null {
   if (call === null || call === undefined) return null;
   // jemalloc's statistics are a snapshot taken when its epoch is advanced.
   const epoch = new BigUint64Array([1n]);
-  call.call(
-    encoder.encode("epoch\0"),
-    null,
-    null,
-    new Uint8Array(epoch.buffer),
-    8n,
-  );
+  const rc = call.call(encoder.encode("epoch\0"), null, null, new Uint8Array(epoch.buffer), 8n);
+  if (rc !== 0) {
+    throw new Error(
+      `DuckDB's jemalloc refused to refresh its statistics (mallctl "epoch" error ${rc}): its ` +
+        `figures would be stale; read DuckDB's memory with duckdb_memory() instead`,
+    );
+  }
   return {
     allocatedBytes: Number(read(call, "stats.allocated")),
     activeBytes: Number(read(call, "stats.active")),
