@@ -45,6 +45,7 @@ import {
   DUCKDB_CHECKPOINT_MB,
   DUCKDB_MEMORY_LIMIT_MB,
   WRITE_PHASES,
+  type WritePhase,
 } from "../../../messages/writer.ts";
 import type { WarehouseBatch } from "../warehouse.ts";
 import { processCpuMicros, threadCpuMicros } from "../../../observability/thread_cpu.ts";
@@ -182,11 +183,19 @@ async function columnar(options: Options, dir: string, ahead: boolean): Promise<
       (ahead ? ` (preparing batches ${perRow(prepareCpu)})` : "") +
       `, whole process ${perRow(processCpu)} (making and packing rows left out)`,
   );
-  const phaseMicros = (phase: string) => phases[WRITE_PHASES.indexOf(phase as never)] ?? 0;
+  const shown: readonly WritePhase[] = [
+    "plan",
+    "staging",
+    "dimensions",
+    "watermarks",
+    "prepareInCommit",
+    "commit",
+    "checkpoint",
+  ];
   console.log(
     "  wall µs/row in writeBatch: " +
-      ["plan", "staging", "dimensions", "watermarks", "prepareInCommit", "commit", "checkpoint"]
-        .map((phase) => `${phase} ${perRow(phaseMicros(phase) * 1000)}`).join(", ") +
+      shown.map((phase) => `${phase} ${perRow((phases[WRITE_PHASES.indexOf(phase)] ?? 0) * 1000)}`)
+        .join(", ") +
       `; final CHECKPOINT ${perRow(checkpointMs * 1000)}`,
   );
   console.log(
