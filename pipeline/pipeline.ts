@@ -19,7 +19,7 @@ import { pipelineTree } from "./pipeline_tree.ts";
 import { Progress } from "./progress.ts";
 import { Readiness } from "./readiness.ts";
 import { StallWatchdog } from "./stall_watchdog.ts";
-import { StopDeadline } from "./stop_deadline.ts";
+import { StopDeadline, stopHooksReserveMs } from "./stop_deadline.ts";
 import type { TestFaults } from "./test_faults.ts";
 import { WriterReports } from "./writer_reports.ts";
 
@@ -141,8 +141,9 @@ export class Pipeline {
    * Orderly stop within `deadlineMs`, each step bounded by what is left of it: the crawl loop
    * ends, the consumer stops handing out chunks, everything in flight is written and
    * acknowledged, the consumer commits, an export under way finishes, then the tree stops in
-   * reverse start order, restarting nothing. What misses the deadline is not committed (it is
-   * re-read at the next start); resolves false then.
+   * reverse start order, restarting nothing, with at least `stopHooksReserveMs` of the deadline
+   * left for it. What misses the deadline is not committed (it is re-read at the next start);
+   * resolves false then.
    */
   async stop(deadlineMs: number): Promise<boolean> {
     if (this.#stopping) return false;
@@ -150,7 +151,11 @@ export class Pipeline {
     this.#watchdog.stop();
     clearInterval(this.#lagTimer);
     clearInterval(this.#geoipTimer);
-    const deadline = new StopDeadline(deadlineMs);
+    const whole = new StopDeadline(deadlineMs);
+    // The drain and the export may use all but the actors' own stop: cut short, they cost only
+    // re-reading at the next start, while actors stopped with no time left end without their stop
+    // hooks (the consumer does not leave its group, the writer does not close its warehouse).
+    const deadline = whole.before(stopHooksReserveMs(deadlineMs));
     const { consumer, enrichers, batcher, writer } = this.actors;
     let complete = true;
     try {
@@ -186,7 +191,7 @@ export class Pipeline {
         hint: "the sealed generation stays; the next start exports it",
       });
     }
-    await this.root.stop(deadline.left());
+    await this.root.stop(whole.left());
     return complete;
   }
 

@@ -10,6 +10,14 @@ export class StopDeadlineError extends Error {
   override name = "StopDeadlineError";
 }
 
+/**
+ * The share of a shutdown's deadline kept for the actors' own stop (their stop hooks), so that a
+ * drain that cannot finish does not leave them none: a quarter of it, at most 5 s.
+ */
+export function stopHooksReserveMs(deadlineMs: number): number {
+  return Math.min(5_000, Math.floor(deadlineMs / 4));
+}
+
 /** The time left of one shutdown. */
 export class StopDeadline {
   readonly #end: number;
@@ -22,6 +30,15 @@ export class StopDeadline {
   /** Milliseconds left (0 once passed). */
   left(): number {
     return Math.max(0, this.#end - this.now());
+  }
+
+  /**
+   * A deadline that ends `reserveMs` before this one (at once if less is left): the steps before a
+   * final one that must not go without time of its own (the actors' stop hooks: the consumer
+   * leaving its group, the writer closing its warehouse).
+   */
+  before(reserveMs: number): StopDeadline {
+    return new StopDeadline(Math.max(0, this.left() - reserveMs), this.now);
   }
 
   /** Waits for `step`, at most what is left; `StopDeadlineError` naming `what` when it passes. */

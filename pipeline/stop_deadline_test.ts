@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { StopDeadline, StopDeadlineError } from "./stop_deadline.ts";
+import { StopDeadline, StopDeadlineError, stopHooksReserveMs } from "./stop_deadline.ts";
 
 Deno.test("a step that ends in time gives its value; the time left shrinks with the clock", async () => {
   let now = 1_000;
@@ -18,4 +18,18 @@ Deno.test("a step that never ends is cut at the deadline, named", async () => {
     (error: unknown) =>
       error instanceof StopDeadlineError && /the writer's drain did not finish/.test(error.message),
   );
+});
+
+Deno.test("the drain's deadline ends the reserve before the whole one, never below zero", () => {
+  let now = 0;
+  const whole = new StopDeadline(30_000, () => now);
+  assert.equal(stopHooksReserveMs(30_000), 5_000, "a quarter, at most 5 s");
+  assert.equal(stopHooksReserveMs(4_000), 1_000);
+  const drain = whole.before(stopHooksReserveMs(30_000));
+  assert.equal(drain.left(), 25_000);
+  now = 26_000; // the drain used all it had: the actors still get what is left of the whole
+  assert.equal(drain.left(), 0);
+  assert.equal(whole.left(), 4_000);
+  now = 29_000; // asked for past the reserve: nothing, not a negative deadline
+  assert.equal(whole.before(5_000).left(), 0);
 });

@@ -116,6 +116,12 @@ Deno.test({
       /"event":"ActorStoppedDuringShutdown","actor":"enricher".*"batcher\\" is stopping/,
     );
     assert.deepEqual(log.split("\n").filter((line) => TROUBLE.test(line)), []);
+    // The drain left the actors their share of the deadline. The consumer, parked behind the full
+    // enrichers (backed up from the hanging writer), is the one that cannot stop in it, so it is
+    // the one named; the actors stopped after it get no time and are ended without a warning.
+    const timedOut = [...log.matchAll(/"event":"ActorStopTimedOut","actor":"(\w+)"/g)];
+    assert.deepEqual(timedOut.map((m) => m[1]), ["consumer"]);
+    assert.match(log, /"event":"ActorTerminatedAtDeadline","actor":"writer"/);
     await restartedExactlyOnce(t, dataDir);
     console.log(JSON.stringify({ events: EVENTS, deadlineMs, stoppedInMs: Math.round(tookMs) }));
     await Deno.remove(dataDir, { recursive: true });
