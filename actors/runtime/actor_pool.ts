@@ -66,6 +66,10 @@ export class ActorPool<In extends Specs, Out extends Specs, Asks extends Specs =
   #lastError: string | null = null;
   /** Resolves once no member has a Worker left after the stop began (see `#endedInStop`). */
   #workersEnded = Promise.withResolvers<"ended">();
+  /** Resolves when `stop` is called: emits still waiting for downstream room are let go then. */
+  #stopCalled = Promise.withResolvers<"stopping">();
+  /** Emits let go by this stop (see `#emitted`). */
+  #abandonedEmits = 0;
   /** Called when restarts exceed the intensity; set by the owning supervisor. */
   onEscalate: (error: Error) => void = exitProcess;
   /** Called after a member was replaced by the pool itself; set by the owning supervisor. */
@@ -90,6 +94,8 @@ export class ActorPool<In extends Specs, Out extends Specs, Asks extends Specs =
   /** Starts every member; resolves when all are ready. */
   async start(): Promise<void> {
     this.#state = "starting";
+    this.#stopCalled = Promise.withResolvers();
+    this.#abandonedEmits = 0;
     await this.#spawnAll();
     this.#state = "running";
   }
@@ -207,6 +213,7 @@ export class ActorPool<In extends Specs, Out extends Specs, Asks extends Specs =
     if (this.#state === "stopped") return;
     this.beginStop();
     this.#gate.close();
+    this.#stopCalled.resolve("stopping");
     const deadline = Promise.withResolvers<"late">();
     const timer = setTimeout(() => deadline.resolve("late"), deadlineMs);
     try {
@@ -236,6 +243,13 @@ export class ActorPool<In extends Specs, Out extends Specs, Asks extends Specs =
         m.handle = undefined;
         m.state = "stopped";
         m.ready?.reject(new Error(`Actor "${this.#spec.name}" stopped before it was ready`));
+      }
+      if (this.#abandonedEmits > 0) {
+        log.info("ActorEmitsAbandonedAtStop", {
+          actor: this.#spec.name,
+          emits: this.#abandonedEmits,
+          hint: "their input is not acknowledged, so it is read again at the next start",
+        });
       }
       this.#state = "stopped";
     }
@@ -345,9 +359,28 @@ export class ActorPool<In extends Specs, Out extends Specs, Asks extends Specs =
     m.handle = handle;
   }
 
+  /**
+   * Routes what a member emitted; the member gets its next credit when this resolves. Once this
+   * pool's `stop` is called, an emit still waiting for downstream room is let go: the member can
+   * then finish its message and run its stop hook (a consumer parked behind full enrichers could
+   * otherwise not pause nor leave its group). Nothing is lost: what was emitted was not
+   * acknowledged, so its source reads it again at the next start.
+   */
   async #emitted(m: Member, name: string, body: unknown): Promise<void> {
     checkMessage(this.#spec.name, "emits", this.#spec.protocol.emits, name, body);
-    await this.#spec.onEmit?.({ type: name, body } as MessageOf<Out>, m.index);
+    const routed = this.#spec.onEmit?.({ type: name, body } as MessageOf<Out>, m.index);
+    if (!(routed instanceof Promise)) return;
+    const outcome = await Promise.race([
+      routed.then(() => "routed" as const),
+      this.#stopCalled.promise,
+    ]);
+    if (outcome === "routed") return;
+    this.#abandonedEmits++;
+    routed.catch((error: unknown) => {
+      // Let go at the stop, then refused as its receiver stopped too: the expected end.
+      if (error instanceof Error && error.name === MailboxClosedError.name) return;
+      log.warn("ActorEmitFailedAfterStop", { actor: this.#spec.name, name, error });
+    });
   }
 
   async #asked(m: Member, name: string, body: unknown): Promise<unknown> {

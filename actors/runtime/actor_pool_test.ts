@@ -366,6 +366,29 @@ Deno.test("restarts use the init arguments set last", async () => {
   await pool.stop(5_000);
 });
 
+Deno.test("stop lets go an emit parked behind a downstream that never has room, so the member still runs its stop hook", async () => {
+  const routed: number[] = [];
+  const parked = Promise.withResolvers<void>();
+  const { pool, stops } = counter({}, {
+    onEmit: (message) => {
+      if (message.type === "counter.stopped") return void stops.push(message.body.name);
+      if (message.type !== "counter.worked") return;
+      routed.push(message.body.n);
+      parked.resolve();
+      return new Promise<void>(() => {}); // downstream full for good (a stuck writer behind it)
+    },
+  });
+  await pool.start();
+  for (const n of [1, 2]) await pool.send("counter.work", { n });
+  await parked.promise;
+  // Without letting go, work 1 never finishes: the stop would wait out its deadline and end the
+  // Worker without its stop hook (the consumer that cannot leave its group).
+  await pool.stop(20_000);
+  assert.deepEqual(stops, ["counter#0"], "the stop hook ran");
+  assert.deepEqual(routed, [1, 2], "work 2 was handled too; its emit let go at once");
+  assert.equal(pool.snapshot().state, "stopped");
+});
+
 Deno.test("stop rejects requests still waiting for an answer", async () => {
   const { pool } = counter({});
   await pool.start();
