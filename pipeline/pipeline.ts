@@ -7,7 +7,7 @@
  * stall watchdog.
  */
 import { CrawlerPool } from "../actors/crawler/crawler_pool.ts";
-import type { SupervisorSnapshot } from "../actors/runtime/snapshot.ts";
+import { fullMailboxes, type SupervisorSnapshot } from "../actors/runtime/snapshot.ts";
 import type { Supervisor } from "../actors/runtime/supervisor.ts";
 import type { Config } from "../config/config.ts";
 import type { CrawlCounters } from "../messages/crawler.ts";
@@ -176,9 +176,13 @@ export class Pipeline {
       log.info("PipelineDrained", { pendingChunks, staged: this.metrics.staged });
     } catch (error) {
       complete = false;
-      // Nothing is lost: what was not committed is read again at the next start.
+      // Nothing is lost: what was not committed is read again at the next start. The step that
+      // timed out is often only behind the stage that is stuck: say what is backed up, and why.
+      const tree = this.snapshot();
       log.warn("PipelineDrainIncomplete", {
         error,
+        fullMailboxes: fullMailboxes(tree),
+        notReady: this.readiness.verdict(tree).reason ?? null,
         hint: "uncommitted events are re-read at start",
       });
     }

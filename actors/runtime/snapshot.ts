@@ -62,3 +62,11 @@ export function actorsOf(
       : actorsOf(c, options)
   );
 }
+
+/**
+ * The actors whose mailbox is full. Behind a stage that does not move every mailbox upstream of it
+ * fills, so these name the stuck stage (the one they all lead to) and what it holds back.
+ */
+export function fullMailboxes(tree: SupervisorSnapshot): string[] {
+  return actorsOf(tree).filter((a) => a.mailboxDepth >= a.mailboxCapacity).map((a) => a.name);
+}

@@ -108,6 +108,8 @@ Deno.test({
     assert.ok(tookMs < deadlineMs + 2_000, `stopped in ${Math.round(tookMs)} ms`);
     const log = await Deno.readTextFile(pipeline.logFile);
     assert.match(log, /"event":"PipelineDrainIncomplete".*did not (answer|finish)/);
+    // It says what was backed up behind the hanging writer.
+    assert.match(log, /"event":"PipelineDrainIncomplete".*"fullMailboxes":\[[^\]]*"batcher"/);
     assert.match(log, /"event":"PipelineStopped"/);
     // The cut found the enricher sending to the batcher, which the tree stops first: it ended
     // with the stop, not as a crash, and no Worker was started again.
