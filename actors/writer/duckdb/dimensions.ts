@@ -17,6 +17,7 @@ import {
 } from "../table_columns.ts";
 import { appendColumns, type ChunkColumn } from "./column_chunks.ts";
 import { isRepresentableMs } from "../value_limits.ts";
+import { ADDED_UA_COLUMNS } from "./user_agent_fill.ts";
 
 /** Rows to insert into one dimension, as columns in table order, and their keys. */
 interface Candidates {
@@ -73,7 +74,8 @@ export async function upsertUserAgents(
     keys.push(id);
     picked.push(row);
   }
-  const columns: ChunkColumn[] = USER_AGENT_COLUMNS.map((name) => ({
+  // The original's fields and what narrow staging generations read from here beyond them.
+  const columns: ChunkColumn[] = [...USER_AGENT_COLUMNS, ...ADDED_UA_COLUMNS].map((name) => ({
     name,
     type: typeOf(name),
     cells: cellsAt(rows, name, picked),

@@ -161,7 +161,11 @@ export class DuckDBWarehouse implements Warehouse {
     this.#stored = undefined;
     this.#generation = await createSchema(this.#connection);
     const connection = this.#connection;
-    await inTransaction(connection, () => upgradeStagingTables(connection, this.#generation));
+    const open = this.#generation;
+    this.#generation = await inTransaction(
+      connection,
+      () => upgradeStagingTables(connection, open),
+    );
     log.info("WriterWarehouseOpened", { path, generation: this.#generation });
   }
 

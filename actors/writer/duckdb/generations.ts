@@ -16,22 +16,28 @@ async function rows(connection: DuckDBConnection, sql: string, values: (string |
 
 /** Seals `open` and opens `open + 1`; returns the sealed generation and its row count. */
 export async function seal(connection: DuckDBConnection, open: number): Promise<SealedGeneration> {
-  return await inTransaction(connection, async () => {
-    const [[count] = []] = await rows(connection, `SELECT count(*) FROM ${stagingTable(open)}`);
-    const rowCount = Number(count ?? 0);
-    await connection.run(
-      `UPDATE staging_generations SET state = 'sealed', sealed_at = now(), row_count = $2
-       WHERE generation = $1 AND state = 'open'`,
-      [open, rowCount],
-    );
-    await connection.run(
-      "INSERT INTO staging_generations (generation, state, created_at) VALUES ($1, 'open', now())",
-      [open + 1],
-    );
-    await connection.run(stagingDdl(open + 1));
-    await replaceViews(connection);
-    return { generation: open, rowCount };
-  });
+  return await inTransaction(connection, () => sealIn(connection, open));
+}
+
+/** `seal` inside the caller's transaction. */
+export async function sealIn(
+  connection: DuckDBConnection,
+  open: number,
+): Promise<SealedGeneration> {
+  const [[count] = []] = await rows(connection, `SELECT count(*) FROM ${stagingTable(open)}`);
+  const rowCount = Number(count ?? 0);
+  await connection.run(
+    `UPDATE staging_generations SET state = 'sealed', sealed_at = now(), row_count = $2
+     WHERE generation = $1 AND state = 'open'`,
+    [open, rowCount],
+  );
+  await connection.run(
+    "INSERT INTO staging_generations (generation, state, created_at) VALUES ($1, 'open', now())",
+    [open + 1],
+  );
+  await connection.run(stagingDdl(open + 1));
+  await replaceViews(connection);
+  return { generation: open, rowCount };
 }
 
 /** Sealed, not yet dropped generations, oldest first. */

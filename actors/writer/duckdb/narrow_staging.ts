@@ -22,7 +22,7 @@ import { processCpuMicros, threadCpuMicros } from "../../../observability/thread
 import { planBatch } from "../batch_plan.ts";
 import { NOTHING_STORED, type StoredPartition } from "../partition_guard.ts";
 import { partitionKey } from "../replay_filter.ts";
-import type { TableColumnType } from "../table_columns.ts";
+import { STAGING_TABLE_COLUMNS, type TableColumnType } from "../table_columns.ts";
 import { storableBatch } from "../value_limits.ts";
 import { buildChunks, recycleChunks } from "./column_chunks.ts";
 import { DimensionsAhead } from "./dimensions_ahead.ts";
@@ -188,7 +188,8 @@ async function writeOne(
   // One topic and partition per bench batch, so one epoch for every row.
   const epoch = (stored.get(key(rows.columns[0]?.[0], rows.columns[1]?.[0])) ?? NOTHING_STORED)
     .epoch;
-  const columns = stagingColumns(storable.rows, now, new Array(rows.rowCount).fill(epoch))
+  const epochs = new Array(rows.rowCount).fill(epoch);
+  const columns = stagingColumns(storable.rows, now, epochs, STAGING_TABLE_COLUMNS)
     .filter((column) => keep.has(column.name));
   const chunks = buildChunks(columns, rows.rowCount);
   const upserts = dimensions.of(batch, storable.rows, now);

@@ -8,12 +8,9 @@
 
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { STAGING_COLUMNS } from "../../../messages/staging_columns.ts";
-import {
-  duckdbTypeSql,
-  STAGING_TABLE_COLUMNS,
-  type TableColumnType,
-  USER_AGENT_COLUMNS,
-} from "../table_columns.ts";
+import { duckdbTypeSql, type TableColumnType, USER_AGENT_COLUMNS } from "../table_columns.ts";
+import { NARROW_STAGING_COLUMNS } from "./staging_shape.ts";
+import { ADDED_UA_COLUMNS, fillAddedUserAgentColumns } from "./user_agent_fill.ts";
 
 /** Name of a generation's staging table. */
 export function stagingTable(generation: number): string {
@@ -26,12 +23,12 @@ export function stagingTable(generation: number): string {
 const NOT_NULL = new Set(["_topic", "_partition", "_offset", "_ingested_at"]);
 
 /**
- * DDL of a generation's staging table, with `columns` (every staging column unless a bench
- * narrows it).
+ * DDL of a generation's staging table, with `columns` (the narrow shape every new generation
+ * has, `staging_shape.ts`, unless an upgrade rebuilds a wide one or a bench narrows it further).
  */
 export function stagingDdl(
   generation: number,
-  columns: readonly { name: string; type: TableColumnType }[] = STAGING_TABLE_COLUMNS,
+  columns: readonly { name: string; type: TableColumnType }[] = NARROW_STAGING_COLUMNS,
 ): string {
   const declared = columns.map((c) =>
     `"${c.name}" ${duckdbTypeSql(c.type)}${NOT_NULL.has(c.name) ? " NOT NULL" : ""}`
@@ -80,6 +77,10 @@ const DDL = [
   `CREATE TABLE IF NOT EXISTS user_agents (${
     USER_AGENT_COLUMNS.map((name) => `${name} ${uaType(name)}`).join(", ")
   }, first_seen_at TIMESTAMPTZ NOT NULL, PRIMARY KEY (user_agent_id))`,
+  // What narrow staging generations read from the dimension beyond the original's twelve fields.
+  ...ADDED_UA_COLUMNS.map((name) =>
+    `ALTER TABLE user_agents ADD COLUMN IF NOT EXISTS ${name} ${uaType(name)}`
+  ),
   // The catalog was named `products` before that name became the original's view (views.ts).
   `CREATE TABLE IF NOT EXISTS product_catalog (
     product_id VARCHAR PRIMARY KEY,
@@ -109,12 +110,24 @@ async function renameOldCatalog(connection: DuckDBConnection): Promise<void> {
   if (kind === "BASE TABLE") await connection.run("ALTER TABLE products RENAME TO product_catalog");
 }
 
+/** Whether `table` exists with a column `column`. */
+async function hasColumn(connection: DuckDBConnection, table: string, column: string) {
+  const found = (await connection.runAndReadAll(
+    `SELECT 1 FROM duckdb_columns()
+     WHERE schema_name = 'main' AND table_name = $1 AND column_name = $2`,
+    [table, column],
+  )).getRowsJS();
+  return found.length > 0;
+}
+
 /** Creates the schema if missing and returns the open generation (creating generation 1). */
 export async function createSchema(connection: DuckDBConnection): Promise<number> {
   await connection.run("BEGIN TRANSACTION");
   try {
     await renameOldCatalog(connection);
+    const addsUaColumns = !(await hasColumn(connection, "user_agents", ADDED_UA_COLUMNS[0]));
     for (const ddl of DDL) await connection.run(ddl);
+    if (addsUaColumns) await fillAddedUserAgentColumns(connection);
     for (
       const [generation] of (await connection.runAndReadAll(
         "SELECT generation FROM staging_generations WHERE state <> 'dropped'",

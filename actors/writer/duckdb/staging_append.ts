@@ -20,8 +20,9 @@ import {
 } from "../../../messages/staging_columns.ts";
 import { packedOf, viewOf } from "../../../messages/packed_rows.ts";
 import { appendChunks, appendColumns, type ChunkColumn } from "./column_chunks.ts";
-import { STAGING_TABLE_COLUMNS } from "../table_columns.ts";
+import type { TableColumnType } from "../table_columns.ts";
 import { stagingTable } from "./schema.ts";
+import { NARROW_STAGING_COLUMNS } from "./staging_shape.ts";
 
 /** Appends through a fresh appender and closes (flushes) it; discards its buffer on failure. */
 async function withAppender(
@@ -41,22 +42,39 @@ async function withAppender(
   appender.closeSync();
 }
 
-/** A batch's rows as the staging table's columns: stamped with `_ingested_at` and epochs. */
+/** A staging row's column index by name (the writer's stamps are past the row's end). */
+const ROW_INDEX = new Map(STAGING_COLUMNS.map((c, i) => [c.name, i]));
+
+/**
+ * A batch's rows as the columns `table` names (a narrow generation's unless a bench says
+ * otherwise), picked by name from the row: stamped with `_ingested_at` and epochs.
+ */
 export function stagingColumns(
   rows: RowBatch,
   ingestedAtMs: number,
   epochs: readonly Cell[],
+  table: readonly { name: string; type: TableColumnType }[] = NARROW_STAGING_COLUMNS,
 ): ChunkColumn[] {
   const stamped: Record<string, readonly Cell[]> = {
     _ingested_at: new Array<number>(rows.rowCount).fill(ingestedAtMs),
     _offset_epoch: epochs,
   };
   const packed = packedOf(rows);
-  return STAGING_TABLE_COLUMNS.map((spec, i) =>
-    packed !== undefined && i < STAGING_COLUMNS.length
+  return table.map((spec) => {
+    const i = ROW_INDEX.get(spec.name);
+    if (i === undefined) {
+      const cells = stamped[spec.name];
+      if (cells === undefined) {
+        throw new RangeError(
+          `Cannot stage column ${spec.name}: neither the row nor the writer has it`,
+        );
+      }
+      return { name: spec.name, type: spec.type, cells };
+    }
+    return packed !== undefined
       ? { name: spec.name, type: spec.type, packed: viewOf(packed, i) }
-      : { name: spec.name, type: spec.type, cells: rows.columns[i] ?? stamped[spec.name] ?? [] }
-  );
+      : { name: spec.name, type: spec.type, cells: rows.columns[i] ?? [] };
+  });
 }
 
 /**

@@ -1,17 +1,28 @@
 /**
  * Brings a staging generation of a warehouse file written by an older version to today's
  * columns, at open: the appender writes by position, so the table is rebuilt in the declared
- * order (rows copied by name, new columns null), inside the caller's transaction, and the old
- * table goes only once the copy holds every row. Columns whose type changed (issue 14: text
- * `order_id`, `utm_*`, JSON-text `option`, `cart_products`) are read again with the enricher's
- * coercion (staging_retype.ts). The open generation is always brought up to date; sealed ones
- * not yet exported only when a column changed type (added columns they export as they are).
+ * order of its shape (rows copied by name, new columns null), inside the caller's transaction,
+ * and the old table goes only once the copy holds every row. Columns whose type changed (issue
+ * 14: text `order_id`, `utm_*`, JSON-text `option`, `cart_products`) are read again with the
+ * enricher's coercion (staging_retype.ts). The open generation is always brought up to date;
+ * sealed ones not yet exported only when a column changed type (added columns they export as
+ * they are). A wide generation (`staging_shape.ts`) is never rebuilt narrow, which would lose the
+ * UA fields of rows whose dimension row may hold another parse or none: an open wide one with
+ * rows is sealed here and a narrow one opened after it (an empty one is made again narrow), so
+ * appends always go to a narrow table and wide ones are only read.
  */
 
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { getLogger } from "../../../observability/log.ts";
-import { STAGING_TABLE_COLUMNS } from "../table_columns.ts";
 import { stagingDdl, stagingTable } from "./schema.ts";
+import { sealIn } from "./generations.ts";
+import {
+  columnTypes,
+  declaredColumns,
+  shapeOf,
+  type StagingShape,
+  tableColumns,
+} from "./staging_shape.ts";
 import { replaceViews } from "./views.ts";
 import { convertStaleColumns, RETYPED_TABLE } from "./staging_retype.ts";
 import { RETYPED_COLUMNS } from "../retyped_columns.ts";
@@ -23,21 +34,6 @@ async function count(connection: DuckDBConnection, table: string): Promise<numbe
   return Number(rows[0]?.[0] ?? 0);
 }
 
-/** Column names of `table`, in table order. */
-export async function tableColumns(connection: DuckDBConnection, table: string): Promise<string[]> {
-  return (await columnTypes(connection, table)).map(([name]) => name);
-}
-
-/** Column names and DuckDB types of `table`, in table order. */
-async function columnTypes(connection: DuckDBConnection, table: string) {
-  const rows = (await connection.runAndReadAll(
-    `SELECT column_name, data_type FROM duckdb_columns()
-     WHERE schema_name = 'main' AND table_name = $1 ORDER BY column_index`,
-    [table],
-  )).getRowsJS();
-  return rows.map(([name, type]): [string, string] => [String(name), String(type)]);
-}
-
 /** Columns of `table` an older version stored as text that are typed now. */
 export async function staleColumns(connection: DuckDBConnection, table: string) {
   const types = new Map(await columnTypes(connection, table));
@@ -45,16 +41,17 @@ export async function staleColumns(connection: DuckDBConnection, table: string) 
 }
 
 /**
- * Rebuilds `staging_g<generation>` in the declared column order when it differs; returns the
- * columns it added (empty when the table was current). Run inside a transaction.
+ * Rebuilds `staging_g<generation>` in the column order `shape` declares when it differs; returns
+ * the columns it added (empty when the table was current). Run inside a transaction.
  */
 export async function upgradeStagingTable(
   connection: DuckDBConnection,
   generation: number,
+  shape: StagingShape,
 ): Promise<string[]> {
   const table = stagingTable(generation);
   const existing = await tableColumns(connection, table);
-  const declared = STAGING_TABLE_COLUMNS.map((c) => c.name);
+  const declared = declaredColumns(shape).map((c) => c.name);
   const stale = await staleColumns(connection, table);
   if (existing.join("\0") === declared.join("\0") && stale.length === 0) return [];
   const unknown = existing.filter((name) => !declared.includes(name));
@@ -74,7 +71,7 @@ export async function upgradeStagingTable(
     ? `${old} AS o`
     : `${old} AS o JOIN ${RETYPED_TABLE} AS r ON r.rid = o.rowid`;
   if (stale.length > 0) await convertStaleColumns(connection, old, stale);
-  await connection.run(stagingDdl(generation));
+  await connection.run(stagingDdl(generation, declaredColumns(shape)));
   await connection.run(
     `INSERT INTO ${table} (${kept.map((n) => `"${n}"`).join(", ")}) SELECT ${select} FROM ${from}`,
   );
@@ -85,27 +82,55 @@ export async function upgradeStagingTable(
   await connection.run(`DROP TABLE ${old}`);
   if (stale.length > 0) await connection.run(`DROP TABLE ${RETYPED_TABLE}`);
   const added = declared.filter((name) => !existing.includes(name));
-  log.info("WriterStagingUpgraded", { generation, added, retyped: stale, rows: after });
+  log.info("WriterStagingUpgraded", { generation, shape, added, retyped: stale, rows: after });
   return added;
 }
 
 /**
- * Upgrades the open generation `open`, and every sealed generation not yet exported whose
- * columns changed type (so every export from now on writes the typed Bronze), then replaces the
- * views. Run inside a transaction.
+ * Makes the open generation `open` a narrow one: a wide one with rows is sealed and `open + 1`
+ * opened narrow, an empty wide one made again narrow (nothing in it to keep). Returns the open
+ * generation. Run inside a transaction.
+ */
+async function narrowOpen(connection: DuckDBConnection, open: number): Promise<number> {
+  const table = stagingTable(open);
+  if (shapeOf(await tableColumns(connection, table)) === "narrow") return open;
+  const rows = await count(connection, table);
+  if (rows === 0) {
+    await connection.run(`DROP TABLE ${table}`);
+    await connection.run(stagingDdl(open));
+    log.info("WriterWideGenerationNarrowed", { generation: open });
+    return open;
+  }
+  const sealed = await sealIn(connection, open);
+  log.info("WriterWideGenerationSealed", { ...sealed, opened: open + 1 });
+  return open + 1;
+}
+
+/**
+ * Makes the open generation narrow (`narrowOpen`) and brings it up to date, upgrades every
+ * sealed generation not yet exported whose columns changed type, in its own shape (so every
+ * export from now on writes the typed Bronze), then replaces the views. Returns the open
+ * generation. Run inside a transaction.
  */
 export async function upgradeStagingTables(
   connection: DuckDBConnection,
   open: number,
-): Promise<void> {
-  await upgradeStagingTable(connection, open);
+): Promise<number> {
+  const current = await narrowOpen(connection, open);
+  await upgradeStagingTable(connection, current, "narrow");
   const sealed = (await connection.runAndReadAll(
     "SELECT generation FROM staging_generations WHERE state = 'sealed' ORDER BY generation",
   )).getRowsJS().map(([g]) => Number(g));
   for (const generation of sealed) {
-    if ((await staleColumns(connection, stagingTable(generation))).length > 0) {
-      await upgradeStagingTable(connection, generation);
+    const table = stagingTable(generation);
+    if ((await staleColumns(connection, table)).length > 0) {
+      await upgradeStagingTable(
+        connection,
+        generation,
+        shapeOf(await tableColumns(connection, table)),
+      );
     }
   }
   await replaceViews(connection);
+  return current;
 }

@@ -3,27 +3,26 @@ import { DuckDBInstance } from "@duckdb/node-api";
 import { syntheticBatch } from "../testing.ts";
 import { DuckDBWarehouse } from "./duckdb_warehouse.ts";
 import { STAGING_TABLE_COLUMNS } from "../table_columns.ts";
+import { NARROW_STAGING_COLUMNS } from "./staging_shape.ts";
+import { asWideVersionWroteIt } from "./testing.ts";
 import { OPTION_LIST } from "../../../messages/nested_columns.ts";
 
 const ADDED_LATER = ["ua_engine", "ua_cpu_architecture", "ua_is_bot_strict"];
 
-/** Turns the file's staging tables into what a version before the `ua_` columns wrote. */
+/**
+ * Turns the file into what a version before the `ua_` columns wrote: wide staging tables without
+ * them, and a user-agent dimension without them.
+ */
 async function asOlderVersionWroteIt(path: string, generations: number[]): Promise<void> {
-  const instance = await DuckDBInstance.create(path);
-  const connection = await instance.connect();
-  try {
-    for (const g of generations) {
-      for (const name of ADDED_LATER) {
-        await connection.run(`ALTER TABLE staging_g${g} DROP COLUMN ${name}`);
-      }
-    }
-  } finally {
-    connection.closeSync();
-    instance.closeSync();
-  }
+  await asWideVersionWroteIt(path, generations, [
+    ...generations.flatMap((g) =>
+      ADDED_LATER.map((name) => `ALTER TABLE staging_g${g} DROP COLUMN ${name}`)
+    ),
+    ...ADDED_LATER.map((name) => `ALTER TABLE user_agents DROP COLUMN ${name}`),
+  ]);
 }
 
-Deno.test("DuckDB: a file from before the ua_ columns opens; its open generation gains them, rows kept", async () => {
+Deno.test("DuckDB: a file from before the ua_ columns opens; its open generation is sealed as stored, new rows go to a narrow one and read the dimension's re-parsed ua_ fields", async () => {
   const dir = await Deno.makeTempDir({ prefix: "warehouse_upgrade_" });
   const path = `${dir}/warehouse.duckdb`;
   try {
@@ -44,26 +43,41 @@ Deno.test("DuckDB: a file from before the ua_ columns opens; its open generation
     const after = new DuckDBWarehouse({ path });
     await after.open();
     try {
+      assert.deepEqual(await after.sealedGenerations(), [
+        { generation: 1, rowCount: 30 },
+        { generation: 2, rowCount: 20 },
+      ]);
       const written = await after.writeBatch({
         rows: syntheticBatch({ fromOffset: 50, count: 10 }),
         deadLetters: [],
       });
-      assert.deepEqual([written.generation, written.staged], [2, 10]);
-      const columns = await after.query(
-        `SELECT column_name FROM duckdb_columns() WHERE table_name = 'staging_g2'
-         ORDER BY column_index`,
+      assert.deepEqual([written.generation, written.staged], [3, 10]);
+      const columns = async (table: string) =>
+        (await after.query(
+          `SELECT column_name FROM duckdb_columns() WHERE table_name = '${table}'
+           ORDER BY column_index`,
+        )).map((c) => String(c.column_name));
+      assert.deepEqual(await columns("staging_g3"), NARROW_STAGING_COLUMNS.map((c) => c.name));
+      // The sealed generations keep the columns they were written with, and still export.
+      const wideBefore = STAGING_TABLE_COLUMNS.map((c) => c.name)
+        .filter((name) => !ADDED_LATER.includes(name));
+      assert.deepEqual(await columns("staging_g1"), wideBefore);
+      assert.deepEqual(await columns("staging_g2"), wideBefore);
+      assert.deepEqual(await columns("summary"), STAGING_TABLE_COLUMNS.map((c) => c.name));
+      // The dimension's added columns were parsed again from its strings (Chrome on Android).
+      const [agents] = await after.query(
+        `SELECT count(*) AS n, count(*) FILTER (ua_engine = 'Blink') AS blink FROM user_agents`,
       );
-      assert.deepEqual(columns.map((c) => c.column_name), STAGING_TABLE_COLUMNS.map((c) => c.name));
+      assert.ok(Number(agents?.n) > 0);
+      assert.equal(Number(agents?.blink), Number(agents?.n));
       const rows = await after.query(
-        `SELECT count(*) AS n, count(ua_engine) AS engines FROM staging_g2`,
+        `SELECT count(*) AS n, count(ua_engine) AS engines, count(user_agent) AS agents
+         FROM summary`,
       );
-      assert.deepEqual(rows.map((r) => [Number(r.n), Number(r.engines)]), [[30, 10]]);
-      // The sealed generation keeps the columns it was written with, and still exports.
-      const sealed = await after.query(
-        `SELECT count(*) AS n FROM duckdb_columns() WHERE table_name = 'staging_g1'
-         AND column_name IN ('ua_engine', 'ua_cpu_architecture', 'ua_is_bot_strict')`,
+      assert.deepEqual(
+        rows.map((r) => [Number(r.n), Number(r.engines), Number(r.agents)]),
+        [[60, 10, 60]],
       );
-      assert.equal(Number(sealed[0]?.n), 0);
       await after.exportParquet(1, { kind: "folder", dir: `${dir}/lake-g1` });
       const exported = await after.query(
         `SELECT count(*) AS n FROM read_parquet('${dir}/lake-g1/**/*.parquet')`,
@@ -148,7 +162,9 @@ Deno.test("DuckDB: generations stored with text option, cart_products, order_id 
               (SELECT sum(cp.amount) FROM staging_g2, UNNEST(cart_products) AS u(cp)) AS g2`,
     );
     await before.close();
-    // What the older version stored for EVENTS.md's shapes, on three rows of the open generation.
+    // What the older version stored for EVENTS.md's shapes, on three rows of the open generation
+    // (wide, so sealed at open, and converted as a sealed one).
+    await asWideVersionWroteIt(path, [1, 2]);
     await asTextColumnsWroteIt(path, [1, 2], [
       `UPDATE staging_g2 SET option = '{"alloy":"white-585","category id":"12","stone 2":"ruby"}',
          utm_source = 'google', order_id = '98765432109876543210' WHERE _offset = 300`,
