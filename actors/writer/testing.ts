@@ -8,6 +8,7 @@ import { unknownPosition } from "../../messages/chunk_position.ts";
 import { packRows } from "../../messages/packed_rows.ts";
 import { seededRandom } from "../../tools/produce/prng.ts";
 import { columnIndex } from "./batch_columns.ts";
+import { USER_AGENT_COLUMNS } from "./table_columns.ts";
 import {
   type Cell,
   type ColumnName,
@@ -143,6 +144,23 @@ export function syntheticBatch(spec: SyntheticRows): RowBatch {
 export function sliceBatch(batch: RowBatch, start: number, end: number): RowBatch {
   const columns = batch.columns.map((column) => column.slice(start, end));
   return { rowCount: Math.max(0, Math.min(end, batch.rowCount) - start), columns };
+}
+
+/** The staging row's user-agent columns: the key, the raw string and every field parsed from it. */
+export const USER_AGENT_ROW_COLUMNS = [
+  ...USER_AGENT_COLUMNS,
+  "ua_engine",
+  "ua_cpu_architecture",
+  "ua_is_bot_strict",
+] as const;
+
+/** `batch` with rows `rows` made rows without a User-Agent (its key and fields null). */
+export function withoutUserAgent(batch: RowBatch, rows: readonly number[]): RowBatch {
+  const cleared = new Set(USER_AGENT_ROW_COLUMNS.map((name) => columnIndex(name)));
+  const columns = batch.columns.map((column, i) =>
+    cleared.has(i) ? column.map((cell, row) => rows.includes(row) ? null : cell) : column
+  );
+  return { rowCount: batch.rowCount, columns };
 }
 
 /** Rows of several batches, in order, as one batch. */

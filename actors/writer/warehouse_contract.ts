@@ -13,7 +13,15 @@ import type { RowBatch } from "../../messages/staging_columns.ts";
 import { columnIndex, columnOf } from "./batch_columns.ts";
 import { FaultSwitch } from "./fault_hook.ts";
 import type { RetryPolicy } from "./retry.ts";
-import { concatBatches, sliceBatch, syntheticBatch, syntheticDeadLetter } from "./testing.ts";
+import {
+  concatBatches,
+  sliceBatch,
+  syntheticBatch,
+  syntheticDeadLetter,
+  USER_AGENT_ROW_COLUMNS,
+  withoutUserAgent,
+} from "./testing.ts";
+import { DuckDBInstance } from "@duckdb/node-api";
 import { type Warehouse, WarehouseUnavailableError } from "./warehouse.ts";
 
 /** Read access to what a warehouse stored, implemented per backend for the contract. */
@@ -35,6 +43,11 @@ export interface WarehouseProbe {
   userAgents(): Promise<{ userAgentId: string; userAgent: string; browserFamily: string | null }[]>;
   /** Catalog rows. */
   products(): Promise<{ productId: string; url: string | null; firstSeenMs: number | null }[]>;
+  /**
+   * `summary`'s rows as readers query them: `_offset` and the user-agent columns
+   * (`USER_AGENT_ROW_COLUMNS`), each as the query returned it.
+   */
+  summaryUserAgents(): Promise<Record<string, unknown>[]>;
 }
 
 /** A fresh, empty, opened warehouse wired to a fault switch, its probe and a cleanup. */
@@ -88,6 +101,48 @@ export function warehouseContract(
     deadLetterCount: 0,
   });
   const range = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => from + i);
+
+  /** Rows by offset with their user-agent columns, values as the batch holds them (sorted). */
+  const userAgentsByOffset = (found: readonly Record<string, unknown>[]) =>
+    found.map((row) => [
+      Number(row._offset),
+      ...USER_AGENT_ROW_COLUMNS.map((name) => {
+        const value = row[name];
+        return value === null || value === undefined || typeof value === "boolean"
+          ? value ?? null
+          : String(value);
+      }),
+    ]).sort((a, b) => Number(a[0]) - Number(b[0]));
+
+  test("a staged row read through summary and the export carries its user agent's fields, and nulls without one", async (s) => {
+    const batch = withoutUserAgent(rows(0, 60), [3, 17, 42]);
+    const offsets = columnOf(batch, "_offset");
+    const expected = userAgentsByOffset(offsets.map((offset, row) =>
+      Object.fromEntries([
+        ["_offset", offset],
+        ...USER_AGENT_ROW_COLUMNS.map((name) => [name, columnOf(batch, name)[row]]),
+      ])
+    ));
+    assert.deepEqual(expected[3]?.slice(1), USER_AGENT_ROW_COLUMNS.map(() => null));
+    await s.warehouse.writeBatch({ rows: batch, deadLetters: [] });
+    assert.deepEqual(userAgentsByOffset(await s.probe.summaryUserAgents()), expected, "summary");
+    await s.warehouse.sealGeneration();
+    const dir = await Deno.makeTempDir({ prefix: "contract_export_" });
+    const instance = await DuckDBInstance.create(":memory:");
+    const connection = await instance.connect();
+    try {
+      await s.warehouse.exportParquet(1, { kind: "folder", dir });
+      const exported = (await connection.runAndReadAll(
+        `SELECT _offset, ${USER_AGENT_ROW_COLUMNS.join(", ")}
+         FROM read_parquet('${dir}/**/*.parquet', hive_partitioning = false)`,
+      )).getRowObjectsJS();
+      assert.deepEqual(userAgentsByOffset(exported), expected, "export");
+    } finally {
+      connection.closeSync();
+      instance.closeSync();
+      await Deno.remove(dir, { recursive: true });
+    }
+  });
 
   test("a failure anywhere in a batch leaves nothing of it visible", async (s) => {
     const batch = { rows: rows(0, 5000), deadLetters: [syntheticDeadLetter(5000)] };

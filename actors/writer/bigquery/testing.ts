@@ -7,6 +7,7 @@ import { type TestBigQuery, testBigQuery } from "../../../test/emulators/bigquer
 import type { FaultHook, FaultSwitch } from "../fault_hook.ts";
 import type { ContractSubject } from "../warehouse_contract.ts";
 import { TEST_RETRY } from "../warehouse_contract.ts";
+import { USER_AGENT_ROW_COLUMNS } from "../testing.ts";
 import { BigQueryWarehouse } from "./bigquery_warehouse.ts";
 import { int, intOrNull, str, strings, strOrNull } from "./client.ts";
 import { stagingTable } from "./schema.ts";
@@ -90,6 +91,8 @@ export async function contractSubject(faults: FaultSwitch): Promise<ContractSubj
           reason: str(r, "reason"),
           raw: Uint8Array.from(atob(str(r, "raw_base64")), (ch) => ch.charCodeAt(0)),
         })),
+      summaryUserAgents: () =>
+        q(`SELECT _offset, ${USER_AGENT_ROW_COLUMNS.join(", ")} FROM \`${name}.summary\``),
       userAgents: async () =>
         (await q(
           `SELECT user_agent_id, user_agent, browser_family

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { syntheticBatch } from "../testing.ts";
+import { syntheticBatch, USER_AGENT_ROW_COLUMNS } from "../testing.ts";
 import { type ContractSubject, TEST_RETRY, warehouseContract } from "../warehouse_contract.ts";
 import type { FaultSwitch } from "../fault_hook.ts";
 import type { WarehouseBatch, WriteResult } from "../warehouse.ts";
@@ -68,6 +68,8 @@ async function subject(
           reason: String(r.reason),
           raw: r.raw as Uint8Array,
         })),
+      summaryUserAgents: () =>
+        q(`SELECT _offset, ${USER_AGENT_ROW_COLUMNS.join(", ")} FROM summary`),
       userAgents: async () =>
         (await q("SELECT user_agent_id, user_agent, browser_family FROM user_agents")).map((r) => ({
           userAgentId: String(r.user_agent_id),
