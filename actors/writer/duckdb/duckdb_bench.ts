@@ -51,6 +51,7 @@ import type { WarehouseBatch } from "../warehouse.ts";
 import { processCpuMicros, threadCpuMicros } from "../../../observability/thread_cpu.ts";
 import { DuckDBWarehouse } from "./duckdb_warehouse.ts";
 import { stagingDdl } from "./schema.ts";
+import { STAGING_TABLE_COLUMNS } from "../table_columns.ts";
 import { isStringCompression, type StringCompression } from "../../../messages/writer.ts";
 
 interface Options {
@@ -262,7 +263,9 @@ async function rowAppender(options: Options, dir: string): Promise<void> {
     checkpoint_threshold: "256MB",
   });
   const connection = await instance.connect();
-  await connection.run(stagingDdl(1));
+  // Every column of the row, as the row appender writes them (the reference, not the warehouse's
+  // narrow generation).
+  await connection.run(stagingDdl(1, STAGING_TABLE_COLUMNS));
   const rowCount = Math.min(options.rows, options.appenderRows);
   const start = performance.now();
   for (const rows of await batches({ ...options, rows: rowCount }, dir)) {
