@@ -1,7 +1,9 @@
 /**
  * What both warehouses store beyond the staging row, declared once: the staging table's columns
  * (the row, then what the writer stamps) with their types, and the user-agent dimension's columns.
- * DuckDB and BigQuery build their tables from these; the lake's Parquet files carry them too.
+ * DuckDB and BigQuery build their tables from these (DuckDB's staging generations without the
+ * user-agent fields, which its dimension holds: `duckdb/staging_shape.ts`); the lake's Parquet
+ * files carry them all.
  */
 import {
   type ColumnType,

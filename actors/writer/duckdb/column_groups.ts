@@ -2,7 +2,8 @@
  * Named groups of staging columns that the writer-alone bench (`bench -- duckdb --without=...`)
  * can leave out of the staging table, to measure what each group costs DuckDB per row. The key
  * (`_partition`, `_offset`, `_offset_epoch`), `user_agent_id` and everything not named in a group
- * are always kept.
+ * are always kept. The `ua` group is also what the warehouse's narrow staging generations leave
+ * to the `user_agents` dimension (`staging_shape.ts`).
  */
 import {
   STAGING_TABLE_COLUMNS,

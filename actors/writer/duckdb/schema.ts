@@ -1,9 +1,11 @@
 /**
  * The DuckDB schema, created idempotently: one staging table per generation (`staging_g<N>`,
- * no index: dedupe is by watermark), the generation register, watermarks (per partition, with
- * its watermark epoch and topic id) and their resets, dead letters, the user-agent dimension, the
- * product catalog and the export manifest (keyed where they upsert). Files from before a column
- * was added get it at open (`ALTER TABLE ... ADD COLUMN IF NOT EXISTS`).
+ * no index: dedupe is by watermark; narrow, `staging_shape.ts`), the generation register,
+ * watermarks (per partition, with its watermark epoch and topic id) and their resets, dead
+ * letters, the user-agent dimension (the original's twelve fields and the three `ua_` ones narrow
+ * generations read from it), the product catalog and the export manifest (keyed where they
+ * upsert). Files from before a column was added get it at open (`ALTER TABLE ... ADD COLUMN IF NOT
+ * EXISTS`; the dimension's `ua_` columns are filled then, `user_agent_fill.ts`).
  */
 
 import type { DuckDBConnection } from "@duckdb/node-api";
