@@ -8,6 +8,8 @@
  * restarts in a window escalate to the owner (the supervisor) instead of looping. Once a stop has
  * begun (its own, or its supervisor's: `beginStop`) no member is restarted: one that ends is left
  * ended, and what it held is left unfinished (its source reads it again at the next start).
+ * An on-demand pool (`PoolSpec.onDemand`, `on_demand.ts`) starts its Workers for requests and
+ * ends them once idle.
  */
 import { getLogger } from "../../observability/log.ts";
 import { CreditGate, MailboxClosedError } from "./credit_gate.ts";
@@ -39,6 +41,7 @@ import { exitProcess } from "./supervisor.ts";
 import { threadBuffers, worthReturning } from "./buffer_pool.ts";
 import { freeBuffers } from "./free_buffers.ts";
 import { WorkerHandle } from "./worker_handle.ts";
+import { OnDemandMembers } from "./on_demand.ts";
 
 export type { PoolSpec, RuntimeDeadLetter } from "./pool_spec.ts";
 
@@ -55,6 +58,8 @@ export class ActorPool<In extends Specs, Out extends Specs, Asks extends Specs =
   readonly #gate: CreditGate;
   readonly #members: Member[];
   readonly #pending: Envelope[] = [];
+  /** Set for an on-demand pool: starts and ends its members' Workers. */
+  readonly #onDemand: OnDemandMembers | undefined;
   #nextId = 1;
   /** Member that the next `recycle` tries first (round robin). */
   #recycled = 0;
@@ -85,14 +90,27 @@ export class ActorPool<In extends Specs, Out extends Specs, Asks extends Specs =
     const size = spec.size ?? 1;
     this.#gate = new CreditGate(spec.name, size * this.#capacity);
     this.#members = Array.from({ length: size }, (_, index) => newMember(index));
+    this.#onDemand = spec.onDemand === undefined
+      ? undefined
+      : new OnDemandMembers(spec.onDemand, this.#members, {
+        pending: () => this.#pending.length,
+        capacity: this.#capacity,
+        spawn: (m) => this.#spawn(m),
+        stopping: () => this.#state === "stopping" || this.#state === "stopped",
+      });
   }
 
   get name(): string {
     return this.#spec.name;
   }
 
-  /** Starts every member; resolves when all are ready. */
+  /** Starts every member; resolves when all are ready. An on-demand pool starts none yet. */
   async start(): Promise<void> {
+    if (this.#onDemand !== undefined) {
+      this.#onDemand.start();
+      this.#state = "running";
+      return;
+    }
     this.#state = "starting";
     this.#stopCalled = Promise.withResolvers();
     this.#abandonedEmits = 0;
@@ -212,6 +230,7 @@ export class ActorPool<In extends Specs, Out extends Specs, Asks extends Specs =
   async stop(deadlineMs: number): Promise<void> {
     if (this.#state === "stopped") return;
     this.beginStop();
+    this.#onDemand?.stop();
     this.#gate.close();
     this.#stopCalled.resolve("stopping");
     const deadline = Promise.withResolvers<"late">();
@@ -219,6 +238,10 @@ export class ActorPool<In extends Specs, Out extends Specs, Asks extends Specs =
     try {
       await Promise.race([this.#gate.idle(), deadline.promise, this.#workersEnded.promise]);
       const stops = this.#members.map((m) => {
+        // An on-demand member that was ending (idle) when the stop began: its stop is under way.
+        if (m.handle !== undefined && m.state === "stopping" && m.stopped !== undefined) {
+          return m.stopped.promise;
+        }
         if (m.handle === undefined || m.state !== "running") return Promise.resolve();
         m.state = "stopping";
         m.stopped = Promise.withResolvers();
@@ -289,7 +312,12 @@ export class ActorPool<In extends Specs, Out extends Specs, Asks extends Specs =
       lost += this.#requeue(m);
     }
     this.#state = "running";
-    for (const m of this.#members) this.#spawn(m);
+    if (this.#onDemand === undefined) {
+      for (const m of this.#members) this.#spawn(m);
+    } else {
+      this.#onDemand.start(); // Workers again only for what waits
+      this.#onDemand.wake();
+    }
     this.#lost(lost);
   }
 
@@ -310,6 +338,8 @@ export class ActorPool<In extends Specs, Out extends Specs, Asks extends Specs =
       name: this.#spec.name,
       state: this.#state === "running" && this.#members.some((m) => m.state === "restarting")
         ? "restarting"
+        : this.#state === "running" && this.#members.every((m) => m.state === "idle")
+        ? "idle"
         : this.#state,
       members: this.#members.length,
       running: this.#members.filter((m) => m.state === "running").length,
@@ -323,6 +353,7 @@ export class ActorPool<In extends Specs, Out extends Specs, Asks extends Specs =
       peakHeapBytes: this.#members.reduce((sum, m) => sum + m.peakHeapBytes, 0),
       heapBytes: this.#members.reduce((sum, m) => sum + m.heapBytes, 0),
       arrayBufferBytes: this.#members.reduce((sum, m) => sum + m.arrayBufferBytes, 0),
+      ...(this.#onDemand === undefined ? {} : { onDemand: true }),
     };
   }
 
@@ -340,6 +371,7 @@ export class ActorPool<In extends Specs, Out extends Specs, Asks extends Specs =
         m.ready?.resolve();
         m.ready = undefined;
         this.#dispatch();
+        this.#onDemand?.settled(m); // started again after a crash, with nothing left to do
       },
       emit: (name, body) => this.#emitted(m, name, body),
       ask: (name, body) => this.#asked(m, name, body),
@@ -397,6 +429,7 @@ export class ActorPool<In extends Specs, Out extends Specs, Asks extends Specs =
   #enqueue(envelope: Envelope): void {
     this.#pending.push(envelope);
     this.#dispatch();
+    this.#onDemand?.wake();
   }
 
   #dispatch(): void {
@@ -409,6 +442,7 @@ export class ActorPool<In extends Specs, Out extends Specs, Asks extends Specs =
       const envelope = best === undefined ? undefined : this.#pending.shift();
       if (best === undefined || envelope === undefined) return;
       best.inFlight.set(envelope.id, envelope);
+      this.#onDemand?.busy(best);
       const { body, transfer } = this.#movable(envelope);
       const handBack = this.#handBack(envelope, body);
       best.handle?.deliver(envelope.id, envelope.name, body, transfer, handBack);
@@ -441,6 +475,7 @@ export class ActorPool<In extends Specs, Out extends Specs, Asks extends Specs =
     if (!envelope.pinned) this.#gate.release();
     this.#free(envelope);
     this.#dispatch();
+    this.#onDemand?.settled(m);
   }
 
   /** `PoolSpec.release` for a kept message (none for a transferred or a broadcast one). */
@@ -517,6 +552,7 @@ export class ActorPool<In extends Specs, Out extends Specs, Asks extends Specs =
       );
       return;
     }
+    if (this.#onDemand?.restartAfterCrash(m) === false) return; // idle until the next request
     m.state = "restarting";
     m.consecutiveFailures++;
     this.#restarts++;

@@ -3,6 +3,7 @@
  * the callbacks that route what it emits), the envelope each message travels in, and the state
  * kept per member Worker.
  */
+import type { OnDemand } from "./on_demand.ts";
 import type { BodyOf, MessageOf, NoSpecs, Protocol, Specs } from "./protocol.ts";
 import type { RestartPolicy } from "./restart_policy.ts";
 import type { ActorState } from "./snapshot.ts";
@@ -87,6 +88,11 @@ export interface PoolSpec<In extends Specs, Out extends Specs, Asks extends Spec
   /** Init arguments, plain data. */
   readonly args?: unknown;
   readonly restart?: RestartPolicy;
+  /**
+   * Start Workers only for requests and end them once idle (`on_demand.ts`), for an actor off
+   * the data path that is asked now and then. Unset: every Worker runs from `start` to `stop`.
+   */
+  readonly onDemand?: OnDemand;
   /** What happens to a message that keeps crashing its receiver (required: no shared default). */
   readonly onFailure: FailurePolicy;
   /**

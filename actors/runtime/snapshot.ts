@@ -3,8 +3,19 @@
  * restarts, mailbox depth, messages processed and last error; served by /status and /metrics.
  */
 
-/** Lifecycle of an actor (or of one of its Workers). */
-export type ActorState = "starting" | "running" | "restarting" | "stopping" | "stopped" | "failed";
+/**
+ * Lifecycle of an actor (or of one of its Workers). `idle`: an on-demand actor (see
+ * `on_demand.ts`) with no Worker and nothing to do; it starts one for the next request, so it is
+ * not down.
+ */
+export type ActorState =
+  | "starting"
+  | "running"
+  | "idle"
+  | "restarting"
+  | "stopping"
+  | "stopped"
+  | "failed";
 
 /** One actor (all Workers of a pool together). */
 export interface ActorSnapshot {
@@ -31,6 +42,11 @@ export interface ActorSnapshot {
   readonly arrayBufferBytes?: number;
   /** Set on a temporary child (see `ChildSpec.restart`): its trouble is not the pipeline's. */
   readonly temporary?: boolean;
+  /**
+   * Set on an on-demand actor (`PoolSpec.onDemand`): its Workers run only while it has requests,
+   * so fewer than `members` running is not a fault while its state is `running` or `idle`.
+   */
+  readonly onDemand?: boolean;
 }
 
 /** A supervisor and its children, in start order. */
