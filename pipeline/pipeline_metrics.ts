@@ -13,11 +13,24 @@ import {
   type WriterStalled,
 } from "../messages/writer.ts";
 import { Registry } from "../observability/metrics.ts";
-import { actorsOf, type SupervisorSnapshot } from "../actors/runtime/snapshot.ts";
+import {
+  type ActorSnapshot,
+  actorsOf,
+  type SupervisorSnapshot,
+} from "../actors/runtime/snapshot.ts";
 import type { StageCondition } from "./readiness.ts";
 
 const EVENTS = "pipeline_events_total";
 const EVENTS_HELP = "Events through each stage of the pipeline.";
+/**
+ * Whether an actor can do its work: every Worker runs, or, on demand, it runs or is idle (a Worker
+ * starting for a request, or none until the next one), not restarting or failed.
+ */
+export function actorUp(a: ActorSnapshot): boolean {
+  if (a.onDemand === true) return a.state === "running" || a.state === "idle";
+  return a.running === a.members;
+}
+
 const WRITE_BUCKETS_S = [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
 /** Counters the pipeline keeps, and their rendering. */
@@ -218,9 +231,10 @@ export class PipelineMetrics {
       const labels = { actor: a.name };
       r.set(
         "pipeline_actor_up",
-        "1 when every Worker of the actor runs.",
+        "1 when every Worker of the actor runs (an on-demand actor: when it is running or idle, " +
+          "its Workers started for requests only).",
         labels,
-        a.running === a.members ? 1 : 0,
+        actorUp(a) ? 1 : 0,
       );
       r.set(
         "pipeline_actor_mailbox_depth",

@@ -88,7 +88,8 @@ export class Readiness {
       const reasons: string[] = [];
       let since: number | undefined;
       let kind: ProblemKind | null = null;
-      if (actor.state !== "running") {
+      // An idle on-demand actor (no Worker until its next request) is not down.
+      if (actor.state !== "running" && actor.state !== "idle") {
         since = this.#downSince.get(actor.name) ?? now;
         this.#downSince.set(actor.name, since);
         const error = actor.lastError === null ? "" : `; last error: ${actor.lastError}`;

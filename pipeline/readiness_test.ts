@@ -156,3 +156,16 @@ Deno.test("while the tree starts, the verdict names the stage being started and 
     "starting: writer: open the warehouse failed: connect ECONNREFUSED (for 5 s)",
   );
 });
+
+Deno.test("an on-demand actor with no Worker (idle) or one started for a request is fine, and not stuck", () => {
+  const r = new Readiness();
+  const idle = actor("exporter", { state: "idle", running: 0, onDemand: true });
+  const serving = actor("geoip", { state: "running", running: 0, onDemand: true });
+  const pipeline = tree(idle, serving, actor("writer"));
+  r.conditions(pipeline, 1_000);
+  assert.equal(r.verdict(pipeline, 900_000).ready, true);
+  assert.equal(r.stuckSince(pipeline, 900_000), undefined);
+  const crashLoop = actor("exporter", { state: "restarting", running: 0, onDemand: true });
+  r.conditions(tree(crashLoop), 1_000);
+  assert.equal(r.stuckSince(tree(crashLoop), 9_000)?.stage, "exporter", "a crash loop still is");
+});

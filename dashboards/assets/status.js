@@ -29,7 +29,7 @@ function treeNode(node) {
     const bar = el("span", { class: `fill${fill > 0.8 ? " high" : ""}` }, el("span"));
     bar.firstChild.style.width = `${Math.round(fill * 100)}%`;
     facts.append(
-      el("span", {}, `${node.running}/${node.members} running`),
+      el("span", {}, `${node.running}/${node.members} running${node.onDemand ? " on demand" : ""}`),
       el("span", {}, `restarts ${node.restarts}`),
       el("span", { title: "mailbox fill" }, bar, ` ${node.mailboxDepth}/${node.mailboxCapacity}`),
       el("span", {}, `${number.format(node.processed)} msgs`),
