@@ -37,7 +37,7 @@ export async function prepareGeoip(config: Config): Promise<string | null> {
   // A Worker that cannot even start ends the process once its restarts are spent, as any actor.
   await builder.start();
   try {
-    const { table } = await builder.ask("geoip.refresh", {}, PREPARE_TIMEOUT_MS);
+    const { table } = await builder.ask("geoip.refresh", { known: null }, PREPARE_TIMEOUT_MS);
     return table?.path ?? null;
   } finally {
     await builder.stop(STOP_MS);

@@ -11,6 +11,7 @@ import { fullMailboxes, type SupervisorSnapshot } from "../actors/runtime/snapsh
 import type { Supervisor } from "../actors/runtime/supervisor.ts";
 import type { Config } from "../config/config.ts";
 import type { CrawlCounters } from "../messages/crawler.ts";
+import type { GeoipKnown } from "../messages/geoip.ts";
 import type { ExportOutcome, ExportReport } from "../messages/staging_generations.ts";
 import { getLogger } from "../observability/log.ts";
 import { enricherArgs, type PipelineActors, pipelineActors } from "./pipeline_actors.ts";
@@ -52,6 +53,8 @@ export class Pipeline {
   /** The range table the enrichers map (null: none). */
   geoipTable: string | null;
   #geoipTimer: ReturnType<typeof setInterval> | undefined;
+  /** What the last geoip check found, for the next (the geoip actor's Worker lives per check). */
+  #geoipKnown: GeoipKnown | null = null;
   readonly #geoipRefreshMs: number;
   #exports: Promise<unknown> = Promise.resolve();
   readonly #exportListeners: ((report: ExportReport) => void)[] = [];
@@ -264,7 +267,12 @@ export class Pipeline {
    * chunks (restarted enrichers start with it), so no lookup ever fails during the swap.
    */
   async refreshGeoip(): Promise<void> {
-    const { table } = await this.actors.geoip.ask("geoip.refresh", {}, EXPORT_TIMEOUT_MS);
+    const { table, known } = await this.actors.geoip.ask(
+      "geoip.refresh",
+      { known: this.#geoipKnown },
+      EXPORT_TIMEOUT_MS,
+    );
+    this.#geoipKnown = known;
     const path = table?.path ?? null;
     if (path === this.geoipTable) return;
     this.actors.enrichers.setArgs(enricherArgs(path, this.#enricherFaults));

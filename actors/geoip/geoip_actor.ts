@@ -1,7 +1,8 @@
 /**
  * Worker entry of the geoip actor: owns the table manager, so building a changed source (seconds
  * for millions of ranges) never blocks the pipeline's routing thread. `geoip.refresh` answers with
- * the current table; the pipeline swaps it into every enricher when its version changed.
+ * the current table; the pipeline swaps it into every enricher when its version changed. It runs
+ * on demand (a Worker per check): the pipeline passes what the last check found with the next.
  */
 import { GEOIP_PROTOCOL, isGeoipArgs } from "../../messages/geoip.ts";
 import { serve } from "../runtime/serve.ts";
@@ -19,9 +20,9 @@ serve(GEOIP_PROTOCOL, isGeoipArgs, (args) => {
   const manager = new GeoipTableManager(source);
   return {
     handlers: {
-      "geoip.refresh": async () => {
-        const { table } = await manager.ensure();
-        return { table: table === null ? null : { path: table.path, version: table.version } };
+      "geoip.refresh": async ({ known }) => {
+        const { table, sources } = await manager.ensure(known ?? undefined);
+        return { table: { path: table.path, version: table.version }, known: { sources, table } };
       },
     },
   };

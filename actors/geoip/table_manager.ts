@@ -34,6 +34,8 @@ export interface ManagerOptions {
 export interface EnsureResult {
   readonly table: TableRef;
   readonly changed: boolean;
+  /** The sources' sizes and times it was checked against (see `ensure`'s `known`). */
+  readonly sources: string;
 }
 
 const TABLE_FILE = /^table-[0-9a-f]{16}\.bin(\.tmp-.*)?$/;
@@ -70,8 +72,18 @@ export class GeoipTableManager {
     this.#onProgress = options.onProgress;
   }
 
-  /** Builds or copies the table when needed; throws when a build or copy fails. */
-  async ensure(): Promise<EnsureResult> {
+  /**
+   * Builds or copies the table when needed; throws when a build or copy fails. `known`: what an
+   * earlier manager's `ensure` found (`sources` and `table`), taken as this one's own when it has
+   * checked nothing yet, so an unchanged source is not hashed again by a new manager.
+   */
+  async ensure(known?: { readonly sources: string; readonly table: TableRef }): Promise<
+    EnsureResult
+  > {
+    if (this.#current === null && known !== undefined) {
+      this.#statKey = known.sources;
+      this.#current = known.table;
+    }
     const source = this.#source;
     const files: SourceFile[] = source.kind === "table"
       ? [{ path: source.tablePath, family: 4 }]
@@ -81,7 +93,7 @@ export class GeoipTableManager {
       ];
     const statKey = await statsOf(files);
     if (statKey === this.#statKey && this.#current !== null) {
-      return { table: this.#current, changed: false };
+      return { table: this.#current, changed: false, sources: statKey };
     }
     await Deno.mkdir(source.tableDir, { recursive: true });
     const table = source.kind === "table"
@@ -91,7 +103,7 @@ export class GeoipTableManager {
     this.#statKey = statKey;
     this.#current = table;
     await prune(source.tableDir, [table.path, previous?.path]);
-    return { table, changed: previous?.version !== table.version };
+    return { table, changed: previous?.version !== table.version, sources: statKey };
   }
 
   async #build(

@@ -38,13 +38,16 @@ Deno.test("builds CSV sources into the data directory, then rebuilds only when t
     assert.equal(first.table.path, `${dir}/data/geoip/table-${first.table.version}.bin`);
     assert.deepEqual(logger.events.map(([e]) => e), ["GeoipTableBuilt"]);
 
-    assert.deepEqual(await manager.ensure(), { table: first.table, changed: false });
+    const unchanged = { table: first.table, changed: false, sources: first.sources };
+    assert.deepEqual(await manager.ensure(), unchanged);
     // Touched but identical: hashed again, not rebuilt.
     await Deno.utime(`${dir}/db5.csv`, new Date(), new Date(Date.now() + 5000));
-    assert.deepEqual(await manager.ensure(), { table: first.table, changed: false });
+    const touched = await manager.ensure();
+    assert.deepEqual({ ...touched, sources: "" }, { ...unchanged, sources: "" });
+    assert.notEqual(touched.sources, first.sources, "its new time is what it knows now");
     // A new manager (a restart) finds the built table by its source checksum.
     const restarted = new GeoipTableManager(source, { logger });
-    assert.deepEqual(await restarted.ensure(), { table: first.table, changed: true });
+    assert.deepEqual(await restarted.ensure(), { ...touched, changed: true });
     assert.equal(logger.events.length, 1, "no second build");
 
     await writeDb5Csv(generateDb5({ ranges: 2000, seed: 2 }), `${dir}/db5.csv`);
@@ -61,6 +64,27 @@ Deno.test("builds CSV sources into the data directory, then rebuilds only when t
         `table-${second.table.version}.bin`,
       ].sort(),
     );
+  });
+});
+
+Deno.test("a new manager given what an earlier one found does not hash sources whose sizes and times did not change", async () => {
+  await inTempDir(async (dir) => {
+    const csv = `${dir}/db5.csv`;
+    await writeDb5Csv(generateDb5({ ranges: 500, seed: 4 }), csv);
+    const source = resolveGeoipSource({ csv, dataDir: `${dir}/data` });
+    assert.ok(typeof source !== "string");
+    const logger = recordingLogger();
+    const first = await new GeoipTableManager(source, { logger }).ensure();
+    // Other bytes, same size and time: only a hash would see the change.
+    const { mtime } = await Deno.stat(csv);
+    const bytes = await Deno.readFile(csv);
+    bytes.reverse();
+    await Deno.writeFile(csv, bytes);
+    await Deno.utime(csv, mtime ?? new Date(), mtime ?? new Date());
+    const next = new GeoipTableManager(source, { logger });
+    const known = { sources: first.sources, table: first.table };
+    assert.deepEqual(await next.ensure(known), { ...first, changed: false });
+    assert.deepEqual(logger.events.map(([e]) => e), ["GeoipTableBuilt"], "not hashed, not built");
   });
 });
 
