@@ -1,7 +1,7 @@
 /**
  * The pipeline's actors and the routes between them: consumer -> enricher pool -> batcher ->
  * writer, with the writer's acknowledgements flowing back to the consumer, which commits only
- * what is durable; the geoip actor beside them. Each pool states what becomes of a message that
+ * what is durable; the geoip actor and the exporter beside them, started on demand. Each pool states what becomes of a message that
  * keeps crashing it: nothing on the data path is given up without its events accounted for. The
  * tree that supervises them is `pipeline_tree.ts`.
  *
@@ -54,6 +54,16 @@ export const MAILBOX_CAPACITY = { writer: 2, batcher: 2, enricher: 2, consumer: 
 export const FETCH_MAX_BYTES = 4 * 1024 * 1024;
 /** See `FETCH_MAX_BYTES`. */
 export const FETCH_MAX_BYTES_PER_PARTITION = 1024 * 1024;
+
+/**
+ * The geoip actor and the exporter are asked now and then (a check every `GEOIP_REFRESH_MS`, an
+ * export on request or schedule), so their Workers start for a request and end right after it
+ * (`on_demand.ts`) instead of holding an isolate each for the whole run. No idle period: their
+ * requests do not come in bursts (exports run one after another, and one chained after another
+ * is queued before the Worker ends, so it keeps it), and a Worker start (tens of ms) is small
+ * beside an export or a minute between checks.
+ */
+const ON_DEMAND = { idleMs: 0 } as const;
 
 /** Distinct User-Agents each enricher keeps parsed (clickstreams hit ~99% with a few thousand). */
 const USER_AGENT_CACHE_ENTRIES = 10_000;
@@ -124,6 +134,8 @@ export function pipelineActors(
     module: workerModuleUrl("geoip"),
     protocol: GEOIP_PROTOCOL,
     capacity: 1,
+    // Off the data path: a Worker only for each check (every GEOIP_REFRESH_MS), see ON_DEMAND.
+    onDemand: ON_DEMAND,
     // A refresh that keeps crashing is given up; the next one is asked for later.
     onFailure: { kind: "drop", after: 3 },
     args: geoipArgs(config),
@@ -181,6 +193,8 @@ export function pipelineActors(
     module: workerModuleUrl("exporter"),
     protocol: EXPORTER_PROTOCOL,
     capacity: 1,
+    // Off the data path: a Worker only while exports run, see ON_DEMAND.
+    onDemand: ON_DEMAND,
     // An export that keeps crashing the exporter fails; the next export request retries it.
     onFailure: { kind: "drop", after: 3 },
     args: {

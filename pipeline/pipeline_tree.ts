@@ -7,15 +7,18 @@
  * see `Supervised.beginStop`), and its chunk, never acknowledged, is read again at the next start.
  *
  *   pipeline  one_for_one, 3 restarts in 60 s, then the process exits 1
- *   ├── geoip      builds a changed range table; the swap is broadcast to the enrichers
+ *   ├── geoip      builds a changed range table; the swap is broadcast to the enrichers (¹)
  *   ├── writer     owns the warehouse
- *   ├── exporter   owns the lake; asks the writer for each warehouse step
+ *   ├── exporter   owns the lake; asks the writer for each warehouse step (¹)
  *   ├── enricher   ENRICHERS Workers
  *   ├── ingest     rest_for_one, 3 restarts in 60 s, then up to the pipeline
  *   │   ├── batcher    its open batch dies with it ...
  *   │   └── consumer   ... so the consumer restarts with it and re-reads from the last commit
  *   └── crawler    temporary: one_for_one with no restarts; when it gives up, crawling stops
  *       └── crawler#0..n                                            and ingestion goes on
+ *
+ * (¹) On demand: a Worker only while a check or an export runs, none in between (`idle`, which is
+ * not down); see `ON_DEMAND` in pipeline_actors.ts.
  */
 import { CRAWLER_SHUTDOWN_MS, type CrawlerPool } from "../actors/crawler/crawler_pool.ts";
 import { type ChildSpec, Supervisor } from "../actors/runtime/supervisor.ts";
