@@ -26,7 +26,7 @@ import { ActorPool } from "../actors/runtime/actor_pool.ts";
 import { copiedRows, rowsTransferables } from "../messages/packed_rows.ts";
 import { chunkTransferables, copiedChunk } from "../messages/packed_chunk.ts";
 import type { NoSpecs, Specs } from "../actors/runtime/protocol.ts";
-import { workerModuleUrl } from "../actors/worker_modules.ts";
+import { type WorkerModule, workerModuleUrl } from "../actors/worker_modules.ts";
 import type { PipelineMetrics } from "./pipeline_metrics.ts";
 import { poisonChunk } from "./poison_chunk.ts";
 import type { Progress } from "./progress.ts";
@@ -64,6 +64,9 @@ export const FETCH_MAX_BYTES_PER_PARTITION = 1024 * 1024;
  * beside an export or a minute between checks.
  */
 const ON_DEMAND = { idleMs: 0 } as const;
+
+/** The actors whose pools run `ON_DEMAND` (`bench -- isolates` loads them last, for a request). */
+export const ON_DEMAND_ACTORS: ReadonlySet<WorkerModule> = new Set(["geoip", "exporter"]);
 
 /** Distinct User-Agents each enricher keeps parsed (clickstreams hit ~99% with a few thousand). */
 const USER_AGENT_CACHE_ENTRIES = 10_000;
