@@ -1,7 +1,8 @@
 /**
  * Export through the real pipeline process and the real `deno task export` command: exports
  * while events stream in leave every event in exactly one place (lake, staging or dead letters),
- * and with no pipeline the command says so and exits 3.
+ * the exporter (on demand) is idle and ready between exports and a stop while one runs finishes
+ * it, and with no pipeline the command says so and exits 3.
  */
 import assert from "node:assert/strict";
 import { freePorts } from "../free_port.ts";
@@ -64,6 +65,58 @@ Deno.test({
     assert.deepEqual(exactlyOnceProblems(got, ends), []);
     const inLake = [...got.exported.values()].reduce((n, l) => n + l.length, 0);
     assert.equal(inLake, exported.reduce((a, b) => a + b, 0));
+    assert.deepEqual(got.orphans, []);
+    await Deno.remove(dataDir, { recursive: true });
+  },
+});
+
+/** The exporter's and geoip actor's entries of `/status`'s supervision tree. */
+async function onDemandActors(pipeline: { get(path: string): Promise<Response> }) {
+  const status = await (await pipeline.get("/status")).json() as {
+    supervision: { children: { name: string; state: string; mailboxDepth: number }[] };
+  };
+  const named = (name: string) => status.supervision.children.find((c) => c.name === name);
+  return { exporter: named("exporter"), geoip: named("geoip") };
+}
+
+Deno.test({
+  name:
+    "on demand, the exporter is idle and ready between exports, and a SIGTERM while one runs finishes it",
+  sanitizeOps: false,
+  sanitizeResources: false,
+  async fn() {
+    const t = await freshTopic("e2e-export-stop");
+    const dataDir = await Deno.makeTempDir({ prefix: "e2e-export-stop-" });
+    const pipeline = await startPipeline({ dataDir, env: pipelineEnv(t) });
+    const sent = await produce(t.brokers, t.topic, 60_000, 0.02);
+    assert.equal(sent.sent, 60_000);
+    const ends = await caughtUp(t);
+    // The export at start (nothing sealed) has ended its Worker; geoip checks after a minute.
+    while ((await onDemandActors(pipeline)).exporter?.state !== "idle") {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    assert.equal((await onDemandActors(pipeline)).geoip?.state, "idle");
+    const ready = await pipeline.get("/ready");
+    assert.equal(ready.status, 200, await ready.text());
+    const exporting = exportCommand(dataDir, pipeline.controlPort, pipeline.token);
+    let answered = false;
+    exporting.finally(() => answered = true);
+    let seen = false;
+    while (!seen) {
+      assert.ok(!answered, "the export ended before it was seen running: export more rows");
+      const { exporter } = await onDemandActors(pipeline);
+      seen = exporter?.state === "running" && exporter.mailboxDepth === 1;
+      if (!seen) await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    await pipeline.stopExpecting("SIGTERM", 0);
+    const result = await exporting;
+    assert.equal(result.code, 0, `the drain finishes the export under way: ${result.stderr}`);
+    const report = JSON.parse(result.stdout) as { rows: number };
+    const got = await readWarehouse(`${dataDir}/warehouse.duckdb`, t.topic, `${dataDir}/lake`);
+    assert.deepEqual(exactlyOnceProblems(got, ends), []);
+    const inLake = [...got.exported.values()].reduce((n, l) => n + l.length, 0);
+    assert.equal(inLake, report.rows);
+    assert.ok(report.rows > 0);
     assert.deepEqual(got.orphans, []);
     await Deno.remove(dataDir, { recursive: true });
   },
