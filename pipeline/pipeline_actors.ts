@@ -60,8 +60,8 @@ export const FETCH_MAX_BYTES_PER_PARTITION = 1024 * 1024;
  * export on request or schedule), so their Workers start for a request and end right after it
  * (`on_demand.ts`) instead of holding an isolate each for the whole run. No idle period: their
  * requests do not come in bursts (exports run one after another, and one chained after another
- * is queued before the Worker ends, so it keeps it), and a Worker start (tens of ms) is small
- * beside an export or a minute between checks.
+ * is queued before the Worker ends, so it keeps it), and a Worker start (a geoip check with it:
+ * 40–120 ms of CPU, bench/README.md) is small beside an export or a minute between checks.
  */
 const ON_DEMAND = { idleMs: 0 } as const;
 
