@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import type { ActorSnapshot, SupervisorSnapshot } from "../actors/runtime/snapshot.ts";
+import { actorSnapshot, supervisorSnapshot } from "../actors/runtime/snapshot_fixtures.ts";
 import { dashboards } from "../dashboards/dashboards_handler.ts";
 import { launchChromium } from "../test/browser/chromium.ts";
 import type { PageCanvas, PageGlobals } from "../test/browser/page_dom.ts";
@@ -9,20 +10,8 @@ import { StatusHistory } from "./status_history.ts";
 const ARTIFACTS = "test-artifacts/status";
 const TOKEN = "status-test-token-0123456789abcdef";
 
-const actor = (name: string, over: Partial<ActorSnapshot> = {}): ActorSnapshot => ({
-  kind: "actor",
-  name,
-  state: "running",
-  members: 1,
-  running: 1,
-  restarts: 0,
-  mailboxDepth: 0,
-  mailboxCapacity: 2,
-  processed: 1000,
-  deadLetters: 0,
-  lastError: null,
-  ...over,
-});
+const actor = (name: string, over: Partial<ActorSnapshot> = {}): ActorSnapshot =>
+  actorSnapshot(name, { processed: 1000, ...over });
 
 /** A pipeline's /status as the wrapped control handlers answer it, changing between polls. */
 function livePipeline() {
@@ -38,20 +27,14 @@ function livePipeline() {
     });
   }
   let writerRestarts = 1;
-  const tree = (): SupervisorSnapshot => ({
-    kind: "supervisor",
-    name: "pipeline",
-    strategy: "one_for_one",
-    state: "running",
-    restarts: 0,
-    children: [
+  const tree = (): SupervisorSnapshot =>
+    supervisorSnapshot("pipeline", [
       actor("geoip", { mailboxCapacity: 1 }),
       actor("writer", { restarts: writerRestarts, mailboxDepth: 2, lastError: "disk full" }),
       actor("batcher", { mailboxDepth: 3, mailboxCapacity: 8 }),
       actor("enricher", { members: 2, running: 2, mailboxDepth: 4, mailboxCapacity: 4 }),
       actor("consumer", { mailboxDepth: 10, mailboxCapacity: 64 }),
-    ],
-  });
+    ]);
   return {
     restartWriter: () => writerRestarts++,
     status: () => ({

@@ -1,21 +1,10 @@
 import assert from "node:assert/strict";
-import type { ActorSnapshot, SupervisorSnapshot } from "../actors/runtime/snapshot.ts";
+import type { ActorSnapshot } from "../actors/runtime/snapshot.ts";
+import { actorSnapshot, supervisorSnapshot } from "../actors/runtime/snapshot_fixtures.ts";
 import { actorUp, PipelineMetrics } from "./pipeline_metrics.ts";
 
-const actor = (name: string, over: Partial<ActorSnapshot> = {}): ActorSnapshot => ({
-  kind: "actor",
-  name,
-  state: "running",
-  members: 1,
-  running: 1,
-  restarts: 0,
-  mailboxDepth: 0,
-  mailboxCapacity: 1,
-  processed: 0,
-  deadLetters: 0,
-  lastError: null,
-  ...over,
-});
+const actor = (name: string, over: Partial<ActorSnapshot> = {}): ActorSnapshot =>
+  actorSnapshot(name, { mailboxCapacity: 1, ...over });
 
 Deno.test("an on-demand actor is up while idle or serving, down while restarting or failed", () => {
   const onDemand = { running: 0, onDemand: true } as const;
@@ -31,13 +20,8 @@ Deno.test("an on-demand actor is up while idle or serving, down while restarting
 });
 
 Deno.test("pipeline_actor_up reads 1 for an idle on-demand actor", () => {
-  const tree: SupervisorSnapshot = {
-    kind: "supervisor",
-    name: "pipeline",
-    strategy: "one_for_one",
-    state: "running",
-    restarts: 0,
-    children: [actor("exporter", { state: "idle", running: 0, onDemand: true })],
-  };
+  const tree = supervisorSnapshot("pipeline", [
+    actor("exporter", { state: "idle", running: 0, onDemand: true }),
+  ]);
   assert.match(new PipelineMetrics().render(tree), /pipeline_actor_up\{actor="exporter"\} 1/);
 });

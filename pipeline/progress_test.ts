@@ -1,32 +1,17 @@
 import assert from "node:assert/strict";
 import type { ConsumerLag } from "../messages/consumer.ts";
-import type { ActorSnapshot, SupervisorSnapshot } from "../actors/runtime/snapshot.ts";
+import type { SupervisorSnapshot } from "../actors/runtime/snapshot.ts";
+import { actorSnapshot, supervisorSnapshot } from "../actors/runtime/snapshot_fixtures.ts";
 import { Progress, unreadMessages } from "./progress.ts";
 
-const actor = (name: string, mailboxDepth = 0): ActorSnapshot => ({
-  kind: "actor",
-  name,
-  state: "running",
-  members: 1,
-  running: 1,
-  restarts: 0,
-  mailboxDepth,
-  mailboxCapacity: 8,
-  processed: 0,
-  deadLetters: 0,
-  lastError: null,
-});
-/** The pipeline's tree with the given mailbox depths. */
-const tree = (depths: Record<string, number> = {}): SupervisorSnapshot => ({
-  kind: "supervisor",
-  name: "pipeline",
-  strategy: "one_for_one",
-  state: "running",
-  restarts: 0,
-  children: ["geoip", "writer", "batcher", "enricher", "consumer"].map((n) =>
-    actor(n, depths[n] ?? 0)
-  ),
-});
+/** The pipeline's tree with the given mailbox depths (mailboxes of 8). */
+const tree = (depths: Record<string, number> = {}): SupervisorSnapshot =>
+  supervisorSnapshot(
+    "pipeline",
+    ["geoip", "writer", "batcher", "enricher", "consumer"].map((n) =>
+      actorSnapshot(n, { mailboxDepth: depths[n] ?? 0, mailboxCapacity: 8 })
+    ),
+  );
 /** A lag report: per partition, messages not yet read. */
 const lag = (unread: number[], halted: number[] = []): ConsumerLag => ({
   partitions: unread.map((n, partition) => ({ partition, seen: 99, high: 100 + n })),

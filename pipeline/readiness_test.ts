@@ -1,29 +1,10 @@
 import assert from "node:assert/strict";
 import type { ActorSnapshot, SupervisorSnapshot } from "../actors/runtime/snapshot.ts";
+import { actorSnapshot as actor, supervisorSnapshot } from "../actors/runtime/snapshot_fixtures.ts";
 import { Readiness } from "./readiness.ts";
 
-const actor = (name: string, over: Partial<ActorSnapshot> = {}): ActorSnapshot => ({
-  kind: "actor",
-  name,
-  state: "running",
-  members: 1,
-  running: 1,
-  restarts: 0,
-  mailboxDepth: 0,
-  mailboxCapacity: 2,
-  processed: 0,
-  deadLetters: 0,
-  lastError: null,
-  ...over,
-});
-const tree = (...children: ActorSnapshot[]): SupervisorSnapshot => ({
-  kind: "supervisor",
-  name: "pipeline",
-  strategy: "one_for_one",
-  state: "running",
-  restarts: 0,
-  children,
-});
+const tree = (...children: ActorSnapshot[]): SupervisorSnapshot =>
+  supervisorSnapshot("pipeline", children);
 
 Deno.test("every stage is a named condition; all fine means ready", () => {
   const r = new Readiness();

@@ -1,31 +1,8 @@
 import assert from "node:assert/strict";
-import { type ActorSnapshot, fullMailboxes, type SupervisorSnapshot } from "./snapshot.ts";
+import { fullMailboxes } from "./snapshot.ts";
+import { actorSnapshot, supervisorSnapshot as supervisor } from "./snapshot_fixtures.ts";
 
-const actor = (name: string, mailboxDepth: number): ActorSnapshot => ({
-  kind: "actor",
-  name,
-  state: "running",
-  members: 1,
-  running: 1,
-  restarts: 0,
-  mailboxDepth,
-  mailboxCapacity: 2,
-  processed: 0,
-  deadLetters: 0,
-  lastError: null,
-});
-
-const supervisor = (
-  name: string,
-  children: SupervisorSnapshot["children"],
-): SupervisorSnapshot => ({
-  kind: "supervisor",
-  name,
-  strategy: "one_for_one",
-  state: "running",
-  restarts: 0,
-  children,
-});
+const actor = (name: string, mailboxDepth: number) => actorSnapshot(name, { mailboxDepth });
 
 Deno.test("full mailboxes are named through nested supervisors; one with room is not", () => {
   const tree = supervisor("pipeline", [
