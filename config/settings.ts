@@ -208,7 +208,7 @@ export const SETTINGS = {
   ),
   duckdbStringCompression: choice(
     "DUCKDB_STRING_COMPRESSION",
-    "How DuckDB stores staged text at its checkpoints: `auto` (compressed: about 100 bytes per event on disk in a warehouse this version made, at about the checkpoint cost of none; about 240, at twice the cost, in one an earlier version made) or `off` (as it is, about 870 bytes per event: faster only in a warehouse an earlier version made, docs/OPERATIONS.md).",
+    "How DuckDB stores staged text at its checkpoints: `auto` (compressed: about 90 bytes per event on disk in a warehouse this version made, at about the checkpoint cost of none; about 240, at twice the cost, in one an earlier version made) or `off` (as it is, about 870 bytes per event: faster only in a warehouse an earlier version made, docs/OPERATIONS.md).",
     STRING_COMPRESSIONS,
     "auto",
   ),
