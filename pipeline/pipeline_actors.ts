@@ -1,9 +1,9 @@
 /**
  * The pipeline's actors and the routes between them: consumer -> enricher pool -> batcher ->
  * writer, with the writer's acknowledgements flowing back to the consumer, which commits only
- * what is durable; the geoip actor and the exporter beside them, started on demand. Each pool states what becomes of a message that
- * keeps crashing it: nothing on the data path is given up without its events accounted for. The
- * tree that supervises them is `pipeline_tree.ts`.
+ * what is durable; the geoip actor and the exporter beside them, started on demand. Each pool
+ * states what becomes of a message that keeps crashing it: nothing on the data path is given up
+ * without its events accounted for. The tree that supervises them is `pipeline_tree.ts`.
  *
  * Enriched rows move on from the enrichers to the batcher as transferred buffers: the host
  * neither copies nor keeps them. What a batcher held when it died is read again from Kafka
