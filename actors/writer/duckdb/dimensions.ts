@@ -15,6 +15,7 @@ import {
   type TableColumnType,
   USER_AGENT_COLUMNS,
 } from "../table_columns.ts";
+import { TEMP_TABLE, withAppender } from "./appender_scope.ts";
 import { appendColumns, type ChunkColumn } from "./column_chunks.ts";
 import { isRepresentableMs } from "../value_limits.ts";
 import { ADDED_UA_COLUMNS } from "./user_agent_fill.ts";
@@ -38,15 +39,12 @@ async function insertNew(
     `CREATE TEMP TABLE IF NOT EXISTS ${incoming} AS SELECT ${names} FROM ${table} LIMIT 0`,
   );
   await connection.run(`DELETE FROM ${incoming}`);
-  const appender = await connection.createAppender(incoming, "main", "temp");
-  try {
-    appendColumns(appender, candidates.columns, candidates.keys.length);
-  } catch (error: unknown) {
-    appender.clear();
-    appender.closeSync();
-    throw error;
-  }
-  appender.closeSync();
+  await withAppender(
+    connection,
+    incoming,
+    (appender) => appendColumns(appender, candidates.columns, candidates.keys.length),
+    TEMP_TABLE,
+  );
   const result = await connection.run(
     `INSERT OR IGNORE INTO ${table} (${names}) SELECT ${names} FROM ${incoming}`,
   );

@@ -7,7 +7,6 @@
  */
 
 import {
-  type DuckDBAppender,
   type DuckDBConnection,
   type DuckDBDataChunk,
   DuckDBTimestampTZValue,
@@ -22,25 +21,8 @@ import { packedOf, viewOf } from "../../../messages/packed_rows.ts";
 import { appendChunks, appendColumns, type ChunkColumn } from "./column_chunks.ts";
 import type { TableColumnType } from "../table_columns.ts";
 import { stagingTable } from "./schema.ts";
+import { withAppender } from "./appender_scope.ts";
 import { NARROW_STAGING_COLUMNS } from "./staging_shape.ts";
-
-/** Appends through a fresh appender and closes (flushes) it; discards its buffer on failure. */
-async function withAppender(
-  connection: DuckDBConnection,
-  table: string,
-  fill: (appender: DuckDBAppender) => void,
-): Promise<void> {
-  const appender = await connection.createAppender(table);
-  try {
-    fill(appender);
-  } catch (error: unknown) {
-    // Closing flushes, so clear first: a half-filled batch must never reach the table.
-    appender.clear();
-    appender.closeSync();
-    throw error;
-  }
-  appender.closeSync();
-}
 
 /** A staging row's column index by name (the writer's stamps are past the row's end). */
 const ROW_INDEX = new Map(STAGING_COLUMNS.map((c, i) => [c.name, i]));

@@ -8,6 +8,7 @@ import type { DuckDBConnection } from "@duckdb/node-api";
 import type { Cell } from "../../../messages/staging_columns.ts";
 import { retypeRow } from "../retyped_columns.ts";
 import { duckdbTypeSql, STAGING_TABLE_COLUMNS, type TableColumnType } from "../table_columns.ts";
+import { withAppender } from "./appender_scope.ts";
 import { appendColumns, type ChunkColumn } from "./column_chunks.ts";
 
 /** Name of the temporary table of converted values. */
@@ -44,7 +45,6 @@ export async function convertStaleColumns(
     `CREATE TEMP TABLE ${RETYPED_TABLE} (rid BIGINT, ${members}, field_problems VARCHAR[], ` +
       `extra VARCHAR)`,
   );
-  const appender = await connection.createAppender(RETYPED_TABLE);
   const columns: ChunkColumn[] = [
     { name: "rid", type: "BIGINT", cells: rid },
     ...stale.map((name, i): ChunkColumn => ({
@@ -55,14 +55,11 @@ export async function convertStaleColumns(
     { name: "field_problems", type: "VARCHAR[]", cells: problemsColumn },
     { name: "extra", type: "VARCHAR", cells: extraColumn },
   ];
-  try {
-    appendColumns(appender, columns, rows.length);
-  } catch (error: unknown) {
-    appender.clear();
-    appender.closeSync();
-    throw error;
-  }
-  appender.closeSync();
+  await withAppender(
+    connection,
+    RETYPED_TABLE,
+    (appender) => appendColumns(appender, columns, rows.length),
+  );
   return rows.length;
 }
 

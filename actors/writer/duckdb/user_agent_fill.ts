@@ -9,6 +9,7 @@
 import type { DuckDBConnection } from "@duckdb/node-api";
 import type { Cell } from "../../../messages/staging_columns.ts";
 import { getLogger } from "../../../observability/log.ts";
+import { TEMP_TABLE, withAppender } from "./appender_scope.ts";
 import { appendColumns, type ChunkColumn } from "./column_chunks.ts";
 import { tableColumns } from "./staging_shape.ts";
 
@@ -86,15 +87,12 @@ export async function fillAddedUserAgentColumns(connection: DuckDBConnection): P
     { name: "ua_cpu_architecture", type: "VARCHAR", cells: values.map((v) => v[1]) },
     { name: "ua_is_bot_strict", type: "BOOLEAN", cells: values.map((v) => v[2]) },
   ];
-  const appender = await connection.createAppender("user_agent_fill", "main", "temp");
-  try {
-    appendColumns(appender, columns, ids.length);
-  } catch (error: unknown) {
-    appender.clear();
-    appender.closeSync();
-    throw error;
-  }
-  appender.closeSync();
+  await withAppender(
+    connection,
+    "user_agent_fill",
+    (appender) => appendColumns(appender, columns, ids.length),
+    TEMP_TABLE,
+  );
   await connection.run(
     `UPDATE user_agents SET ${ADDED_UA_COLUMNS.map((c) => `${c} = f.${c}`).join(", ")}
      FROM user_agent_fill f WHERE user_agents.user_agent_id = f.user_agent_id`,
