@@ -11,7 +11,7 @@
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { STAGING_COLUMNS } from "../../../messages/staging_columns.ts";
 import { duckdbTypeSql, type TableColumnType, USER_AGENT_COLUMNS } from "../table_columns.ts";
-import { NARROW_STAGING_COLUMNS } from "./staging_shape.ts";
+import { NARROW_STAGING_COLUMNS, tableColumns } from "./staging_shape.ts";
 import { ADDED_UA_COLUMNS, fillAddedUserAgentColumns } from "./user_agent_fill.ts";
 
 /** Name of a generation's staging table. */
@@ -112,22 +112,14 @@ async function renameOldCatalog(connection: DuckDBConnection): Promise<void> {
   if (kind === "BASE TABLE") await connection.run("ALTER TABLE products RENAME TO product_catalog");
 }
 
-/** Whether `table` exists with a column `column`. */
-async function hasColumn(connection: DuckDBConnection, table: string, column: string) {
-  const found = (await connection.runAndReadAll(
-    `SELECT 1 FROM duckdb_columns()
-     WHERE schema_name = 'main' AND table_name = $1 AND column_name = $2`,
-    [table, column],
-  )).getRowsJS();
-  return found.length > 0;
-}
-
 /** Creates the schema if missing and returns the open generation (creating generation 1). */
 export async function createSchema(connection: DuckDBConnection): Promise<number> {
   await connection.run("BEGIN TRANSACTION");
   try {
     await renameOldCatalog(connection);
-    const addsUaColumns = !(await hasColumn(connection, "user_agents", ADDED_UA_COLUMNS[0]));
+    // Read before the DDL adds them (in a new file there is no table yet: the fill finds no one).
+    const addsUaColumns = !(await tableColumns(connection, "user_agents"))
+      .includes(ADDED_UA_COLUMNS[0]);
     for (const ddl of DDL) await connection.run(ddl);
     if (addsUaColumns) await fillAddedUserAgentColumns(connection);
     for (
