@@ -35,6 +35,7 @@ import { createSchema } from "./schema.ts";
 import { appendDeadLetters, appendStaging, appendStagingChunks } from "./staging_append.ts";
 import { PreparedBatch } from "./prepared_batch.ts";
 import { upgradeStagingTables } from "./staging_upgrade.ts";
+import { reparseUserAgents } from "./user_agent_reparse.ts";
 import { inTransaction } from "./transaction.ts";
 import { PhaseClock } from "../phase_clock.ts";
 import type { CrawlResult, ProductToCrawl } from "../../../messages/crawler.ts";
@@ -166,6 +167,8 @@ export class DuckDBWarehouse implements Warehouse {
       connection,
       () => upgradeStagingTables(connection, open),
     );
+    // Before any batch: narrow rows read their UA fields from the dimension.
+    await reparseUserAgents(connection);
     log.info("WriterWarehouseOpened", { path, generation: this.#generation });
   }
 

@@ -3,8 +3,9 @@
  * no index: dedupe is by watermark; narrow, `staging_shape.ts`), the generation register,
  * watermarks (per partition, with its watermark epoch and topic id) and their resets, dead
  * letters, the user-agent dimension (the original's twelve fields and the three `ua_` ones narrow
- * generations read from it), the product catalog and the export manifest (keyed where they
- * upsert). Files from before a column was added get it at open (`ALTER TABLE ... ADD COLUMN IF NOT
+ * generations read from it), the product catalog, the export manifest (keyed where they
+ * upsert) and `warehouse_metadata` (facts about the file by key, such as the user-agent parser
+ * version its dimension was parsed with, `user_agent_reparse.ts`). Files from before a column was added get it at open (`ALTER TABLE ... ADD COLUMN IF NOT
  * EXISTS`; the dimension's `ua_` columns are filled then, `user_agent_fill.ts`).
  */
 
@@ -101,6 +102,11 @@ const DDL = [
     files VARCHAR[] NOT NULL,
     bytes BIGINT NOT NULL,
     checksum VARCHAR NOT NULL)`,
+  // Facts about the file as a whole, by key (the user-agent parser version: user_agent_reparse.ts).
+  `CREATE TABLE IF NOT EXISTS warehouse_metadata (
+    key VARCHAR PRIMARY KEY,
+    value VARCHAR NOT NULL,
+    updated_at TIMESTAMPTZ NOT NULL)`,
 ];
 
 /** Renames the catalog table an older version named `products` (that name is a view now). */
