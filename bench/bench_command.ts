@@ -41,6 +41,10 @@ const BENCHES: Record<string, { doc: string; load: () => Promise<Bench> }> = {
     doc: "rows/s into the DuckDB warehouse: columnar path vs row appender",
     load: () => import("../actors/writer/duckdb/duckdb_bench.ts"),
   },
+  "ua-reparse": {
+    doc: "ms a DuckDB warehouse's open spends parsing its user_agents dimension again",
+    load: () => import("../actors/writer/duckdb/user_agent_reparse_bench.ts"),
+  },
   enrich: {
     doc: "events/s through one enricher: decode, coerce, UA lookup, columns",
     load: () => import("../actors/enricher/enrich_bench.ts"),
