@@ -157,19 +157,29 @@ export class DuckDBWarehouse implements Warehouse {
       throw new Error(`Cannot open warehouse ${path}`, { cause: error });
     }
     this.#connection = await this.#instance.connect();
-    await this.#dimensions.open(this.#instance);
-    await this.#connection.run(stringCompressionSql(this.#options.stringCompression ?? "auto"));
+    try {
+      await this.#prepare(this.#connection, this.#instance);
+    } catch (error: unknown) {
+      // Closed again, so that the writer's next attempt (`untilDone`) opens it from the start
+      // instead of finding a connection and skipping what failed.
+      await this.close();
+      throw error;
+    }
+    log.info("WriterWarehouseOpened", { path, generation: this.#generation });
+  }
+
+  /** Everything an open does once connected: schema, upgrades, the dimension's re-parse. */
+  async #prepare(connection: DuckDBConnection, instance: DuckDBInstance): Promise<void> {
+    await this.#dimensions.open(instance);
+    await connection.run(stringCompressionSql(this.#options.stringCompression ?? "auto"));
     this.#stored = undefined;
-    this.#generation = await createSchema(this.#connection);
-    const connection = this.#connection;
-    const open = this.#generation;
+    const open = await createSchema(connection);
     this.#generation = await inTransaction(
       connection,
       () => upgradeStagingTables(connection, open),
     );
     // Before any batch: narrow rows read their UA fields from the dimension.
     await reparseUserAgents(connection);
-    log.info("WriterWarehouseOpened", { path, generation: this.#generation });
   }
 
   async close(): Promise<void> {

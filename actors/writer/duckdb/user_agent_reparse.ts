@@ -115,7 +115,17 @@ export async function writeMetadata(
 async function resumeFrom(connection: DuckDBConnection, version: string): Promise<number> {
   const text = await readMetadata(connection, REPARSE_PROGRESS_KEY);
   if (text === undefined) return 0;
-  const progress: unknown = JSON.parse(text);
+  let progress: unknown;
+  try {
+    progress = JSON.parse(text);
+  } catch (error: unknown) {
+    throw new Error(
+      `Cannot read the user_agents re-parse progress ${JSON.stringify(text)}: delete it ` +
+        `(DELETE FROM warehouse_metadata WHERE key = '${REPARSE_PROGRESS_KEY}') to parse the ` +
+        "dimension again from its first row",
+      { cause: error },
+    );
+  }
   if (
     typeof progress === "object" && progress !== null && "version" in progress &&
     "fromRowid" in progress && progress.version === version &&

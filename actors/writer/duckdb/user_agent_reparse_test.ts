@@ -206,3 +206,34 @@ Deno.test("DuckDB: a re-parse interrupted after a chunk keeps the old version st
     }
   });
 });
+
+Deno.test("DuckDB: an open that fails in the re-parse says what to do and leaves the warehouse closed, so the next attempt runs it again", async () => {
+  await inTempDir(async (path) => {
+    await twoGenerations(path, 4);
+    await onFile(path, async (c) => {
+      await c.run(
+        `UPDATE warehouse_metadata SET value = '${OLD_VERSION}' WHERE key = '${PARSER_VERSION_KEY}'`,
+      );
+      await c.run(
+        `INSERT INTO warehouse_metadata VALUES ('${REPARSE_PROGRESS_KEY}', 'not json', now())`,
+      );
+    });
+    const warehouse = new DuckDBWarehouse({ path });
+    await assert.rejects(warehouse.open(), /DELETE FROM warehouse_metadata WHERE key/);
+    // Not half open: a second attempt does the open again (and fails the same way).
+    await assert.rejects(warehouse.open(), /Cannot read the user_agents re-parse progress/);
+    await assert.rejects(warehouse.query("SELECT 1"), /it is not open/);
+    await onFile(
+      path,
+      (c) => c.run(`DELETE FROM warehouse_metadata WHERE key = '${REPARSE_PROGRESS_KEY}'`),
+    );
+    await warehouse.open();
+    try {
+      for (const agent of await warehouse.query(`SELECT * FROM user_agents`)) {
+        assert.deepEqual(fieldsOf(agent), parsedFields(String(agent.user_agent)));
+      }
+    } finally {
+      await warehouse.close();
+    }
+  });
+});
