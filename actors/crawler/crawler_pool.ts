@@ -31,10 +31,20 @@ export const CRAWLER_SHUTDOWN_MS = 1_000;
  * on demand, `actors/runtime/on_demand.ts`): a shop adds products now and then, and the loop asks
  * the catalog every 5 s, so an isolate held between those bursts is ~30 MiB for nothing. What the
  * Worker keeps per host is safe to lose after this long: the rate limit's one token (a request
- * per 1/rate s) and the circuit breaker's cooldown (60 s) have run out by then; only the robots.txt
- * cache (1 h) is lost, so a host's robots.txt is fetched again once per burst that comes later.
+ * per 1/rate s; the Worker waits longer when the rate is below one per 60 s) and the circuit
+ * breaker's cooldown (60 s) have run out by then; only the robots.txt cache (1 h) is lost, so a
+ * host's robots.txt is fetched again once per burst that comes later.
  */
 export const CRAWLER_IDLE_MS = 60_000;
+
+/**
+ * How long an idle crawler Worker runs: `idleMs`, or longer when a host's next request would not
+ * be due by then (`CRAWL_RATE_PER_HOST` can be as low as one request per 100 s), since a new
+ * Worker's rate limit starts with its one token.
+ */
+export function crawlerIdleMs(idleMs: number, ratePerHost: number): number {
+  return Math.max(idleMs, Math.ceil(1000 / ratePerHost));
+}
 
 type Crawlers = ActorPool<typeof CRAWLER_PROTOCOL.accepts, typeof CRAWLER_PROTOCOL.emits>;
 
@@ -67,8 +77,9 @@ export class CrawlerPool {
    * what `catalog` holds; nothing runs before the tree is started and `run` is called.
    */
   constructor(catalog: CrawlCatalog, settings: CrawlerSettings, options: CrawlerPoolOptions) {
-    const { workers: wanted, tuning = {}, idleMs = CRAWLER_IDLE_MS, ...schedule } = options;
+    const { workers: wanted, tuning = {}, idleMs: idle = CRAWLER_IDLE_MS, ...schedule } = options;
     const o = resolveCrawlerOptions({ ...settings, ...tuning, ...schedule });
+    const idleMs = crawlerIdleMs(idle, o.ratePerHost);
     const workers = Math.max(1, Math.min(wanted, o.concurrency, settings.allowedHosts.length));
     this.#workers = workers;
     this.#hosts = settings.allowedHosts.length;

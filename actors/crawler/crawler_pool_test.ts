@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import type { CrawlerSettings, CrawlResult } from "../../messages/crawler.ts";
 import { PAGE_PARSE_LIMITS } from "./bounded_parse.ts";
-import { startCrawlerPool } from "./crawler_pool.ts";
+import { CRAWLER_IDLE_MS, crawlerIdleMs, startCrawlerPool } from "./crawler_pool.ts";
 import { hostOwner } from "./host_routing.ts";
 import { deepPage, magentoPage } from "./store_pages.ts";
 import { MemoryCatalog, type ShopHandler, TestShop } from "./testing.ts";
@@ -253,3 +253,9 @@ function merged(catalog: MemoryCatalog, productId: string): Promise<void> {
   };
   return done.promise;
 }
+
+Deno.test("an idle crawler Worker outlives its hosts' pacing, so a new one never sends early", () => {
+  assert.equal(crawlerIdleMs(CRAWLER_IDLE_MS, 1), 60_000, "the default rate: 60 s");
+  assert.equal(crawlerIdleMs(CRAWLER_IDLE_MS, 0.01), 100_000, "one request per 100 s: 100 s");
+  assert.equal(crawlerIdleMs(0, 10_000), 1);
+});
