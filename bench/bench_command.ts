@@ -41,6 +41,10 @@ const BENCHES: Record<string, { doc: string; load: () => Promise<Bench> }> = {
     doc: "rows/s into the DuckDB warehouse: columnar path vs row appender",
     load: () => import("../actors/writer/duckdb/duckdb_bench.ts"),
   },
+  "checkpoint-beside": {
+    doc: "whether a DuckDB checkpoint holds commits: into the same file, into another attached one",
+    load: () => import("./attached_checkpoint_bench.ts"),
+  },
   enrich: {
     doc: "events/s through one enricher: decode, coerce, UA lookup, columns",
     load: () => import("../actors/enricher/enrich_bench.ts"),
