@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { DuckDBInstance } from "@duckdb/node-api";
 import { syntheticBatch } from "../testing.ts";
 import { DimensionsAhead } from "./dimensions_ahead.ts";
+import { walBytes } from "./wal_size.ts";
 import { createSchema } from "./schema.ts";
 
 async function withWarehouseFile(
@@ -73,14 +74,7 @@ Deno.test("upserts that failed start again when the batch's write asks for them"
 Deno.test("the upserts report their COMMIT's ms when DuckDB checkpointed inside it, and 0 when it did not", async () => {
   const dir = await Deno.makeTempDir({ prefix: "dimensions_ahead_" });
   const path = `${dir}/warehouse.duckdb`;
-  const walBytes = () => {
-    try {
-      return Deno.statSync(`${path}.wal`).size;
-    } catch (error: unknown) {
-      if (error instanceof Deno.errors.NotFound) return 0;
-      throw error;
-    }
-  };
+  const wal = () => walBytes(path) ?? 0;
   const instance = await DuckDBInstance.create(path, { checkpoint_threshold: "1GB" });
   const setup = await instance.connect();
   const ahead = new DimensionsAhead();
@@ -95,9 +89,9 @@ Deno.test("the upserts report their COMMIT's ms when DuckDB checkpointed inside 
   try {
     await createSchema(setup);
     await setup.run("CHECKPOINT");
-    await ahead.open(instance, walBytes);
+    await ahead.open(instance, wal);
     const roomy = await upsert(0);
-    assert.ok(roomy.products.inserted > 0 && walBytes() > 0, "in the WAL");
+    assert.ok(roomy.products.inserted > 0 && wal() > 0, "in the WAL");
     assert.equal(roomy.checkpointMs, 0, "far below the threshold: no checkpoint");
     // A threshold below the WAL: DuckDB checkpoints inside the next COMMIT.
     await setup.run("SET checkpoint_threshold = '1KB'");

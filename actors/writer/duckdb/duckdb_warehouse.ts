@@ -36,6 +36,7 @@ import { appendDeadLetters, appendStaging, appendStagingChunks } from "./staging
 import { PreparedBatch } from "./prepared_batch.ts";
 import { upgradeStagingTables } from "./staging_upgrade.ts";
 import { inTransaction } from "./transaction.ts";
+import { walBytes } from "./wal_size.ts";
 import { PhaseClock } from "../phase_clock.ts";
 import type { CrawlResult, ProductToCrawl } from "../../../messages/crawler.ts";
 import { DUCKDB_CHECKPOINT_MB, type StringCompression } from "../../../messages/writer.ts";
@@ -156,7 +157,7 @@ export class DuckDBWarehouse implements Warehouse {
       throw new Error(`Cannot open warehouse ${path}`, { cause: error });
     }
     this.#connection = await this.#instance.connect();
-    await this.#dimensions.open(this.#instance, () => this.#walBytes());
+    await this.#dimensions.open(this.#instance, () => walBytes(this.#options.path));
     await this.#connection.run(stringCompressionSql(this.#options.stringCompression ?? "auto"));
     this.#stored = undefined;
     this.#generation = await createSchema(this.#connection);
@@ -207,20 +208,6 @@ export class DuckDBWarehouse implements Warehouse {
     // Awaited (and started again after a failure) by the batch's write.
     this.#dimensions.of(prepared, prepared.storable.rows, prepared.ingestedAtMs);
     return prepared;
-  }
-
-  /**
-   * The WAL's size in bytes (0 when there is none, undefined in memory): it shrinks when a commit
-   * checkpointed.
-   */
-  #walBytes(): number | undefined {
-    if (this.#options.path === ":memory:") return undefined;
-    try {
-      return Deno.statSync(`${this.#options.path}.wal`).size;
-    } catch (error: unknown) {
-      if (error instanceof Deno.errors.NotFound) return 0;
-      throw new Error(`Cannot read the size of ${this.#options.path}.wal`, { cause: error });
-    }
   }
 
   /** The stored watermarks: read once, then kept as each batch commits (this is the one writer). */
@@ -302,7 +289,7 @@ export class DuckDBWarehouse implements Warehouse {
       await advanceWatermarks(connection, plan.advanced);
       faults?.("committing", attempt);
       phases.lap("watermarks");
-      walBefore = this.#walBytes();
+      walBefore = walBytes(this.#options.path);
       return { plan, fresh, agents, products };
     }, duringCommit));
     commitMs += phases.lap("commit");
@@ -310,7 +297,7 @@ export class DuckDBWarehouse implements Warehouse {
     // (a large commit may skip the WAL and checkpoint at once); every write moves a watermark,
     // so a commit that did not checkpoint leaves a WAL behind. The WAL is read just before the
     // COMMIT: one emptied earlier (by the dimension upserts' COMMIT) is not this one's checkpoint.
-    const walAfter = this.#walBytes();
+    const walAfter = walBytes(this.#options.path);
     if (
       walAfter !== undefined && walBefore !== undefined && (walAfter < walBefore || walAfter === 0)
     ) {
