@@ -45,6 +45,10 @@ const BENCHES: Record<string, { doc: string; load: () => Promise<Bench> }> = {
     doc: "ms a DuckDB warehouse's open spends parsing its user_agents dimension again",
     load: () => import("../actors/writer/duckdb/user_agent_reparse_bench.ts"),
   },
+  "checkpoint-beside": {
+    doc: "whether a DuckDB checkpoint holds commits: into the same file, into another attached one",
+    load: () => import("./attached_checkpoint_bench.ts"),
+  },
   enrich: {
     doc: "events/s through one enricher: decode, coerce, UA lookup, columns",
     load: () => import("../actors/enricher/enrich_bench.ts"),

@@ -1,6 +1,7 @@
 /**
  * `deno task bench -- ingest [--count N] [--rate R] [--latency-count M]
- * [--string-compression auto|off] [--heap-dumps DIR [--dump-kind heap|malloc]]`: the pipeline's own figures on this machine, through the real
+ * [--string-compression auto|off] [--heap-dumps DIR [--dump-kind heap|malloc]]
+ * [--latency-trace FILE]`: the pipeline's own figures on this machine, through the real
  * process, a real broker and real DuckDB (with `DUCKDB_STRING_COMPRESSION` as given; default
  * `auto`, the pipeline's default).
  *  1. Throughput: a topic pre-filled with N events (default 1,000,000; 2% hostile), then the
@@ -25,6 +26,7 @@ import { withBenchKafka } from "./bench_kafka.ts";
 import { type ProcessSample, sampleProcess } from "./process_sample.ts";
 import { type PipelineProcess, startPipeline } from "../test/pipeline_process.ts";
 import { parsePrometheus } from "../test/prometheus.ts";
+import { printLatencyTrace, type TraceMark } from "./latency_trace.ts";
 import { loadConfig } from "../config/config.ts";
 import { duckdbLimitBytes, memoryBudget } from "../pipeline/memory_budget.ts";
 import { isStringCompression } from "../messages/writer.ts";
@@ -68,6 +70,9 @@ interface Mark {
   /** Batches written, and the writer's wall-clock ms by phase of its chain, so far. */
   readonly batches: number;
   readonly phaseMs: Readonly<Record<string, number>>;
+  /** The warehouse's WAL, and the blocks DuckDB spilled to `<warehouse>.tmp/`, bytes. */
+  readonly walBytes: number;
+  readonly tmpBytes: number;
 }
 
 interface Status {
@@ -82,7 +87,36 @@ interface Status {
   duckdbAllocator?: DuckdbAllocatorStats | null;
 }
 
-async function mark(p: PipelineProcess): Promise<Mark> {
+/** The size of the warehouse's WAL under `dataDir`, bytes (0 when there is none). */
+function walBytesIn(dataDir: string): number {
+  try {
+    return Deno.statSync(`${dataDir}/warehouse.duckdb.wal`).size;
+  } catch (error: unknown) {
+    if (error instanceof Deno.errors.NotFound) return 0;
+    throw new Error(`Cannot read the size of the WAL in ${dataDir}`, { cause: error });
+  }
+}
+
+/** Bytes of the files DuckDB spilled under `dataDir` (`warehouse.duckdb.tmp/`). */
+function tmpBytesIn(dataDir: string): number {
+  let sum = 0;
+  try {
+    for (const entry of Deno.readDirSync(`${dataDir}/warehouse.duckdb.tmp`)) {
+      if (!entry.isFile) continue;
+      try {
+        sum += Deno.statSync(`${dataDir}/warehouse.duckdb.tmp/${entry.name}`).size;
+      } catch (error: unknown) {
+        if (!(error instanceof Deno.errors.NotFound)) throw error; // freed since listed
+      }
+    }
+  } catch (error: unknown) {
+    if (error instanceof Deno.errors.NotFound) return 0;
+    throw new Error(`Cannot read DuckDB's spill folder in ${dataDir}`, { cause: error });
+  }
+  return sum;
+}
+
+async function mark(p: PipelineProcess, dataDir: string): Promise<Mark> {
   const [body, sample] = await Promise.all([
     (await p.get("/status")).json() as Promise<Status>,
     sampleProcess(p.pid),
@@ -110,6 +144,8 @@ async function mark(p: PipelineProcess): Promise<Mark> {
     sample,
     batches: body.events.batches ?? 0,
     phaseMs: body.writes?.phaseMs ?? {},
+    walBytes: walBytesIn(dataDir),
+    tmpBytes: tmpBytesIn(dataDir),
   };
 }
 
@@ -136,19 +172,36 @@ function printWriterTimeline(from: Mark, to: Mark): void {
 /**
  * Prints each of DuckDB's checkpoints over the run: the writer's `checkpoint` phase grows once per
  * commit that checkpointed, by that commit's ms, and the marks are closer together than
- * checkpoints come, so each rise between two marks is one checkpoint.
+ * checkpoints come, so each rise between two marks is one checkpoint. For each, from the readings
+ * over its ms: the WAL and the spilled blocks before it, the CPU of the I/O threads (DuckDB runs
+ * on them) and of the rest of the process meanwhile (whether the other core was busy).
  */
 function printCheckpoints(marks: readonly Mark[]): void {
-  const each: number[] = [];
+  const each: string[] = [];
+  let sum = 0;
+  const io = (m: Mark) => m.sample.cpuMicrosByGroup.get("I/O threads") ?? 0;
+  const all = (m: Mark) => [...m.sample.cpuMicrosByGroup.values()].reduce((a, b) => a + b, 0);
   for (let i = 1; i < marks.length; i++) {
-    const rise = (marks[i]?.phaseMs.checkpoint ?? 0) - (marks[i - 1]?.phaseMs.checkpoint ?? 0);
-    if (rise > 0) each.push(rise);
+    const end = marks[i];
+    const rise = (end?.phaseMs.checkpoint ?? 0) - (marks[i - 1]?.phaseMs.checkpoint ?? 0);
+    if (end === undefined || rise <= 0) continue;
+    sum += rise;
+    // The last reading before the checkpoint began.
+    const start = [...marks.slice(0, i)].reverse().find((m) => m.at <= end.at - rise) ?? marks[0];
+    if (start === undefined) continue;
+    const wall = end.at - start.at;
+    const ioMs = (io(end) - io(start)) / 1000;
+    each.push(
+      `${rise.toFixed(0)} ms (WAL ${mib(start.walBytes)} MiB, spilled ${
+        mib(start.tmpBytes)
+      } MiB; over ${wall.toFixed(0)} ms of readings: I/O threads ${ioMs.toFixed(0)} ms of CPU, ` +
+        `the rest ${((all(end) - all(start)) / 1000 - ioMs).toFixed(0)})`,
+    );
   }
-  const sum = each.reduce((a, b) => a + b, 0);
   console.log(
     `ingest: DuckDB's checkpoints (commits that checkpointed): ${each.length}, ${
       (sum / 1000).toFixed(1)
-    } s in all, ms each: ${each.map((ms) => ms.toFixed(0)).join(" ")}`,
+    } s in all: ${each.join("; ")}`,
   );
 }
 
@@ -199,7 +252,7 @@ async function throughput(
   // With --heap-dumps: every thread writes a heap snapshot at 25% and at 75% of the run.
   const dumpAt = heapDumps === undefined ? [] : [0.25, 0.75];
   while (true) {
-    const m = await mark(p);
+    const m = await mark(p, dataDir);
     marks.push(m);
     if (m.done >= count) break;
     if (dumpAt.length > 0 && m.done >= (dumpAt[0] ?? 1) * count) {
@@ -211,7 +264,7 @@ async function throughput(
   }
   // Let the last acknowledgements report the consumer's CPU, then read once more.
   await tick();
-  const last = await mark(p);
+  const last = await mark(p, dataDir);
   await p.stop("SIGTERM");
   const at = (share: number) => marks.find((m) => m.done >= share * count) ?? last;
   const from = at(0.1);
@@ -407,9 +460,56 @@ function printBudget(t: Target, rssAtStartMiB: number): void {
   );
 }
 
-async function latency(t: Target, count: number, rate: number, dataDir: string): Promise<void> {
+/** The end-to-end latency histogram's cumulative buckets (upper bound in s, events), ascending. */
+function latencyBounds(metricsText: string): (readonly [number, number])[] {
+  const family = parsePrometheus(metricsText).find((f) =>
+    f.name === "pipeline_end_to_end_latency_seconds"
+  );
+  const buckets =
+    (family?.metrics[0] as { buckets?: Record<string, string> } | undefined)?.buckets ?? {};
+  return Object.entries(buckets).map(([le, n]) => [Number(le), Number(n)] as const)
+    .sort((a, b) => a[0] - b[0]);
+}
+
+/** A reading for the latency trace: events done, events over 1 s, the writer's phase clock. */
+async function traceMark(
+  p: PipelineProcess,
+  startedAt: number,
+  dataDir: string,
+): Promise<TraceMark> {
+  const [status, text] = await Promise.all([
+    (await p.get("/status")).json() as Promise<Status>,
+    (await p.get("/metrics")).text(),
+  ]);
+  const bounds = latencyBounds(text);
+  const total = bounds[bounds.length - 1]?.[1] ?? 0;
+  const within1s = bounds.find(([le]) => le >= 1)?.[1] ?? total;
+  return {
+    at: performance.now() - startedAt,
+    done: status.events.staged + status.events.deadLettered,
+    over1s: total - within1s,
+    batches: status.events.batches ?? 0,
+    phaseMs: status.writes?.phaseMs ?? {},
+    walBytes: walBytesIn(dataDir),
+  };
+}
+
+async function latency(
+  t: Target,
+  count: number,
+  rate: number,
+  dataDir: string,
+  traceFile: string | undefined,
+): Promise<void> {
+  console.log(
+    `load average before the latency phase: ${Deno.loadavg().map((l) => l.toFixed(2)).join(" ")}`,
+  );
   const p = await startPipeline({ dataDir, env: env(t) });
-  await produceEvents({
+  const startedAt = performance.now();
+  const trace: TraceMark[] = [];
+  let producing = true;
+  let producedAtMs = 0;
+  const produced = produceEvents({
     brokers: [t.brokers],
     sasl: undefined,
     ssl: false,
@@ -418,17 +518,18 @@ async function latency(t: Target, count: number, rate: number, dataDir: string):
     rate,
     badFraction: 0,
     seed: 12,
+  }).finally(() => {
+    producing = false;
+    producedAtMs = performance.now() - startedAt;
   });
-  while ((await mark(p)).done < count) await tick();
+  while (producing || (trace[trace.length - 1]?.done ?? 0) < count) {
+    trace.push(await traceMark(p, startedAt, dataDir));
+    await tick();
+  }
+  await produced;
   const text = await (await p.get("/metrics")).text();
   await p.stop("SIGTERM");
-  const family = parsePrometheus(text).find((f) =>
-    f.name === "pipeline_end_to_end_latency_seconds"
-  );
-  const buckets =
-    (family?.metrics[0] as { buckets?: Record<string, string> } | undefined)?.buckets ?? {};
-  const bounds = Object.entries(buckets).map(([le, n]) => [Number(le), Number(n)] as const)
-    .sort((a, b) => a[0] - b[0]);
+  const bounds = latencyBounds(text);
   const total = bounds[bounds.length - 1]?.[1] ?? 0;
   const pct = (q: number) => (bounds.find(([, n]) => n >= q * total)?.[0] ?? Infinity) * 1000;
   console.log(
@@ -445,6 +546,15 @@ async function latency(t: Target, count: number, rate: number, dataDir: string):
       : [];
   });
   console.log(`latency histogram (events per bucket): ${shares.join(", ")}`);
+  console.log(
+    `latency trace: the producer sent its last event at ${(producedAtMs / 1000).toFixed(1)} s`,
+  );
+  printLatencyTrace(trace);
+  if (traceFile !== undefined) {
+    await Deno.writeTextFile(traceFile, JSON.stringify({ producedAtMs, trace }));
+    console.log(`latency trace: readings written to ${traceFile}`);
+  }
+  console.log(`load average after the run: ${Deno.loadavg().map((l) => l.toFixed(2)).join(" ")}`);
 }
 
 function env(t: Target): Record<string, string> {
@@ -469,6 +579,7 @@ export async function run(args: string[]): Promise<number> {
       "string-compression": { type: "string", default: "auto" },
       "heap-dumps": { type: "string" },
       "dump-kind": { type: "string", default: "heap" },
+      "latency-trace": { type: "string" },
     },
   });
   const stringCompression = values["string-compression"];
@@ -504,7 +615,13 @@ export async function run(args: string[]): Promise<number> {
       stringCompression,
     };
     await kafka.createTopic(b.topic);
-    await latency(b, latencyCount, Number(values.rate), `${kafka.scratch}/b`);
+    await latency(
+      b,
+      latencyCount,
+      Number(values.rate),
+      `${kafka.scratch}/b`,
+      values["latency-trace"],
+    );
   });
   return 0;
 }

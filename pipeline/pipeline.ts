@@ -115,12 +115,7 @@ export class Pipeline {
     this.#watchdog.start();
     await this.root.start();
     // An export cut short (a crash, a stop) is finished first, beside the new writes.
-    this.#export(false).then(
-      (report) => {
-        if (report.generations.length > 0) log.info("PipelineExportResumed", { ...report });
-      },
-      () => {}, // counted and logged by #export's chain (PipelineExportFailed)
-    );
+    void this.#resumeExport();
     this.crawler?.run();
     if (this.#geoipRefreshMs > 0) {
       this.#geoipTimer = setInterval(() => {
@@ -138,6 +133,29 @@ export class Pipeline {
       this.refreshLag().catch((error: unknown) => log.warn("PipelineLagUnknown", { error }));
     }, 5_000);
     log.info("PipelineRunning", {});
+  }
+
+  /**
+   * Finishes the generations an earlier run left sealed. The exporter's Worker (on demand) is
+   * started only when the writer holds some: most starts have none, and a Worker costs its
+   * module's load while the writer opens and the backlog flows. When the writer cannot say, the
+   * export runs and finds out itself.
+   */
+  async #resumeExport(): Promise<void> {
+    const sealed = await this.actors.writer.ask("writer.listSealed", {}, ASK_TIMEOUT_MS).then(
+      (answer) => answer.ok ? answer.value.length : undefined,
+      (error: unknown) => {
+        log.warn("PipelineSealedUnknown", { error, hint: "the export at start looks itself" });
+        return undefined;
+      },
+    );
+    if (sealed === 0 || this.#stopping) return;
+    this.#export(false).then(
+      (report) => {
+        if (report.generations.length > 0) log.info("PipelineExportResumed", { ...report });
+      },
+      () => {}, // counted and logged by #export's chain (PipelineExportFailed)
+    );
   }
 
   /**

@@ -26,6 +26,26 @@ const log = getLogger("crawler");
 /** A crawl in flight at stop gets this long, then its Worker is ended (nothing is merged). */
 export const CRAWLER_SHUTDOWN_MS = 1_000;
 
+/**
+ * How long a crawler Worker with nothing to crawl keeps running before it ends (its pool is
+ * on demand, `actors/runtime/on_demand.ts`): a shop adds products now and then, and the loop asks
+ * the catalog every 5 s, so an isolate held between those bursts is ~30 MiB for nothing. What the
+ * Worker keeps per host is safe to lose after this long: the rate limit's one token (a request
+ * per 1/rate s; the Worker waits longer when the rate is below one per 60 s) and the circuit
+ * breaker's cooldown (60 s) have run out by then; only the robots.txt cache (1 h) is lost, so a
+ * host's robots.txt is fetched again once per burst that comes later.
+ */
+export const CRAWLER_IDLE_MS = 60_000;
+
+/**
+ * How long an idle crawler Worker runs: `idleMs`, or longer when a host's next request would not
+ * be due by then (`CRAWL_RATE_PER_HOST` can be as low as one request per 100 s), since a new
+ * Worker's rate limit starts with its one token.
+ */
+export function crawlerIdleMs(idleMs: number, ratePerHost: number): number {
+  return Math.max(idleMs, Math.ceil(1000 / ratePerHost));
+}
+
 type Crawlers = ActorPool<typeof CRAWLER_PROTOCOL.accepts, typeof CRAWLER_PROTOCOL.emits>;
 
 /** How the pool runs: its size, Worker tuning, and the loop's schedule (tests shrink them). */
@@ -36,6 +56,8 @@ export interface CrawlerPoolOptions extends
   > {
   readonly workers: number;
   readonly tuning?: CrawlerTuning;
+  /** How long an idle Worker runs before it ends, ms (default `CRAWLER_IDLE_MS`). */
+  readonly idleMs?: number;
 }
 
 /** The crawler's Workers and the loop feeding them. */
@@ -55,8 +77,9 @@ export class CrawlerPool {
    * what `catalog` holds; nothing runs before the tree is started and `run` is called.
    */
   constructor(catalog: CrawlCatalog, settings: CrawlerSettings, options: CrawlerPoolOptions) {
-    const { workers: wanted, tuning = {}, ...schedule } = options;
+    const { workers: wanted, tuning = {}, idleMs: idle = CRAWLER_IDLE_MS, ...schedule } = options;
     const o = resolveCrawlerOptions({ ...settings, ...tuning, ...schedule });
+    const idleMs = crawlerIdleMs(idle, o.ratePerHost);
     const workers = Math.max(1, Math.min(wanted, o.concurrency, settings.allowedHosts.length));
     this.#workers = workers;
     this.#hosts = settings.allowedHosts.length;
@@ -68,6 +91,8 @@ export class CrawlerPool {
         module: workerModuleUrl("crawler"),
         protocol: CRAWLER_PROTOCOL,
         capacity: 1,
+        // A Worker only while there is something to crawl, see CRAWLER_IDLE_MS.
+        onDemand: { idleMs },
         // A page that keeps crashing a crawler is given up; the product is asked for again later.
         onFailure: { kind: "drop", after: 3 },
         args: {
@@ -186,7 +211,7 @@ export interface StandingCrawlerPool {
   snapshots(): ActorSnapshot[];
 }
 
-/** Starts a pool on its own (tests); resolves once every Worker is ready. */
+/** Starts a pool on its own (tests); resolves once its Workers wait for pages (none runs yet). */
 export async function startCrawlerPool(
   catalog: CrawlCatalog,
   settings: CrawlerSettings,

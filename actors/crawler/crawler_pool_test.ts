@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import type { CrawlerSettings, CrawlResult } from "../../messages/crawler.ts";
 import { PAGE_PARSE_LIMITS } from "./bounded_parse.ts";
-import { startCrawlerPool } from "./crawler_pool.ts";
+import { CRAWLER_IDLE_MS, crawlerIdleMs, startCrawlerPool } from "./crawler_pool.ts";
 import { hostOwner } from "./host_routing.ts";
 import { deepPage, magentoPage } from "./store_pages.ts";
 import { MemoryCatalog, type ShopHandler, TestShop } from "./testing.ts";
@@ -180,4 +180,82 @@ Deno.test("a page nested 200,000 deep fails its product within the page time cap
   } finally {
     await shop.close();
   }
+});
+
+/** Resolves once every crawler Worker has ended (the pool `idle`), turn by turn of the loop. */
+async function allIdle(crawler: { snapshots(): { state: string }[] }): Promise<void> {
+  for (let turn = 0; turn < 100_000; turn++) {
+    if (crawler.snapshots().every((s) => s.state === "idle")) return;
+    await new Promise((resolve) => setTimeout(resolve, 0));
+  }
+  throw new Error(`The crawler did not become idle: ${JSON.stringify(crawler.snapshots())}`);
+}
+
+Deno.test("a crawler Worker runs only while there is something to crawl, and starts again for a product added later", async () => {
+  const shop = new TestShop((_request, url) =>
+    url.pathname === "/robots.txt" ? noRobots() : page(`Ring ${url.pathname}`)
+  );
+  try {
+    const catalog = new MemoryCatalog([]);
+    const polled = Promise.withResolvers<void>();
+    const uncrawled = catalog.uncrawledProducts.bind(catalog);
+    catalog.uncrawledProducts = (limit: number) => {
+      if (catalog.asked.length >= 2) polled.resolve();
+      return uncrawled(limit);
+    };
+    const crawler = await startCrawlerPool(catalog, settings([shop.host]), {
+      workers: 1,
+      idlePollMs: 5,
+      idleMs: 0,
+    });
+    try {
+      await polled.promise;
+      const empty = crawler.snapshots()[0];
+      assert.equal(empty?.state, "idle", "no Worker while the catalog has nothing to crawl");
+      assert.equal(empty?.running, 0);
+      for (const n of [1, 2]) {
+        const done = merged(catalog, `p${n}`);
+        catalog.entries.set(`p${n}`, {
+          productId: `p${n}`,
+          url: `${shop.origin}/p${n}.html`,
+          attempts: 0,
+          done: false,
+          httpStatus: null,
+          productName: null,
+        });
+        await done;
+        assert.equal(catalog.get(`p${n}`).productName, `Ring /p${n}.html`);
+        await allIdle(crawler);
+        assert.equal(crawler.snapshots()[0]?.running, 0, `the Worker ended after p${n}`);
+      }
+      const after = crawler.snapshots()[0];
+      assert.equal(after?.processed, 2, "one Worker per product, each took its page");
+      assert.equal(after?.restarts, 0, "ending an idle Worker is not a restart");
+      const robots = shop.requests.filter((r) => r.path === "/robots.txt").length;
+      assert.equal(robots, 2, "a new Worker reads robots.txt again (its cache ended with it)");
+    } finally {
+      await crawler.stop();
+    }
+    assert.equal(crawler.snapshots()[0]?.state, "stopped");
+  } finally {
+    await shop.close();
+  }
+});
+
+/** Resolves once `productId`'s crawl result was merged into `catalog`. */
+function merged(catalog: MemoryCatalog, productId: string): Promise<void> {
+  const done = Promise.withResolvers<void>();
+  const merge = catalog.mergeCrawlResults.bind(catalog);
+  catalog.mergeCrawlResults = async (results: readonly CrawlResult[]) => {
+    const updated = await merge(results);
+    if (results.some((r) => r.productId === productId)) done.resolve();
+    return updated;
+  };
+  return done.promise;
+}
+
+Deno.test("an idle crawler Worker outlives its hosts' pacing, so a new one never sends early", () => {
+  assert.equal(crawlerIdleMs(CRAWLER_IDLE_MS, 1), 60_000, "the default rate: 60 s");
+  assert.equal(crawlerIdleMs(CRAWLER_IDLE_MS, 0.01), 100_000, "one request per 100 s: 100 s");
+  assert.equal(crawlerIdleMs(0, 10_000), 1);
 });

@@ -2,9 +2,12 @@
  * Export through the real pipeline process and the real `deno task export` command: exports
  * while events stream in leave every event in exactly one place (lake, staging or dead letters),
  * the exporter (on demand) is idle and ready between exports and a stop while one runs finishes
- * it, and with no pipeline the command says so and exits 3.
+ * it, a generation an earlier run left sealed is exported at the next start (and a start with none
+ * starts no exporter Worker), and with no pipeline the command says so and exits 3.
  */
 import assert from "node:assert/strict";
+import { DuckDBInstance } from "@duckdb/node-api";
+import { seal } from "../../actors/writer/duckdb/generations.ts";
 import { freePorts } from "../free_port.ts";
 import { startPipeline } from "../pipeline_process.ts";
 import { exactlyOnceProblems, readWarehouse } from "../warehouse_probe.ts";
@@ -73,7 +76,9 @@ Deno.test({
 /** The exporter's and geoip actor's entries of `/status`'s supervision tree. */
 async function onDemandActors(pipeline: { get(path: string): Promise<Response> }) {
   const status = await (await pipeline.get("/status")).json() as {
-    supervision: { children: { name: string; state: string; mailboxDepth: number }[] };
+    supervision: {
+      children: { name: string; state: string; mailboxDepth: number; processed: number }[];
+    };
   };
   const named = (name: string) => status.supervision.children.find((c) => c.name === name);
   return { exporter: named("exporter"), geoip: named("geoip") };
@@ -91,7 +96,7 @@ Deno.test({
     const sent = await produce(t.brokers, t.topic, 60_000, 0.02);
     assert.equal(sent.sent, 60_000);
     const ends = await caughtUp(t);
-    // The export at start (nothing sealed) has ended its Worker; geoip checks after a minute.
+    // Nothing sealed at start: no export then; geoip checks after a minute.
     while ((await onDemandActors(pipeline)).exporter?.state !== "idle") {
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
@@ -117,6 +122,54 @@ Deno.test({
     const inLake = [...got.exported.values()].reduce((n, l) => n + l.length, 0);
     assert.equal(inLake, report.rows);
     assert.ok(report.rows > 0);
+    assert.deepEqual(got.orphans, []);
+    await Deno.remove(dataDir, { recursive: true });
+  },
+});
+
+/** Seals the open generation of a stopped pipeline's warehouse, as an export cut short after it. */
+async function sealOpenGeneration(dbPath: string): Promise<number> {
+  const instance = await DuckDBInstance.create(dbPath);
+  const db = await instance.connect();
+  try {
+    const [[open] = []] = (await db.runAndReadAll(
+      "SELECT generation FROM staging_generations WHERE state = 'open'",
+    )).getRowsJS();
+    return (await seal(db, Number(open))).rowCount;
+  } finally {
+    db.closeSync();
+    instance.closeSync();
+  }
+}
+
+Deno.test({
+  name:
+    "a start with nothing sealed starts no exporter Worker; a generation an earlier run left sealed is exported at the next start",
+  sanitizeOps: false,
+  sanitizeResources: false,
+  async fn() {
+    const t = await freshTopic("e2e-export-resume");
+    const dataDir = await Deno.makeTempDir({ prefix: "e2e-export-resume-" });
+    const first = await startPipeline({ dataDir, env: pipelineEnv(t) });
+    assert.equal((await produce(t.brokers, t.topic, 5_000, 0)).sent, 5_000);
+    const ends = await caughtUp(t);
+    const idle = (await onDemandActors(first)).exporter;
+    assert.deepEqual([idle?.state, idle?.processed], ["idle", 0], "no export at start");
+    await first.stopExpecting("SIGTERM", 0);
+    const sealedRows = await sealOpenGeneration(`${dataDir}/warehouse.duckdb`);
+    assert.equal(sealedRows, 5_000);
+
+    const second = await startPipeline({ dataDir, env: pipelineEnv(t) });
+    let exporter = (await onDemandActors(second)).exporter;
+    while (!(exporter?.processed === 1 && exporter.state === "idle")) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      exporter = (await onDemandActors(second)).exporter;
+    }
+    await second.stopExpecting("SIGTERM", 0);
+    const got = await readWarehouse(`${dataDir}/warehouse.duckdb`, t.topic, `${dataDir}/lake`);
+    assert.deepEqual(exactlyOnceProblems(got, ends), []);
+    const inLake = [...got.exported.values()].reduce((n, l) => n + l.length, 0);
+    assert.equal(inLake, 5_000, "the sealed generation is in the lake, without an export asked");
     assert.deepEqual(got.orphans, []);
     await Deno.remove(dataDir, { recursive: true });
   },

@@ -20,10 +20,14 @@ import type { WarehouseBatch } from "../warehouse.ts";
 import { upsertProducts, upsertUserAgents } from "./dimensions.ts";
 import { inTransaction } from "./transaction.ts";
 
-/** What a batch's upserts stored: new keys counted, keys offered. */
+/**
+ * What a batch's upserts stored: new keys counted, keys offered; and the ms of their COMMIT when
+ * DuckDB checkpointed inside it (the WAL shrank; 0 otherwise).
+ */
 export interface DimensionsStored {
   readonly agents: { readonly inserted: number; readonly keys: string[] };
   readonly products: { readonly inserted: number; readonly keys: string[] };
+  readonly checkpointMs: number;
 }
 
 /** A batch's upserts under way (or done); `failed` once they rejected. */
@@ -39,10 +43,18 @@ export class DimensionsAhead {
   readonly #started = new WeakMap<WarehouseBatch, Started>();
   #connection: DuckDBConnection | undefined;
   #queue: Promise<unknown> = Promise.resolve();
+  #walBytes: () => number | undefined = () => undefined;
 
-  /** Connects to `instance` (one connection, its own temp tables). */
-  async open(instance: DuckDBInstance): Promise<void> {
+  /**
+   * Connects to `instance` (one connection, its own temp tables); `walBytes` reads the WAL's size
+   * (undefined in memory), to tell a COMMIT that checkpointed.
+   */
+  async open(
+    instance: DuckDBInstance,
+    walBytes: () => number | undefined = () => undefined,
+  ): Promise<void> {
     this.#connection = await instance.connect();
+    this.#walBytes = walBytes;
   }
 
   /** Waits for the upserts under way and disconnects. */
@@ -74,12 +86,24 @@ export class DimensionsAhead {
     if (connection === undefined) {
       throw new Error("Cannot store dimensions: the warehouse's dimension connection is not open");
     }
-    const stored = await inTransaction(connection, async () => ({
-      agents: await upsertUserAgents(connection, rows, this.#userAgents, seenAtMs),
-      products: await upsertProducts(connection, rows, this.#products),
-    }));
-    this.#userAgents.addAll(stored.agents.keys);
-    this.#products.addAll(stored.products.keys);
-    return stored;
+    // DuckDB checkpoints inside whichever COMMIT takes the WAL past its threshold, these upserts'
+    // too (docs/OPERATIONS.md, "DuckDB's WAL and checkpoints"): timed, so the writer's wait for
+    // them can be counted as the checkpoint it is.
+    let walBefore: number | undefined;
+    let commitStarted = 0;
+    const upserts = await inTransaction(connection, async () => {
+      const done = {
+        agents: await upsertUserAgents(connection, rows, this.#userAgents, seenAtMs),
+        products: await upsertProducts(connection, rows, this.#products),
+      };
+      walBefore = this.#walBytes();
+      commitStarted = performance.now();
+      return done;
+    });
+    const walAfter = this.#walBytes();
+    const checkpointed = walBefore !== undefined && walAfter !== undefined && walAfter < walBefore;
+    this.#userAgents.addAll(upserts.agents.keys);
+    this.#products.addAll(upserts.products.keys);
+    return { ...upserts, checkpointMs: checkpointed ? performance.now() - commitStarted : 0 };
   }
 }

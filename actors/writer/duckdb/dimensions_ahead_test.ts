@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { DuckDBInstance } from "@duckdb/node-api";
 import { syntheticBatch } from "../testing.ts";
 import { DimensionsAhead } from "./dimensions_ahead.ts";
+import { walBytes } from "./wal_size.ts";
 import { createSchema } from "./schema.ts";
 
 async function withWarehouseFile(
@@ -68,4 +69,39 @@ Deno.test("upserts that failed start again when the batch's write asks for them"
     assert.equal(await count("user_agents"), 3);
     await ahead.close();
   });
+});
+
+Deno.test("the upserts report their COMMIT's ms when DuckDB checkpointed inside it, and 0 when it did not", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "dimensions_ahead_" });
+  const path = `${dir}/warehouse.duckdb`;
+  const wal = () => walBytes(path) ?? 0;
+  const instance = await DuckDBInstance.create(path, { checkpoint_threshold: "1GB" });
+  const setup = await instance.connect();
+  const ahead = new DimensionsAhead();
+  // Products never stored before: each COMMIT writes them to the WAL.
+  const upsert = (fromOffset: number) => {
+    const batch = {
+      rows: syntheticBatch({ fromOffset, count: 200, productBase: 1_000_000 + fromOffset }),
+      deadLetters: [],
+    };
+    return ahead.of(batch, batch.rows, Date.now());
+  };
+  try {
+    await createSchema(setup);
+    await setup.run("CHECKPOINT");
+    await ahead.open(instance, wal);
+    const roomy = await upsert(0);
+    assert.ok(roomy.products.inserted > 0 && wal() > 0, "in the WAL");
+    assert.equal(roomy.checkpointMs, 0, "far below the threshold: no checkpoint");
+    // A threshold below the WAL: DuckDB checkpoints inside the next COMMIT.
+    await setup.run("SET checkpoint_threshold = '1KB'");
+    const tight = await upsert(10_000);
+    assert.ok(tight.products.inserted > 0);
+    assert.ok(tight.checkpointMs > 0, "the COMMIT that checkpointed is timed");
+  } finally {
+    await ahead.close();
+    setup.closeSync();
+    instance.closeSync();
+    await Deno.remove(dir, { recursive: true });
+  }
 });

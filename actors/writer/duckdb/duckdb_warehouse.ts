@@ -37,6 +37,7 @@ import { PreparedBatch } from "./prepared_batch.ts";
 import { upgradeStagingTables } from "./staging_upgrade.ts";
 import { reparseUserAgents } from "./user_agent_reparse.ts";
 import { inTransaction } from "./transaction.ts";
+import { walBytes } from "./wal_size.ts";
 import { PhaseClock } from "../phase_clock.ts";
 import type { CrawlResult, ProductToCrawl } from "../../../messages/crawler.ts";
 import { DUCKDB_CHECKPOINT_MB, type StringCompression } from "../../../messages/writer.ts";
@@ -170,7 +171,7 @@ export class DuckDBWarehouse implements Warehouse {
 
   /** Everything an open does once connected: schema, upgrades, the dimension's re-parse. */
   async #prepare(connection: DuckDBConnection, instance: DuckDBInstance): Promise<void> {
-    await this.#dimensions.open(instance);
+    await this.#dimensions.open(instance, () => walBytes(this.#options.path));
     await connection.run(stringCompressionSql(this.#options.stringCompression ?? "auto"));
     this.#stored = undefined;
     const open = await createSchema(connection);
@@ -222,20 +223,6 @@ export class DuckDBWarehouse implements Warehouse {
     return prepared;
   }
 
-  /**
-   * The WAL's size in bytes (0 when there is none, undefined in memory): it shrinks when a commit
-   * checkpointed.
-   */
-  #walBytes(): number | undefined {
-    if (this.#options.path === ":memory:") return undefined;
-    try {
-      return Deno.statSync(`${this.#options.path}.wal`).size;
-    } catch (error: unknown) {
-      if (error instanceof Deno.errors.NotFound) return 0;
-      throw new Error(`Cannot read the size of ${this.#options.path}.wal`, { cause: error });
-    }
-  }
-
   /** The stored watermarks: read once, then kept as each batch commits (this is the one writer). */
   async #storedOf(connection: DuckDBConnection): Promise<Map<string, StoredPartition>> {
     if (this.#stored !== undefined) return this.#stored;
@@ -269,7 +256,7 @@ export class DuckDBWarehouse implements Warehouse {
     const prepared = batch instanceof PreparedBatch ? batch : undefined;
     const afterChunk = () => faults?.("staging-chunk-appended", attempt);
     const stored = await this.#storedOf(connection);
-    const walBefore = this.#walBytes();
+    let walBefore: number | undefined;
     let commitMs = 0;
     const duringCommit = () => {
       commitMs += phases.lap("commit");
@@ -309,18 +296,21 @@ export class DuckDBWarehouse implements Warehouse {
       );
       phases.lap("deadLetters");
       // Started when the batch was prepared (beside the commit before); committed before this.
-      const { agents, products } = await this.#dimensions.of(batch, fresh.rows, now);
-      phases.lap("dimensions");
+      const { agents, products, checkpointMs } = await this.#dimensions.of(batch, fresh.rows, now);
+      // A checkpoint in the upserts' COMMIT is what the writer waited for (at most that long).
+      phases.move("dimensions", "checkpoint", Math.min(phases.lap("dimensions"), checkpointMs));
       await advanceWatermarks(connection, plan.advanced);
       faults?.("committing", attempt);
       phases.lap("watermarks");
+      walBefore = walBytes(this.#options.path);
       return { plan, fresh, agents, products };
     }, duringCommit));
     commitMs += phases.lap("commit");
     // DuckDB checkpoints inside the COMMIT that takes the WAL past its threshold, and empties it
     // (a large commit may skip the WAL and checkpoint at once); every write moves a watermark,
-    // so a commit that did not checkpoint leaves a WAL behind.
-    const walAfter = this.#walBytes();
+    // so a commit that did not checkpoint leaves a WAL behind. The WAL is read just before the
+    // COMMIT: one emptied earlier (by the dimension upserts' COMMIT) is not this one's checkpoint.
+    const walAfter = walBytes(this.#options.path);
     if (
       walAfter !== undefined && walBefore !== undefined && (walAfter < walBefore || walAfter === 0)
     ) {

@@ -5,7 +5,8 @@
  * old parse. At open, when the version the dimension was parsed with (`warehouse_metadata`) is not
  * the running one, or is absent on a dimension that has rows (written before versions were
  * stored), every row is parsed again with the enricher's parser and the changed ones updated, in
- * transactions of at most `chunkRows` rows taken by `rowid` range; then the version is stored. The key (MD5 of the string) does not change, so staging rows need nothing.
+ * transactions of at most `chunkRows` rows taken by `rowid` range; then the version is stored.
+ * The key (MD5 of the string) does not change, so staging rows need nothing.
  *
  * Why a metadata table and not a column per row: the check at each open is one keyed read instead
  * of a scan of a dimension of millions of rows, and the dimension's rows (appended with every
