@@ -5,8 +5,9 @@
  * letters, the user-agent dimension (the original's twelve fields and the three `ua_` ones narrow
  * generations read from it), the product catalog, the export manifest (keyed where they
  * upsert) and `warehouse_metadata` (facts about the file by key, such as the user-agent parser
- * version its dimension was parsed with, `user_agent_reparse.ts`). Files from before a column was added get it at open (`ALTER TABLE ... ADD COLUMN IF NOT
- * EXISTS`; the dimension's `ua_` columns are filled then, `user_agent_fill.ts`).
+ * version its dimension was parsed with, `user_agent_reparse.ts`). Files from before a column was
+ * added get it at open (`ALTER TABLE ... ADD COLUMN IF NOT EXISTS`; the dimension's `ua_` columns
+ * are filled then, `user_agent_fill.ts`).
  */
 
 import type { DuckDBConnection } from "@duckdb/node-api";
