@@ -16,8 +16,8 @@
  *  2. Latency: M events (default 450,000) produced at R events/s (default 10,000) into a running
  *     pipeline: end-to-end latency percentiles (Kafka timestamp to durable commit) from the
  *     pipeline's own histogram (50 ms buckets below 1 s). 45 s at 10,000 events/s is long enough
- *     to include one of DuckDB's checkpoints (every ~400,000 events), which a shorter run would
- *     leave out of the tail. `--latency-count 0` skips it.
+ *     to include DuckDB's checkpoints (every ~110,000 events at the default 64 MB of WAL, ~440,000
+ *     at 256), which a shorter run would leave out of the tail. `--latency-count 0` skips it.
  */
 import { parseArgs } from "node:util";
 import { actorsOf, type SupervisorSnapshot } from "../actors/runtime/snapshot.ts";

@@ -18,7 +18,7 @@ Deno.test("defaults describe the embedded mode: local broker, DuckDB and a lake 
     path: "data/warehouse.duckdb",
     stringCompression: "auto",
     memoryLimitMb: 128,
-    checkpointMb: 256,
+    checkpointMb: 64,
   });
   assert.deepEqual(config.lake, { kind: "folder", path: "data/lake" });
   assert.equal(Object.isFrozen(config.kafka), true);
@@ -56,7 +56,7 @@ Deno.test("DUCKDB_STRING_COMPRESSION=off reaches the DuckDB target; another valu
     path: "/srv/w.duckdb",
     stringCompression: "off",
     memoryLimitMb: 128,
-    checkpointMb: 256,
+    checkpointMb: 64,
   });
   assert.throws(
     () => resolveConfig([env({ DUCKDB_STRING_COMPRESSION: "zstd" })], noFiles),

@@ -221,7 +221,7 @@ export const SETTINGS = {
   ),
   duckdbCheckpointMb: integer(
     "DUCKDB_CHECKPOINT_MB",
-    "MB of DuckDB's WAL at which the commit that crosses it checkpoints (16 to 65,536): fewer MB mean shorter but more checkpoints, which measured slower in all (docs/OPERATIONS.md).",
+    "MB of DuckDB's WAL at which the commit that crosses it checkpoints (16 to 65,536): fewer MB mean shorter but more checkpoints; above the memory cap the rows awaiting one spill to disk (docs/OPERATIONS.md).",
     16,
     65_536,
     DUCKDB_CHECKPOINT_MB,

@@ -55,7 +55,7 @@ export interface DuckDBWarehouseOptions {
   readonly retry?: RetryPolicy;
   /** DuckDB worker threads (default 1: the pipeline shares two cores). */
   readonly threads?: number;
-  /** WAL size that triggers a checkpoint (default `DUCKDB_CHECKPOINT_MB`: fewer, larger ones). */
+  /** WAL size that triggers a checkpoint (default `DUCKDB_CHECKPOINT_MB`). */
   readonly checkpointThreshold?: string;
   /** DuckDB's buffer memory limit (default "512MB"). */
   readonly memoryLimit?: string;
