@@ -42,12 +42,16 @@ function why(error: unknown): string {
     : `${error.message}: ${cause}`;
 }
 
-/** Runs `attempt` until it resolves; never rejects (a failure is retried). */
+/**
+ * Runs `attempt` until it resolves; never rejects (a failure is retried). `doing`, when given, says
+ * what a hanging attempt is busy with (e.g. an open parsing a dimension again), for its stall.
+ */
 export async function untilDone<T>(
   operation: string,
   attempt: () => Promise<T>,
   listener: StallListener,
   policy: UntilDonePolicy = WRITER_RETRY,
+  doing: () => string | undefined = () => undefined,
 ): Promise<T> {
   let since: number | undefined;
   let attempts = 0;
@@ -55,10 +59,12 @@ export async function untilDone<T>(
     attempts++;
     const slow = setTimeout(() => {
       since ??= Date.now() - policy.slowAfterMs;
+      const busy = doing();
       void listener.stalled({
         operation,
         reason:
-          `${operation} has waited ${policy.slowAfterMs} ms on the warehouse without an answer`,
+          `${operation} has waited ${policy.slowAfterMs} ms on the warehouse without an answer` +
+          (busy === undefined ? "" : `: it is ${busy}`),
         sinceMs: since,
         attempts,
         retryInMs: null,

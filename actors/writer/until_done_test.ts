@@ -78,3 +78,27 @@ Deno.test("a failed attempt gives the caller a chance to repair before the next 
   }, QUICK);
   assert.deepEqual(repaired, ["database has been invalidated"]);
 });
+
+Deno.test("a hanging attempt that can say what it is busy with names it in its stall", async () => {
+  const r = recorder();
+  const release = Promise.withResolvers<string>();
+  const running = untilDone(
+    "open the warehouse",
+    () => release.promise,
+    {
+      ...r.listener,
+      stalled: (report) => {
+        r.stalls.push(report);
+        release.resolve("opened");
+      },
+    },
+    { ...QUICK, slowAfterMs: 20 },
+    () => "parsing the 5 user agents of its dimension again",
+  );
+  assert.equal(await running, "opened");
+  assert.equal(
+    r.stalls[0]?.reason,
+    "open the warehouse has waited 20 ms on the warehouse without an answer: it is parsing the 5 " +
+      "user agents of its dimension again",
+  );
+});

@@ -83,6 +83,11 @@ export interface PartitionReset {
 export interface Warehouse {
   /** Creates the schema idempotently and loads state; call once before anything else. */
   open(): Promise<void>;
+  /**
+   * What an open under way is busy with when it can say (a DuckDB open parsing its user-agent
+   * dimension again after a parser upgrade), for the writer's stall report; else undefined.
+   */
+  openStep?(): string | undefined;
   /** Releases the connection; pending operations finish first. */
   close(): Promise<void>;
   /**

@@ -22,7 +22,7 @@ import type { FaultHook } from "./fault_hook.ts";
 import { generationHandlers } from "./generation_handlers.ts";
 import { openWarehouse } from "./open_warehouse.ts";
 import type { WarehouseBatch } from "./warehouse.ts";
-import { type StallListener, untilDone } from "./until_done.ts";
+import { type StallListener, untilDone, WRITER_RETRY } from "./until_done.ts";
 import { PhaseClock } from "./phase_clock.ts";
 
 type Protocol = typeof WRITER_PROTOCOL;
@@ -104,7 +104,13 @@ export async function startWriter(
     await ctx.emit("writer.partitionRefused", { ...refusal, held });
   };
 
-  await untilDone("open the warehouse", () => warehouse.open(), listener);
+  await untilDone(
+    "open the warehouse",
+    () => warehouse.open(),
+    listener,
+    WRITER_RETRY,
+    () => warehouse.openStep?.(),
+  );
   // The timeline of the writer's chain (`WRITE_PHASES`): when the last batch was answered, and
   // how long batches were prepared at their turn since (outside a commit).
   let answeredAt: number | undefined;

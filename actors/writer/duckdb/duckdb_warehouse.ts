@@ -131,6 +131,8 @@ export class DuckDBWarehouse implements Warehouse {
   #queue: Promise<unknown> = Promise.resolve();
   /** Operations running beside the queue (exports), which `close` waits for. */
   readonly #besides = new Set<Promise<void>>();
+  /** What the open under way is busy with, when it can say (`openStep`). */
+  #openStep: string | undefined;
 
   /** Creates the warehouse; nothing is opened until `open()`. */
   constructor(options: DuckDBWarehouseOptions) {
@@ -180,7 +182,20 @@ export class DuckDBWarehouse implements Warehouse {
       () => upgradeStagingTables(connection, open),
     );
     // Before any batch: narrow rows read their UA fields from the dimension.
-    await reparseUserAgents(connection);
+    try {
+      await reparseUserAgents(connection, {
+        onBegin: (agents) => {
+          this.#openStep = `parsing the ${agents} user agents of its dimension again for a new ` +
+            "parser version (WriterUserAgentsReparsing; about a minute per million on 2 cores)";
+        },
+      });
+    } finally {
+      this.#openStep = undefined;
+    }
+  }
+
+  openStep(): string | undefined {
+    return this.#openStep;
   }
 
   async close(): Promise<void> {

@@ -77,6 +77,8 @@ export interface ReparseOptions {
   readonly chunkRows?: number;
   /** Called after each chunk's commit (a test throws here to interrupt the re-parse). */
   readonly afterChunk?: (chunk: number) => void;
+  /** Called once when a re-parse begins, with the dimension's row count (the open says so). */
+  readonly onBegin?: (agents: number) => void;
 }
 
 /** What a re-parse did (all 0 when the dimension was at the running version or empty). */
@@ -228,6 +230,7 @@ export async function reparseUserAgents(
     agents,
     resumedFromRowid: from === 0 ? null : from,
   });
+  options.onBegin?.(agents);
   // Loaded only here: compiling the rules costs 50-170 ms of CPU at the first parse.
   const { parseUserAgent } = await import("../../enricher/user_agent_info.ts");
   let parsed = 0;

@@ -237,3 +237,22 @@ Deno.test("DuckDB: an open that fails in the re-parse says what to do and leaves
     }
   });
 });
+
+Deno.test("DuckDB: a re-parse says when it begins, with the dimension's size, and one at the running version says nothing", async () => {
+  await inTempDir(async (path) => {
+    await twoGenerations(path);
+    const begun: number[] = [];
+    const onBegin = (agents: number) => void begun.push(agents);
+    await onFile(path, (c) => reparseUserAgents(c, { onBegin }));
+    assert.deepEqual(begun, [], "at the running version nothing begins");
+    await onFile(path, (c) => reparseUserAgents(c, { version: OLD_VERSION, onBegin }));
+    assert.deepEqual(begun, [10], "a re-parse to another version names the 10 agents");
+    const warehouse = new DuckDBWarehouse({ path });
+    await warehouse.open(); // parses again, back to the running version
+    try {
+      assert.equal(warehouse.openStep(), undefined, "an open that ended is busy with nothing");
+    } finally {
+      await warehouse.close();
+    }
+  });
+});
