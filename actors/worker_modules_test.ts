@@ -3,6 +3,7 @@ import { Kafka, logLevel } from "kafkajs";
 import { run as start } from "../commands/start.ts";
 import { freePorts } from "../test/free_port.ts";
 import { testKafka, uniqueTopic } from "../test/kafka_fixture.ts";
+import { generateMessages } from "../tools/produce/mod.ts";
 import { TestShop } from "./crawler/testing.ts";
 import { declaredWorkerModule, WORKER_MODULES, workerModuleUrl } from "./worker_modules.ts";
 
@@ -25,8 +26,13 @@ Deno.test("the compile task and the Dockerfile build from the declaration, namin
   }
 });
 
-/** Runs `fn` with `globalThis.Worker` replaced by a subclass that records each module URL. */
-async function recordingWorkers(fn: () => Promise<void>): Promise<string[]> {
+/**
+ * Runs `fn` with `globalThis.Worker` replaced by a subclass that records each module URL (`fn` sees
+ * the list as it grows).
+ */
+async function recordingWorkers(
+  fn: (spawned: readonly string[]) => Promise<void>,
+): Promise<string[]> {
   const spawned: string[] = [];
   const Original = globalThis.Worker;
   globalThis.Worker = class extends Original {
@@ -36,7 +42,7 @@ async function recordingWorkers(fn: () => Promise<void>): Promise<string[]> {
     }
   };
   try {
-    await fn();
+    await fn(spawned);
   } finally {
     globalThis.Worker = Original;
   }
@@ -73,8 +79,36 @@ async function untilHealthy(port: number, token: string, exited: () => boolean):
   }
 }
 
+/** Resolves once `spawned` holds a Worker of each of `urls`, turn by turn of the event loop. */
+async function untilSpawned(spawned: readonly string[], urls: readonly string[]): Promise<void> {
+  for (let turn = 0; turn < 1_000_000; turn++) {
+    if (urls.every((url) => spawned.includes(url))) return;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  throw new Error(`Never spawned: ${urls.filter((url) => !spawned.includes(url)).join(", ")}`);
+}
+
+/** `count` generated events whose page URLs point at `origin` (products for its crawler). */
+async function produceToShop(brokers: string, topic: string, origin: string, count: number) {
+  const producer = new Kafka({ brokers: [brokers], logLevel: logLevel.NOTHING }).producer();
+  await producer.connect();
+  try {
+    const messages = [...generateMessages({ seed: 5, count })].map((m) => {
+      const event = JSON.parse(new TextDecoder().decode(m.value));
+      if (typeof event.current_url === "string") {
+        event.current_url = event.current_url.replace(/^https?:\/\/[^/]+/, origin);
+      }
+      return { key: m.key, value: Buffer.from(JSON.stringify(event)) };
+    });
+    await producer.send({ topic, messages });
+  } finally {
+    await producer.disconnect();
+  }
+}
+
 Deno.test({
-  name: "the pipeline started as `start` does spawns only declared Worker modules",
+  name:
+    "the pipeline started as `start` does spawns only declared Worker modules, the on-demand ones when asked",
   sanitizeOps: false,
   sanitizeResources: false,
   async fn() {
@@ -90,8 +124,10 @@ Deno.test({
     await admin.connect();
     await admin.createTopics({ topics: [{ topic, numPartitions: 1 }], waitForLeaders: true });
     await admin.disconnect();
+    // Products on the shop's host: the crawler's Worker (on demand) starts for them.
+    await produceToShop(kafka.plain, topic, shop.origin, 20);
     try {
-      const spawned = await recordingWorkers(() =>
+      const spawned = await recordingWorkers((seen) =>
         withEnv({
           DATA_DIR: dataDir,
           KAFKA_BROKERS: kafka.plain,
@@ -106,7 +142,13 @@ Deno.test({
           let done = false;
           const running = start([]).finally(() => done = true);
           await Promise.race([untilHealthy(port, token, () => done), running]);
-          // A signal during start-up is handled once the crawler started: it is spawned too.
+          // The exporter's Worker (on demand) starts for an export.
+          const exported = await fetch(`http://127.0.0.1:${port}/export`, {
+            method: "POST",
+            headers: { authorization: `Bearer ${token}` },
+          });
+          assert.equal(exported.status, 200, await exported.text());
+          await untilSpawned(seen, [workerModuleUrl("exporter"), workerModuleUrl("crawler")]);
           Deno.kill(Deno.pid, "SIGTERM");
           assert.equal(await running, 0);
         })
