@@ -21,7 +21,7 @@ import { isRepresentableMs } from "../value_limits.ts";
 import { ADDED_UA_COLUMNS } from "./user_agent_fill.ts";
 
 /** Rows to insert into one dimension, as columns in table order, and their keys. */
-interface Candidates {
+export interface Candidates {
   readonly keys: string[];
   readonly columns: ChunkColumn[];
 }
@@ -54,13 +54,12 @@ async function insertNew(
 const typeOf = (name: string): TableColumnType =>
   STAGING_TABLE_COLUMNS.find((c) => c.name === name)?.type ?? "VARCHAR";
 
-/** Inserts the batch's unknown user agents; returns how many were new and the keys offered. */
-export async function upsertUserAgents(
-  connection: DuckDBConnection,
+/** The batch's user agents not in `known`, once each, first seen at `seenAtMs`. */
+export function userAgentCandidates(
   rows: RowBatch,
   known: KnownKeys,
   seenAtMs: number,
-): Promise<{ inserted: number; keys: string[] }> {
+): Candidates {
   const ids = columnOf(rows, "user_agent_id");
   const picked: number[] = [];
   const keys: string[] = [];
@@ -79,15 +78,26 @@ export async function upsertUserAgents(
     cells: cellsAt(rows, name, picked),
   }));
   columns.push({ name: "first_seen_at", type: "TIMESTAMPTZ", cells: keys.map(() => seenAtMs) });
-  return { inserted: await insertNew(connection, "user_agents", { keys, columns }), keys };
+  return { keys, columns };
 }
 
-/** Inserts the batch's unknown catalog products (from `catalog_product_ids`) as uncrawled. */
-export async function upsertProducts(
+/** Inserts the batch's unknown user agents; returns how many were new and the keys offered. */
+export async function upsertUserAgents(
   connection: DuckDBConnection,
   rows: RowBatch,
   known: KnownKeys,
+  seenAtMs: number,
 ): Promise<{ inserted: number; keys: string[] }> {
+  const candidates = userAgentCandidates(rows, known, seenAtMs);
+  const inserted = await insertNew(connection, "user_agents", candidates);
+  return { inserted, keys: candidates.keys };
+}
+
+/**
+ * The batch's catalog products (from `catalog_product_ids`) not in `known`, once each, with the
+ * URL and event time of the first row naming them.
+ */
+export function productCandidates(rows: RowBatch, known: KnownKeys): Candidates {
   const lists = columnOf(rows, "catalog_product_ids");
   const keys: string[] = [];
   const picked: number[] = [];
@@ -115,5 +125,16 @@ export async function upsertProducts(
     { name: "url", type: "VARCHAR", cells: url },
     { name: "first_seen", type: "TIMESTAMPTZ", cells: firstSeen },
   ];
-  return { inserted: await insertNew(connection, "product_catalog", { keys, columns }), keys };
+  return { keys, columns };
+}
+
+/** Inserts the batch's unknown catalog products (from `catalog_product_ids`) as uncrawled. */
+export async function upsertProducts(
+  connection: DuckDBConnection,
+  rows: RowBatch,
+  known: KnownKeys,
+): Promise<{ inserted: number; keys: string[] }> {
+  const candidates = productCandidates(rows, known);
+  const inserted = await insertNew(connection, "product_catalog", candidates);
+  return { inserted, keys: candidates.keys };
 }
