@@ -1,7 +1,8 @@
 /**
  * `deno task bench -- duckdb [--rows=N] [--batch=N] [--threads=N] [--appender-rows=N]
  * [--only=columnar|appender] [--string-compression=auto|off] [--rows-from=synthetic|generated]
- * [--without=<group>[,<group>]|each ...] [--repeat=N] [--memory-limit-mb=N]`:
+ * [--without=<group>[,<group>]|each ...] [--repeat=N] [--memory-limit-mb=N] [--shards=N]
+ * [--shards-memory-limit-mb=N] [--checkpoint-mb=N] [--other-core=idle|busy]`:
  * rows/s writing realistic staging rows, packed as the enricher packs them, into a DuckDB file
  * through `unpackRows` and `DuckDBWarehouse.writeBatch` (vectors filled from the packed bytes,
  * dedupe, dimensions, one transaction each), both with each batch prepared
@@ -15,6 +16,15 @@
  * round in reverse order), under DuckDB's memory limit in the pipeline (`--memory-limit-mb`,
  * default `DUCKDB_MEMORY_LIMIT_MB`; the other runs default to the warehouse's). `--rows-from`
  * picks synthetic rows or generated events through the real enricher (`bench_batches.ts`).
+ * With `--shards=N`, instead: the writer's transaction standalone on the pipeline's one file
+ * (DuckDB checkpointing inside the COMMIT past `--checkpoint-mb`, default `DUCKDB_CHECKPOINT_MB`)
+ * next to its staging rows and watermarks rotated between N attached shard files, each
+ * checkpointed beside the writes once left (`shard_rotation.ts`), `--repeat` times round,
+ * alternating which goes first: rows/s, CPU per row, each batch's write time, each checkpoint,
+ * and the writer's waits for a shard's checkpoint. The shards hold two staging tables' rows in
+ * memory at once: at the pipeline's 128 MB cap their COMMIT fails to allocate a block, so
+ * `--shards-memory-limit-mb` runs them (and the one file beside them) under another cap. `--other-core=busy` keeps a process spinning
+ * beside the bench (in the pipeline the enricher takes the other core).
  * Prints figures; never fails on speed.
  */
 
@@ -40,6 +50,7 @@ import { packRows, unpackRows } from "../../../messages/packed_rows.ts";
 import { batchPool, isRowSource, poolBatches, type RowSource } from "./bench_batches.ts";
 import { COLUMN_GROUPS, type ColumnGroup, columnsWithout, parseGroups } from "./column_groups.ts";
 import { type NarrowFigures, writeNarrow } from "./narrow_staging.ts";
+import { shardComparison } from "./shard_comparison.ts";
 import { PhaseClock } from "../phase_clock.ts";
 import {
   DUCKDB_CHECKPOINT_MB,
@@ -68,6 +79,12 @@ interface Options {
   repeat: number;
   /** DuckDB's memory limit in MB, when given. */
   memoryLimitMb: number | undefined;
+  /** Shards to compare with the one file (0: no such comparison). */
+  shards: number;
+  /** DuckDB's memory limit in MB of the sharded runs, when given. */
+  shardsMemoryLimitMb: number | undefined;
+  checkpointMb: number;
+  otherCore: "idle" | "busy";
 }
 
 function parse(args: string[]): Options {
@@ -93,12 +110,23 @@ function parse(args: string[]): Options {
     }),
     repeat: int("repeat", 1),
     memoryLimitMb: flag("memory-limit-mb") === undefined ? undefined : int("memory-limit-mb", 1),
+    shards: flag("shards") === undefined ? 0 : int("shards", 2),
+    shardsMemoryLimitMb: flag("shards-memory-limit-mb") === undefined
+      ? undefined
+      : int("shards-memory-limit-mb", 1),
+    checkpointMb: int("checkpoint-mb", DUCKDB_CHECKPOINT_MB),
+    otherCore: otherCore(flag("other-core") ?? "idle"),
   };
 }
 
 function rowSource(text: string): RowSource {
   if (isRowSource(text)) return text;
   throw new RangeError(`--rows-from must be synthetic or generated, got ${JSON.stringify(text)}`);
+}
+
+function otherCore(text: string): "idle" | "busy" {
+  if (text === "idle" || text === "busy") return text;
+  throw new RangeError(`--other-core must be idle or busy, got ${JSON.stringify(text)}`);
 }
 
 function stringCompression(text: string): StringCompression {
@@ -405,6 +433,15 @@ export async function run(args: string[]): Promise<number> {
       options.stringCompression,
   );
   try {
+    if (options.shards > 0) {
+      const memoryLimitMb = options.memoryLimitMb ?? DUCKDB_MEMORY_LIMIT_MB;
+      await shardComparison({
+        ...options,
+        memoryLimitMb,
+        shardsMemoryLimitMb: options.shardsMemoryLimitMb ?? memoryLimitMb,
+      }, dir);
+      return 0;
+    }
     if (options.without.length > 0) {
       console.log(`rows from ${options.source}; staging tables lacking column groups:`);
       await narrowComparison(options, dir);
