@@ -3,7 +3,7 @@
  * statement, for `bench -- dimensions`.
  */
 
-import type { DuckDBConnection, DuckDBPreparedStatement } from "@duckdb/node-api";
+import type { DuckDBConnection } from "@duckdb/node-api";
 import type { Candidates } from "./dimensions.ts";
 import { TEMP_TABLE, withAppender } from "./appender_scope.ts";
 import { appendColumns } from "./column_chunks.ts";
@@ -49,50 +49,6 @@ function throughTemp(ready: (incoming: string, names: string, table: string) => 
   };
 }
 
-/** The temp table made once per connection; DELETE and INSERT prepared once, run each time. */
-function preparedMove(): Move {
-  const statements = new WeakMap<
-    DuckDBConnection,
-    Map<string, { empty: DuckDBPreparedStatement; insert: DuckDBPreparedStatement }>
-  >();
-  return async (connection, table, candidates) => {
-    const times = { prepareMs: 0, appendMs: 0, insertMs: 0 };
-    if (candidates.keys.length === 0) return times;
-    const incoming = `incoming_${table}`;
-    const names = candidates.columns.map((c) => c.name).join(", ");
-    let started = performance.now();
-    let byTable = statements.get(connection);
-    if (byTable === undefined) statements.set(connection, byTable = new Map());
-    let prepared = byTable.get(table);
-    if (prepared === undefined) {
-      await connection.run(
-        `CREATE TEMP TABLE IF NOT EXISTS ${incoming} AS SELECT ${names} FROM ${table} LIMIT 0`,
-      );
-      prepared = {
-        empty: await connection.prepare(`DELETE FROM ${incoming}`),
-        insert: await connection.prepare(
-          `INSERT OR IGNORE INTO ${table} (${names}) SELECT ${names} FROM ${incoming}`,
-        ),
-      };
-      byTable.set(table, prepared);
-    }
-    await prepared.empty.run();
-    times.prepareMs = performance.now() - started;
-    started = performance.now();
-    await withAppender(
-      connection,
-      incoming,
-      (appender) => appendColumns(appender, candidates.columns, candidates.keys.length),
-      TEMP_TABLE,
-    );
-    times.appendMs = performance.now() - started;
-    started = performance.now();
-    await prepared.insert.run();
-    times.insertMs = performance.now() - started;
-    return times;
-  };
-}
-
 /** The ways compared. */
 export const MOVES = {
   /** main's: the temp table made once, emptied with DELETE before each fill. */
@@ -109,8 +65,6 @@ export const MOVES = {
     `DROP TABLE IF EXISTS temp.main.${incoming}`,
     `CREATE TEMP TABLE ${incoming} AS SELECT ${names} FROM ${table} LIMIT 0`,
   ]),
-  /** The temp table made once, DELETE and INSERT prepared once per connection. */
-  prepared: preparedMove(),
 } satisfies Record<string, Move>;
 
 /** The name of a way. */
