@@ -45,6 +45,10 @@ const BENCHES: Record<string, { doc: string; load: () => Promise<Bench> }> = {
     doc: "ms a DuckDB warehouse's open spends parsing its user_agents dimension again",
     load: () => import("../actors/writer/duckdb/user_agent_reparse_bench.ts"),
   },
+  dimensions: {
+    doc: "ms per statement of the dimension upserts over a fresh warehouse's first batches",
+    load: () => import("../actors/writer/duckdb/dimensions_bench.ts"),
+  },
   "checkpoint-beside": {
     doc: "whether a DuckDB checkpoint holds commits: into the same file, into another attached one",
     load: () => import("./attached_checkpoint_bench.ts"),

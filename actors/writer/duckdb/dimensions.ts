@@ -1,7 +1,7 @@
 /**
  * The user-agent dimension and the product catalog, upserted with each batch: candidates are the
- * batch's distinct keys not yet known, appended columnar to a temp table and moved with
- * INSERT OR IGNORE on the primary key, so a product or user agent is never stored twice and
+ * batch's distinct keys not yet known, appended columnar to a temp table made for them and moved
+ * with INSERT OR IGNORE on the primary key, so a product or user agent is never stored twice and
  * the first URL and first-seen time are kept. Known keys are cached once committed.
  */
 
@@ -21,12 +21,12 @@ import { isRepresentableMs } from "../value_limits.ts";
 import { ADDED_UA_COLUMNS } from "./user_agent_fill.ts";
 
 /** Rows to insert into one dimension, as columns in table order, and their keys. */
-interface Candidates {
+export interface Candidates {
   readonly keys: string[];
   readonly columns: ChunkColumn[];
 }
 
-/** Appends `candidates` to a temp copy of `table`, then inserts the ones not there yet. */
+/** Appends `candidates` to a fresh temp copy of `table`, then inserts the ones not there yet. */
 async function insertNew(
   connection: DuckDBConnection,
   table: string,
@@ -35,10 +35,12 @@ async function insertNew(
   if (candidates.keys.length === 0) return 0;
   const incoming = `incoming_${table}`;
   const names = candidates.columns.map((c) => c.name).join(", ");
+  // Made again for each upsert, not emptied with DELETE and filled again: that pattern made
+  // DuckDB 1.5.5's statement on the refilled table take seconds in the user-agent re-parse
+  // (bench/README.md, `ua-reparse`), and making it again is one statement instead of two.
   await connection.run(
-    `CREATE TEMP TABLE IF NOT EXISTS ${incoming} AS SELECT ${names} FROM ${table} LIMIT 0`,
+    `CREATE OR REPLACE TEMP TABLE ${incoming} AS SELECT ${names} FROM ${table} LIMIT 0`,
   );
-  await connection.run(`DELETE FROM ${incoming}`);
   await withAppender(
     connection,
     incoming,
@@ -54,13 +56,12 @@ async function insertNew(
 const typeOf = (name: string): TableColumnType =>
   STAGING_TABLE_COLUMNS.find((c) => c.name === name)?.type ?? "VARCHAR";
 
-/** Inserts the batch's unknown user agents; returns how many were new and the keys offered. */
-export async function upsertUserAgents(
-  connection: DuckDBConnection,
+/** The batch's user agents not in `known`, once each, first seen at `seenAtMs`. */
+export function userAgentCandidates(
   rows: RowBatch,
   known: KnownKeys,
   seenAtMs: number,
-): Promise<{ inserted: number; keys: string[] }> {
+): Candidates {
   const ids = columnOf(rows, "user_agent_id");
   const picked: number[] = [];
   const keys: string[] = [];
@@ -79,15 +80,26 @@ export async function upsertUserAgents(
     cells: cellsAt(rows, name, picked),
   }));
   columns.push({ name: "first_seen_at", type: "TIMESTAMPTZ", cells: keys.map(() => seenAtMs) });
-  return { inserted: await insertNew(connection, "user_agents", { keys, columns }), keys };
+  return { keys, columns };
 }
 
-/** Inserts the batch's unknown catalog products (from `catalog_product_ids`) as uncrawled. */
-export async function upsertProducts(
+/** Inserts the batch's unknown user agents; returns how many were new and the keys offered. */
+export async function upsertUserAgents(
   connection: DuckDBConnection,
   rows: RowBatch,
   known: KnownKeys,
+  seenAtMs: number,
 ): Promise<{ inserted: number; keys: string[] }> {
+  const candidates = userAgentCandidates(rows, known, seenAtMs);
+  const inserted = await insertNew(connection, "user_agents", candidates);
+  return { inserted, keys: candidates.keys };
+}
+
+/**
+ * The batch's catalog products (from `catalog_product_ids`) not in `known`, once each, with the
+ * URL and event time of the first row naming them.
+ */
+export function productCandidates(rows: RowBatch, known: KnownKeys): Candidates {
   const lists = columnOf(rows, "catalog_product_ids");
   const keys: string[] = [];
   const picked: number[] = [];
@@ -115,5 +127,16 @@ export async function upsertProducts(
     { name: "url", type: "VARCHAR", cells: url },
     { name: "first_seen", type: "TIMESTAMPTZ", cells: firstSeen },
   ];
-  return { inserted: await insertNew(connection, "product_catalog", { keys, columns }), keys };
+  return { keys, columns };
+}
+
+/** Inserts the batch's unknown catalog products (from `catalog_product_ids`) as uncrawled. */
+export async function upsertProducts(
+  connection: DuckDBConnection,
+  rows: RowBatch,
+  known: KnownKeys,
+): Promise<{ inserted: number; keys: string[] }> {
+  const candidates = productCandidates(rows, known);
+  const inserted = await insertNew(connection, "product_catalog", candidates);
+  return { inserted, keys: candidates.keys };
 }

@@ -1,0 +1,188 @@
+/**
+ * `deno task bench -- dimensions [--batches=N] [--batch=N] [--repeat=N] [--ways=a,b]`: ms per
+ * statement of the dimension upserts over the first batches of a fresh warehouse (every key new at
+ * first, fewer later), as the pipeline's latency phase starts: generated events (seed 12, the
+ * ingest bench's latency producer) through the real enricher, in batches of `--batch` rows, each
+ * batch's user agents and products moved into a fresh DuckDB file in one transaction by each way
+ * (`--ways`, default all), `--repeat` times round (every other round in reverse order). Prints
+ * figures; never fails on speed.
+ */
+
+import { DuckDBInstance } from "@duckdb/node-api";
+import { enrichBatch, type KafkaMessage } from "../../enricher/enrich_batch.ts";
+import { UserAgentCache } from "../../enricher/user_agent_cache.ts";
+import type { RowBatch } from "../../../messages/staging_columns.ts";
+import { generateMessages } from "../../../tools/produce/mod.ts";
+import { KnownKeys } from "../known_keys.ts";
+import { DBIP_COUNTRY } from "../../geoip/dbip_country.ts";
+import { openTable } from "../../geoip/open_table.ts";
+import { buildTable } from "../../geoip/table_builder.ts";
+import { type Candidates, productCandidates, userAgentCandidates } from "./dimensions.ts";
+import { DuckDBWarehouse, instanceConfig } from "./duckdb_warehouse.ts";
+import { MOVES, type MoveTimes, type MoveWay } from "./dimension_moves.ts";
+
+interface Options {
+  batches: number;
+  batch: number;
+  repeat: number;
+  ways: MoveWay[];
+}
+
+function parse(args: string[]): Options {
+  const flag = (name: string) => args.find((a) => a.startsWith(`--${name}=`))?.split("=")[1];
+  const int = (name: string, fallback: number) => {
+    const n = Number(flag(name) ?? fallback);
+    if (!Number.isSafeInteger(n) || n < 1) throw new RangeError(`--${name} must be a count`);
+    return n;
+  };
+  const ways = (flag("ways") ?? Object.keys(MOVES).join(",")).split(",");
+  for (const way of ways) {
+    if (!(way in MOVES)) {
+      throw new RangeError(`--ways takes ${Object.keys(MOVES).join(", ")}; got ${way}`);
+    }
+  }
+  return {
+    batches: int("batches", 30),
+    batch: int("batch", 1000),
+    repeat: int("repeat", 2),
+    ways: ways as MoveWay[],
+  };
+}
+
+/** `batches` batches of `size` enriched events of the latency producer's stream. */
+async function eventBatches(size: number, batches: number, dir: string): Promise<RowBatch[]> {
+  const out = `${dir}/geoip.bin`;
+  await buildTable({
+    ipv4Csv: DBIP_COUNTRY.ipv4Csv,
+    ipv6Csv: DBIP_COUNTRY.ipv6Csv,
+    format: "country",
+    sourceLabel: DBIP_COUNTRY.label,
+    out,
+    mode: "skip",
+  });
+  const context = { userAgents: new UserAgentCache(), geo: await openTable(out) };
+  const pool: RowBatch[] = [];
+  let pending: KafkaMessage[] = [];
+  for (const m of generateMessages({ seed: 12, count: size * batches })) {
+    pending.push({
+      topic: "bench-latency",
+      partition: 0,
+      offset: m.index,
+      timestampMs: 1_700_000_000_000 + m.index,
+      key: null,
+      value: m.value,
+    });
+    if (pending.length === size) {
+      pool.push(enrichBatch(pending, context).rows);
+      pending = [];
+    }
+  }
+  return pool;
+}
+
+/** Per batch: candidates, the move's statements, COMMIT (ms), and the keys moved. */
+interface BatchTimes {
+  agents: number;
+  products: number;
+  candidatesMs: number;
+  agentMoves: MoveTimes;
+  productMoves: MoveTimes;
+  commitMs: number;
+}
+
+async function runWay(way: MoveWay, batches: readonly RowBatch[], path: string) {
+  // The warehouse's schema and settings, on a connection of our own as the upserts have.
+  const warehouse = new DuckDBWarehouse({ path });
+  await warehouse.open();
+  await warehouse.close();
+  const instance = await DuckDBInstance.create(path, instanceConfig({ path }));
+  const connection = await instance.connect();
+  const agentsKnown = new KnownKeys();
+  const productsKnown = new KnownKeys();
+  const move = MOVES[way];
+  const times: BatchTimes[] = [];
+  try {
+    for (const rows of batches) {
+      await connection.run("BEGIN TRANSACTION");
+      const started = performance.now();
+      const agents: Candidates = userAgentCandidates(rows, agentsKnown, Date.now());
+      const products: Candidates = productCandidates(rows, productsKnown);
+      const candidatesMs = performance.now() - started;
+      const agentMoves = await move(connection, "user_agents", agents);
+      const productMoves = await move(connection, "product_catalog", products);
+      const commitStarted = performance.now();
+      await connection.run("COMMIT");
+      const commitMs = performance.now() - commitStarted;
+      agentsKnown.addAll(agents.keys);
+      productsKnown.addAll(products.keys);
+      times.push({
+        agents: agents.keys.length,
+        products: products.keys.length,
+        candidatesMs,
+        agentMoves,
+        productMoves,
+        commitMs,
+      });
+    }
+  } finally {
+    connection.closeSync();
+    instance.closeSync();
+  }
+  return times;
+}
+
+const total = (m: MoveTimes) => m.prepareMs + m.appendMs + m.insertMs;
+const fmt = (ms: number) => ms.toFixed(1);
+const moveText = (m: MoveTimes) =>
+  `${fmt(m.prepareMs)}+${fmt(m.appendMs)}+${fmt(m.insertMs)}=${fmt(total(m))}`;
+
+function print(way: MoveWay, round: number, times: readonly BatchTimes[]): void {
+  console.log(
+    `${way}, round ${round}: per batch new agents/products, ms of candidates (JS); per table ` +
+      `prepare+append+insert; COMMIT; all`,
+  );
+  let sum = 0;
+  for (const [i, t] of times.entries()) {
+    const all = t.candidatesMs + total(t.agentMoves) + total(t.productMoves) + t.commitMs;
+    sum += all;
+    if (i < 12 || i === times.length - 1) {
+      console.log(
+        `  ${String(i + 1).padStart(3)}: ${String(t.agents).padStart(4)}/${
+          String(t.products).padStart(4)
+        }  cand ${fmt(t.candidatesMs)}  ua ${moveText(t.agentMoves)}  products ${
+          moveText(t.productMoves)
+        }  COMMIT ${fmt(t.commitMs)}  all ${fmt(all)}`,
+      );
+    }
+  }
+  const firstTen = times.slice(0, 10).reduce(
+    (s, t) => s + t.candidatesMs + total(t.agentMoves) + total(t.productMoves) + t.commitMs,
+    0,
+  );
+  console.log(`  sum ${fmt(sum)} ms over ${times.length} batches; first 10 ${fmt(firstTen)} ms`);
+}
+
+/** Runs the benchmark; returns the exit code. */
+export async function run(args: string[]): Promise<number> {
+  const options = parse(args);
+  const dir = await Deno.makeTempDir({ prefix: "dimensions_bench_" });
+  try {
+    const batches = await eventBatches(options.batch, options.batches, dir);
+    console.log(
+      `dimension upserts: ${options.batches} batches of ${options.batch} generated events, ` +
+        `fresh warehouse per run; ways ${options.ways.join(", ")}`,
+    );
+    for (let round = 1; round <= options.repeat; round++) {
+      const order = round % 2 === 0 ? [...options.ways].reverse() : options.ways;
+      for (const way of order) {
+        const path = `${dir}/${way}_${round}.duckdb`;
+        print(way, round, await runWay(way, batches, path));
+      }
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+  return 0;
+}
+
+if (import.meta.main) Deno.exit(await run(Deno.args));
