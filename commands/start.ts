@@ -44,12 +44,14 @@ export async function run(_args: string[]): Promise<number> {
     });
     return EXIT_PERMISSIONS;
   }
-  // Before any Worker starts, so that every thread's arena allocates under it.
+  // Before any Worker starts, so that no arena fills under glibc's own, rising threshold first.
   const threshold = applyMmapThreshold(config.pipeline.mallocMmapThresholdKb);
   if (threshold.applied === "none") {
     log.warn("PipelineMallocMmapThresholdNotSet", {
       ...threshold,
-      hint: "MALLOC_MMAP_THRESHOLD_KB only applies to glibc; memory may grow with a large backlog",
+      hint: "MALLOC_MMAP_THRESHOLD_KB applies to glibc only; the pipeline goes on with its " +
+        "allocator's own behaviour, under which memory may grow with a large backlog " +
+        "(docs/OPERATIONS.md, Memory)",
     });
   } else {
     log.info("PipelineMallocMmapThreshold", threshold);
