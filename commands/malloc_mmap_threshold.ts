@@ -71,7 +71,7 @@ export interface ThresholdLibc {
   mapsAlone(bytes: number): boolean;
 }
 
-/** Where the process stands: its environment and its libc (null: not glibc, or no FFI). */
+/** Where the process stands: its environment and its libc (or why there is none to use). */
 export interface ThresholdContext {
   readonly env: (name: string) => string | undefined;
   readonly libc: () => ThresholdLibc | { readonly unavailable: string };
