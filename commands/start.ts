@@ -28,6 +28,7 @@ import { startPermissions } from "../config/command_permissions.ts";
 import { EXIT_DATA_DIR_IN_USE, EXIT_INTERRUPTED, EXIT_PERMISSIONS } from "./exit_codes.ts";
 import { ExportSchedule } from "./export_schedule.ts";
 import { testFaults } from "../pipeline/test_faults.ts";
+import { applyMmapThreshold } from "./malloc_mmap_threshold.ts";
 
 const log = getLogger("main");
 
@@ -42,6 +43,18 @@ export async function run(_args: string[]): Promise<number> {
         "compile the binary with this configuration (`deno task compile`)",
     });
     return EXIT_PERMISSIONS;
+  }
+  // Before any Worker starts, so that no arena fills under glibc's own, rising threshold first.
+  const threshold = applyMmapThreshold(config.pipeline.mallocMmapThresholdKb);
+  if (threshold.applied === "none") {
+    log.warn("PipelineMallocMmapThresholdNotSet", {
+      ...threshold,
+      hint: "MALLOC_MMAP_THRESHOLD_KB applies to glibc only; the pipeline goes on with its " +
+        "allocator's own behaviour, under which memory may grow with a large backlog " +
+        "(docs/OPERATIONS.md, Memory)",
+    });
+  } else {
+    log.info("PipelineMallocMmapThreshold", threshold);
   }
   await Deno.mkdir(config.dataDir, { recursive: true });
   const widerMode = await makePrivate(config.dataDir);

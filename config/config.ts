@@ -65,6 +65,8 @@ export interface Config {
     readonly stopDeadlineMs: number;
     /** Time cap of one BigQuery or Cloud Storage request. */
     readonly warehouseTimeoutMs: number;
+    /** glibc's fixed mmap threshold, KiB, set at start (0: glibc's own, dynamic). */
+    readonly mallocMmapThresholdKb: number;
   };
   /** The crawler's slice: its settings, whether it runs beside ingestion, its Workers. */
   readonly crawl: CrawlerSettings & {
@@ -208,6 +210,7 @@ export function resolveConfig(sources: Source[], readFile: (path: string) => str
       readyStallAfterMs: set(r.readyStallAfterMs, "readyStallAfterMs"),
       stopDeadlineMs: set(r.stopDeadlineMs, "stopDeadlineMs"),
       warehouseTimeoutMs: set(r.warehouseTimeoutMs, "warehouseTimeoutMs"),
+      mallocMmapThresholdKb: set(r.mallocMmapThresholdKb, "mallocMmapThresholdKb"),
     },
     crawl: {
       enabled: set(r.crawlEnabled, "crawlEnabled"),

@@ -46,6 +46,24 @@ Deno.test("DUCKDB_CHECKPOINT_MB sets the WAL size that makes a commit checkpoint
   );
 });
 
+Deno.test("MALLOC_MMAP_THRESHOLD_KB is 2048 by default, 0 keeps glibc's own, past 32768 or in other units it is refused", () => {
+  assert.equal(resolveConfig([env({})], noFiles).pipeline.mallocMmapThresholdKb, 2048);
+  const off = resolveConfig([env({ MALLOC_MMAP_THRESHOLD_KB: "0" })], noFiles);
+  assert.equal(off.pipeline.mallocMmapThresholdKb, 0);
+  const max = resolveConfig([env({ MALLOC_MMAP_THRESHOLD_KB: "32768" })], noFiles);
+  assert.equal(max.pipeline.mallocMmapThresholdKb, 32768);
+  for (const bad of ["32769", "-1", "2M", "2097152"]) {
+    assert.throws(
+      () => resolveConfig([env({ MALLOC_MMAP_THRESHOLD_KB: bad })], noFiles),
+      (e: unknown) =>
+        e instanceof ConfigError &&
+        e.message.includes(
+          `MALLOC_MMAP_THRESHOLD_KB must be an integer from 0 to 32768, got "${bad}"`,
+        ),
+    );
+  }
+});
+
 Deno.test("DUCKDB_STRING_COMPRESSION=off reaches the DuckDB target; another value is refused with the choices", () => {
   const config = resolveConfig(
     [env({ WAREHOUSE: "duckdb:/srv/w.duckdb", DUCKDB_STRING_COMPRESSION: "OFF" })],

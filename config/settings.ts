@@ -322,6 +322,13 @@ export const SETTINGS = {
     600_000,
     30_000,
   ),
+  mallocMmapThresholdKb: integer(
+    "MALLOC_MMAP_THRESHOLD_KB",
+    "KiB from which glibc maps an allocation on its own and gives it back when freed, set by the pipeline at start (0: glibc's own threshold, which lets the arenas fragment with a large backlog); a `MALLOC_MMAP_THRESHOLD_` of your own wins (docs/OPERATIONS.md, Memory).",
+    0,
+    32_768,
+    2_048,
+  ),
   warehouseTimeoutMs: integer(
     "WAREHOUSE_TIMEOUT_MS",
     "Time cap of one BigQuery or Cloud Storage request; a request that takes longer is abandoned and retried.",

@@ -162,17 +162,24 @@ Deno.test({
     }
     assert.equal((await status).code, 0, await log);
 
-    const launched = (await log).split("\n").map((line) => {
+    const entries = (await log).split("\n").map((line) => {
       try {
         return JSON.parse(line);
       } catch (error) {
         if (error instanceof SyntaxError) return {}; // Deno's own lines are not JSON
         throw error;
       }
-    }).find((entry) => entry.event === "LaunchPermissions");
+    });
+    const launched = entries.find((entry) => entry.event === "LaunchPermissions");
     assert.deepEqual(launched?.net, [`127.0.0.1:${port}`, shop.host, kafka.alias].sort());
     assert.ok(launched?.write.includes(dataDir) && launched?.write.includes(`${lakeDir}/lake`));
     assert.deepEqual(launched?.run, []);
+    // The launched pipeline set glibc's mmap threshold itself, and its probe found it fixed.
+    const threshold = entries.find((entry) => entry.event === "PipelineMallocMmapThreshold");
+    assert.deepEqual(
+      { applied: threshold?.applied, kb: threshold?.kb, fixed: threshold?.fixed },
+      { applied: "setting", kb: 2048, fixed: true },
+    );
 
     const [[manifestRows, named]] = await queryWarehouse(
       `${dataDir}/warehouse.duckdb`,
