@@ -44,18 +44,6 @@ export async function run(_args: string[]): Promise<number> {
     });
     return EXIT_PERMISSIONS;
   }
-  // Before any Worker starts, so that no arena fills under glibc's own, rising threshold first.
-  const threshold = applyMmapThreshold(config.pipeline.mallocMmapThresholdKb);
-  if (threshold.applied === "none") {
-    log.warn("PipelineMallocMmapThresholdNotSet", {
-      ...threshold,
-      hint: "MALLOC_MMAP_THRESHOLD_KB applies to glibc only; the pipeline goes on with its " +
-        "allocator's own behaviour, under which memory may grow with a large backlog " +
-        "(docs/OPERATIONS.md, Memory)",
-    });
-  } else {
-    log.info("PipelineMallocMmapThreshold", threshold);
-  }
   await Deno.mkdir(config.dataDir, { recursive: true });
   const widerMode = await makePrivate(config.dataDir);
   if (widerMode !== undefined) {
@@ -68,6 +56,19 @@ export async function run(_args: string[]): Promise<number> {
     if (!(error instanceof DataDirInUseError)) throw error;
     log.error("PipelineDataDirInUse", { message: error.message, pid: error.pid });
     return EXIT_DATA_DIR_IN_USE;
+  }
+  // Once the data directory is ours (a second start says only that it is in use), and before any
+  // Worker starts, so that no arena fills under glibc's own, rising threshold first.
+  const threshold = applyMmapThreshold(config.pipeline.mallocMmapThresholdKb);
+  if (threshold.applied === "none") {
+    log.warn("PipelineMallocMmapThresholdNotSet", {
+      ...threshold,
+      hint: "MALLOC_MMAP_THRESHOLD_KB applies to glibc only; the pipeline goes on with its " +
+        "allocator's own behaviour, under which memory may grow with a large backlog " +
+        "(docs/OPERATIONS.md, Memory)",
+    });
+  } else {
+    log.info("PipelineMallocMmapThreshold", threshold);
   }
   log.info("PipelineConfigLoaded", { config: redacted(config) });
   // The control server answers from here on ("starting: ..." until the pipeline runs).
