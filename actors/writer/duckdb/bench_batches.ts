@@ -25,11 +25,9 @@ export const isRowSource = (text: string): text is RowSource =>
   text === "synthetic" || text === "generated";
 
 const POOL = 10;
-/** The topic of generated rows (the ingest bench's). */
-const TOPIC = "bench-throughput";
 
 /** The pipeline's default geoip table, built into `dir` (a few seconds). */
-async function defaultGeo(dir: string): Promise<GeoLookup> {
+export async function defaultGeo(dir: string): Promise<GeoLookup> {
   const out = `${dir}/geoip.bin`;
   await buildTable({
     ipv4Csv: DBIP_COUNTRY.ipv4Csv,
@@ -42,14 +40,28 @@ async function defaultGeo(dir: string): Promise<GeoLookup> {
   return await openTable(out);
 }
 
-/** `batches` batches of `size` generated events of partition 0, enriched (seed 18). */
-function generatedPool(size: number, batches: number, geo: GeoLookup): RowBatch[] {
+/** Where generated batches come from: the producer's seed and the topic they are read from. */
+export interface GeneratedStream {
+  readonly seed: number;
+  readonly topic: string;
+}
+
+/** The ingest bench's throughput stream (seed 18), which the writer-alone bench writes. */
+const THROUGHPUT_STREAM: GeneratedStream = { seed: 18, topic: "bench-throughput" };
+
+/** `batches` batches of `size` events of `stream`, partition 0, through the real enricher. */
+export function generatedBatches(
+  stream: GeneratedStream,
+  size: number,
+  batches: number,
+  geo: GeoLookup,
+): RowBatch[] {
   const context = { userAgents: new UserAgentCache(), geo };
   const pool: RowBatch[] = [];
   let pending: KafkaMessage[] = [];
-  for (const m of generateMessages({ seed: 18, count: size * batches })) {
+  for (const m of generateMessages({ seed: stream.seed, count: size * batches })) {
     pending.push({
-      topic: TOPIC,
+      topic: stream.topic,
       partition: 0,
       offset: m.index,
       timestampMs: 1_700_000_000_000 + m.index,
@@ -66,7 +78,9 @@ function generatedPool(size: number, batches: number, geo: GeoLookup): RowBatch[
 
 /** The pool of distinct batches of `size` rows (`dir`: a scratch folder). */
 export async function batchPool(source: RowSource, size: number, dir: string): Promise<RowBatch[]> {
-  if (source === "generated") return generatedPool(size, POOL, await defaultGeo(dir));
+  if (source === "generated") {
+    return generatedBatches(THROUGHPUT_STREAM, size, POOL, await defaultGeo(dir));
+  }
   return Array.from(
     { length: POOL },
     (_, i) => syntheticBatch({ fromOffset: i * size, count: size, userAgents: 2000 }),

@@ -22,7 +22,7 @@ export type Move = (
   candidates: Candidates,
 ) => Promise<MoveTimes>;
 
-/** Moves through a temp table that `ready` makes ready (SQL statements), then `after`. */
+/** Moves through a temp table that the statements `ready` gives make ready. */
 function throughTemp(ready: (incoming: string, names: string, table: string) => string[]): Move {
   return async (connection, table, candidates) => {
     const times = { prepareMs: 0, appendMs: 0, insertMs: 0 };
@@ -51,12 +51,12 @@ function throughTemp(ready: (incoming: string, names: string, table: string) => 
 
 /** The ways compared. */
 export const MOVES = {
-  /** main's: the temp table made once, emptied with DELETE before each fill. */
+  /** The writer's way before 646fe84: the temp table made once, emptied with DELETE before each fill. */
   delete: throughTemp((incoming, names, table) => [
     `CREATE TEMP TABLE IF NOT EXISTS ${incoming} AS SELECT ${names} FROM ${table} LIMIT 0`,
     `DELETE FROM ${incoming}`,
   ]),
-  /** The temp table made again (CREATE OR REPLACE) before each fill. */
+  /** The writer's way (`dimensions.ts`): the temp table made again before each fill. */
   replace: throughTemp((incoming, names, table) => [
     `CREATE OR REPLACE TEMP TABLE ${incoming} AS SELECT ${names} FROM ${table} LIMIT 0`,
   ]),

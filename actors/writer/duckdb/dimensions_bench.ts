@@ -9,14 +9,9 @@
  */
 
 import { DuckDBInstance } from "@duckdb/node-api";
-import { enrichBatch, type KafkaMessage } from "../../enricher/enrich_batch.ts";
-import { UserAgentCache } from "../../enricher/user_agent_cache.ts";
 import type { RowBatch } from "../../../messages/staging_columns.ts";
-import { generateMessages } from "../../../tools/produce/mod.ts";
 import { KnownKeys } from "../known_keys.ts";
-import { DBIP_COUNTRY } from "../../geoip/dbip_country.ts";
-import { openTable } from "../../geoip/open_table.ts";
-import { buildTable } from "../../geoip/table_builder.ts";
+import { defaultGeo, generatedBatches } from "./bench_batches.ts";
 import { type Candidates, productCandidates, userAgentCandidates } from "./dimensions.ts";
 import { DuckDBWarehouse, instanceConfig } from "./duckdb_warehouse.ts";
 import { MOVES, type MoveTimes, type MoveWay } from "./dimension_moves.ts";
@@ -49,36 +44,8 @@ function parse(args: string[]): Options {
   };
 }
 
-/** `batches` batches of `size` enriched events of the latency producer's stream. */
-async function eventBatches(size: number, batches: number, dir: string): Promise<RowBatch[]> {
-  const out = `${dir}/geoip.bin`;
-  await buildTable({
-    ipv4Csv: DBIP_COUNTRY.ipv4Csv,
-    ipv6Csv: DBIP_COUNTRY.ipv6Csv,
-    format: "country",
-    sourceLabel: DBIP_COUNTRY.label,
-    out,
-    mode: "skip",
-  });
-  const context = { userAgents: new UserAgentCache(), geo: await openTable(out) };
-  const pool: RowBatch[] = [];
-  let pending: KafkaMessage[] = [];
-  for (const m of generateMessages({ seed: 12, count: size * batches })) {
-    pending.push({
-      topic: "bench-latency",
-      partition: 0,
-      offset: m.index,
-      timestampMs: 1_700_000_000_000 + m.index,
-      key: null,
-      value: m.value,
-    });
-    if (pending.length === size) {
-      pool.push(enrichBatch(pending, context).rows);
-      pending = [];
-    }
-  }
-  return pool;
-}
+/** The ingest bench's latency producer's stream (seed 12). */
+const LATENCY_STREAM = { seed: 12, topic: "bench-latency" } as const;
 
 /** Per batch: candidates, the move's statements, COMMIT (ms), and the keys moved. */
 interface BatchTimes {
@@ -167,7 +134,12 @@ export async function run(args: string[]): Promise<number> {
   const options = parse(args);
   const dir = await Deno.makeTempDir({ prefix: "dimensions_bench_" });
   try {
-    const batches = await eventBatches(options.batch, options.batches, dir);
+    const batches = generatedBatches(
+      LATENCY_STREAM,
+      options.batch,
+      options.batches,
+      await defaultGeo(dir),
+    );
     console.log(
       `dimension upserts: ${options.batches} batches of ${options.batch} generated events, ` +
         `fresh warehouse per run; ways ${options.ways.join(", ")}`,
