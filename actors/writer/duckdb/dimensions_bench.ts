@@ -9,6 +9,7 @@
  */
 
 import { DuckDBInstance } from "@duckdb/node-api";
+import { BenchFlags } from "../../../bench/bench_flags.ts";
 import type { RowBatch } from "../../../messages/staging_columns.ts";
 import { KnownKeys } from "../known_keys.ts";
 import { defaultGeo, generatedBatches } from "./bench_batches.ts";
@@ -24,24 +25,21 @@ interface Options {
 }
 
 function parse(args: string[]): Options {
-  const flag = (name: string) => args.find((a) => a.startsWith(`--${name}=`))?.split("=")[1];
-  const int = (name: string, fallback: number) => {
-    const n = Number(flag(name) ?? fallback);
-    if (!Number.isSafeInteger(n) || n < 1) throw new RangeError(`--${name} must be a count`);
-    return n;
-  };
-  const ways = (flag("ways") ?? Object.keys(MOVES).join(",")).split(",");
+  const flags = new BenchFlags("dimensions", args);
+  const ways = (flags.text("ways") ?? Object.keys(MOVES).join(",")).split(",");
   for (const way of ways) {
     if (!(way in MOVES)) {
       throw new RangeError(`--ways takes ${Object.keys(MOVES).join(", ")}; got ${way}`);
     }
   }
-  return {
-    batches: int("batches", 30),
-    batch: int("batch", 1000),
-    repeat: int("repeat", 2),
+  const options = {
+    batches: flags.count("batches", 30),
+    batch: flags.count("batch", 1000),
+    repeat: flags.count("repeat", 2),
     ways: ways as MoveWay[],
   };
+  flags.rejectUnread();
+  return options;
 }
 
 /** The ingest bench's latency producer's stream (seed 12). */
@@ -108,25 +106,26 @@ function print(way: MoveWay, round: number, times: readonly BatchTimes[]): void 
     `${way}, round ${round}: per batch new agents/products, ms of candidates (JS); per table ` +
       `prepare+append+insert; COMMIT; all`,
   );
-  let sum = 0;
+  const totals = times.map((t) =>
+    t.candidatesMs + total(t.agentMoves) + total(t.productMoves) + t.commitMs
+  );
   for (const [i, t] of times.entries()) {
-    const all = t.candidatesMs + total(t.agentMoves) + total(t.productMoves) + t.commitMs;
-    sum += all;
     if (i < 12 || i === times.length - 1) {
       console.log(
         `  ${String(i + 1).padStart(3)}: ${String(t.agents).padStart(4)}/${
           String(t.products).padStart(4)
         }  cand ${fmt(t.candidatesMs)}  ua ${moveText(t.agentMoves)}  products ${
           moveText(t.productMoves)
-        }  COMMIT ${fmt(t.commitMs)}  all ${fmt(all)}`,
+        }  COMMIT ${fmt(t.commitMs)}  all ${fmt(totals[i] ?? 0)}`,
       );
     }
   }
-  const firstTen = times.slice(0, 10).reduce(
-    (s, t) => s + t.candidatesMs + total(t.agentMoves) + total(t.productMoves) + t.commitMs,
-    0,
+  const sum = (ms: readonly number[]) => ms.reduce((s, m) => s + m, 0);
+  console.log(
+    `  sum ${fmt(sum(totals))} ms over ${times.length} batches; first 10 ${
+      fmt(sum(totals.slice(0, 10)))
+    } ms`,
   );
-  console.log(`  sum ${fmt(sum)} ms over ${times.length} batches; first 10 ${fmt(firstTen)} ms`);
 }
 
 /** Runs the benchmark; returns the exit code. */

@@ -38,6 +38,7 @@ import {
   timestampTZValue,
   VARCHAR,
 } from "@duckdb/node-api";
+import { BenchFlags } from "../../../bench/bench_flags.ts";
 import {
   type Cell,
   isNestedType,
@@ -88,35 +89,29 @@ interface Options {
 }
 
 function parse(args: string[]): Options {
-  const flag = (name: string) => args.find((a) => a.startsWith(`--${name}=`))?.split("=")[1];
-  const int = (name: string, fallback: number) => {
-    const n = Number(flag(name) ?? fallback);
-    if (!Number.isSafeInteger(n) || n < 1) throw new RangeError(`--${name} must be a count`);
-    return n;
-  };
-  return {
-    rows: int("rows", 1_000_000),
-    batch: int("batch", 10_000),
-    threads: int("threads", 1),
-    appenderRows: int("appender-rows", 10_000),
-    only: flag("only"),
-    stringCompression: stringCompression(flag("string-compression") ?? "auto"),
-    source: rowSource(flag("rows-from") ?? "synthetic"),
-    without: args.filter((a) => a.startsWith("--without=")).flatMap((a) => {
-      const text = a.slice("--without=".length);
+  const flags = new BenchFlags("duckdb", args);
+  const options: Options = {
+    rows: flags.count("rows", 1_000_000),
+    batch: flags.count("batch", 10_000),
+    threads: flags.count("threads", 1),
+    appenderRows: flags.count("appender-rows", 10_000),
+    only: flags.text("only"),
+    stringCompression: stringCompression(flags.text("string-compression") ?? "auto"),
+    source: rowSource(flags.text("rows-from") ?? "synthetic"),
+    without: flags.all("without").flatMap((text) => {
       if (text !== "each") return [parseGroups(text)];
       const each = Object.keys(COLUMN_GROUPS).map((group) => parseGroups(group));
       return [...each, each.flat()];
     }),
-    repeat: int("repeat", 1),
-    memoryLimitMb: flag("memory-limit-mb") === undefined ? undefined : int("memory-limit-mb", 1),
-    shards: flag("shards") === undefined ? 0 : int("shards", 2),
-    shardsMemoryLimitMb: flag("shards-memory-limit-mb") === undefined
-      ? undefined
-      : int("shards-memory-limit-mb", 1),
-    checkpointMb: int("checkpoint-mb", DUCKDB_CHECKPOINT_MB),
-    otherCore: otherCore(flag("other-core") ?? "idle"),
+    repeat: flags.count("repeat", 1),
+    memoryLimitMb: flags.optionalCount("memory-limit-mb"),
+    shards: flags.text("shards") === undefined ? 0 : flags.count("shards", 2),
+    shardsMemoryLimitMb: flags.optionalCount("shards-memory-limit-mb"),
+    checkpointMb: flags.count("checkpoint-mb", DUCKDB_CHECKPOINT_MB),
+    otherCore: otherCore(flags.text("other-core") ?? "idle"),
   };
+  flags.rejectUnread();
+  return options;
 }
 
 function rowSource(text: string): RowSource {

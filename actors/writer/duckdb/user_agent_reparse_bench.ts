@@ -10,6 +10,7 @@
 
 import process from "node:process";
 import { DuckDBInstance } from "@duckdb/node-api";
+import { BenchFlags } from "../../../bench/bench_flags.ts";
 import { sampleUserAgent } from "../../enricher/sample_events.ts";
 import { parseUserAgent, userAgentId } from "../../enricher/user_agent_info.ts";
 import { DuckDBWarehouse, instanceConfig } from "./duckdb_warehouse.ts";
@@ -28,15 +29,6 @@ const STALE_VERSION = "bench-stale-version";
 function cpuMs(): number {
   const used = process.cpuUsage();
   return (used.user + used.system) / 1000;
-}
-
-function flag(args: string[], name: string, fallback: number): number {
-  const text = args.find((a) => a.startsWith(`--${name}=`))?.split("=")[1];
-  const value = text === undefined ? fallback : Number(text);
-  if (!Number.isSafeInteger(value) || value < 1) {
-    throw new RangeError(`Cannot run the ua-reparse benchmark: --${name}=${text} is not a count`);
-  }
-  return value;
 }
 
 /** Fills the dimension of the file at `path` with `agents` strings whose fields are stale. */
@@ -67,8 +59,10 @@ async function fillStale(path: string, agents: readonly string[]): Promise<void>
 
 /** Runs the benchmark; returns the exit code. */
 export async function run(args: string[]): Promise<number> {
-  const count = flag(args, "agents", 100_000);
-  const chunkRows = flag(args, "chunk", REPARSE_CHUNK_ROWS);
+  const flags = new BenchFlags("ua-reparse", args);
+  const count = flags.count("agents", 100_000);
+  const chunkRows = flags.count("chunk", REPARSE_CHUNK_ROWS);
+  flags.rejectUnread();
   const agents = Array.from({ length: count }, (_, i) => sampleUserAgent(i));
   const dir = await Deno.makeTempDir({ prefix: "bench_ua_reparse_" });
   const path = `${dir}/warehouse.duckdb`;
