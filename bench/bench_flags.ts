@@ -1,7 +1,7 @@
 /**
  * The `--name=value` flags of a benchmark that reads its arguments by hand. Each flag is read by
- * name, and `rejectUnread()` refuses any argument none of them read, so a mistyped flag is an error rather
- * than a run with the default.
+ * name, and `rejectUnread()` refuses any argument none of them read, so a mistyped flag is an
+ * error rather than a run with the default.
  */
 export class BenchFlags {
   readonly #bench: string;

@@ -105,7 +105,7 @@ function parse(args: string[]): Options {
     }),
     repeat: flags.count("repeat", 1),
     memoryLimitMb: flags.optionalCount("memory-limit-mb"),
-    shards: flags.text("shards") === undefined ? 0 : flags.count("shards", 2),
+    shards: flags.optionalCount("shards") ?? 0,
     shardsMemoryLimitMb: flags.optionalCount("shards-memory-limit-mb"),
     checkpointMb: flags.count("checkpoint-mb", DUCKDB_CHECKPOINT_MB),
     otherCore: otherCore(flags.text("other-core") ?? "idle"),
